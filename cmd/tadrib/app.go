@@ -1,0 +1,143 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/compress"
+	"github.com/gofiber/fiber/v2/middleware/limiter"
+
+	"tadrib/assets"
+	"tadrib/courses"
+	"tadrib/internal/accounts"
+	"tadrib/internal/auth"
+	"tadrib/internal/config"
+	"tadrib/internal/db"
+	"tadrib/internal/i18n"
+	"tadrib/internal/kvstore"
+	"tadrib/internal/metrics"
+	"tadrib/internal/web"
+)
+
+// app is a wired Tadrib server: main serves it, tests drive it with Test.
+type app struct {
+	*fiber.App
+	db       *db.DB
+	sessions *auth.Sessions
+	courses  *courses.Service
+	accounts *accounts.Service
+}
+
+// bodyLimit is the largest request body: a JSON body is a few kilobytes;
+// imports (course packages, question banks) are the large ones.
+const bodyLimit = 8 << 20
+
+// newApp builds the server on an open, migrated database. It is the one
+// wiring function, used by main and by the tests.
+func newApp(ctx context.Context, cfg config.Config, d *db.DB, log *slog.Logger) (*app, error) {
+	fsys := assets.FS(cfg.DevAssets)
+	cat, err := i18n.Load(fsys)
+	if err != nil {
+		return nil, err
+	}
+	static, err := web.NewStatic(fsys)
+	if err != nil {
+		return nil, err
+	}
+	renderer, err := web.NewRenderer(fsys, cat, static, cfg.DevAssets != "")
+	if err != nil {
+		return nil, err
+	}
+	secret, err := auth.LoadOrCreateSecret(ctx, d, cfg.Secret)
+	if err != nil {
+		return nil, err
+	}
+	sessions := &auth.Sessions{DB: d, Keys: auth.NewKeys(secret, cfg.BaseURL.String()), TTL: cfg.SessionTTL, Idle: cfg.SessionIdle}
+	cookies := auth.Cookies{Secure: cfg.Secure()}
+
+	f := fiber.New(fiber.Config{
+		AppName:                 "tadrib",
+		ErrorHandler:            web.ErrorHandler(cat, renderer),
+		BodyLimit:               bodyLimit,
+		ReadTimeout:             30 * time.Second,
+		WriteTimeout:            60 * time.Second,
+		IdleTimeout:             120 * time.Second,
+		DisableStartupMessage:   true,
+		Immutable:               true, // values from c.Params/Body may outlive the handler (SECURITY.md F1)
+		EnableTrustedProxyCheck: len(cfg.TrustedProxy) > 0,
+		TrustedProxies:          cfg.TrustedProxy,
+		ProxyHeader:             proxyHeader(cfg),
+		JSONEncoder:             json.Marshal,
+		JSONDecoder:             json.Unmarshal,
+	})
+	m := metrics.New()
+	f.Use(web.RequestIDs(), web.AccessLog(log), web.Recover(), m.Middleware(), web.SecurityHeaders())
+
+	// Operations, before compression and sessions: probes must stay cheap.
+	f.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
+	f.Get("/readyz", func(c *fiber.Ctx) error {
+		pctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
+		defer cancel()
+		if err := d.Ping(pctx); err != nil {
+			return c.Status(fiber.StatusServiceUnavailable).SendString("database unavailable")
+		}
+		return c.SendString("ok")
+	})
+	f.Get("/metrics", m.Handler(cfg.MetricsToken))
+	f.Get("/static/*", static.Handler)
+
+	f.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))
+	f.Use(sessions.Middleware(cookies), web.Languages(cfg.Secure()))
+
+	limits := accounts.Limits{
+		PerAddress: limiter.New(limiter.Config{
+			Max: cfg.RateAuth, Expiration: time.Minute, Storage: kvstore.New(d, "rl:ip:"),
+			LimiterMiddleware: limiter.SlidingWindow{},
+			LimitReached:      func(c *fiber.Ctx) error { return web.Errorf(fiber.StatusTooManyRequests, "err.rate_limited") },
+		}),
+		PerAccount: limiter.New(limiter.Config{
+			Max: 10, Expiration: 15 * time.Minute, Storage: kvstore.New(d, "rl:login:"),
+			KeyGenerator:           loginKey,
+			SkipSuccessfulRequests: true,
+			LimitReached:           func(c *fiber.Ctx) error { return web.Errorf(fiber.StatusTooManyRequests, "err.rate_limited") },
+		}),
+	}
+
+	api := f.Group("/api/v1")
+	acc := &accounts.Service{DB: d}
+	(&accounts.Handler{Svc: acc, Sessions: sessions, Cookies: cookies, R: renderer, Registration: cfg.Registration}).Routes(f, api, limits)
+	cs := &courses.Service{DB: d}
+	(&courses.Handler{Svc: cs, R: renderer}).Routes(f, api)
+
+	// Anything else is not found: problem+json under /api, a page elsewhere.
+	f.Use(func(c *fiber.Ctx) error { return web.ErrNotFound })
+	return &app{App: f, db: d, sessions: sessions, courses: cs, accounts: acc}, nil
+}
+
+// loginKey is the per-account rate-limit key: the normalized email, from a
+// JSON body or a form.
+func loginKey(c *fiber.Ctx) string {
+	email := c.FormValue("email")
+	if email == "" {
+		var body struct {
+			Email string `json:"email"`
+		}
+		_ = json.Unmarshal(c.Body(), &body)
+		email = body.Email
+	}
+	return accounts.NormalizeEmail(email)
+}
+
+func proxyHeader(cfg config.Config) string {
+	if len(cfg.TrustedProxy) > 0 {
+		return fiber.HeaderXForwardedFor
+	}
+	return ""
+}
+
+// String describes the app for the start-up log.
+func (a *app) String() string { return fmt.Sprintf("tadrib on %s", a.db.Engine) }

@@ -1,0 +1,197 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"tadrib/assets"
+	"tadrib/internal/accounts"
+	"tadrib/internal/config"
+	"tadrib/internal/testdb"
+)
+
+// testApp is a whole Tadrib app on its own database, driven in-process with
+// Fiber's app.Test (the handler main serves).
+type testApp struct {
+	*app
+	t   *testing.T
+	cfg config.Config
+}
+
+// newTestApp builds the app with env overriding the defaults, seeded.
+func newTestApp(t *testing.T, env map[string]string) *testApp {
+	t.Helper()
+	base := map[string]string{"TADRIB_ADDR": "127.0.0.1:0", "TADRIB_SECRET": strings.Repeat("s", 40), "TADRIB_RATE_AUTH": "100000"}
+	for k, v := range env {
+		base[k] = v
+	}
+	cfg, err := config.Load(func(k string) string { return base[k] })
+	if err != nil {
+		t.Fatalf("config: %v", err)
+	}
+	d := testdb.New(t)
+	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	a, err := newApp(context.Background(), cfg, d, log)
+	if err != nil {
+		t.Fatalf("newApp: %v", err)
+	}
+	if _, err := a.courses.LoadSeed(context.Background(), assets.FS("")); err != nil {
+		t.Fatalf("seed: %v", err)
+	}
+	return &testApp{app: a, t: t, cfg: cfg}
+}
+
+// resp is a response read whole.
+type resp struct {
+	*http.Response
+	Body []byte
+}
+
+func (r resp) JSON(t *testing.T) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(r.Body, &m); err != nil {
+		t.Fatalf("response is not a JSON object (%d %s): %s", r.StatusCode, r.Header.Get("Content-Type"), r.Body)
+	}
+	return m
+}
+
+// do sends a request. body may be nil, a string, []byte, or any value sent as JSON.
+func (a *testApp) do(method, path string, body any, headers ...string) resp {
+	a.t.Helper()
+	var rd io.Reader
+	ctype := ""
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd, ctype = strings.NewReader(b), "application/x-www-form-urlencoded"
+	case []byte:
+		rd, ctype = bytes.NewReader(b), "application/octet-stream"
+	default:
+		j, _ := json.Marshal(b)
+		rd, ctype = bytes.NewReader(j), "application/json"
+	}
+	req := httptest.NewRequest(method, path, rd)
+	if ctype != "" {
+		req.Header.Set("Content-Type", ctype)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	res, err := a.Test(req, -1)
+	if err != nil {
+		a.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return resp{res, b}
+}
+
+// user is a registered account with its Bearer token.
+type user struct {
+	ID, Email, Token string
+	a                *testApp
+}
+
+func (u user) do(method, path string, body any, headers ...string) resp {
+	u.a.t.Helper()
+	return u.a.do(method, path, body, append([]string{"Authorization", "Bearer " + u.Token}, headers...)...)
+}
+
+const testPassword = "une phrase assez longue"
+
+var serial int
+
+// register signs a trainee up through the API.
+func (a *testApp) register(profession string) user {
+	a.t.Helper()
+	serial++
+	email := strings.ToLower(a.t.Name())
+	email = strings.NewReplacer("/", "-", " ", "-").Replace(email)
+	email = email + "-" + string(rune('a'+serial%26)) + strings.Repeat("x", serial/26) + "@example.org"
+	r := a.do("POST", "/api/v1/auth/register", map[string]any{
+		"email": email, "password": testPassword, "name": "Test User", "profession": profession})
+	if r.StatusCode != 201 {
+		a.t.Fatalf("register %s: %d %s", email, r.StatusCode, r.Body)
+	}
+	m := r.JSON(a.t)
+	u := m["user"].(map[string]any)
+	return user{ID: u["id"].(string), Email: email, Token: m["token"].(string), a: a}
+}
+
+// admin returns a signed-in admin.
+func (a *testApp) admin() user {
+	a.t.Helper()
+	serial++
+	email := "admin" + strings.Repeat("x", serial) + "@example.org"
+	acc := &accounts.Service{DB: a.db}
+	u, err := acc.CreateAdmin(context.Background(), email, "Admin", testPassword)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	r := a.do("POST", "/api/v1/auth/login", map[string]any{"email": email, "password": testPassword})
+	if r.StatusCode != 200 {
+		a.t.Fatalf("admin login: %d %s", r.StatusCode, r.Body)
+	}
+	return user{ID: jsonID(u.ID), Email: email, Token: r.JSON(a.t)["token"].(string), a: a}
+}
+
+// trainer registers a user and makes them a trainer.
+func (a *testApp) trainer() user {
+	a.t.Helper()
+	u := a.register("other")
+	ad := a.admin()
+	if r := ad.do("PATCH", "/api/v1/admin/users/"+u.ID, map[string]any{"role": "trainer"}); r.StatusCode != 200 {
+		a.t.Fatalf("make trainer: %d %s", r.StatusCode, r.Body)
+	}
+	return u
+}
+
+func jsonID(n int64) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}
+
+func wantStatus(t *testing.T, r resp, want int) {
+	t.Helper()
+	if r.StatusCode != want {
+		t.Fatalf("%s %s = %d, want %d: %s", r.Request.Method, r.Request.URL, r.StatusCode, want, r.Body)
+	}
+}
+
+func wantProblem(t *testing.T, r resp, status int, field string) map[string]any {
+	t.Helper()
+	wantStatus(t, r, status)
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/problem+json") {
+		t.Fatalf("Content-Type = %q, want application/problem+json: %s", ct, r.Body)
+	}
+	m := r.JSON(t)
+	for _, k := range []string{"type", "title", "status", "detail"} {
+		if _, ok := m[k]; !ok {
+			t.Errorf("problem lacks %q: %s", k, r.Body)
+		}
+	}
+	if field != "" {
+		found := false
+		errs, _ := m["errors"].([]any)
+		for _, e := range errs {
+			if e.(map[string]any)["field"] == field {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("problem does not name field %q: %s", field, r.Body)
+		}
+	}
+	return m
+}
+
+func assetsFS() fs.FS { return assets.FS("") }

@@ -1,0 +1,95 @@
+// Package courses owns courses, their modules and lessons, enrolment, lesson
+// completion and progress, the authoring of all of these, and course packages
+// (the format the seed curriculum is written in). It serves them as JSON under
+// /api/v1 and as pages.
+//
+// Quizzes live in package quiz, which depends on this one; where progress must
+// know whether a module's quiz is passed, this package asks through the
+// QuizProgress seam, which cmd/tadrib connects.
+package courses
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"tadrib/internal/db"
+	"tadrib/models"
+)
+
+// Sentinel errors of the service. Handlers map them to statuses.
+var (
+	ErrNotFound    = errors.New("courses: not found")
+	ErrNotEnrolled = errors.New("courses: not enrolled")
+	ErrForbidden   = errors.New("courses: not allowed")
+	ErrSlugTaken   = errors.New("courses: slug already used")
+)
+
+// QuizStatus is what progress needs to know of one module's quiz.
+type QuizStatus struct {
+	ModuleID    int64
+	QuizID      int64
+	Title       string
+	PassMark    int
+	Passed      bool
+	BestPercent *float64
+	PassedAt    *time.Time
+}
+
+// QuizProgress reports, for a user and a course, the quiz of each module that
+// has one. It is nil until the quiz engine is connected.
+type QuizProgress interface {
+	CourseQuizzes(ctx context.Context, userID, courseID int64, lang string) (map[int64]QuizStatus, error)
+}
+
+// Service is the courses service.
+type Service struct {
+	DB      *db.DB
+	Quizzes QuizProgress
+	Now     func() time.Time
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now().UTC()
+	}
+	return time.Now().UTC().Truncate(time.Microsecond)
+}
+
+// isStaff reports whether u may author and follow courses.
+func isStaff(u *models.User) bool {
+	return u != nil && (u.Role == models.RoleTrainer || u.Role == models.RoleAdmin)
+}
+
+// canSee reports whether u may see course c at all: a published course is
+// public; a draft only to its author and to admins.
+func canSee(u *models.User, c models.Course) bool {
+	return c.Published || canEdit(u, c)
+}
+
+// canEdit reports whether u may change course c: admins, and the trainer who
+// created it.
+func canEdit(u *models.User, c models.Course) bool {
+	if u == nil {
+		return false
+	}
+	return u.Role == models.RoleAdmin || (u.Role == models.RoleTrainer && c.CreatedBy != nil && *c.CreatedBy == u.ID)
+}
+
+// pickText chooses, among a text's versions, the one in lang, else the
+// course's default language, else any; and says whether it fell back.
+func pickText[T any](versions map[string]T, lang, def string) (T, string) {
+	if v, ok := versions[lang]; ok {
+		return v, lang
+	}
+	if v, ok := versions[def]; ok {
+		return v, def
+	}
+	for _, l := range models.Locales {
+		if v, ok := versions[l]; ok {
+			return v, l
+		}
+	}
+	var zero T
+	return zero, def
+}

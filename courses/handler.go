@@ -1,0 +1,212 @@
+package courses
+
+import (
+	"errors"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"tadrib/internal/auth"
+	"tadrib/internal/web"
+	"tadrib/models"
+)
+
+// Handler serves courses as JSON and as pages.
+type Handler struct {
+	Svc *Service
+	R   *web.Renderer
+}
+
+// Routes mounts the handlers: the JSON API on api, the pages on app.
+func (h *Handler) Routes(app fiber.Router, api fiber.Router) {
+	staff := auth.RequireRole(models.RoleTrainer, models.RoleAdmin)
+	api.Get("/courses", h.listCourses)
+	api.Post("/courses", staff, h.createCourse)
+	api.Get("/courses/:slug", h.showCourse)
+	api.Patch("/courses/:slug", staff, h.updateCourse)
+	api.Post("/courses/:slug/enroll", auth.RequireUser, h.enrol)
+	api.Post("/courses/:slug/modules", staff, h.addModule)
+	api.Post("/modules/:id/lessons", staff, h.addLesson)
+	api.Get("/lessons/:id", auth.RequireUser, h.showLesson)
+	api.Patch("/lessons/:id", staff, h.updateLesson)
+	api.Post("/lessons/:id/complete", auth.RequireUser, h.completeLesson)
+	api.Get("/me/progress", auth.RequireUser, h.myProgress)
+
+	app.Get("/", h.showHome)
+	app.Get("/courses", h.showCatalogPage)
+	app.Get("/courses/:slug", h.showCoursePage)
+	app.Post("/courses/:slug/enroll", auth.RequireUser, h.submitEnrol)
+	app.Get("/lessons/:id", auth.RequireUser, h.showLessonPage)
+	app.Post("/lessons/:id/complete", auth.RequireUser, h.submitComplete)
+	app.Get("/dashboard", auth.RequireUser, h.showDashboard)
+}
+
+// httpError maps the service's errors to HTTP errors.
+func httpError(err error) error {
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return web.ErrNotFound
+	case errors.Is(err, ErrNotEnrolled):
+		return web.Errorf(fiber.StatusForbidden, "err.not_enrolled")
+	case errors.Is(err, ErrForbidden):
+		return web.ErrForbidden
+	case errors.Is(err, ErrSlugTaken):
+		return &web.Error{Status: fiber.StatusConflict, Key: "err.slug_taken", Fields: []web.FieldError{web.Field("slug", "err.slug_taken")}}
+	}
+	return err
+}
+
+func viewer(c *fiber.Ctx) *models.User {
+	if id := auth.From(c); id != nil {
+		return &id.User
+	}
+	return nil
+}
+
+// pathID reads a numeric id from the path; anything else is not found.
+func pathID(c *fiber.Ctx) (int64, error) {
+	n, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil || n <= 0 {
+		return 0, web.ErrNotFound
+	}
+	return n, nil
+}
+
+func professionFilter(c *fiber.Ctx) (string, error) {
+	p := c.Query("profession")
+	if p != "" && !models.Valid(p, models.Professions) {
+		return "", web.Invalid(web.Field("profession", "err.profession"))
+	}
+	return p, nil
+}
+
+func (h *Handler) listCourses(c *fiber.Ctx) error {
+	p, err := professionFilter(c)
+	if err != nil {
+		return err
+	}
+	items, err := h.Svc.Catalog(c.UserContext(), viewer(c), p, web.Lang(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": items})
+}
+
+func (h *Handler) showCourse(c *fiber.Ctx) error {
+	d, err := h.Svc.Course(c.UserContext(), c.Params("slug"), viewer(c), web.Lang(c))
+	if err != nil {
+		return httpError(err)
+	}
+	return c.JSON(d)
+}
+
+func (h *Handler) enrol(c *fiber.Ctx) error {
+	created, err := h.Svc.Enrol(c.UserContext(), *viewer(c), c.Params("slug"))
+	if err != nil {
+		return httpError(err)
+	}
+	status := fiber.StatusOK
+	if created {
+		status = fiber.StatusCreated
+	}
+	return c.Status(status).JSON(fiber.Map{"course_slug": c.Params("slug"), "enrolled": true})
+}
+
+func (h *Handler) showLesson(c *fiber.Ctx) error {
+	lid, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	v, err := h.Svc.Lesson(c.UserContext(), lid, *viewer(c), web.Lang(c))
+	if err != nil {
+		return httpError(err)
+	}
+	return c.JSON(v)
+}
+
+func (h *Handler) completeLesson(c *fiber.Ctx) error {
+	lid, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	if err := h.Svc.Complete(c.UserContext(), *viewer(c), lid); err != nil {
+		return httpError(err)
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (h *Handler) myProgress(c *fiber.Ctx) error {
+	items, err := h.Svc.MyProgress(c.UserContext(), *viewer(c), web.Lang(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": items})
+}
+
+func (h *Handler) createCourse(c *fiber.Ctx) error {
+	var in CourseInput
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	d, err := h.Svc.CreateCourse(c.UserContext(), *viewer(c), in)
+	if err != nil {
+		return httpError(err)
+	}
+	return c.Status(fiber.StatusCreated).JSON(d)
+}
+
+func (h *Handler) updateCourse(c *fiber.Ctx) error {
+	var in CourseInput
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	d, err := h.Svc.UpdateCourse(c.UserContext(), *viewer(c), c.Params("slug"), in)
+	if err != nil {
+		return httpError(err)
+	}
+	return c.JSON(d)
+}
+
+func (h *Handler) addModule(c *fiber.Ctx) error {
+	var in ModuleInput
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	m, err := h.Svc.AddModule(c.UserContext(), *viewer(c), c.Params("slug"), in)
+	if err != nil {
+		return httpError(err)
+	}
+	return c.Status(fiber.StatusCreated).JSON(m)
+}
+
+func (h *Handler) addLesson(c *fiber.Ctx) error {
+	mid, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var in LessonInput
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	l, err := h.Svc.AddLesson(c.UserContext(), *viewer(c), mid, in)
+	if err != nil {
+		return httpError(err)
+	}
+	return c.Status(fiber.StatusCreated).JSON(l)
+}
+
+func (h *Handler) updateLesson(c *fiber.Ctx) error {
+	lid, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var in LessonInput
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	l, err := h.Svc.UpdateLesson(c.UserContext(), *viewer(c), lid, in)
+	if err != nil {
+		return httpError(err)
+	}
+	return c.JSON(l)
+}

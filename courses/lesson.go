@@ -1,0 +1,160 @@
+package courses
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"tadrib/models"
+)
+
+// LessonView is one lesson as a reader gets it.
+type LessonView struct {
+	ID           string  `json:"id"`
+	Title        string  `json:"title"`
+	HTML         string  `json:"html"`
+	BodyMD       string  `json:"body_md,omitempty"`
+	Minutes      int     `json:"minutes"`
+	ModuleID     string  `json:"module_id"`
+	ModuleTitle  string  `json:"module_title"`
+	CourseSlug   string  `json:"course_slug"`
+	CourseTitle  string  `json:"course_title"`
+	PrevID       *string `json:"prev_id"`
+	NextID       *string `json:"next_id"`
+	Completed    bool    `json:"completed"`
+	Lang         string  `json:"lang"`
+	Untranslated bool    `json:"untranslated"`
+	Position     int     `json:"position"` // 1-based place in the course
+	Count        int     `json:"count"`    // lessons in the course
+}
+
+// lessonCourse is the row that ties a lesson to its course.
+type lessonCourse struct {
+	LessonID  int64
+	ModuleID  int64
+	Minutes   int
+	CourseID  int64
+	Slug      string
+	Locale    string
+	Published bool
+	CreatedBy *int64
+}
+
+func (s *Service) lessonCourse(ctx context.Context, lessonID int64) (lessonCourse, error) {
+	var lc lessonCourse
+	res := s.DB.R.WithContext(ctx).Raw(`SELECT l.id AS lesson_id, l.module_id, l.minutes, c.id AS course_id, c.slug, c.locale, c.published, c.created_by
+		FROM lessons l JOIN modules m ON m.id = l.module_id JOIN courses c ON c.id = m.course_id WHERE l.id = ?`, lessonID).Scan(&lc)
+	if res.Error != nil {
+		return lc, fmt.Errorf("courses: lesson %d: %w", lessonID, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return lc, ErrNotFound
+	}
+	return lc, nil
+}
+
+// access checks that viewer may read the lesson: a draft's lessons are not
+// found for those who may not edit it; a trainee must be enrolled (403).
+func (s *Service) access(ctx context.Context, viewer models.User, lc lessonCourse) error {
+	c := models.Course{ID: lc.CourseID, Published: lc.Published, CreatedBy: lc.CreatedBy}
+	if !canSee(&viewer, c) {
+		return ErrNotFound
+	}
+	if isStaff(&viewer) {
+		return nil
+	}
+	ok, err := s.isEnrolled(ctx, viewer.ID, lc.CourseID)
+	if err != nil {
+		return fmt.Errorf("courses: enrolment: %w", err)
+	}
+	if !ok {
+		return ErrNotEnrolled
+	}
+	return nil
+}
+
+// Lesson returns a lesson for viewer in lang (falling back to the course's
+// language), with its neighbours in reading order.
+func (s *Service) Lesson(ctx context.Context, lessonID int64, viewer models.User, lang string) (LessonView, error) {
+	lc, err := s.lessonCourse(ctx, lessonID)
+	if err != nil {
+		return LessonView{}, err
+	}
+	if err := s.access(ctx, viewer, lc); err != nil {
+		return LessonView{}, err
+	}
+	var texts []models.LessonText
+	if err := s.DB.R.WithContext(ctx).Where("lesson_id = ?", lessonID).Find(&texts).Error; err != nil {
+		return LessonView{}, fmt.Errorf("courses: lesson text %d: %w", lessonID, err)
+	}
+	versions := make(map[string]models.LessonText, len(texts))
+	for _, t := range texts {
+		versions[t.Lang] = t
+	}
+	text, used := pickText(versions, lang, lc.Locale)
+	v := LessonView{ID: id(lessonID), Title: text.Title, HTML: text.HTML, Minutes: lc.Minutes, ModuleID: id(lc.ModuleID),
+		CourseSlug: lc.Slug, Lang: used, Untranslated: used != lang}
+	if isStaff(&viewer) {
+		v.BodyMD = text.BodyMD
+	}
+	// The reading order and the titles around this lesson.
+	t, err := s.loadTree(ctx, lc.Slug)
+	if err != nil {
+		return v, err
+	}
+	v.CourseTitle, _ = t.title(lang)
+	ids := t.lessonIDs()
+	v.Count = len(ids)
+	for i, lid := range ids {
+		if lid != lessonID {
+			continue
+		}
+		v.Position = i + 1
+		if i > 0 {
+			p := id(ids[i-1])
+			v.PrevID = &p
+		}
+		if i+1 < len(ids) {
+			n := id(ids[i+1])
+			v.NextID = &n
+		}
+	}
+	for _, m := range t.Modules {
+		if m.ID == lc.ModuleID {
+			v.ModuleTitle = moduleTitle(m, lang, t.Locale)
+		}
+	}
+	var n int64
+	if err := s.DB.R.WithContext(ctx).Model(&models.LessonCompletion{}).Where("user_id = ? AND lesson_id = ?", viewer.ID, lessonID).Count(&n).Error; err != nil {
+		return v, fmt.Errorf("courses: completion: %w", err)
+	}
+	v.Completed = n > 0
+	return v, nil
+}
+
+// Complete marks a lesson done for user; doing it twice changes nothing.
+func (s *Service) Complete(ctx context.Context, user models.User, lessonID int64) error {
+	lc, err := s.lessonCourse(ctx, lessonID)
+	if err != nil {
+		return err
+	}
+	if err := s.access(ctx, user, lc); err != nil {
+		return err
+	}
+	if isStaff(&user) {
+		// Staff read without enrolling; completing enrols them, so that their
+		// progress has a course to belong to.
+		if _, err := s.Enrol(ctx, user, lc.Slug); err != nil && !errors.Is(err, ErrNotFound) {
+			return err
+		}
+	}
+	err = s.DB.W.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).
+		Create(&models.LessonCompletion{UserID: user.ID, LessonID: lessonID, CompletedAt: s.now()}).Error
+	if err != nil && !errors.Is(err, gorm.ErrDuplicatedKey) {
+		return fmt.Errorf("courses: complete lesson %d for user %d: %w", lessonID, user.ID, err)
+	}
+	return nil
+}

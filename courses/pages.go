@@ -1,0 +1,112 @@
+package courses
+
+import (
+	"errors"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"tadrib/internal/web"
+	"tadrib/models"
+)
+
+type catalogPage struct {
+	Items       []CatalogItem
+	Professions []string
+	Profession  string
+	Welcome     bool
+}
+
+func (h *Handler) showHome(c *fiber.Ctx) error {
+	if c.Path() != "/" {
+		return web.ErrNotFound
+	}
+	items, err := h.Svc.Catalog(c.UserContext(), viewer(c), "", web.Lang(c))
+	if err != nil {
+		return err
+	}
+	return h.R.Page(c, fiber.StatusOK, "home", h.R.T(c, "home.title"), catalogPage{Items: items, Professions: models.Professions})
+}
+
+func (h *Handler) showCatalogPage(c *fiber.Ctx) error {
+	p, err := professionFilter(c)
+	if err != nil {
+		return err
+	}
+	if p == "" && c.Query("profession") == "" && viewer(c) != nil && c.Query("all") == "" && viewer(c).Profession != "other" {
+		p = viewer(c).Profession // a trainee sees the courses for their profession first
+	}
+	items, err := h.Svc.Catalog(c.UserContext(), viewer(c), p, web.Lang(c))
+	if err != nil {
+		return err
+	}
+	return h.R.Page(c, fiber.StatusOK, "catalog", h.R.T(c, "catalog.title"),
+		catalogPage{Items: items, Professions: models.Professions, Profession: p, Welcome: c.Query("welcome") == "1"})
+}
+
+func (h *Handler) showCoursePage(c *fiber.Ctx) error {
+	d, err := h.Svc.Course(c.UserContext(), c.Params("slug"), viewer(c), web.Lang(c))
+	if err != nil {
+		return httpError(err)
+	}
+	return h.R.Page(c, fiber.StatusOK, "course", d.Title, d)
+}
+
+func (h *Handler) submitEnrol(c *fiber.Ctx) error {
+	slug := c.Params("slug")
+	if _, err := h.Svc.Enrol(c.UserContext(), *viewer(c), slug); err != nil {
+		return httpError(err)
+	}
+	d, err := h.Svc.Course(c.UserContext(), slug, viewer(c), web.Lang(c))
+	if err != nil {
+		return httpError(err)
+	}
+	if d.ResumeLessonID() != 0 {
+		return c.Redirect("/lessons/"+strconv.FormatInt(d.ResumeLessonID(), 10), fiber.StatusSeeOther)
+	}
+	return c.Redirect("/courses/"+slug, fiber.StatusSeeOther)
+}
+
+func (h *Handler) showLessonPage(c *fiber.Ctx) error {
+	lid, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	v, err := h.Svc.Lesson(c.UserContext(), lid, *viewer(c), web.Lang(c))
+	if errors.Is(err, ErrNotEnrolled) {
+		// Not an error for a person: show the course, with its enrol button.
+		if lc, lerr := h.Svc.lessonCourse(c.UserContext(), lid); lerr == nil {
+			return c.Redirect("/courses/"+lc.Slug+"?enrol=1", fiber.StatusSeeOther)
+		}
+	}
+	if err != nil {
+		return httpError(err)
+	}
+	return h.R.Page(c, fiber.StatusOK, "lesson", v.Title, v)
+}
+
+func (h *Handler) submitComplete(c *fiber.Ctx) error {
+	lid, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	if err := h.Svc.Complete(c.UserContext(), *viewer(c), lid); err != nil {
+		return httpError(err)
+	}
+	v, err := h.Svc.Lesson(c.UserContext(), lid, *viewer(c), web.Lang(c))
+	if err != nil {
+		return httpError(err)
+	}
+	if v.NextID != nil {
+		return c.Redirect("/lessons/"+*v.NextID+"?done="+v.ID, fiber.StatusSeeOther)
+	}
+	return c.Redirect("/courses/"+v.CourseSlug+"?done="+v.ID, fiber.StatusSeeOther)
+}
+
+func (h *Handler) showDashboard(c *fiber.Ctx) error {
+	items, err := h.Svc.MyProgress(c.UserContext(), *viewer(c), web.Lang(c))
+	if err != nil {
+		return err
+	}
+	return h.R.Page(c, fiber.StatusOK, "dashboard", h.R.T(c, "dashboard.title"), items)
+}

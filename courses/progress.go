@@ -1,0 +1,69 @@
+package courses
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"tadrib/models"
+)
+
+// CourseRef names a course in lists.
+type CourseRef struct {
+	Slug  string `json:"slug"`
+	Title string `json:"title"`
+}
+
+// ProgressItem is one enrolled course in a user's progress.
+type ProgressItem struct {
+	Course          CourseRef  `json:"course"`
+	Percent         int        `json:"percent"`
+	LessonsDone     int        `json:"lessons_done"`
+	LessonsTotal    int        `json:"lessons_total"`
+	QuizzesPassed   int        `json:"quizzes_passed"`
+	QuizzesTotal    int        `json:"quizzes_total"`
+	CompletedAt     *time.Time `json:"completed_at"`
+	LastActivity    *time.Time `json:"last_activity"`
+	EnrolledAt      time.Time  `json:"enrolled_at"`
+	ResumeLessonID  *string    `json:"resume_lesson_id"`
+	CertificateCode *string    `json:"certificate_code"`
+}
+
+// MyProgress lists the courses user is enrolled in, with progress and the
+// lesson to resume, most recently enrolled first.
+func (s *Service) MyProgress(ctx context.Context, user models.User, lang string) ([]ProgressItem, error) {
+	var rows []struct {
+		Slug      string
+		CreatedAt time.Time
+	}
+	err := s.DB.R.WithContext(ctx).Table("enrolments e").Select("c.slug, e.created_at").
+		Joins("JOIN courses c ON c.id = e.course_id").
+		Where("e.user_id = ?", user.ID).Order("e.created_at DESC, c.id").Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("courses: progress of user %d: %w", user.ID, err)
+	}
+	items := make([]ProgressItem, 0, len(rows))
+	for _, r := range rows {
+		t, err := s.loadTree(ctx, r.Slug)
+		if err != nil {
+			return nil, err
+		}
+		if !canSee(&user, t.Course) {
+			continue // a course taken back to draft leaves the dashboard
+		}
+		p, _, _, err := s.progress(ctx, t, user.ID, lang)
+		if err != nil {
+			return nil, err
+		}
+		title, _ := t.title(lang)
+		it := ProgressItem{Course: CourseRef{Slug: t.Slug, Title: title}, Percent: p.Percent,
+			LessonsDone: p.LessonsDone, LessonsTotal: p.LessonsTotal, QuizzesPassed: p.QuizzesPassed,
+			QuizzesTotal: p.QuizzesTotal, CompletedAt: p.CompletedAt, LastActivity: p.LastActivity, EnrolledAt: r.CreatedAt}
+		if p.ResumeLessonID != 0 {
+			rid := id(p.ResumeLessonID)
+			it.ResumeLessonID = &rid
+		}
+		items = append(items, it)
+	}
+	return items, nil
+}

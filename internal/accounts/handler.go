@@ -1,0 +1,236 @@
+package accounts
+
+import (
+	"errors"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"tadrib/internal/auth"
+	"tadrib/internal/web"
+	"tadrib/models"
+)
+
+// Handler serves the accounts API and pages.
+type Handler struct {
+	Svc          *Service
+	Sessions     *auth.Sessions
+	Cookies      auth.Cookies
+	R            *web.Renderer
+	Registration string // "open" or "closed"
+}
+
+// Limits are the rate limiters the routes need (built by the app, which owns
+// their shared storage).
+type Limits struct {
+	PerAddress fiber.Handler // every /auth request and login/register form post
+	PerAccount fiber.Handler // failed logins per account
+}
+
+// Routes mounts the handlers.
+func (h *Handler) Routes(app fiber.Router, api fiber.Router, lim Limits) {
+	api.Post("/auth/register", lim.PerAddress, web.Settle, h.register)
+	api.Post("/auth/login", lim.PerAddress, lim.PerAccount, web.Settle, h.login)
+	api.Post("/auth/logout", lim.PerAddress, web.Settle, auth.RequireUser, h.logout)
+	api.Get("/me", auth.RequireUser, h.showMe)
+	api.Patch("/me", auth.RequireUser, h.updateMe)
+	api.Get("/admin/users", auth.RequireRole(models.RoleAdmin), h.listUsers)
+	api.Patch("/admin/users/:id", auth.RequireRole(models.RoleAdmin), h.updateUser)
+
+	app.Get("/login", h.showLogin)
+	app.Post("/login", lim.PerAddress, lim.PerAccount, web.Settle, h.submitLogin)
+	app.Get("/register", h.showRegister)
+	app.Post("/register", lim.PerAddress, web.Settle, h.submitRegister)
+	app.Post("/logout", h.submitLogout)
+}
+
+// UserJSON is a user as the API shows it: never the password hash.
+type UserJSON struct {
+	ID           string    `json:"id"`
+	Email        string    `json:"email"`
+	Name         string    `json:"name"`
+	NameAr       string    `json:"name_ar"`
+	Role         string    `json:"role"`
+	Profession   string    `json:"profession"`
+	Organization string    `json:"organization"`
+	Locale       string    `json:"locale"`
+	Disabled     bool      `json:"disabled"`
+	CreatedAt    time.Time `json:"created_at"`
+}
+
+// ToJSON converts a user for the API.
+func ToJSON(u models.User) UserJSON {
+	return UserJSON{ID: strconv.FormatInt(u.ID, 10), Email: u.Email, Name: u.Name, NameAr: u.NameAr, Role: u.Role,
+		Profession: u.Profession, Organization: u.Organization, Locale: u.Locale, Disabled: u.Disabled, CreatedAt: u.CreatedAt}
+}
+
+// signIn starts a session for u, sets the cookie, and makes u the identity of
+// the rest of this request.
+func (h *Handler) signIn(c *fiber.Ctx, u models.User) (string, error) {
+	token, sess, err := h.Sessions.Create(c.UserContext(), u.ID)
+	if err != nil {
+		return "", err
+	}
+	h.Cookies.SetSession(c, token, sess.ExpiresAt)
+	h.Sessions.SetIdentity(c, &auth.Identity{User: u, SessionID: sess.ID, ViaCookie: true})
+	return token, nil
+}
+
+func (h *Handler) register(c *fiber.Ctx) error {
+	if h.Registration != "open" {
+		return web.Errorf(fiber.StatusForbidden, "err.registration_closed")
+	}
+	var in NewUser
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	u, err := h.registerUser(c, in)
+	if err != nil {
+		return err
+	}
+	token, err := h.signIn(c, u)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"user": ToJSON(u), "token": token, "csrf_token": auth.CSRFFrom(c)})
+}
+
+func (h *Handler) registerUser(c *fiber.Ctx, in NewUser) (models.User, error) {
+	if errs := in.Validate(); len(errs) > 0 {
+		return models.User{}, web.Invalid(errs...)
+	}
+	u, err := h.Svc.Create(c.UserContext(), in, models.RoleTrainee)
+	if errors.Is(err, ErrEmailTaken) {
+		return u, &web.Error{Status: fiber.StatusConflict, Key: "err.email_taken", Fields: []web.FieldError{web.Field("email", "err.email_taken")}}
+	}
+	return u, err
+}
+
+type credentials struct {
+	Email    string `json:"email" form:"email"`
+	Password string `json:"password" form:"password"`
+}
+
+func (h *Handler) login(c *fiber.Ctx) error {
+	var in credentials
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	u, err := h.authenticate(c, in)
+	if err != nil {
+		return err
+	}
+	token, err := h.signIn(c, u)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"user": ToJSON(u), "token": token, "csrf_token": auth.CSRFFrom(c)})
+}
+
+// authenticate maps the service's answers to the API's: the same 401 for an
+// unknown email and a wrong password; 403 for a disabled account that gave
+// the right password.
+func (h *Handler) authenticate(c *fiber.Ctx, in credentials) (models.User, error) {
+	u, err := h.Svc.Authenticate(c.UserContext(), in.Email, in.Password)
+	switch {
+	case errors.Is(err, ErrInvalidCredentials):
+		web.LogEvent(c, "auth.login_failed", "email_hash", web.Pseudonym(NormalizeEmail(in.Email)))
+		return u, web.Errorf(fiber.StatusUnauthorized, "err.credentials")
+	case errors.Is(err, ErrDisabled):
+		web.LogEvent(c, "auth.login_disabled", "user_id", u.ID)
+		return u, web.Errorf(fiber.StatusForbidden, "err.disabled")
+	case err != nil:
+		return u, err
+	}
+	web.LogEvent(c, "auth.login", "user_id", u.ID)
+	return u, nil
+}
+
+func (h *Handler) logout(c *fiber.Ctx) error {
+	id := auth.From(c)
+	if err := h.Sessions.Revoke(c.UserContext(), id.SessionID); err != nil {
+		return err
+	}
+	h.Cookies.ClearSession(c)
+	c.Set("Clear-Site-Data", `"cache", "cookies"`)
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (h *Handler) showMe(c *fiber.Ctx) error {
+	return c.JSON(meJSON(c, auth.From(c).User))
+}
+
+func meJSON(c *fiber.Ctx, u models.User) fiber.Map {
+	j := ToJSON(u)
+	return fiber.Map{"id": j.ID, "email": j.Email, "name": j.Name, "name_ar": j.NameAr, "role": j.Role,
+		"profession": j.Profession, "organization": j.Organization, "locale": j.Locale,
+		"created_at": j.CreatedAt, "csrf_token": auth.CSRFFrom(c)}
+}
+
+func (h *Handler) updateMe(c *fiber.Ctx) error {
+	var ch ProfileChange
+	if err := web.DecodeJSON(c, &ch); err != nil {
+		return err
+	}
+	id := auth.From(c)
+	u, err := h.Svc.UpdateProfile(c.UserContext(), id.User, h.Sessions, id.SessionID, ch)
+	if err != nil {
+		return err
+	}
+	return c.JSON(meJSON(c, u))
+}
+
+func (h *Handler) listUsers(c *fiber.Ctx) error {
+	q := UserQuery{Q: c.Query("q"), Role: c.Query("role"), Limit: 50}
+	var errs []web.FieldError
+	if q.Role != "" && !models.Valid(q.Role, models.Roles) {
+		errs = append(errs, web.Field("role", "err.role"))
+	}
+	if v := c.Query("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 500 {
+			errs = append(errs, web.Field("limit", "err.range", 1, 500))
+		}
+		q.Limit = n
+	}
+	if v := c.Query("offset"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			errs = append(errs, web.Field("offset", "err.range", 0, 1<<31))
+		}
+		q.Offset = n
+	}
+	if len(errs) > 0 {
+		return web.Invalid(errs...)
+	}
+	users, total, err := h.Svc.List(c.UserContext(), q)
+	if err != nil {
+		return err
+	}
+	items := make([]UserJSON, len(users))
+	for i, u := range users {
+		items[i] = ToJSON(u)
+	}
+	return c.JSON(fiber.Map{"items": items, "total": total})
+}
+
+func (h *Handler) updateUser(c *fiber.Ctx) error {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil {
+		return web.ErrNotFound
+	}
+	var ch AdminChange
+	if err := web.DecodeJSON(c, &ch); err != nil {
+		return err
+	}
+	u, err := h.Svc.AdminUpdate(c.UserContext(), auth.From(c).User, id, ch)
+	if errors.Is(err, ErrNotFound) {
+		return web.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	web.LogEvent(c, "admin.user_update", "target_id", id)
+	return c.JSON(ToJSON(u))
+}

@@ -1,0 +1,125 @@
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"tadrib/internal/db"
+	"tadrib/models"
+)
+
+// Identity is who is calling: the user as the database has them now (so a role
+// change or a disabled account applies on the very next request), the session,
+// and whether the credential came from the cookie (then writes need CSRF).
+type Identity struct {
+	User      models.User
+	SessionID string
+	ViaCookie bool
+}
+
+// Sentinel errors of Resolve.
+var (
+	ErrNoSession = errors.New("auth: no valid session")
+	ErrDisabled  = errors.New("auth: account disabled")
+)
+
+// Sessions creates, resolves and ends sessions.
+type Sessions struct {
+	DB   *db.DB
+	Keys Keys
+	TTL  time.Duration // absolute lifetime
+	Idle time.Duration // ends a session unused this long
+	Now  func() time.Time
+}
+
+// touchEvery limits the idle-tracking write to one per session per minute:
+// reading a lesson must not cost a database write on every request.
+const touchEvery = time.Minute
+
+func (s *Sessions) now() time.Time {
+	if s.Now != nil {
+		return s.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+// NewSessionID returns 128 random bits as base32 text (crypto/rand never fails
+// since Go 1.24).
+func NewSessionID() string { return strings.ToLower(rand.Text()[:26]) }
+
+// Create starts a session for userID and returns its token.
+func (s *Sessions) Create(ctx context.Context, userID int64) (token string, sess models.Session, err error) {
+	now := s.now().Truncate(time.Second)
+	sess = models.Session{ID: NewSessionID(), UserID: userID, CreatedAt: now, ExpiresAt: now.Add(s.TTL), LastSeenAt: now}
+	if err := s.DB.W.WithContext(ctx).Create(&sess).Error; err != nil {
+		return "", sess, fmt.Errorf("auth: create session: %w", err)
+	}
+	token, err = s.Keys.sign(sess.ID, userID, now, sess.ExpiresAt)
+	return token, sess, err
+}
+
+type sessionRow struct {
+	models.User
+	SessionUserID int64
+	ExpiresAt     time.Time
+	LastSeenAt    time.Time
+	RevokedAt     *time.Time
+}
+
+// Resolve checks a token and its session and returns the identity behind it.
+func (s *Sessions) Resolve(ctx context.Context, token string) (Identity, error) {
+	now := s.now()
+	sid, uid, err := s.Keys.parse(token, now)
+	if err != nil {
+		return Identity{}, ErrNoSession
+	}
+	var row sessionRow
+	res := s.DB.R.WithContext(ctx).Raw(`SELECT u.*, s.user_id AS session_user_id, s.expires_at, s.last_seen_at, s.revoked_at
+		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?`, sid).Scan(&row)
+	if res.Error != nil {
+		return Identity{}, fmt.Errorf("auth: resolve session: %w", res.Error)
+	}
+	if res.RowsAffected == 0 || row.SessionUserID != uid || row.RevokedAt != nil ||
+		!now.Before(row.ExpiresAt) || now.Sub(row.LastSeenAt) > s.Idle {
+		return Identity{}, ErrNoSession
+	}
+	if row.Disabled {
+		return Identity{}, ErrDisabled
+	}
+	if now.Sub(row.LastSeenAt) > touchEvery {
+		// Best effort: a failed touch only shortens the idle window.
+		s.DB.W.WithContext(ctx).Model(&models.Session{}).Where("id = ?", sid).Update("last_seen_at", now.Truncate(time.Second))
+	}
+	return Identity{User: row.User, SessionID: sid}, nil
+}
+
+// Revoke ends one session at once.
+func (s *Sessions) Revoke(ctx context.Context, sessionID string) error {
+	err := s.DB.W.WithContext(ctx).Model(&models.Session{}).
+		Where("id = ? AND revoked_at IS NULL", sessionID).Update("revoked_at", s.now()).Error
+	if err != nil {
+		return fmt.Errorf("auth: revoke session: %w", err)
+	}
+	return nil
+}
+
+// RevokeOthers ends every session of userID but keep (a password change ends
+// the other devices' sessions).
+func (s *Sessions) RevokeOthers(ctx context.Context, userID int64, keep string) error {
+	err := s.DB.W.WithContext(ctx).Model(&models.Session{}).
+		Where("user_id = ? AND id <> ? AND revoked_at IS NULL", userID, keep).Update("revoked_at", s.now()).Error
+	if err != nil {
+		return fmt.Errorf("auth: revoke sessions of user %d: %w", userID, err)
+	}
+	return nil
+}
+
+// Prune deletes sessions that ended long enough ago to be of no use.
+func (s *Sessions) Prune(ctx context.Context) error {
+	cutoff := s.now().Add(-24 * time.Hour)
+	return s.DB.W.WithContext(ctx).Where("expires_at < ? OR revoked_at < ?", cutoff, cutoff).Delete(&models.Session{}).Error
+}

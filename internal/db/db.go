@@ -1,0 +1,138 @@
+// Package db opens Tadrib's database: an embedded SQLite file by default, or
+// PostgreSQL when DATABASE_URL is set.
+//
+// SQLite allows one writer at a time. Rather than let concurrent writers race
+// for the lock and surface SQLITE_BUSY to users, every write goes through a
+// pool of exactly one connection (W), whose transactions begin IMMEDIATE so a
+// transaction never has to upgrade a read lock it already holds. Reads use a
+// separate pool (R) of query-only connections, which WAL lets run beside the
+// writer. On PostgreSQL both handles share one pool.
+package db
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// DB holds the handles to the database.
+type DB struct {
+	W      *gorm.DB // writes and read-modify-write transactions
+	R      *gorm.DB // reads that need not see a transaction in flight
+	Engine string   // "sqlite" or "postgres"
+}
+
+// Options say where the database is.
+type Options struct {
+	DatabaseURL string // postgres://… ; empty selects SQLite
+	SQLitePath  string // the SQLite file
+}
+
+// Open connects to the database the options name and checks that it answers.
+func Open(ctx context.Context, o Options) (*DB, error) {
+	cfg := &gorm.Config{
+		Logger:                 logger.Discard,
+		SkipDefaultTransaction: true, // single statements autocommit; multi-statement writes use W.Transaction
+		PrepareStmt:            true,
+		TranslateError:         true,
+		NowFunc:                func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
+	}
+	if o.DatabaseURL != "" {
+		g, err := gorm.Open(postgres.Open(o.DatabaseURL), cfg)
+		if err != nil {
+			return nil, fmt.Errorf("db: open postgres: %w", err)
+		}
+		sqlDB, _ := g.DB()
+		sqlDB.SetMaxOpenConns(32)
+		sqlDB.SetMaxIdleConns(16)
+		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+		d := &DB{W: g, R: g, Engine: "postgres"}
+		return d, d.Ping(ctx)
+	}
+	return openSQLite(ctx, o.SQLitePath, cfg)
+}
+
+// sqliteDSN builds the connection string. synchronous=FULL because an
+// acknowledged autosave must survive a power cut, not only a crash (WAL with
+// NORMAL "might roll back following a power loss", sqlite.org/pragma.html).
+func sqliteDSN(path string, readOnly bool) string {
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(FULL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_time_format", "sqlite")
+	if readOnly {
+		q.Add("_pragma", "query_only(1)")
+	} else {
+		q.Set("_txlock", "immediate")
+	}
+	return "file:" + path + "?" + q.Encode()
+}
+
+func openSQLite(ctx context.Context, path string, cfg *gorm.Config) (*DB, error) {
+	if path == "" {
+		return nil, errors.New("db: empty SQLite path")
+	}
+	if dir := filepath.Dir(path); dir != "." {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("db: create folder for %s: %w", path, err)
+		}
+	}
+	w, err := gorm.Open(sqlite.Open(sqliteDSN(path, false)), cfg)
+	if err != nil {
+		return nil, fmt.Errorf("db: open sqlite %s: %w", path, err)
+	}
+	wdb, _ := w.DB()
+	wdb.SetMaxOpenConns(1)
+	wdb.SetMaxIdleConns(1)
+	wdb.SetConnMaxLifetime(0)
+	// The writer must exist (and have switched the file to WAL) before the
+	// query-only readers open it.
+	if err := wdb.PingContext(ctx); err != nil {
+		return nil, fmt.Errorf("db: open sqlite %s: %w", path, err)
+	}
+	r, err := gorm.Open(sqlite.Open(sqliteDSN(path, true)), cfg)
+	if err != nil {
+		return nil, fmt.Errorf("db: open sqlite readers %s: %w", path, err)
+	}
+	rdb, _ := r.DB()
+	n := max(4, runtime.GOMAXPROCS(0)*2)
+	rdb.SetMaxOpenConns(n)
+	rdb.SetMaxIdleConns(n)
+	d := &DB{W: w, R: r, Engine: "sqlite"}
+	return d, d.Ping(ctx)
+}
+
+// Ping checks that the database answers a query (not only that a socket is open).
+func (d *DB) Ping(ctx context.Context) error {
+	var one int
+	if err := d.R.WithContext(ctx).Raw("SELECT 1").Scan(&one).Error; err != nil {
+		return fmt.Errorf("db: ping: %w", err)
+	}
+	return nil
+}
+
+// Close closes every pool.
+func (d *DB) Close() error {
+	var errs []error
+	for _, g := range []*gorm.DB{d.W, d.R} {
+		if s, err := g.DB(); err == nil {
+			errs = append(errs, s.Close())
+		}
+		if d.W == d.R {
+			break
+		}
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,120 @@
+// Package i18n holds the interface strings in French (the default), Arabic and
+// English, picks a language for a request, and knows each language's writing
+// direction.
+//
+// Catalogs are flat JSON objects in assets/i18n/<lang>.json. A key missing in
+// one language falls back to French, then to the key itself, so a forgotten
+// translation shows up as a readable slip rather than a crash; a test checks
+// that no key is missing.
+package i18n
+
+import (
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"strings"
+
+	"golang.org/x/text/language"
+)
+
+// Default is the language used when nothing else decides.
+const Default = "fr"
+
+// Languages are the supported languages, the default first.
+var Languages = []string{"fr", "ar", "en"}
+
+var matcher = language.NewMatcher([]language.Tag{language.French, language.Arabic, language.English})
+
+// Catalog is the set of translations. It is read-only once loaded, so it is
+// safe for concurrent use without a lock.
+type Catalog struct {
+	msgs map[string]map[string]string
+}
+
+// Load reads i18n/<lang>.json for every supported language from fsys.
+func Load(fsys fs.FS) (*Catalog, error) {
+	c := &Catalog{msgs: map[string]map[string]string{}}
+	for _, lang := range Languages {
+		b, err := fs.ReadFile(fsys, "i18n/"+lang+".json")
+		if err != nil {
+			return nil, fmt.Errorf("i18n: %w", err)
+		}
+		m := map[string]string{}
+		if err := json.Unmarshal(b, &m); err != nil {
+			return nil, fmt.Errorf("i18n: i18n/%s.json: %w", lang, err)
+		}
+		c.msgs[lang] = m
+	}
+	return c, nil
+}
+
+// T translates key into lang. With args, the message is a fmt format.
+func (c *Catalog) T(lang, key string, args ...any) string {
+	msg, ok := c.msgs[lang][key]
+	if !ok {
+		if msg, ok = c.msgs[Default][key]; !ok {
+			msg = key
+		}
+	}
+	if len(args) > 0 && strings.Contains(msg, "%") {
+		return fmt.Sprintf(msg, args...)
+	}
+	return msg
+}
+
+// Missing lists, per language, the keys that French has and it lacks.
+func (c *Catalog) Missing() map[string][]string {
+	out := map[string][]string{}
+	for _, lang := range Languages[1:] {
+		for k := range c.msgs[Default] {
+			if _, ok := c.msgs[lang][k]; !ok {
+				out[lang] = append(out[lang], k)
+			}
+		}
+	}
+	return out
+}
+
+// Keys returns the keys of the default catalog.
+func (c *Catalog) Keys() []string {
+	keys := make([]string, 0, len(c.msgs[Default]))
+	for k := range c.msgs[Default] {
+		keys = append(keys, k)
+	}
+	return keys
+}
+
+// Supported reports whether lang is one of Languages.
+func Supported(lang string) bool {
+	for _, l := range Languages {
+		if l == lang {
+			return true
+		}
+	}
+	return false
+}
+
+// FromAcceptLanguage picks the best supported language for an
+// Accept-Language header, or Default.
+func FromAcceptLanguage(header string) string {
+	if strings.TrimSpace(header) == "" {
+		return Default
+	}
+	tags, _, err := language.ParseAcceptLanguage(header)
+	if err != nil || len(tags) == 0 {
+		return Default
+	}
+	_, idx, conf := matcher.Match(tags...)
+	if conf == language.No {
+		return Default
+	}
+	return Languages[idx]
+}
+
+// Dir is the writing direction of lang: "rtl" for Arabic, "ltr" otherwise.
+func Dir(lang string) string {
+	if lang == "ar" {
+		return "rtl"
+	}
+	return "ltr"
+}

@@ -1,0 +1,177 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"path"
+	"strings"
+	"sync"
+
+	"github.com/gofiber/fiber/v2"
+
+	"tadrib/internal/auth"
+	"tadrib/internal/i18n"
+	"tadrib/models"
+)
+
+// Renderer executes the HTML templates: templates/layout.html wraps each
+// templates/pages/<name>.html, and templates/partials/*.html are shared.
+// Templates are parsed once at start-up (or on every render in development,
+// when reload is true).
+type Renderer struct {
+	fsys   fs.FS
+	cat    *i18n.Catalog
+	static *Static
+	reload bool
+
+	mu    sync.RWMutex
+	pages map[string]*template.Template
+}
+
+// NewRenderer parses every page.
+func NewRenderer(fsys fs.FS, cat *i18n.Catalog, static *Static, reload bool) (*Renderer, error) {
+	r := &Renderer{fsys: fsys, cat: cat, static: static, reload: reload}
+	pages, err := r.parse()
+	if err != nil {
+		return nil, err
+	}
+	r.pages = pages
+	return r, nil
+}
+
+var funcs = template.FuncMap{
+	"percent": func(n, d int) int {
+		if d <= 0 {
+			return 0
+		}
+		return n * 100 / d
+	},
+	"add": func(a, b int) int { return a + b },
+	// card pairs the page with one item, for partials that need both.
+	"card": func(p PageData, item any) map[string]any { return map[string]any{"P": p, "C": item} },
+	"deref": func(b *bool) bool { return b != nil && *b },
+	"eq1": func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
+	"trusted": func(s string) template.HTML {
+		// Only for HTML that went through the sanitizer (lesson bodies):
+		// the callers' field names say so (HTML, SanitizedHTML).
+		return template.HTML(s) //nolint:gosec
+	},
+}
+
+func (r *Renderer) parse() (map[string]*template.Template, error) {
+	base, err := template.New("layout.html").Funcs(funcs).ParseFS(r.fsys, "templates/layout.html", "templates/partials/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("web: parse layout: %w", err)
+	}
+	files, err := fs.Glob(r.fsys, "templates/pages/*.html")
+	if err != nil || len(files) == 0 {
+		return nil, fmt.Errorf("web: no templates/pages/*.html (%v)", err)
+	}
+	pages := map[string]*template.Template{}
+	for _, f := range files {
+		t, err := template.Must(base.Clone()).ParseFS(r.fsys, f)
+		if err != nil {
+			return nil, fmt.Errorf("web: parse %s: %w", f, err)
+		}
+		pages[strings.TrimSuffix(path.Base(f), ".html")] = t
+	}
+	return pages, nil
+}
+
+// LangLink is one entry of the language switch.
+type LangLink struct {
+	Code, Name, URL string
+	Current         bool
+}
+
+// PageData is what every template receives. Templates translate with
+// {{.T "key"}} (or {{$.T "key"}} inside a range).
+type PageData struct {
+	Lang, Dir, Title, CSRF, Path string
+	User                         *models.User
+	Langs                        []LangLink
+	Data                         any
+	r                            *Renderer
+}
+
+// T translates key into the page's language.
+func (p PageData) T(key string, args ...any) string { return p.r.cat.T(p.Lang, key, args...) }
+
+// Static returns the cache-busting URL of a static file.
+func (p PageData) Static(name string) string { return p.r.static.URL(name) }
+
+// IsStaff reports whether the viewer is a trainer or an admin.
+func (p PageData) IsStaff() bool {
+	return p.User != nil && (p.User.Role == models.RoleTrainer || p.User.Role == models.RoleAdmin)
+}
+
+var langNames = map[string]string{"fr": "Français", "ar": "العربية", "en": "English"}
+
+// Page renders templates/pages/<name>.html in the layout, with status.
+func (r *Renderer) Page(c *fiber.Ctx, status int, name, title string, data any) error {
+	pages := r.pages
+	if r.reload {
+		p, err := r.parse()
+		if err != nil {
+			return err
+		}
+		pages = p
+	}
+	t, ok := pages[name]
+	if !ok {
+		return fmt.Errorf("web: no page template %q", name)
+	}
+	lang := Lang(c)
+	pd := PageData{Lang: lang, Dir: i18n.Dir(lang), Title: title, CSRF: auth.CSRFFrom(c), Path: c.Path(), Data: data, r: r}
+	if id := auth.From(c); id != nil {
+		u := id.User
+		pd.User = &u
+	}
+	for _, l := range i18n.Languages {
+		q := c.Request().URI().QueryArgs()
+		args := fiber.AcquireArgs()
+		q.CopyTo(args)
+		args.Set("lang", l)
+		pd.Langs = append(pd.Langs, LangLink{Code: l, Name: langNames[l], URL: c.Path() + "?" + string(args.QueryString()), Current: l == lang})
+		fiber.ReleaseArgs(args)
+	}
+	// Execute into a buffer first: a template error becomes a clean 500,
+	// not half a page.
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", pd); err != nil {
+		return fmt.Errorf("web: render %s: %w", name, err)
+	}
+	c.Status(status)
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	c.Set(fiber.HeaderContentLanguage, lang)
+	return c.Send(buf.Bytes())
+}
+
+// Msg translates a field error.
+func (p PageData) Msg(fe FieldError) string { return p.r.cat.T(p.Lang, fe.Key, fe.Args...) }
+
+// FormErrors indexes field errors by field, for templates.
+func FormErrors(errs []FieldError) map[string]FieldError {
+	m := make(map[string]FieldError, len(errs))
+	for _, e := range errs {
+		if _, seen := m[e.Field]; !seen {
+			m[e.Field] = e
+		}
+	}
+	return m
+}
+
+// T translates key into the request's language.
+func (r *Renderer) T(c *fiber.Ctx, key string, args ...any) string {
+	return r.cat.T(Lang(c), key, args...)
+}
+
+// Err returns the translated error of field in errs, or "".
+func (p PageData) Err(errs map[string]FieldError, field string) string {
+	if e, ok := errs[field]; ok {
+		return p.Msg(e)
+	}
+	return ""
+}
