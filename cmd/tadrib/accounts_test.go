@@ -262,13 +262,13 @@ func TestForgedTokens(t *testing.T) {
 	secret := []byte(a.cfg.Secret)
 	now := time.Now()
 	cases := map[string]string{
-		"alg none":              sign(jwt.SigningMethodNone, jwt.UnsafeAllowNoneSignatureType, nil),
+		"alg none":               sign(jwt.SigningMethodNone, jwt.UnsafeAllowNoneSignatureType, nil),
 		"signed with raw secret": sign(jwt.SigningMethodHS256, secret, nil),
-		"HS512":                 sign(jwt.SigningMethodHS512, secret, nil),
-		"tampered payload":      parts[0] + "." + strings.TrimRight(parts[1], "A") + "B." + parts[2],
-		"empty signature":       parts[0] + "." + parts[1] + ".",
-		"long":                  strings.Repeat(".", 3800), // a 1 MB header is refused by the server's header buffer before any handler
-		"garbage":               "not-a-token",
+		"HS512":                  sign(jwt.SigningMethodHS512, secret, nil),
+		"tampered payload":       parts[0] + "." + strings.TrimRight(parts[1], "A") + "B." + parts[2],
+		"empty signature":        parts[0] + "." + parts[1] + ".",
+		"long":                   strings.Repeat(".", 3800), // a 1 MB header is refused by the server's header buffer before any handler
+		"garbage":                "not-a-token",
 	}
 	// Tokens signed with the real key but bad claims.
 	key := signingKey(a)

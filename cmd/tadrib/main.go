@@ -151,7 +151,7 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	}
 	admin, generated, err := a.accounts.EnsureFirstAdmin(ctx, cfg.AdminEmail, cfg.AdminPass)
 	if err != nil {
-		return err
+		return fmt.Errorf("first admin from TADRIB_ADMIN_EMAIL/TADRIB_ADMIN_PASSWORD: %w", describe(err))
 	}
 	if admin.ID != 0 {
 		log.Info("first admin created", "email", admin.Email)
@@ -214,7 +214,7 @@ func admin(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	svc := &accounts.Service{DB: d}
 	u, err := svc.CreateAdmin(context.Background(), *email, *name, password)
 	if err != nil {
-		return describe(err)
+		return fmt.Errorf("admin create: %w", describe(err))
 	}
 	fmt.Fprintf(stdout, "admin %s created (id %d)\n", u.Email, u.ID)
 	if generated {
@@ -228,7 +228,7 @@ func describe(err error) error {
 	var we *web.Error
 	if !errors.As(err, &we) {
 		if errors.Is(err, accounts.ErrEmailTaken) {
-			return errors.New("admin create: that email already has an account")
+			return errors.New("that email already has an account")
 		}
 		return err
 	}
@@ -236,9 +236,9 @@ func describe(err error) error {
 	if cerr != nil {
 		return err
 	}
-	msg := "admin create: " + cat.T("en", we.Key, we.Args...)
+	msg := cat.T("en", we.Key, we.Args...)
 	for _, f := range we.Fields {
-		msg += fmt.Sprintf("\n  --%s: %s", f.Field, cat.T("en", f.Key, f.Args...))
+		msg += fmt.Sprintf("\n  %s: %s", f.Field, cat.T("en", f.Key, f.Args...))
 	}
 	return errors.New(msg)
 }

@@ -77,7 +77,7 @@ func PasswordProblem(password, email string) string {
 	case commonPasswords[strings.ToLower(password)]:
 		return "err.password_common"
 	}
-	if local, _, ok := strings.Cut(strings.ToLower(email), "@"); ok && len(local) >= 4 && strings.Contains(strings.ToLower(password), local) {
+	if local, _, _ := strings.Cut(strings.ToLower(email), "@"); strings.EqualFold(password, email) || strings.EqualFold(password, local) {
 		return "err.password_email"
 	}
 	return ""

@@ -22,13 +22,13 @@ func TestCatalogsAreComplete(t *testing.T) {
 
 func TestFromAcceptLanguage(t *testing.T) {
 	cases := map[string]string{
-		"":                         "fr",
-		"ar-MA,ar;q=0.9,fr;q=0.8":  "ar",
-		"en-US,en;q=0.9":           "en",
-		"fr-FR":                    "fr",
-		"de-DE":                    "fr",
-		"es;q=0.9, en;q=0.8":       "en",
-		"zz;q=garbage, ,,,;;;":     "fr",
+		"":                        "fr",
+		"ar-MA,ar;q=0.9,fr;q=0.8": "ar",
+		"en-US,en;q=0.9":          "en",
+		"fr-FR":                   "fr",
+		"de-DE":                   "fr",
+		"es;q=0.9, en;q=0.8":      "en",
+		"zz;q=garbage, ,,,;;;":    "fr",
 	}
 	for header, want := range cases {
 		if got := i18n.FromAcceptLanguage(header); got != want {

@@ -50,9 +50,9 @@ var funcs = template.FuncMap{
 	},
 	"add": func(a, b int) int { return a + b },
 	// card pairs the page with one item, for partials that need both.
-	"card": func(p PageData, item any) map[string]any { return map[string]any{"P": p, "C": item} },
+	"card":  func(p PageData, item any) map[string]any { return map[string]any{"P": p, "C": item} },
 	"deref": func(b *bool) bool { return b != nil && *b },
-	"eq1": func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
+	"eq1":   func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
 	"trusted": func(s string) template.HTML {
 		// Only for HTML that went through the sanitizer (lesson bodies):
 		// the callers' field names say so (HTML, SanitizedHTML).
