@@ -7,10 +7,12 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"tadrib/assets"
 	"tadrib/internal/accounts"
@@ -195,3 +197,16 @@ func wantProblem(t *testing.T, r resp, status int, field string) map[string]any 
 }
 
 func assetsFS() fs.FS { return assets.FS("") }
+
+// serve runs the app on a real loopback socket until the test ends and
+// returns its base URL.
+func (a *testApp) serve(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go a.Listener(ln)
+	t.Cleanup(func() { a.ShutdownWithTimeout(5 * time.Second) })
+	return "http://" + ln.Addr().String()
+}

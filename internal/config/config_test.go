@@ -1,0 +1,88 @@
+package config
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestDefaults(t *testing.T) {
+	c, err := Load(env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != ":8080" || c.DBPath != "./tadrib.db" || c.Engine() != "sqlite" || c.Registration != "open" ||
+		c.RateAuth != 60 || c.RateVerify != 120 || c.Secure() || c.BaseURL.String() != "http://localhost:8080" {
+		t.Errorf("defaults = %+v", c)
+	}
+}
+
+func TestBadValuesNameTheirVariable(t *testing.T) {
+	cases := map[string]map[string]string{
+		"TADRIB_ADDR":            {"TADRIB_ADDR": "8080"},
+		"DATABASE_URL":           {"DATABASE_URL": "mysql://root@localhost/x"},
+		"TADRIB_BASE_URL":        {"TADRIB_BASE_URL": "tadrib.example.org"},
+		"TADRIB_SECRET":          {"TADRIB_SECRET": "short"},
+		"TADRIB_REGISTRATION":    {"TADRIB_REGISTRATION": "maybe"},
+		"TADRIB_RATE_AUTH":       {"TADRIB_RATE_AUTH": "-3"},
+		"TADRIB_RATE_VERIFY":     {"TADRIB_RATE_VERIFY": "lots"},
+		"TADRIB_SESSION_TTL":     {"TADRIB_SESSION_TTL": "12"},
+		"TADRIB_TRUSTED_PROXIES": {"TADRIB_TRUSTED_PROXIES": "10.0.0.0/8, not-an-ip"},
+		"TADRIB_ADMIN_EMAIL":     {"TADRIB_ADMIN_PASSWORD": "a long enough password"},
+		"TADRIB_ADMIN_PASSWORD":  {"TADRIB_ADMIN_EMAIL": "a@b.c", "TADRIB_ADMIN_PASSWORD": "short"},
+		"TADRIB_LOG_LEVEL":       {"TADRIB_LOG_LEVEL": "loud"},
+	}
+	for name, e := range cases {
+		_, err := Load(env(e))
+		if err == nil || !strings.Contains(err.Error(), name+":") {
+			t.Errorf("Load(%v) = %v, want an error naming %s", e, err, name)
+		}
+	}
+}
+
+func TestDatabaseURLNeverEchoed(t *testing.T) {
+	_, err := Load(env(map[string]string{"DATABASE_URL": "mysql://root:hunter2@db/x"}))
+	if err == nil || strings.Contains(err.Error(), "hunter2") {
+		t.Errorf("error %v should name DATABASE_URL without echoing it", err)
+	}
+}
+
+func TestPostgresAndHTTPS(t *testing.T) {
+	c, err := Load(env(map[string]string{"DATABASE_URL": "postgres://u@h/db", "TADRIB_BASE_URL": "https://tadrib.example.org/",
+		"TADRIB_TRUSTED_PROXIES": "10.0.0.1, 192.168.0.0/16"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Engine() != "postgres" || !c.Secure() || c.BaseURL.String() != "https://tadrib.example.org" || len(c.TrustedProxy) != 2 {
+		t.Errorf("got %+v", c)
+	}
+}
+
+func TestEveryVariableIsDocumented(t *testing.T) {
+	// Every TADRIB_* name Load reads is in Variables (and so in the README).
+	documented := map[string]bool{}
+	for _, v := range Variables {
+		documented[v.Name] = true
+	}
+	var read []string
+	Load(func(k string) string { read = append(read, k); return "" })
+	for _, k := range read {
+		if !documented[k] {
+			t.Errorf("%s is read but not documented in config.Variables", k)
+		}
+	}
+}
+
+func TestREADMEListsEveryVariable(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range Variables {
+		if !strings.Contains(string(b), "| `"+v.Name+"` |") {
+			t.Errorf("README.md's configuration table lacks %s", v.Name)
+		}
+	}
+}
