@@ -65,13 +65,18 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 // sqliteDSN builds the connection string. synchronous=FULL because an
 // acknowledged autosave must survive a power cut, not only a crash (WAL with
 // NORMAL "might roll back following a power loss", sqlite.org/pragma.html).
+//
+// No _time_format: in glebarez/go-sqlite v1.21.2 that parameter makes the
+// driver skip _txlock (applyQueryParams returns early), so transactions would
+// begin DEFERRED and fail with SQLITE_BUSY_SNAPSHOT under concurrent writes —
+// TestConcurrentWritesNeverBusy catches it. Times are always UTC here, so the
+// driver's default text form still sorts and compares correctly.
 func sqliteDSN(path string, readOnly bool) string {
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(10000)")
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(FULL)")
 	q.Add("_pragma", "foreign_keys(1)")
-	q.Add("_time_format", "sqlite")
 	if readOnly {
 		q.Add("_pragma", "query_only(1)")
 	} else {
