@@ -76,37 +76,80 @@ func (s *Service) access(ctx context.Context, viewer models.User, lc lessonCours
 	return nil
 }
 
+// lessonRow is everything about a lesson and its viewer that one query reads.
+type lessonRow struct {
+	LessonID  int64
+	ModuleID  int64
+	Minutes   int
+	CourseID  int64
+	Slug      string
+	Locale    string
+	Published bool
+	CreatedBy *int64
+	Enrolled  bool
+	Completed bool
+}
+
+// textRow is one language of the lesson's, its module's or its course's text.
+type textRow struct {
+	Kind, Lang, Title, HTML, BodyMD string
+}
+
 // Lesson returns a lesson for viewer in lang (falling back to the course's
-// language), with its neighbours in reading order.
+// language), with its neighbours in reading order. It is the most read page
+// of the site, so it costs three queries: the lesson with its course and the
+// viewer's enrolment and completion; the texts it shows; the reading order.
 func (s *Service) Lesson(ctx context.Context, lessonID int64, viewer models.User, lang string) (LessonView, error) {
-	lc, err := s.lessonCourse(ctx, lessonID)
+	db := s.DB.R.WithContext(ctx)
+	var row lessonRow
+	res := db.Raw(`SELECT l.id AS lesson_id, l.module_id, l.minutes, c.id AS course_id, c.slug, c.locale, c.published, c.created_by,
+			EXISTS (SELECT 1 FROM enrolments e WHERE e.user_id = ? AND e.course_id = c.id) AS enrolled,
+			EXISTS (SELECT 1 FROM lesson_completions lc WHERE lc.user_id = ? AND lc.lesson_id = l.id) AS completed
+		FROM lessons l JOIN modules m ON m.id = l.module_id JOIN courses c ON c.id = m.course_id WHERE l.id = ?`,
+		viewer.ID, viewer.ID, lessonID).Scan(&row)
+	if res.Error != nil {
+		return LessonView{}, fmt.Errorf("courses: lesson %d: %w", lessonID, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return LessonView{}, ErrNotFound
+	}
+	lc := lessonCourse{LessonID: row.LessonID, ModuleID: row.ModuleID, Minutes: row.Minutes, CourseID: row.CourseID,
+		Slug: row.Slug, Locale: row.Locale, Published: row.Published, CreatedBy: row.CreatedBy}
+	if !canSee(&viewer, models.Course{ID: lc.CourseID, Published: lc.Published, CreatedBy: lc.CreatedBy}) {
+		return LessonView{}, ErrNotFound
+	}
+	if !isStaff(&viewer) && !row.Enrolled {
+		return LessonView{}, ErrNotEnrolled
+	}
+
+	var texts []textRow
+	err := db.Raw(`SELECT 'l' AS kind, lang, title, html, body_md FROM lesson_texts WHERE lesson_id = ? AND lang IN (?, ?)
+		UNION ALL SELECT 'm', lang, title, '', '' FROM module_texts WHERE module_id = ? AND lang IN (?, ?)
+		UNION ALL SELECT 'c', lang, title, '', '' FROM course_texts WHERE course_id = ? AND lang IN (?, ?)`,
+		lessonID, lang, lc.Locale, lc.ModuleID, lang, lc.Locale, lc.CourseID, lang, lc.Locale).Scan(&texts).Error
 	if err != nil {
-		return LessonView{}, err
+		return LessonView{}, fmt.Errorf("courses: lesson texts %d: %w", lessonID, err)
 	}
-	if err := s.access(ctx, viewer, lc); err != nil {
-		return LessonView{}, err
-	}
-	var texts []models.LessonText
-	if err := s.DB.R.WithContext(ctx).Where("lesson_id = ?", lessonID).Find(&texts).Error; err != nil {
-		return LessonView{}, fmt.Errorf("courses: lesson text %d: %w", lessonID, err)
-	}
-	versions := make(map[string]models.LessonText, len(texts))
+	versions := map[string]map[string]textRow{"l": {}, "m": {}, "c": {}}
 	for _, t := range texts {
-		versions[t.Lang] = t
+		versions[t.Kind][t.Lang] = t
 	}
-	text, used := pickText(versions, lang, lc.Locale)
+	text, used := pickText(versions["l"], lang, lc.Locale)
+	module, _ := pickText(versions["m"], lang, lc.Locale)
+	course, _ := pickText(versions["c"], lang, lc.Locale)
 	v := LessonView{ID: id(lessonID), Title: text.Title, HTML: text.HTML, Minutes: lc.Minutes, ModuleID: id(lc.ModuleID),
-		CourseSlug: lc.Slug, Lang: used, Untranslated: used != lang}
+		ModuleTitle: module.Title, CourseSlug: lc.Slug, CourseTitle: course.Title, Completed: row.Completed,
+		Lang: used, Untranslated: used != lang}
 	if isStaff(&viewer) {
 		v.BodyMD = text.BodyMD
 	}
-	// The reading order and the titles around this lesson.
-	t, err := s.loadTree(ctx, lc.Slug)
+
+	var ids []int64
+	err = db.Raw(`SELECT l.id FROM lessons l JOIN modules m ON m.id = l.module_id WHERE m.course_id = ?
+		ORDER BY m.position, m.id, l.position, l.id`, lc.CourseID).Scan(&ids).Error
 	if err != nil {
-		return v, err
+		return v, fmt.Errorf("courses: reading order of course %d: %w", lc.CourseID, err)
 	}
-	v.CourseTitle, _ = t.title(lang)
-	ids := t.lessonIDs()
 	v.Count = len(ids)
 	for i, lid := range ids {
 		if lid != lessonID {
@@ -122,16 +165,6 @@ func (s *Service) Lesson(ctx context.Context, lessonID int64, viewer models.User
 			v.NextID = &n
 		}
 	}
-	for _, m := range t.Modules {
-		if m.ID == lc.ModuleID {
-			v.ModuleTitle = moduleTitle(m, lang, t.Locale)
-		}
-	}
-	var n int64
-	if err := s.DB.R.WithContext(ctx).Model(&models.LessonCompletion{}).Where("user_id = ? AND lesson_id = ?", viewer.ID, lessonID).Count(&n).Error; err != nil {
-		return v, fmt.Errorf("courses: completion: %w", err)
-	}
-	v.Completed = n > 0
 	return v, nil
 }
 
