@@ -347,3 +347,37 @@ func metaCSRF(t *testing.T, r resp) string {
 	rest := body[i+len(`<meta name="csrf-token" content="`):]
 	return rest[:strings.Index(rest, `"`)]
 }
+
+func TestHSTSBehindTrustedProxy(t *testing.T) {
+	// app.Test's peer address is 0.0.0.0: trust it as the proxy.
+	a := newTestApp(t, map[string]string{"TADRIB_BASE_URL": "https://tadrib.example.org", "TADRIB_TRUSTED_PROXIES": "0.0.0.0"})
+	r := a.do("GET", "/", nil, "X-Forwarded-Proto", "https", "X-Forwarded-For", "198.51.100.7")
+	if hsts := r.Header.Get("Strict-Transport-Security"); !strings.Contains(hsts, "max-age=31536000") {
+		t.Errorf("HSTS over HTTPS = %q, want max-age=31536000", hsts)
+	}
+	untrusted := newTestApp(t, map[string]string{"TADRIB_BASE_URL": "https://tadrib.example.org"})
+	r = untrusted.do("GET", "/", nil, "X-Forwarded-Proto", "https")
+	if r.Header.Get("Strict-Transport-Security") != "" {
+		t.Error("X-Forwarded-Proto from an untrusted peer turned HSTS on")
+	}
+}
+
+func TestSessionIdleAndAbsoluteExpiry(t *testing.T) {
+	a := newTestApp(t, map[string]string{"TADRIB_SESSION_IDLE": "30m", "TADRIB_SESSION_TTL": "12h"})
+	now := time.Now()
+	a.sessions.Now = func() time.Time { return now }
+	u := a.register("police")
+	for i := 0; i < 30; i++ { // active every 25 minutes for 12.5 hours
+		now = now.Add(25 * time.Minute)
+		r := u.do("GET", "/api/v1/me", nil)
+		if i < 28 && r.StatusCode != 200 {
+			t.Fatalf("an active session ended after %v: %d", time.Duration(i+1)*25*time.Minute, r.StatusCode)
+		}
+		if i == 29 && r.StatusCode != 401 {
+			t.Errorf("a session still works after 12.5 h: %d", r.StatusCode)
+		}
+	}
+	v := a.register("police")
+	now = now.Add(31 * time.Minute)
+	wantStatus(t, v.do("GET", "/api/v1/me", nil), 401)
+}

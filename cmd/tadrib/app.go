@@ -60,15 +60,17 @@ func newApp(ctx context.Context, cfg config.Config, d *db.DB, log *slog.Logger) 
 	cookies := auth.Cookies{Secure: cfg.Secure()}
 
 	f := fiber.New(fiber.Config{
-		AppName:                 "tadrib",
-		ErrorHandler:            web.ErrorHandler(cat, renderer),
-		BodyLimit:               bodyLimit,
-		ReadTimeout:             30 * time.Second,
-		WriteTimeout:            60 * time.Second,
-		IdleTimeout:             120 * time.Second,
-		DisableStartupMessage:   true,
-		Immutable:               true, // values from c.Params/Body may outlive the handler (SECURITY.md F1)
-		EnableTrustedProxyCheck: len(cfg.TrustedProxy) > 0,
+		AppName:               "tadrib",
+		ErrorHandler:          web.ErrorHandler(cat, renderer),
+		BodyLimit:             bodyLimit,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          60 * time.Second,
+		IdleTimeout:           120 * time.Second,
+		DisableStartupMessage: true,
+		Immutable:             true, // values from c.Params/Body may outlive the handler (SECURITY.md F1)
+		// Always on: with the check off, Fiber believes X-Forwarded-Proto and
+		// X-Forwarded-Host from any client. With no trusted proxy, none is believed.
+		EnableTrustedProxyCheck: true,
 		TrustedProxies:          cfg.TrustedProxy,
 		ProxyHeader:             proxyHeader(cfg),
 		JSONEncoder:             json.Marshal,
