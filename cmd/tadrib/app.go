@@ -90,9 +90,9 @@ func newApp(ctx context.Context, cfg config.Config, d *db.DB, log *slog.Logger) 
 		return c.SendString("ok")
 	})
 	f.Get("/metrics", m.Handler(cfg.MetricsToken))
-	f.Get("/static/*", static.Handler)
 
 	f.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))
+	f.Get("/static/*", static.Handler)
 	f.Use(sessions.Middleware(cookies), web.Languages(cfg.Secure()))
 
 	limits := accounts.Limits{
