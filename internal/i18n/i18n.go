@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"strings"
 
+	"golang.org/x/text/feature/plural"
 	"golang.org/x/text/language"
 )
 
@@ -62,11 +63,34 @@ func (c *Catalog) T(lang, key string, args ...any) string {
 	return msg
 }
 
+var tags = map[string]language.Tag{"fr": language.French, "ar": language.Arabic, "en": language.English}
+
+// pluralForms names CLDR's plural categories as catalog key suffixes.
+var pluralForms = map[plural.Form]string{
+	plural.Zero: "zero", plural.One: "one", plural.Two: "two", plural.Few: "few", plural.Many: "many", plural.Other: "other",
+}
+
+// N translates a message that depends on a count n, by CLDR's plural rules
+// for lang (Arabic has six forms, French and English two): it uses the key
+// "key#form", else "key#other", else "key". args are the format's arguments.
+func (c *Catalog) N(lang, key string, n int, args ...any) string {
+	form := pluralForms[plural.Cardinal.MatchPlural(tags[lang], n, 0, 0, 0, 0)]
+	for _, k := range []string{key + "#" + form, key + "#other"} {
+		if _, ok := c.msgs[lang][k]; ok {
+			return c.T(lang, k, args...)
+		}
+	}
+	return c.T(lang, key, args...)
+}
+
 // Missing lists, per language, the keys that French has and it lacks.
 func (c *Catalog) Missing() map[string][]string {
 	out := map[string][]string{}
 	for _, lang := range Languages[1:] {
 		for k := range c.msgs[Default] {
+			if strings.Contains(k, "#") {
+				k = k[:strings.Index(k, "#")] + "#other" // plural forms differ by language; "other" is the one each needs
+			}
 			if _, ok := c.msgs[lang][k]; !ok {
 				out[lang] = append(out[lang], k)
 			}

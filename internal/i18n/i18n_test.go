@@ -1,14 +1,13 @@
-package i18n_test
+package i18n
 
 import (
 	"testing"
 
 	"tadrib/assets"
-	"tadrib/internal/i18n"
-)
+	)
 
 func TestCatalogsAreComplete(t *testing.T) {
-	c, err := i18n.Load(assets.FS(""))
+	c, err := Load(assets.FS(""))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,14 +30,42 @@ func TestFromAcceptLanguage(t *testing.T) {
 		"zz;q=garbage, ,,,;;;":    "fr",
 	}
 	for header, want := range cases {
-		if got := i18n.FromAcceptLanguage(header); got != want {
+		if got := FromAcceptLanguage(header); got != want {
 			t.Errorf("FromAcceptLanguage(%q) = %q, want %q", header, got, want)
 		}
 	}
 }
 
 func TestDir(t *testing.T) {
-	if i18n.Dir("ar") != "rtl" || i18n.Dir("fr") != "ltr" || i18n.Dir("en") != "ltr" {
+	if Dir("ar") != "rtl" || Dir("fr") != "ltr" || Dir("en") != "ltr" {
 		t.Error("Dir: Arabic must be rtl, French and English ltr")
+	}
+}
+
+func TestPlurals(t *testing.T) {
+	c, err := Load(assets.FS(""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		lang string
+		n    int
+		want string
+	}{
+		{"fr", 1, "1 leçon terminée sur 12"},
+		{"fr", 2, "2 leçons terminées sur 12"},
+		{"en", 1, "1 of 12 lessons done"},
+		{"ar", 1, "أنهيت درسًا واحدًا من 12"},
+		{"ar", 2, "أنهيت درسين من 12"},
+		{"ar", 3, "أنهيت 3 دروس من 12"},
+		{"ar", 11, "أنهيت 11 درسًا من 12"},
+	}
+	for _, tc := range cases {
+		if got := c.N(tc.lang, "dashboard.lessons", tc.n, tc.n, 12); got != tc.want {
+			t.Errorf("N(%s, dashboard.lessons, %d) = %q, want %q", tc.lang, tc.n, got, tc.want)
+		}
+	}
+	if got := c.N("ar", "course.minutes", 8, 8); got != "8 دقائق" {
+		t.Errorf("8 minutes in Arabic = %q", got)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io/fs"
 	"path"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -174,4 +175,23 @@ func (p PageData) Err(errs map[string]FieldError, field string) string {
 		return p.Msg(e)
 	}
 	return ""
+}
+
+// TN translates a count-dependent message with n's plural form; n is also
+// the first format argument unless args are given.
+func (p PageData) TN(key string, n int, args ...any) string {
+	if len(args) == 0 {
+		args = []any{n}
+	}
+	return p.r.cat.N(p.Lang, key, n, args...)
+}
+
+// Hours formats a number of hours for TN: its plural form follows the whole
+// number, and "%s" shows 1.5 as 1.5 and 2 as 2.
+func (p PageData) Hours(h float64) string {
+	n := int(h)
+	if float64(n) != h {
+		n = 100 // a fraction takes the general form in every language here
+	}
+	return p.TN("catalog.hours", n, strconv.FormatFloat(h, 'f', -1, 64))
 }
