@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"tadrib/assets"
-	)
+)
 
 func TestCatalogsAreComplete(t *testing.T) {
 	c, err := Load(assets.FS(""))
