@@ -289,7 +289,7 @@ func (s *Service) AddModule(ctx context.Context, editor models.User, slug string
 		if err := tx.Create(&models.ModuleText{ModuleID: m.ID, Lang: lang, Title: *in.Title}).Error; err != nil {
 			return err
 		}
-		if err := tx.Model(&models.Course{}).Where("id = ?", c.ID).Update("updated_at", s.now()).Error; err != nil {
+		if err := s.touch(tx, c.ID); err != nil {
 			return err
 		}
 		return models.Audit(tx, &editor.ID, "module.create", "course:"+c.Slug, "module:"+m.Slug)
@@ -407,6 +407,9 @@ func (s *Service) AddLesson(ctx context.Context, editor models.User, moduleID in
 		if err := tx.Create(&models.LessonText{LessonID: l.ID, Lang: lang, Title: *in.Title, BodyMD: body, HTML: html}).Error; err != nil {
 			return err
 		}
+		if err := s.touch(tx, c.ID); err != nil {
+			return err
+		}
 		out = LessonJSON{ID: id(l.ID), ModuleID: id(moduleID), Title: *in.Title, BodyMD: body, HTML: html, Minutes: l.Minutes, Position: pos, Lang: lang}
 		return models.Audit(tx, &editor.ID, "lesson.create", "course:"+c.Slug, "lesson:"+id(l.ID))
 	})
@@ -474,8 +477,42 @@ func (s *Service) UpdateLesson(ctx context.Context, editor models.User, lessonID
 		if err := tx.Save(&t).Error; err != nil {
 			return err
 		}
+		if err := s.touch(tx, c.ID); err != nil {
+			return err
+		}
 		out = LessonJSON{ID: id(l.ID), ModuleID: id(l.ModuleID), Title: t.Title, BodyMD: t.BodyMD, HTML: t.HTML, Minutes: l.Minutes, Position: l.Position, Lang: lang}
 		return models.Audit(tx, &editor.ID, "lesson.update", "course:"+c.Slug, "lesson:"+id(l.ID))
 	})
 	return out, err
+}
+
+// CheckEditModule returns the course of a module if user may change it:
+// ErrNotFound when the module does not exist or its draft course is not
+// theirs to see, ErrForbidden when they may see but not change it.
+func (s *Service) CheckEditModule(ctx context.Context, user models.User, moduleID int64) (models.Course, error) {
+	return s.moduleCourse(ctx, s.DB.R.WithContext(ctx), user, moduleID)
+}
+
+// ModuleAccess tells what a user may do with a module's course: see it
+// (published, or theirs), and whether they are enrolled.
+func (s *Service) ModuleAccess(ctx context.Context, user models.User, moduleID int64) (course models.Course, visible, enrolled bool, err error) {
+	var c models.Course
+	res := s.DB.R.WithContext(ctx).Table("modules m").Select("c.*").Joins("JOIN courses c ON c.id = m.course_id").Where("m.id = ?", moduleID).Scan(&c)
+	if res.Error != nil {
+		return c, false, false, res.Error
+	}
+	if res.RowsAffected == 0 {
+		return c, false, false, ErrNotFound
+	}
+	if !canSee(&user, c) {
+		return c, false, false, nil
+	}
+	enrolled, err = s.isEnrolled(ctx, user.ID, c.ID)
+	return c, true, enrolled, err
+}
+
+// touch marks a course changed. Its updated_at is the version readers'
+// caches are keyed by, so every change to its content must call it.
+func (s *Service) touch(tx *gorm.DB, courseID int64) error {
+	return tx.Model(&models.Course{}).Where("id = ?", courseID).Update("updated_at", s.now()).Error
 }

@@ -47,6 +47,8 @@ type Service struct {
 	DB      *db.DB
 	Quizzes QuizProgress
 	Now     func() time.Time
+
+	content contentCache // lesson texts and reading order by course version
 }
 
 func (s *Service) now() time.Time {

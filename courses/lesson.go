@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
+	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -86,6 +88,7 @@ type lessonRow struct {
 	Locale    string
 	Published bool
 	CreatedBy *int64
+	UpdatedAt time.Time
 	Enrolled  bool
 	Completed bool
 }
@@ -102,7 +105,7 @@ type textRow struct {
 func (s *Service) Lesson(ctx context.Context, lessonID int64, viewer models.User, lang string) (LessonView, error) {
 	db := s.DB.R.WithContext(ctx)
 	var row lessonRow
-	res := db.Raw(`SELECT l.id AS lesson_id, l.module_id, l.minutes, c.id AS course_id, c.slug, c.locale, c.published, c.created_by,
+	res := db.Raw(`SELECT l.id AS lesson_id, l.module_id, l.minutes, c.id AS course_id, c.slug, c.locale, c.published, c.created_by, c.updated_at,
 			EXISTS (SELECT 1 FROM enrolments e WHERE e.user_id = ? AND e.course_id = c.id) AS enrolled,
 			EXISTS (SELECT 1 FROM lesson_completions lc WHERE lc.user_id = ? AND lc.lesson_id = l.id) AS completed
 		FROM lessons l JOIN modules m ON m.id = l.module_id JOIN courses c ON c.id = m.course_id WHERE l.id = ?`,
@@ -122,34 +125,19 @@ func (s *Service) Lesson(ctx context.Context, lessonID int64, viewer models.User
 		return LessonView{}, ErrNotEnrolled
 	}
 
-	var texts []textRow
-	err := db.Raw(`SELECT 'l' AS kind, lang, title, html, body_md FROM lesson_texts WHERE lesson_id = ? AND lang IN (?, ?)
-		UNION ALL SELECT 'm', lang, title, '', '' FROM module_texts WHERE module_id = ? AND lang IN (?, ?)
-		UNION ALL SELECT 'c', lang, title, '', '' FROM course_texts WHERE course_id = ? AND lang IN (?, ?)`,
-		lessonID, lang, lc.Locale, lc.ModuleID, lang, lc.Locale, lc.CourseID, lang, lc.Locale).Scan(&texts).Error
+	content, err := s.content.get(row.CourseID, row.UpdatedAt, lessonID, lang, func() (lessonContent, error) {
+		return s.loadContent(ctx, lc, lang)
+	})
 	if err != nil {
-		return LessonView{}, fmt.Errorf("courses: lesson texts %d: %w", lessonID, err)
+		return LessonView{}, err
 	}
-	versions := map[string]map[string]textRow{"l": {}, "m": {}, "c": {}}
-	for _, t := range texts {
-		versions[t.Kind][t.Lang] = t
-	}
-	text, used := pickText(versions["l"], lang, lc.Locale)
-	module, _ := pickText(versions["m"], lang, lc.Locale)
-	course, _ := pickText(versions["c"], lang, lc.Locale)
-	v := LessonView{ID: id(lessonID), Title: text.Title, HTML: text.HTML, Minutes: lc.Minutes, ModuleID: id(lc.ModuleID),
-		ModuleTitle: module.Title, CourseSlug: lc.Slug, CourseTitle: course.Title, Completed: row.Completed,
-		Lang: used, Untranslated: used != lang}
+	v := LessonView{ID: id(lessonID), Title: content.text.Title, HTML: content.text.HTML, Minutes: lc.Minutes, ModuleID: id(lc.ModuleID),
+		ModuleTitle: content.module, CourseSlug: lc.Slug, CourseTitle: content.course, Completed: row.Completed,
+		Lang: content.used, Untranslated: content.used != lang}
 	if isStaff(&viewer) {
-		v.BodyMD = text.BodyMD
+		v.BodyMD = content.text.BodyMD
 	}
-
-	var ids []int64
-	err = db.Raw(`SELECT l.id FROM lessons l JOIN modules m ON m.id = l.module_id WHERE m.course_id = ?
-		ORDER BY m.position, m.id, l.position, l.id`, lc.CourseID).Scan(&ids).Error
-	if err != nil {
-		return v, fmt.Errorf("courses: reading order of course %d: %w", lc.CourseID, err)
-	}
+	ids := content.order
 	v.Count = len(ids)
 	for i, lid := range ids {
 		if lid != lessonID {
@@ -165,6 +153,82 @@ func (s *Service) Lesson(ctx context.Context, lessonID int64, viewer models.User
 			v.NextID = &n
 		}
 	}
+	return v, nil
+}
+
+// lessonContent is what a lesson page shows that only changes when its
+// course does: cached per course version.
+type lessonContent struct {
+	text           textRow
+	used           string // the language of text
+	module, course string // titles
+	order          []int64
+}
+
+// loadContent reads a lesson's texts in lang (or the course's language) and
+// its course's reading order.
+func (s *Service) loadContent(ctx context.Context, lc lessonCourse, lang string) (lessonContent, error) {
+	db := s.DB.R.WithContext(ctx)
+	var texts []textRow
+	err := db.Raw(`SELECT 'l' AS kind, lang, title, html, body_md FROM lesson_texts WHERE lesson_id = ? AND lang IN (?, ?)
+		UNION ALL SELECT 'm', lang, title, '', '' FROM module_texts WHERE module_id = ? AND lang IN (?, ?)
+		UNION ALL SELECT 'c', lang, title, '', '' FROM course_texts WHERE course_id = ? AND lang IN (?, ?)`,
+		lc.LessonID, lang, lc.Locale, lc.ModuleID, lang, lc.Locale, lc.CourseID, lang, lc.Locale).Scan(&texts).Error
+	if err != nil {
+		return lessonContent{}, fmt.Errorf("courses: lesson texts %d: %w", lc.LessonID, err)
+	}
+	versions := map[string]map[string]textRow{"l": {}, "m": {}, "c": {}}
+	for _, t := range texts {
+		versions[t.Kind][t.Lang] = t
+	}
+	var c lessonContent
+	c.text, c.used = pickText(versions["l"], lang, lc.Locale)
+	module, _ := pickText(versions["m"], lang, lc.Locale)
+	course, _ := pickText(versions["c"], lang, lc.Locale)
+	c.module, c.course = module.Title, course.Title
+	err = db.Raw(`SELECT l.id FROM lessons l JOIN modules m ON m.id = l.module_id WHERE m.course_id = ?
+		ORDER BY m.position, m.id, l.position, l.id`, lc.CourseID).Scan(&c.order).Error
+	if err != nil {
+		return c, fmt.Errorf("courses: reading order of course %d: %w", lc.CourseID, err)
+	}
+	return c, nil
+}
+
+// contentCache keeps lesson content by course version. A course's
+// updated_at changes with every edit of its content, and every request reads
+// it afresh, so an entry is never served after its course changed, on any
+// node; stale entries simply stop being asked for.
+type contentCache struct {
+	mu sync.Mutex
+	m  map[contentKey]lessonContent
+}
+
+type contentKey struct {
+	course, lesson int64
+	version        int64
+	lang           string
+}
+
+const contentCacheSize = 4096
+
+func (c *contentCache) get(course int64, version time.Time, lesson int64, lang string, load func() (lessonContent, error)) (lessonContent, error) {
+	k := contentKey{course, lesson, version.UnixNano(), lang}
+	c.mu.Lock()
+	v, ok := c.m[k]
+	c.mu.Unlock()
+	if ok {
+		return v, nil
+	}
+	v, err := load()
+	if err != nil {
+		return v, err
+	}
+	c.mu.Lock()
+	if c.m == nil || len(c.m) >= contentCacheSize {
+		c.m = make(map[contentKey]lessonContent, 64)
+	}
+	c.m[k] = v
+	c.mu.Unlock()
 	return v, nil
 }
 

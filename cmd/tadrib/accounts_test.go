@@ -337,7 +337,7 @@ func TestHTTPSCookiesAndHSTS(t *testing.T) {
 	_ = http.StatusOK
 }
 
-func metaCSRF(t *testing.T, r resp) string {
+func metaCSRF(t testing.TB, r resp) string {
 	t.Helper()
 	body := string(r.Body)
 	i := strings.Index(body, `<meta name="csrf-token" content="`)

@@ -24,12 +24,12 @@ import (
 // Fiber's app.Test (the handler main serves).
 type testApp struct {
 	*app
-	t   *testing.T
+	t   testing.TB
 	cfg config.Config
 }
 
 // newTestApp builds the app with env overriding the defaults, seeded.
-func newTestApp(t *testing.T, env map[string]string) *testApp {
+func newTestApp(t testing.TB, env map[string]string) *testApp {
 	t.Helper()
 	base := map[string]string{"TADRIB_ADDR": "127.0.0.1:0", "TADRIB_SECRET": strings.Repeat("s", 40), "TADRIB_RATE_AUTH": "100000"}
 	for k, v := range env {
@@ -57,7 +57,7 @@ type resp struct {
 	Body []byte
 }
 
-func (r resp) JSON(t *testing.T) map[string]any {
+func (r resp) JSON(t testing.TB) map[string]any {
 	t.Helper()
 	var m map[string]any
 	if err := json.Unmarshal(r.Body, &m); err != nil {

@@ -135,7 +135,9 @@ func ErrorHandler(cat *i18n.Catalog, r *Renderer) fiber.ErrorHandler {
 		detail := cat.T(lang, e.Key, e.Args...)
 		fields := make([]FieldError, len(e.Fields))
 		for i, f := range e.Fields {
-			f.Message = cat.T(lang, f.Key, f.Args...)
+			if f.Key != "" { // else the message is already text (a parser's)
+				f.Message = cat.T(lang, f.Key, f.Args...)
+			}
 			fields[i] = f
 		}
 		c.Set(fiber.HeaderContentLanguage, lang)
