@@ -23,6 +23,7 @@ func BenchmarkLessonAPI(b *testing.B) {
 	lesson := c["modules"].([]any)[0].(map[string]any)["lessons"].([]any)[1].(map[string]any)["id"].(string)
 	h := a.Handler()
 	b.ReportAllocs()
+	b.SetParallelism(16) // 32 requests in flight on 2 cores, as tadrib-load sends
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		var ctx fasthttp.RequestCtx
