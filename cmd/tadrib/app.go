@@ -21,6 +21,7 @@ import (
 	"tadrib/internal/kvstore"
 	"tadrib/internal/metrics"
 	"tadrib/internal/web"
+	"tadrib/quiz"
 )
 
 // app is a wired Tadrib server: main serves it, tests drive it with Test.
@@ -30,6 +31,7 @@ type app struct {
 	sessions *auth.Sessions
 	courses  *courses.Service
 	accounts *accounts.Service
+	quizzes  *quiz.Service
 }
 
 // bodyLimit is the largest request body: a JSON body is a few kilobytes;
@@ -113,11 +115,16 @@ func newApp(ctx context.Context, cfg config.Config, d *db.DB, log *slog.Logger) 
 	acc := &accounts.Service{DB: d}
 	(&accounts.Handler{Svc: acc, Sessions: sessions, Cookies: cookies, R: renderer, Registration: cfg.Registration}).Routes(f, api, limits)
 	cs := &courses.Service{DB: d}
+	qs := &quiz.Service{DB: d, Courses: cs}
+	cs.Quizzes = qs // progress counts passed quizzes
 	(&courses.Handler{Svc: cs, R: renderer}).Routes(f, api)
+	qh := &quiz.Handler{Svc: qs, R: renderer}
+	qh.Routes(f, api)
+	qh.PageRoutes(f, auth.RequireUser)
 
 	// Anything else is not found: problem+json under /api, a page elsewhere.
 	f.Use(func(c *fiber.Ctx) error { return web.ErrNotFound })
-	return &app{App: f, db: d, sessions: sessions, courses: cs, accounts: acc}, nil
+	return &app{App: f, db: d, sessions: sessions, courses: cs, accounts: acc, quizzes: qs}, nil
 }
 
 // loginKey is the per-account rate-limit key: the normalized email, from a

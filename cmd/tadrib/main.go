@@ -161,6 +161,22 @@ func serve(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 
+	// Attempts whose time ran out are graded even if nobody comes back to them.
+	go func() {
+		t := time.NewTicker(15 * time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if err := a.quizzes.SweepExpired(ctx); err != nil {
+					log.Warn("grading expired attempts", "error", err.Error())
+				}
+			}
+		}
+	}()
+
 	errc := make(chan error, 1)
 	go func() { errc <- a.Listen(cfg.Addr) }()
 	log.Info("listening", "addr", cfg.Addr, "base_url", cfg.BaseURL.String(), "engine", d.Engine)

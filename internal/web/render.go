@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"math"
 	"path"
 	"strconv"
 	"strings"
 	"sync"
 
 	"github.com/gofiber/fiber/v2"
+	"golang.org/x/net/html"
 
 	"tadrib/internal/auth"
 	"tadrib/internal/i18n"
@@ -51,9 +53,28 @@ var funcs = template.FuncMap{
 	},
 	"add": func(a, b int) int { return a + b },
 	// card pairs the page with one item, for partials that need both.
-	"card":  func(p PageData, item any) map[string]any { return map[string]any{"P": p, "C": item} },
-	"deref": func(b *bool) bool { return b != nil && *b },
-	"eq1":   func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
+	"card":    func(p PageData, item any) map[string]any { return map[string]any{"P": p, "C": item} },
+	"deref":   func(b *bool) bool { return b != nil && *b },
+	"deref2":  func(n *int) int { return derefOr(n) },
+	"deref3":  func(s *string) string { return derefOr(s) },
+	"derefF":  func(f *float64) float64 { return derefOr(f) },
+	"minutes": func(seconds int) int { return (seconds + 59) / 60 },
+	"int":     func(f float64) int { return int(math.Round(f)) },
+	// plain is the text of sanitized HTML, for places that take no markup
+	// (the options of a <select>).
+	"plain": func(s string) string {
+		z := html.NewTokenizer(strings.NewReader(s))
+		var b strings.Builder
+		for {
+			switch z.Next() {
+			case html.ErrorToken:
+				return strings.TrimSpace(b.String())
+			case html.TextToken:
+				b.Write(z.Text())
+			}
+		}
+	},
+	"eq1": func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
 	"trusted": func(s string) template.HTML {
 		// Only for HTML that went through the sanitizer (lesson bodies):
 		// the callers' field names say so (HTML, SanitizedHTML).
@@ -194,4 +215,12 @@ func (p PageData) Hours(h float64) string {
 		n = 100 // a fraction takes the general form in every language here
 	}
 	return p.TN("catalog.hours", n, strconv.FormatFloat(h, 'f', -1, 64))
+}
+
+func derefOr[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
 }

@@ -1,0 +1,317 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+const bank = `// One question of each auto-graded type.
+::Q1 single:: Which instrument first defined trafficking in persons internationally? {
+=The Palermo Protocol#FBK-single-right
+~The Geneva Convention#FBK-single-wrong
+~The Hague Convention
+}
+
+::Q2 multiple:: Which of these are elements of the definition of trafficking? {
+~%50%The act
+~%50%The means
+~%-100%The weather
+}
+
+::Q3 true-false:: The consent of a child victim is irrelevant. {TRUE#FBK-tf-wrong#FBK-tf-right}
+
+::Q4 short:: Which Moroccan law number is on trafficking in human beings? {=27-14 =27.14}
+
+::Q5 numerical:: How many constituent elements does the definition of trafficking have for adults? {#3}
+
+::Q6 matching:: Match each element with an example. {
+=Act -> Recruitment
+=Means -> Deception
+=Purpose -> Exploitation
+}
+`
+
+// quizCourse authors a published course with one module whose quiz holds
+// the bank; it returns the trainer, the slug and the quiz id.
+func quizCourse(t *testing.T, a *testApp, settings map[string]any) (user, string, string) {
+	t.Helper()
+	tr, slug, _ := authorCourse(t, a, []string{"police"}, false)
+	c := tr.do("GET", "/api/v1/courses/"+slug, nil).JSON(t)
+	mid := c["modules"].([]any)[0].(map[string]any)["id"].(string)
+	body := map[string]any{"title": "Définitions", "pass_mark": 50}
+	for k, v := range settings {
+		body[k] = v
+	}
+	r := tr.do("POST", "/api/v1/modules/"+mid+"/quiz", body)
+	wantStatus(t, r, 201)
+	qid := r.JSON(t)["id"].(string)
+	imp := tr.do("POST", "/api/v1/quizzes/"+qid+"/import", []byte(bank), "Content-Type", "text/plain; charset=utf-8")
+	wantStatus(t, imp, 200)
+	if n := imp.JSON(t)["imported"].(float64); n != 6 {
+		t.Fatalf("imported %v questions, want 6: %s", n, imp.Body)
+	}
+	wantStatus(t, tr.do("PATCH", "/api/v1/courses/"+slug, map[string]any{"published": true}), 200)
+	return tr, slug, qid
+}
+
+func enrolled(t *testing.T, a *testApp, slug string) user {
+	u := a.register("police")
+	wantStatus(t, u.do("POST", "/api/v1/courses/"+slug+"/enroll", nil), 201)
+	return u
+}
+
+type attempt struct {
+	ID        string           `json:"id"`
+	Status    string           `json:"status"`
+	Deadline  *time.Time       `json:"deadline"`
+	Questions []map[string]any `json:"questions"`
+	Answers   map[string]any   `json:"answers"`
+}
+
+func start(t *testing.T, u user, quizID string, status int) attempt {
+	t.Helper()
+	r := u.do("POST", "/api/v1/quizzes/"+quizID+"/attempts", nil)
+	wantStatus(t, r, status)
+	var at attempt
+	if err := json.Unmarshal(r.Body, &at); err != nil {
+		t.Fatal(err)
+	}
+	return at
+}
+
+func byType(at attempt) map[string]map[string]any {
+	m := map[string]map[string]any{}
+	for _, q := range at.Questions {
+		m[q["type"].(string)] = q
+	}
+	return m
+}
+
+func optionID(t *testing.T, q map[string]any, key, text string) string {
+	t.Helper()
+	for _, o := range q[key].([]any) {
+		o := o.(map[string]any)
+		if strings.Contains(o["text"].(string), text) {
+			return o["id"].(string)
+		}
+	}
+	t.Fatalf("no %s %q in %v", key, text, q)
+	return ""
+}
+
+func rightAnswers(t *testing.T, at attempt) map[string]any {
+	qs := byType(at)
+	m := qs["matching"]
+	pairs := map[string]any{}
+	for _, p := range [][2]string{{"Act", "Recruitment"}, {"Means", "Deception"}, {"Purpose", "Exploitation"}} {
+		pairs[optionID(t, m, "left", p[0])] = optionID(t, m, "right", p[1])
+	}
+	return map[string]any{
+		qs["single"]["id"].(string):     map[string]any{"choice": optionID(t, qs["single"], "options", "Palermo")},
+		qs["multiple"]["id"].(string):   map[string]any{"choices": []string{optionID(t, qs["multiple"], "options", "act"), optionID(t, qs["multiple"], "options", "means")}},
+		qs["true_false"]["id"].(string): map[string]any{"value": true},
+		qs["short"]["id"].(string):      map[string]any{"text": " 27-14 "},
+		qs["numerical"]["id"].(string):  map[string]any{"number": 3},
+		qs["matching"]["id"].(string):   map[string]any{"pairs": pairs},
+	}
+}
+
+func TestQuizAttemptJourney(t *testing.T) {
+	a := newTestApp(t, nil)
+	_, slug, quizID := quizCourse(t, a, map[string]any{"max_attempts": 2})
+	u := enrolled(t, a, slug)
+	outsider := a.register("police")
+	wantStatus(t, outsider.do("POST", "/api/v1/quizzes/"+quizID+"/attempts", nil), 403)
+
+	r := u.do("POST", "/api/v1/quizzes/"+quizID+"/attempts", nil)
+	wantStatus(t, r, 201)
+	for _, secret := range []string{"FBK-", "27-14", "27.14", "weight", "correct", "feedback"} {
+		if strings.Contains(string(r.Body), secret) {
+			t.Errorf("the started attempt reveals %q: %s", secret, r.Body)
+		}
+	}
+	at := start(t, u, quizID, 200)
+	answers := rightAnswers(t, at)
+	for qid, body := range answers {
+		wantStatus(t, u.do("PUT", "/api/v1/attempts/"+at.ID+"/answers/"+qid, body), 204)
+	}
+	// Another trainee cannot read, answer or submit it.
+	wantStatus(t, outsider.do("GET", "/api/v1/attempts/"+at.ID, nil), 404)
+	wantStatus(t, outsider.do("PUT", "/api/v1/attempts/"+at.ID+"/answers/"+at.Questions[0]["id"].(string), map[string]any{"value": true}), 404)
+	wantStatus(t, outsider.do("POST", "/api/v1/attempts/"+at.ID+"/submit", nil), 404)
+	// Wrong shapes and foreign questions.
+	qs := byType(at)
+	wantProblem(t, u.do("PUT", "/api/v1/attempts/"+at.ID+"/answers/"+qs["multiple"]["id"].(string), map[string]any{"number": 3}), 400, "")
+	wantProblem(t, u.do("PUT", "/api/v1/attempts/"+at.ID+"/answers/"+qs["numerical"]["id"].(string), []byte(`{"number":"1e309"}`), "Content-Type", "application/json"), 400, "")
+	wantStatus(t, u.do("PUT", "/api/v1/attempts/"+at.ID+"/answers/999999", map[string]any{"value": true}), 404)
+
+	got := u.do("GET", "/api/v1/attempts/"+at.ID, nil).JSON(t)
+	if got["status"] != "in_progress" || len(got["answers"].(map[string]any)) != 6 {
+		t.Fatalf("saved answers not shown: %v", got["answers"])
+	}
+
+	// Fifty submits at once: one grading, fifty identical answers.
+	var wg sync.WaitGroup
+	bodies := make([]string, 50)
+	for i := range bodies {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res := u.do("POST", "/api/v1/attempts/"+at.ID+"/submit", nil)
+			bodies[i] = string(res.Body)
+		}()
+	}
+	wg.Wait()
+	for _, b := range bodies[1:] {
+		if b != bodies[0] {
+			t.Fatalf("submits differ:\n%s\n%s", bodies[0], b)
+		}
+	}
+	var res map[string]any
+	json.Unmarshal([]byte(bodies[0]), &res)
+	if res["score"].(float64) != 6 || res["max_score"].(float64) != 6 || res["passed"] != true {
+		t.Errorf("all right: result = %s", bodies[0])
+	}
+	wantStatus(t, u.do("PUT", "/api/v1/attempts/"+at.ID+"/answers/"+qs["single"]["id"].(string), answers[qs["single"]["id"].(string)]), 409)
+
+	// Progress counts the passed quiz.
+	c := u.do("GET", "/api/v1/courses/"+slug, nil).JSON(t)
+	quiz := c["modules"].([]any)[0].(map[string]any)["quiz"].(map[string]any)
+	if quiz["passed"] != true {
+		t.Errorf("the course does not show the quiz passed: %v", quiz)
+	}
+	// Second and last attempt, then none.
+	start(t, u, quizID, 201)
+	at2 := start(t, u, quizID, 200)
+	wantStatus(t, u.do("POST", "/api/v1/attempts/"+at2.ID+"/submit", nil), 200)
+	wantProblem(t, u.do("POST", "/api/v1/quizzes/"+quizID+"/attempts", nil), 403, "")
+}
+
+func TestAttemptIsFrozenAgainstEdits(t *testing.T) {
+	a := newTestApp(t, nil)
+	tr, slug, quizID := quizCourse(t, a, nil)
+	u := enrolled(t, a, slug)
+	at := start(t, u, quizID, 201)
+	before := u.do("GET", "/api/v1/attempts/"+at.ID, nil).JSON(t)["questions"]
+	// The trainer adds a question and changes the settings.
+	wantStatus(t, tr.do("POST", "/api/v1/quizzes/"+quizID+"/import", []byte("::New:: Added later. {TRUE}"), "Content-Type", "text/plain"), 200)
+	wantStatus(t, tr.do("PATCH", "/api/v1/quizzes/"+quizID, map[string]any{"pass_mark": 90}), 200)
+	after := u.do("GET", "/api/v1/attempts/"+at.ID, nil).JSON(t)["questions"]
+	b1, _ := json.Marshal(before)
+	b2, _ := json.Marshal(after)
+	if string(b1) != string(b2) {
+		t.Errorf("an edit changed an attempt in progress")
+	}
+	if len(after.([]any)) != 6 {
+		t.Errorf("the attempt has %d questions, want its 6", len(after.([]any)))
+	}
+}
+
+func TestDeadlineIsEnforcedByTheServer(t *testing.T) {
+	a := newTestApp(t, nil)
+	_, slug, quizID := quizCourse(t, a, map[string]any{"time_limit_s": 60})
+	now := time.Now()
+	a.quizzes.Now = func() time.Time { return now }
+	u := enrolled(t, a, slug)
+	at := start(t, u, quizID, 201)
+	if at.Deadline == nil {
+		t.Fatal("a timed quiz's attempt has no deadline")
+	}
+	answers := rightAnswers(t, at)
+	qs := byType(at)
+	single := qs["single"]["id"].(string)
+	wantStatus(t, u.do("PUT", "/api/v1/attempts/"+at.ID+"/answers/"+single, answers[single]), 204)
+	now = now.Add(2 * time.Minute) // past the deadline and its grace
+	tf := qs["true_false"]["id"].(string)
+	wantStatus(t, u.do("PUT", "/api/v1/attempts/"+at.ID+"/answers/"+tf, answers[tf]), 409)
+	got := u.do("GET", "/api/v1/attempts/"+at.ID, nil).JSON(t)
+	if got["status"] != "expired" {
+		t.Fatalf("an attempt past its deadline is %v, want expired", got["status"])
+	}
+	res := u.do("POST", "/api/v1/attempts/"+at.ID+"/submit", nil).JSON(t)
+	if res["score"].(float64) != 1 {
+		t.Errorf("expired attempt graded %v, want 1 (the one answer saved in time)", res["score"])
+	}
+}
+
+func TestOverrideGivesExtraTimeAndAttempts(t *testing.T) {
+	a := newTestApp(t, nil)
+	tr, slug, quizID := quizCourse(t, a, map[string]any{"time_limit_s": 60, "max_attempts": 1})
+	u := enrolled(t, a, slug)
+	wantStatus(t, u.do("POST", "/api/v1/quizzes/"+quizID+"/overrides", map[string]any{"user_id": u.ID, "extra_time_s": 600}), 403)
+	wantStatus(t, tr.do("POST", "/api/v1/quizzes/"+quizID+"/overrides", map[string]any{"user_id": u.ID, "extra_time_s": 600, "extra_attempts": 1}), 200)
+	at := start(t, u, quizID, 201)
+	if d := time.Until(*at.Deadline); d < 10*time.Minute {
+		t.Errorf("deadline in %v, want about 11 minutes", d)
+	}
+	wantStatus(t, u.do("POST", "/api/v1/attempts/"+at.ID+"/submit", nil), 200)
+	start(t, u, quizID, 201) // the extra attempt
+}
+
+func TestConcurrentStartsMakeOneAttempt(t *testing.T) {
+	a := newTestApp(t, nil)
+	_, slug, quizID := quizCourse(t, a, map[string]any{"max_attempts": 1})
+	u := enrolled(t, a, slug)
+	var wg sync.WaitGroup
+	ids := make([]string, 10)
+	for i := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := u.do("POST", "/api/v1/quizzes/"+quizID+"/attempts", nil)
+			if r.StatusCode == 200 || r.StatusCode == 201 {
+				ids[i] = r.JSON(t)["id"].(string)
+			}
+		}()
+	}
+	wg.Wait()
+	for _, id := range ids {
+		if id != ids[0] || id == "" {
+			t.Fatalf("concurrent starts gave attempts %v", ids)
+		}
+	}
+}
+
+func TestGIFTImportErrorsAndExport(t *testing.T) {
+	a := newTestApp(t, nil)
+	tr, _, quizID := quizCourse(t, a, nil)
+	broken := "::Good:: Fine. {TRUE}\n\n::Broken:: Never closes {=yes ~no\n\n::Good two:: Fine too. {FALSE}\n"
+	p := wantProblem(t, tr.do("POST", "/api/v1/quizzes/"+quizID+"/import", []byte(broken), "Content-Type", "text/plain"), 422, "")
+	errs := p["errors"].([]any)
+	if len(errs) == 0 || errs[0].(map[string]any)["line"].(float64) != 3 {
+		t.Errorf("errors = %v, want one at line 3", errs)
+	}
+	bank := tr.do("GET", "/api/v1/quizzes/"+quizID+"/questions", nil).JSON(t)["items"].([]any)
+	if len(bank) != 6 {
+		t.Errorf("a failed import changed the bank: %d questions", len(bank))
+	}
+	partial := tr.do("POST", "/api/v1/quizzes/"+quizID+"/import?partial=1", []byte(broken), "Content-Type", "text/plain")
+	wantStatus(t, partial, 200)
+	if partial.JSON(t)["imported"].(float64) != 2 {
+		t.Errorf("partial import: %s", partial.Body)
+	}
+	export := tr.do("GET", "/api/v1/quizzes/"+quizID+"/export.gift", nil)
+	wantStatus(t, export, 200)
+	// The export imports back to the same questions, into another quiz.
+	tr2, _, other := quizCourse(t, a, nil)
+	again := tr2.do("POST", "/api/v1/quizzes/"+other+"/import", export.Body, "Content-Type", "text/plain")
+	wantStatus(t, again, 200)
+	if again.JSON(t)["imported"].(float64) != 8 {
+		t.Fatalf("re-import: %s", again.Body)
+	}
+	strip := func(items []any) string {
+		for _, it := range items {
+			delete(it.(map[string]any), "id")
+		}
+		b, _ := json.Marshal(items)
+		return string(b)
+	}
+	first := tr.do("GET", "/api/v1/quizzes/"+quizID+"/questions", nil).JSON(t)["items"].([]any)
+	second := tr2.do("GET", "/api/v1/quizzes/"+other+"/questions", nil).JSON(t)["items"].([]any)[6:]
+	if strip(first) != strip(second) {
+		t.Errorf("export and re-import changed the questions:\n%s\n%s", strip(first), strip(second))
+	}
+}

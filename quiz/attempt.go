@@ -1,0 +1,502 @@
+package quiz
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"sync"
+	"time"
+
+	"gorm.io/gorm"
+
+	"tadrib/models"
+)
+
+// AttemptJSON is an attempt as its owner sees it (API.md).
+type AttemptJSON struct {
+	ID        string            `json:"id"`
+	QuizID    string            `json:"quiz_id"`
+	Status    string            `json:"status"`
+	StartedAt time.Time         `json:"started_at"`
+	Deadline  *time.Time        `json:"deadline"`
+	Questions []QuestionView    `json:"questions"`
+	Answers   map[string]Answer `json:"answers"`
+	Result    *ResultJSON       `json:"result,omitempty"`
+}
+
+// ReviewItem is one question of a graded attempt. Feedback and
+// CorrectAnswer are shown only when the quiz's review setting allows.
+type ReviewItem struct {
+	QuestionID    string  `json:"question_id"`
+	Correct       bool    `json:"correct"`
+	Points        float64 `json:"points"`
+	MaxPoints     float64 `json:"max_points"`
+	Pending       bool    `json:"pending,omitempty"` // an essay waiting for a trainer
+	Feedback      string  `json:"feedback,omitempty"`
+	CorrectAnswer *Answer `json:"correct_answer,omitempty"`
+	Comment       string  `json:"comment,omitempty"` // the trainer's, on an essay
+}
+
+// result is a graded attempt, stored whole; responses show what the review
+// setting allows of it.
+type result struct {
+	Status        string       `json:"status"`
+	Score         float64      `json:"score"`
+	MaxScore      float64      `json:"max_score"`
+	Percent       float64      `json:"percent"`
+	Passed        bool         `json:"passed"`
+	PendingManual bool         `json:"pending_manual"`
+	Review        []ReviewItem `json:"review"`
+}
+
+// ResultJSON is the answer of POST /attempts/{id}/submit.
+type ResultJSON struct {
+	Status        string       `json:"status"`
+	Score         *float64     `json:"score"`
+	MaxScore      *float64     `json:"max_score"`
+	Percent       *float64     `json:"percent"`
+	Passed        bool         `json:"passed"`
+	PendingManual bool         `json:"pending_manual"`
+	Review        []ReviewItem `json:"review"`
+}
+
+// show filters a result by the review setting.
+func (r result) show(review string) ResultJSON {
+	out := ResultJSON{Status: r.Status, Passed: r.Passed, PendingManual: r.PendingManual, Review: []ReviewItem{}}
+	if review == ReviewNever {
+		return out
+	}
+	out.Score, out.MaxScore, out.Percent = &r.Score, &r.MaxScore, &r.Percent
+	for _, it := range r.Review {
+		if review != ReviewAfterSubmit {
+			it.Feedback, it.CorrectAnswer = "", nil
+		}
+		out.Review = append(out.Review, it)
+	}
+	return out
+}
+
+// snapshots caches parsed snapshots. A snapshot never changes once its
+// attempt has started, so a cached copy is never stale, on any node.
+type snapshotCache struct {
+	mu sync.Mutex
+	m  map[int64]*snapshot
+}
+
+var snapshots = snapshotCache{m: map[int64]*snapshot{}}
+
+func (c *snapshotCache) get(a models.Attempt) (*snapshot, error) {
+	c.mu.Lock()
+	sn, ok := c.m[a.ID]
+	c.mu.Unlock()
+	if ok {
+		return sn, nil
+	}
+	sn = &snapshot{}
+	if err := json.Unmarshal([]byte(a.Snapshot), sn); err != nil {
+		return nil, fmt.Errorf("quiz: snapshot of attempt %d: %w", a.ID, err)
+	}
+	c.mu.Lock()
+	if len(c.m) >= 20000 {
+		for k := range c.m { // drop an arbitrary tenth
+			delete(c.m, k)
+			if len(c.m) < 18000 {
+				break
+			}
+		}
+	}
+	c.m[a.ID] = sn
+	c.mu.Unlock()
+	return sn, nil
+}
+
+// limits are the time and attempts a trainee has at a quiz, overrides included.
+func (s *Service) limits(ctx context.Context, tx *gorm.DB, q models.Quiz, userID int64) (timeLimit time.Duration, maxAttempts int, err error) {
+	var o models.QuizOverride
+	err = tx.WithContext(ctx).Where("quiz_id = ? AND user_id = ?", q.ID, userID).Limit(1).Find(&o).Error
+	timeLimit = time.Duration(q.TimeLimitS) * time.Second
+	if q.TimeLimitS > 0 {
+		timeLimit += time.Duration(o.ExtraTimeS) * time.Second
+	}
+	maxAttempts = q.MaxAttempts
+	if maxAttempts > 0 {
+		maxAttempts += o.ExtraAttempts
+	}
+	return timeLimit, maxAttempts, err
+}
+
+// canTake checks that user may take the quiz: it is in a course they can
+// see, and a trainee must be enrolled (staff may try their own quizzes).
+func (s *Service) canTake(ctx context.Context, user models.User, q models.Quiz) error {
+	_, visible, enrolled, err := s.Courses.ModuleAccess(ctx, user, q.ModuleID)
+	if err != nil {
+		return mapCourseErr(err)
+	}
+	if !visible {
+		return ErrNotFound
+	}
+	if !enrolled && user.Role == models.RoleTrainee {
+		return ErrNotEnrolled
+	}
+	return nil
+}
+
+var errRaced = errors.New("quiz: another start won")
+
+// Start starts an attempt, or returns the one in progress (resumed is true).
+func (s *Service) Start(ctx context.Context, user models.User, quizID int64) (AttemptJSON, bool, error) {
+	q, err := s.quiz(ctx, quizID)
+	if err != nil {
+		return AttemptJSON{}, false, err
+	}
+	if err := s.canTake(ctx, user, q); err != nil {
+		return AttemptJSON{}, false, err
+	}
+	if err := s.expireOverdue(ctx, &quizID, &user.ID); err != nil {
+		return AttemptJSON{}, false, err
+	}
+	var a models.Attempt
+	resumed := false
+	err = s.DB.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		found := tx.Where("quiz_id = ? AND user_id = ? AND status = ?", quizID, user.ID, models.AttemptInProgress).Limit(1).Find(&a)
+		if found.Error != nil {
+			return found.Error
+		}
+		if found.RowsAffected > 0 {
+			resumed = true
+			return nil
+		}
+		limit, maxAttempts, err := s.limits(ctx, tx, q, user.ID)
+		if err != nil {
+			return err
+		}
+		if maxAttempts > 0 {
+			var n int64
+			if err := tx.Model(&models.Attempt{}).Where("quiz_id = ? AND user_id = ?", quizID, user.ID).Count(&n).Error; err != nil {
+				return err
+			}
+			if int(n) >= maxAttempts {
+				return ErrNoAttemptsLeft
+			}
+		}
+		bank, err := s.Bank(ctx, quizID)
+		if err != nil {
+			return err
+		}
+		if len(bank) == 0 {
+			return ErrEmptyQuiz
+		}
+		snap, err := s.freeze(q, bank)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		a = models.Attempt{QuizID: quizID, UserID: user.ID, Status: models.AttemptInProgress, StartedAt: now, Snapshot: snap}
+		if limit > 0 {
+			d := now.Add(limit)
+			a.Deadline = &d
+		}
+		if err := tx.Create(&a).Error; err != nil {
+			if errors.Is(err, gorm.ErrDuplicatedKey) {
+				return errRaced
+			}
+			return err
+		}
+		return nil
+	})
+	if errors.Is(err, errRaced) {
+		// Another tab or node started it a moment ago: resume theirs.
+		resumed = true
+		err = s.DB.W.WithContext(ctx).Where("quiz_id = ? AND user_id = ? AND status = ?", quizID, user.ID, models.AttemptInProgress).Take(&a).Error
+	}
+	if err != nil {
+		return AttemptJSON{}, false, err
+	}
+	out, err := s.attemptJSON(ctx, a, q)
+	return out, resumed, err
+}
+
+// load reads an attempt of its owner's; anyone else gets ErrNotFound. An
+// attempt past its deadline is graded first.
+func (s *Service) load(ctx context.Context, user models.User, attemptID int64) (models.Attempt, error) {
+	var a models.Attempt
+	err := s.DB.R.WithContext(ctx).Take(&a, "id = ?", attemptID).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && a.UserID != user.ID) {
+		return a, ErrNotFound
+	}
+	if err != nil {
+		return a, err
+	}
+	if a.Status == models.AttemptInProgress && s.overdue(a) {
+		if err := s.finish(ctx, a.ID, models.AttemptExpired); err != nil {
+			return a, err
+		}
+		return s.load(ctx, user, attemptID)
+	}
+	return a, nil
+}
+
+func (s *Service) overdue(a models.Attempt) bool {
+	return a.Deadline != nil && s.now().After(a.Deadline.Add(Grace))
+}
+
+// Get returns an attempt with its saved answers.
+func (s *Service) Get(ctx context.Context, user models.User, attemptID int64) (AttemptJSON, error) {
+	a, err := s.load(ctx, user, attemptID)
+	if err != nil {
+		return AttemptJSON{}, err
+	}
+	q, err := s.quiz(ctx, a.QuizID)
+	if err != nil {
+		return AttemptJSON{}, err
+	}
+	return s.attemptJSON(ctx, a, q)
+}
+
+func (s *Service) attemptJSON(ctx context.Context, a models.Attempt, q models.Quiz) (AttemptJSON, error) {
+	sn, err := snapshots.get(a)
+	if err != nil {
+		return AttemptJSON{}, err
+	}
+	var rows []models.AttemptAnswer
+	if err := s.DB.R.WithContext(ctx).Where("attempt_id = ?", a.ID).Find(&rows).Error; err != nil {
+		return AttemptJSON{}, err
+	}
+	out := AttemptJSON{ID: id(a.ID), QuizID: id(a.QuizID), Status: a.Status, StartedAt: a.StartedAt, Deadline: a.Deadline,
+		Questions: sn.view(), Answers: map[string]Answer{}}
+	for _, r := range rows {
+		var ans Answer
+		if json.Unmarshal([]byte(r.Body), &ans) == nil {
+			out.Answers[r.QuestionID] = ans
+		}
+	}
+	if a.Status != models.AttemptInProgress && a.Result != "" {
+		var r result
+		if err := json.Unmarshal([]byte(a.Result), &r); err == nil {
+			shown := r.show(q.Review)
+			out.Result = &shown
+		}
+	}
+	return out, nil
+}
+
+// SaveAnswer stores one answer, durably, before it returns.
+func (s *Service) SaveAnswer(ctx context.Context, user models.User, attemptID int64, questionID string, raw []byte) error {
+	a, err := s.load(ctx, user, attemptID)
+	if err != nil {
+		return err
+	}
+	if a.Status != models.AttemptInProgress {
+		return ErrClosed
+	}
+	sn, err := snapshots.get(a)
+	if err != nil {
+		return err
+	}
+	sq, ok := sn.question(questionID)
+	if !ok {
+		return ErrNotInAttempt
+	}
+	ans, err := DecodeAnswer(raw)
+	if err != nil {
+		return err
+	}
+	if err := ValidateAnswer(sq.Q, ans); err != nil {
+		return err
+	}
+	body, err := json.Marshal(ans)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	// The attempt must still be open when the row is written: a submit or
+	// the deadline may have come since it was read.
+	res := s.DB.W.WithContext(ctx).Exec(`INSERT INTO answers (attempt_id, question_id, body, saved_at, comment)
+		SELECT ?, ?, ?, ?, '' WHERE EXISTS (SELECT 1 FROM attempts WHERE id = ? AND status = 'in_progress' AND (deadline IS NULL OR deadline > ?))
+		ON CONFLICT (attempt_id, question_id) DO UPDATE SET body = excluded.body, saved_at = excluded.saved_at`,
+		a.ID, questionID, string(body), now, a.ID, now.Add(-Grace))
+	if res.Error != nil {
+		return fmt.Errorf("quiz: save answer %d/%s: %w", a.ID, questionID, res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return ErrClosed
+	}
+	return nil
+}
+
+// Submit grades an attempt. Submitting again returns the stored result.
+func (s *Service) Submit(ctx context.Context, user models.User, attemptID int64) (ResultJSON, error) {
+	a, err := s.load(ctx, user, attemptID)
+	if err != nil {
+		return ResultJSON{}, err
+	}
+	if a.Status == models.AttemptInProgress {
+		if err := s.finish(ctx, a.ID, models.AttemptSubmitted); err != nil {
+			return ResultJSON{}, err
+		}
+		if a, err = s.load(ctx, user, attemptID); err != nil {
+			return ResultJSON{}, err
+		}
+	}
+	q, err := s.quiz(ctx, a.QuizID)
+	if err != nil {
+		return ResultJSON{}, err
+	}
+	var r result
+	if err := json.Unmarshal([]byte(a.Result), &r); err != nil {
+		return ResultJSON{}, fmt.Errorf("quiz: result of attempt %d: %w", a.ID, err)
+	}
+	return r.show(q.Review), nil
+}
+
+// finish grades an attempt in progress and closes it with status. Several
+// callers at once (a double click, two nodes, the sweeper) grade it once:
+// the row is locked, and an attempt already closed is left as it is.
+func (s *Service) finish(ctx context.Context, attemptID int64, status string) error {
+	return s.DB.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		// Lock the row (PostgreSQL: FOR UPDATE semantics through the
+		// update; SQLite: the IMMEDIATE transaction already serializes).
+		if err := tx.Exec("UPDATE attempts SET status = status WHERE id = ?", attemptID).Error; err != nil {
+			return err
+		}
+		var a models.Attempt
+		if err := tx.Take(&a, "id = ?", attemptID).Error; err != nil {
+			return err
+		}
+		if a.Status != models.AttemptInProgress {
+			return nil
+		}
+		if status == models.AttemptSubmitted && s.overdue(a) {
+			status = models.AttemptExpired
+		}
+		var q models.Quiz
+		if err := tx.Take(&q, "id = ?", a.QuizID).Error; err != nil {
+			return err
+		}
+		var rows []models.AttemptAnswer
+		if err := tx.Where("attempt_id = ?", a.ID).Find(&rows).Error; err != nil {
+			return err
+		}
+		if status == models.AttemptExpired && a.Deadline != nil {
+			// Only what was saved in time counts.
+			kept := rows[:0]
+			for _, r := range rows {
+				if !r.SavedAt.After(a.Deadline.Add(Grace)) {
+					kept = append(kept, r)
+				}
+			}
+			rows = kept
+		}
+		sn, err := snapshots.get(a)
+		if err != nil {
+			return err
+		}
+		r := grade(*sn, rows, status, q.PassMark)
+		for _, it := range r.Review {
+			if err := tx.Model(&models.AttemptAnswer{}).Where("attempt_id = ? AND question_id = ?", a.ID, it.QuestionID).
+				Update("points", it.Points).Error; err != nil {
+				return err
+			}
+		}
+		body, err := json.Marshal(r)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		return tx.Model(&models.Attempt{}).Where("id = ?", a.ID).Updates(map[string]any{
+			"status": status, "finished_at": now, "score": r.Score, "max_score": r.MaxScore, "percent": r.Percent,
+			"passed": r.Passed, "pending_manual": r.PendingManual, "result": string(body),
+		}).Error
+	})
+}
+
+func round(x float64, places int) float64 {
+	p := math.Pow(10, float64(places))
+	return math.Round(x*p) / p
+}
+
+// grade computes the result of an attempt from its snapshot and answers.
+// Essays are pending until a trainer grades them (manual points then apply).
+func grade(sn snapshot, rows []models.AttemptAnswer, status string, passMark int) result {
+	answers := map[string]models.AttemptAnswer{}
+	for _, r := range rows {
+		answers[r.QuestionID] = r
+	}
+	r := result{Status: status, Review: []ReviewItem{}}
+	for _, sq := range sn.Questions {
+		q := sq.Q
+		if q.Type == Description {
+			continue
+		}
+		var ans *Answer
+		row, ok := answers[q.ID]
+		if ok {
+			var a Answer
+			if json.Unmarshal([]byte(row.Body), &a) == nil {
+				ans = &a
+			}
+		}
+		g := Grade(q, ans)
+		it := ReviewItem{QuestionID: q.ID, Correct: g.Correct, Points: round(g.Points, 4), MaxPoints: g.MaxPoints, CorrectAnswer: CorrectAnswer(q)}
+		if g.Manual {
+			if ok && row.ManualPoints != nil {
+				it.Points = math.Min(math.Max(*row.ManualPoints, 0), g.MaxPoints)
+				it.Correct = it.Points >= g.MaxPoints
+				it.Comment = row.Comment
+			} else if ans != nil {
+				it.Pending = true
+				r.PendingManual = true
+			}
+		}
+		var fb []string
+		for _, f := range g.Feedback {
+			if f != "" {
+				fb = append(fb, renderText(q.Format, f, true))
+			}
+		}
+		if q.GeneralFeedback != "" {
+			fb = append(fb, renderText(q.Format, q.GeneralFeedback, true))
+		}
+		for i, f := range fb {
+			if i > 0 {
+				it.Feedback += "<br>"
+			}
+			it.Feedback += f
+		}
+		r.Score += it.Points
+		r.MaxScore += it.MaxPoints
+		r.Review = append(r.Review, it)
+	}
+	r.Score, r.MaxScore = round(r.Score, 4), round(r.MaxScore, 4)
+	if r.MaxScore > 0 {
+		r.Percent = round(r.Score/r.MaxScore*100, 2)
+	}
+	r.Passed = !r.PendingManual && r.Percent >= float64(passMark)
+	return r
+}
+
+// expireOverdue grades the attempts whose time ran out (optionally of one
+// quiz and user) with what was saved in time.
+func (s *Service) expireOverdue(ctx context.Context, quizID, userID *int64) error {
+	q := s.DB.R.WithContext(ctx).Model(&models.Attempt{}).Where("status = ? AND deadline < ?", models.AttemptInProgress, s.now().Add(-Grace))
+	if quizID != nil {
+		q = q.Where("quiz_id = ? AND user_id = ?", *quizID, *userID)
+	}
+	var ids []int64
+	if err := q.Limit(500).Pluck("id", &ids).Error; err != nil {
+		return err
+	}
+	for _, aid := range ids {
+		if err := s.finish(ctx, aid, models.AttemptExpired); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SweepExpired grades every attempt whose time ran out; the server runs it
+// every few seconds, so an abandoned attempt is closed even if nobody
+// touches it.
+func (s *Service) SweepExpired(ctx context.Context) error { return s.expireOverdue(ctx, nil, nil) }

@@ -1,0 +1,414 @@
+package quiz
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"gorm.io/gorm"
+
+	"tadrib/courses"
+	"tadrib/internal/web"
+	"tadrib/models"
+)
+
+// Settings is the body of POST /modules/{id}/quiz and PATCH /quizzes/{id};
+// nil fields take their default (create) or stay (update).
+type Settings struct {
+	Title           *string `json:"title"`
+	PassMark        *int    `json:"pass_mark"`
+	TimeLimitS      *int    `json:"time_limit_s"`
+	MaxAttempts     *int    `json:"max_attempts"`
+	Draw            *int    `json:"draw"`
+	DrawPerCategory *bool   `json:"draw_per_category"`
+	Shuffle         *bool   `json:"shuffle"`
+	Review          *string `json:"review"`
+	OnePerPage      *bool   `json:"one_per_page"`
+}
+
+func (in *Settings) validate(create bool) []web.FieldError {
+	var errs []web.FieldError
+	if in.Title != nil {
+		*in.Title = strings.TrimSpace(*in.Title)
+	}
+	if (create && (in.Title == nil || *in.Title == "")) || (in.Title != nil && *in.Title == "") {
+		errs = append(errs, web.Field("title", "err.required"))
+	} else if in.Title != nil && utf8.RuneCountInString(*in.Title) > 200 {
+		errs = append(errs, web.Field("title", "err.too_long", 200))
+	}
+	rng := func(field string, v *int, lo, hi int) {
+		if v != nil && (*v < lo || *v > hi) {
+			errs = append(errs, web.Field(field, "err.range", lo, hi))
+		}
+	}
+	rng("pass_mark", in.PassMark, 0, 100)
+	rng("time_limit_s", in.TimeLimitS, 0, 7*24*3600)
+	rng("max_attempts", in.MaxAttempts, 0, 1000)
+	rng("draw", in.Draw, 0, 1000)
+	if in.Review != nil && *in.Review != ReviewAfterSubmit && *in.Review != ReviewScoreOnly && *in.Review != ReviewNever {
+		errs = append(errs, web.Field("review", "err.review"))
+	}
+	return errs
+}
+
+// QuizJSON is a quiz as the authoring API answers it.
+type QuizJSON struct {
+	ID              string `json:"id"`
+	ModuleID        string `json:"module_id"`
+	Title           string `json:"title"`
+	PassMark        int    `json:"pass_mark"`
+	TimeLimitS      int    `json:"time_limit_s"`
+	MaxAttempts     int    `json:"max_attempts"`
+	Draw            int    `json:"draw"`
+	DrawPerCategory bool   `json:"draw_per_category"`
+	Shuffle         bool   `json:"shuffle"`
+	Review          string `json:"review"`
+	OnePerPage      bool   `json:"one_per_page"`
+	QuestionCount   int    `json:"question_count"`
+}
+
+func id(n int64) string { return strconv.FormatInt(n, 10) }
+
+func (s *Service) quizJSON(ctx context.Context, q models.Quiz) (QuizJSON, error) {
+	var n int64
+	if err := s.DB.R.WithContext(ctx).Model(&models.QuizQuestion{}).Where("quiz_id = ?", q.ID).Count(&n).Error; err != nil {
+		return QuizJSON{}, err
+	}
+	return QuizJSON{ID: id(q.ID), ModuleID: id(q.ModuleID), Title: q.Title, PassMark: q.PassMark, TimeLimitS: q.TimeLimitS,
+		MaxAttempts: q.MaxAttempts, Draw: q.Draw, DrawPerCategory: q.DrawPerCategory, Shuffle: q.Shuffle, Review: q.Review,
+		OnePerPage: q.OnePerPage, QuestionCount: int(n)}, nil
+}
+
+// mapCourseErr turns courses' sentinels into ours.
+func mapCourseErr(err error) error {
+	switch {
+	case errors.Is(err, courses.ErrNotFound):
+		return ErrNotFound
+	case errors.Is(err, courses.ErrForbidden):
+		return ErrForbidden
+	}
+	return err
+}
+
+// CreateQuiz gives a module its quiz.
+func (s *Service) CreateQuiz(ctx context.Context, editor models.User, moduleID int64, in Settings) (QuizJSON, error) {
+	if errs := in.validate(true); len(errs) > 0 {
+		return QuizJSON{}, web.Invalid(errs...)
+	}
+	c, err := s.Courses.CheckEditModule(ctx, editor, moduleID)
+	if err != nil {
+		return QuizJSON{}, mapCourseErr(err)
+	}
+	now := s.now()
+	q := models.Quiz{ModuleID: moduleID, Title: *in.Title, PassMark: 70, Shuffle: true, Review: ReviewAfterSubmit, CreatedAt: now, UpdatedAt: now}
+	apply(&q, in)
+	err = s.DB.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(&q).Error; err != nil {
+			return err
+		}
+		return models.Audit(tx, &editor.ID, "quiz.create", "course:"+c.Slug, "quiz:"+id(q.ID))
+	})
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		return QuizJSON{}, ErrQuizExists
+	}
+	if err != nil {
+		return QuizJSON{}, fmt.Errorf("quiz: create for module %d: %w", moduleID, err)
+	}
+	return s.quizJSON(ctx, q)
+}
+
+func apply(q *models.Quiz, in Settings) {
+	if in.Title != nil {
+		q.Title = *in.Title
+	}
+	if in.PassMark != nil {
+		q.PassMark = *in.PassMark
+	}
+	if in.TimeLimitS != nil {
+		q.TimeLimitS = *in.TimeLimitS
+	}
+	if in.MaxAttempts != nil {
+		q.MaxAttempts = *in.MaxAttempts
+	}
+	if in.Draw != nil {
+		q.Draw = *in.Draw
+	}
+	if in.DrawPerCategory != nil {
+		q.DrawPerCategory = *in.DrawPerCategory
+	}
+	if in.Shuffle != nil {
+		q.Shuffle = *in.Shuffle
+	}
+	if in.Review != nil {
+		q.Review = *in.Review
+	}
+	if in.OnePerPage != nil {
+		q.OnePerPage = *in.OnePerPage
+	}
+}
+
+// quiz loads a quiz.
+func (s *Service) quiz(ctx context.Context, quizID int64) (models.Quiz, error) {
+	var q models.Quiz
+	err := s.DB.R.WithContext(ctx).Take(&q, "id = ?", quizID).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return q, ErrNotFound
+	}
+	return q, err
+}
+
+// editable loads a quiz that editor may change.
+func (s *Service) editable(ctx context.Context, editor models.User, quizID int64) (models.Quiz, models.Course, error) {
+	q, err := s.quiz(ctx, quizID)
+	if err != nil {
+		return q, models.Course{}, err
+	}
+	c, err := s.Courses.CheckEditModule(ctx, editor, q.ModuleID)
+	return q, c, mapCourseErr(err)
+}
+
+// UpdateQuiz changes a quiz's settings. Attempts already started keep their
+// frozen questions; the new settings apply to attempts started from now on.
+func (s *Service) UpdateQuiz(ctx context.Context, editor models.User, quizID int64, in Settings) (QuizJSON, error) {
+	if errs := in.validate(false); len(errs) > 0 {
+		return QuizJSON{}, web.Invalid(errs...)
+	}
+	q, c, err := s.editable(ctx, editor, quizID)
+	if err != nil {
+		return QuizJSON{}, err
+	}
+	apply(&q, in)
+	q.UpdatedAt = s.now()
+	err = s.DB.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Save(&q).Error; err != nil {
+			return err
+		}
+		return models.Audit(tx, &editor.ID, "quiz.update", "course:"+c.Slug, "quiz:"+id(q.ID))
+	})
+	if err != nil {
+		return QuizJSON{}, fmt.Errorf("quiz: update %d: %w", quizID, err)
+	}
+	return s.quizJSON(ctx, q)
+}
+
+// ValidateQuestion checks a question as authored (API or GIFT).
+func ValidateQuestion(q *Question) []web.FieldError {
+	var errs []web.FieldError
+	known := false
+	for _, t := range Types {
+		known = known || q.Type == t
+	}
+	if !known {
+		return []web.FieldError{web.Field("type", "err.question_type")}
+	}
+	switch q.Format {
+	case "", FormatMarkdown, FormatHTML, FormatPlain, FormatMoodle:
+	default:
+		errs = append(errs, web.Field("format", "err.format"))
+	}
+	if strings.TrimSpace(q.Stem) == "" {
+		errs = append(errs, web.Field("stem", "err.required"))
+	}
+	if len(q.Stem) > 64*1024 {
+		errs = append(errs, web.Field("stem", "err.too_long", 64*1024))
+	}
+	if q.Type == Description {
+		q.Points = 0
+	} else if q.Points == 0 {
+		q.Points = 1
+	}
+	if math.IsNaN(q.Points) || q.Points < 0 || q.Points > 1000 {
+		errs = append(errs, web.Field("points", "err.range", 0, 1000))
+	}
+	weights := func(field string, n int) {
+		if n == 0 {
+			errs = append(errs, web.Field(field, "err.required"))
+		}
+	}
+	switch q.Type {
+	case Single, Multiple, Short:
+		weights("options", len(q.Options))
+		best, total := -2.0, 0.0
+		for _, o := range q.Options {
+			if math.IsNaN(o.Weight) || o.Weight < -1 || o.Weight > 1 {
+				errs = append(errs, web.Field("options", "err.weight"))
+				break
+			}
+			best = math.Max(best, o.Weight)
+			if o.Weight > 0 {
+				total += o.Weight
+			}
+		}
+		if len(q.Options) > 0 && ((q.Type != Multiple && best < 1-1e-6) || (q.Type == Multiple && total < 1-1e-6)) {
+			errs = append(errs, web.Field("options", "err.no_full_marks"))
+		}
+	case TrueFalse:
+		if q.Correct == nil {
+			errs = append(errs, web.Field("correct", "err.required"))
+		}
+	case Numerical:
+		weights("numbers", len(q.Numbers))
+		for _, n := range q.Numbers {
+			if math.IsNaN(n.Value) || math.IsInf(n.Value, 0) || n.Tolerance < 0 || (n.IsRange && n.Min > n.Max) {
+				errs = append(errs, web.Field("numbers", "err.number"))
+				break
+			}
+		}
+	case Matching:
+		lefts := 0
+		for _, p := range q.Pairs {
+			if p.Left != "" {
+				lefts++
+			}
+			if strings.TrimSpace(p.Right) == "" {
+				errs = append(errs, web.Field("pairs", "err.required"))
+				break
+			}
+		}
+		if lefts < 2 {
+			errs = append(errs, web.Field("pairs", "err.pairs"))
+		}
+	}
+	return errs
+}
+
+// normalizeIDs gives options and pairs the bank ids "1", "2", … and right
+// items "r1", "r2", … (one per distinct right text).
+func normalizeIDs(q *Question) {
+	for i := range q.Options {
+		q.Options[i].ID = strconv.Itoa(i + 1)
+	}
+	rights := map[string]string{}
+	for i := range q.Pairs {
+		q.Pairs[i].ID = strconv.Itoa(i + 1)
+		rid, ok := rights[q.Pairs[i].Right]
+		if !ok {
+			rid = "r" + strconv.Itoa(len(rights)+1)
+			rights[q.Pairs[i].Right] = rid
+		}
+		q.Pairs[i].RightID = rid
+	}
+}
+
+// addQuestions appends questions to a quiz's bank in tx.
+func (s *Service) addQuestions(tx *gorm.DB, quizID int64, qs []Question) ([]int64, error) {
+	var pos int
+	if err := tx.Model(&models.QuizQuestion{}).Where("quiz_id = ?", quizID).Select("COALESCE(MAX(position), 0)").Scan(&pos).Error; err != nil {
+		return nil, err
+	}
+	now := s.now()
+	ids := make([]int64, 0, len(qs))
+	for _, q := range qs {
+		normalizeIDs(&q)
+		q.ID = ""
+		spec, err := json.Marshal(q)
+		if err != nil {
+			return nil, err
+		}
+		pos++
+		row := models.QuizQuestion{QuizID: quizID, Position: pos, Type: q.Type, Category: q.Category, Points: q.Points, Spec: string(spec), CreatedAt: now, UpdatedAt: now}
+		if err := tx.Create(&row).Error; err != nil {
+			return nil, err
+		}
+		ids = append(ids, row.ID)
+	}
+	return ids, nil
+}
+
+// AddQuestion adds one question to a quiz.
+func (s *Service) AddQuestion(ctx context.Context, editor models.User, quizID int64, q Question) (Question, error) {
+	if errs := ValidateQuestion(&q); len(errs) > 0 {
+		return q, web.Invalid(errs...)
+	}
+	_, c, err := s.editable(ctx, editor, quizID)
+	if err != nil {
+		return q, err
+	}
+	err = s.DB.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		ids, err := s.addQuestions(tx, quizID, []Question{q})
+		if err != nil {
+			return err
+		}
+		q.ID = id(ids[0])
+		return models.Audit(tx, &editor.ID, "question.create", "course:"+c.Slug, "question:"+q.ID)
+	})
+	normalizeIDs(&q)
+	return q, err
+}
+
+// Bank returns a quiz's questions in order, with their bank ids.
+func (s *Service) Bank(ctx context.Context, quizID int64) ([]Question, error) {
+	var rows []models.QuizQuestion
+	if err := s.DB.R.WithContext(ctx).Where("quiz_id = ?", quizID).Order("position, id").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("quiz: bank of %d: %w", quizID, err)
+	}
+	out := make([]Question, 0, len(rows))
+	for _, r := range rows {
+		var q Question
+		if err := json.Unmarshal([]byte(r.Spec), &q); err != nil {
+			return nil, fmt.Errorf("quiz: question %d: %w", r.ID, err)
+		}
+		q.ID = id(r.ID)
+		out = append(out, q)
+	}
+	return out, nil
+}
+
+// ImportResult is the answer of a GIFT import.
+type ImportResult struct {
+	Imported int         `json:"imported"`
+	Errors   []GIFTError `json:"errors"`
+}
+
+// ImportGIFT parses GIFT text and adds its questions to a quiz: all of them,
+// or none when any question is wrong, unless partial is set.
+func (s *Service) ImportGIFT(ctx context.Context, editor models.User, quizID int64, text string, partial bool) (ImportResult, error) {
+	_, c, err := s.editable(ctx, editor, quizID)
+	if err != nil {
+		return ImportResult{}, err
+	}
+	qs, errs := ParseGIFT(text)
+	var good []Question
+	for _, q := range qs {
+		if fe := ValidateQuestion(&q); len(fe) > 0 {
+			errs = append(errs, GIFTError{Line: q.Line, Message: fmt.Sprintf("%s: %s", fe[0].Field, fe[0].Key)})
+			continue
+		}
+		good = append(good, q)
+	}
+	res := ImportResult{Errors: errs}
+	if res.Errors == nil {
+		res.Errors = []GIFTError{}
+	}
+	if len(errs) > 0 && !partial {
+		return res, nil
+	}
+	err = s.DB.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if _, err := s.addQuestions(tx, quizID, good); err != nil {
+			return err
+		}
+		return models.Audit(tx, &editor.ID, "quiz.import", "course:"+c.Slug, fmt.Sprintf("quiz:%d questions:%d", quizID, len(good)))
+	})
+	if err != nil {
+		return res, fmt.Errorf("quiz: import into %d: %w", quizID, err)
+	}
+	res.Imported = len(good)
+	return res, nil
+}
+
+// ExportGIFTFor writes a quiz's bank as GIFT.
+func (s *Service) ExportGIFTFor(ctx context.Context, editor models.User, quizID int64) (string, error) {
+	if _, _, err := s.editable(ctx, editor, quizID); err != nil {
+		return "", err
+	}
+	qs, err := s.Bank(ctx, quizID)
+	if err != nil {
+		return "", err
+	}
+	return ExportGIFT(qs), nil
+}

@@ -1,0 +1,304 @@
+package quiz
+
+import (
+	"errors"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"tadrib/internal/auth"
+	"tadrib/internal/web"
+	"tadrib/models"
+)
+
+// Handler serves quizzes and attempts as JSON and as pages.
+type Handler struct {
+	Svc *Service
+	R   *web.Renderer
+}
+
+// maxGIFT bounds an imported question bank.
+const maxGIFT = 2 << 20
+
+// Routes mounts the handlers.
+func (h *Handler) Routes(app fiber.Router, api fiber.Router) {
+	staff := auth.RequireRole(models.RoleTrainer, models.RoleAdmin)
+	api.Post("/modules/:id/quiz", staff, h.createQuiz)
+	api.Get("/quizzes/:id", auth.RequireUser, h.showQuiz)
+	api.Patch("/quizzes/:id", staff, h.updateQuiz)
+	api.Get("/quizzes/:id/questions", staff, h.listQuestions)
+	api.Post("/quizzes/:id/questions", staff, h.addQuestion)
+	api.Post("/quizzes/:id/import", staff, h.importGIFT)
+	api.Get("/quizzes/:id/export.gift", staff, h.exportGIFT)
+	api.Post("/quizzes/:id/overrides", staff, h.setOverride)
+	api.Post("/quizzes/:id/attempts", auth.RequireUser, h.startAttempt)
+	api.Get("/quizzes/:id/attempts", auth.RequireUser, h.listAttempts)
+	api.Get("/attempts/:id", auth.RequireUser, h.showAttempt)
+	api.Put("/attempts/:id/answers/:qid", auth.RequireUser, h.saveAnswer)
+	api.Post("/attempts/:id/submit", auth.RequireUser, h.submitAttempt)
+	api.Get("/grading", staff, h.listPendingEssays)
+	api.Post("/attempts/:id/answers/:qid/grade", staff, h.gradeEssay)
+	api.Get("/reports/quizzes/:id/items", staff, h.itemReport)
+}
+
+func pathID(c *fiber.Ctx) (int64, error) {
+	n, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil || n <= 0 {
+		return 0, web.ErrNotFound
+	}
+	return n, nil
+}
+
+func me(c *fiber.Ctx) models.User { return auth.From(c).User }
+
+// httpError maps the service's errors to HTTP errors.
+func httpError(err error) error {
+	var ae *AnswerError
+	switch {
+	case errors.As(err, &ae):
+		return web.Invalid(web.FieldError{Field: ae.Field, Message: ae.Reason})
+	case errors.Is(err, ErrNotFound), errors.Is(err, ErrNotInAttempt):
+		return web.ErrNotFound
+	case errors.Is(err, ErrForbidden):
+		return web.ErrForbidden
+	case errors.Is(err, ErrNotEnrolled):
+		return web.Errorf(fiber.StatusForbidden, "err.not_enrolled")
+	case errors.Is(err, ErrNoAttemptsLeft):
+		return web.Errorf(fiber.StatusForbidden, "err.no_attempts")
+	case errors.Is(err, ErrClosed):
+		return web.Errorf(fiber.StatusConflict, "err.attempt_closed")
+	case errors.Is(err, ErrQuizExists):
+		return web.Errorf(fiber.StatusConflict, "err.quiz_exists")
+	case errors.Is(err, ErrNotEssayPending):
+		return web.Errorf(fiber.StatusConflict, "err.nothing_to_grade")
+	case errors.Is(err, ErrEmptyQuiz):
+		return web.Errorf(fiber.StatusConflict, "err.quiz_empty")
+	}
+	return err
+}
+
+func (h *Handler) createQuiz(c *fiber.Ctx) error {
+	mid, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var in Settings
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	q, err := h.Svc.CreateQuiz(c.UserContext(), me(c), mid, in)
+	if err != nil {
+		return httpError(err)
+	}
+	return c.Status(fiber.StatusCreated).JSON(q)
+}
+
+func (h *Handler) updateQuiz(c *fiber.Ctx) error {
+	qid, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var in Settings
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	q, err := h.Svc.UpdateQuiz(c.UserContext(), me(c), qid, in)
+	if err != nil {
+		return httpError(err)
+	}
+	return c.JSON(q)
+}
+
+func (h *Handler) showQuiz(c *fiber.Ctx) error {
+	qid, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	v, err := h.Svc.Overview(c.UserContext(), me(c), qid)
+	if err != nil {
+		return httpError(err)
+	}
+	return c.JSON(v)
+}
+
+func (h *Handler) listQuestions(c *fiber.Ctx) error {
+	qid, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	if _, _, err := h.Svc.editable(c.UserContext(), me(c), qid); err != nil {
+		return httpError(err)
+	}
+	qs, err := h.Svc.Bank(c.UserContext(), qid)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": qs})
+}
+
+func (h *Handler) addQuestion(c *fiber.Ctx) error {
+	qid, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var q Question
+	if err := web.DecodeJSON(c, &q); err != nil {
+		return err
+	}
+	out, err := h.Svc.AddQuestion(c.UserContext(), me(c), qid, q)
+	if err != nil {
+		return httpError(err)
+	}
+	return c.Status(fiber.StatusCreated).JSON(out)
+}
+
+func (h *Handler) importGIFT(c *fiber.Ctx) error {
+	qid, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	if len(c.Body()) > maxGIFT {
+		return web.Errorf(fiber.StatusRequestEntityTooLarge, "err.too_large")
+	}
+	res, err := h.Svc.ImportGIFT(c.UserContext(), me(c), qid, string(c.Body()), c.Query("partial") == "1")
+	if err != nil {
+		return httpError(err)
+	}
+	if res.Imported == 0 && len(res.Errors) > 0 && c.Query("partial") != "1" {
+		fields := make([]web.FieldError, len(res.Errors))
+		for i, e := range res.Errors {
+			fields[i] = web.FieldError{Line: e.Line, Message: e.Message}
+		}
+		return &web.Error{Status: fiber.StatusUnprocessableEntity, Key: "err.gift", Fields: fields}
+	}
+	return c.JSON(res)
+}
+
+func (h *Handler) exportGIFT(c *fiber.Ctx) error {
+	qid, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	text, err := h.Svc.ExportGIFTFor(c.UserContext(), me(c), qid)
+	if err != nil {
+		return httpError(err)
+	}
+	c.Set(fiber.HeaderContentType, "text/plain; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="quiz-`+strconv.FormatInt(qid, 10)+`.gift.txt"`)
+	return c.SendString(text)
+}
+
+func (h *Handler) setOverride(c *fiber.Ctx) error {
+	qid, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var in OverrideInput
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	out, err := h.Svc.SetOverride(c.UserContext(), me(c), qid, in)
+	if err != nil {
+		return httpError(err)
+	}
+	return c.JSON(out)
+}
+
+func (h *Handler) startAttempt(c *fiber.Ctx) error {
+	qid, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	a, resumed, err := h.Svc.Start(c.UserContext(), me(c), qid)
+	if err != nil {
+		return httpError(err)
+	}
+	status := fiber.StatusCreated
+	if resumed {
+		status = fiber.StatusOK
+	}
+	return c.Status(status).JSON(a)
+}
+
+func (h *Handler) listAttempts(c *fiber.Ctx) error {
+	qid, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	items, err := h.Svc.Attempts(c.UserContext(), me(c), qid)
+	if err != nil {
+		return httpError(err)
+	}
+	return c.JSON(fiber.Map{"items": items})
+}
+
+func (h *Handler) showAttempt(c *fiber.Ctx) error {
+	aid, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	a, err := h.Svc.Get(c.UserContext(), me(c), aid)
+	if err != nil {
+		return httpError(err)
+	}
+	return c.JSON(a)
+}
+
+func (h *Handler) saveAnswer(c *fiber.Ctx) error {
+	aid, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	if err := h.Svc.SaveAnswer(c.UserContext(), me(c), aid, c.Params("qid"), c.Body()); err != nil {
+		return httpError(err)
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (h *Handler) submitAttempt(c *fiber.Ctx) error {
+	aid, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	r, err := h.Svc.Submit(c.UserContext(), me(c), aid)
+	if err != nil {
+		return httpError(err)
+	}
+	return c.JSON(r)
+}
+
+func (h *Handler) listPendingEssays(c *fiber.Ctx) error {
+	items, err := h.Svc.GradingQueue(c.UserContext(), me(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": items})
+}
+
+func (h *Handler) gradeEssay(c *fiber.Ctx) error {
+	aid, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var in GradeInput
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	r, err := h.Svc.GradeEssay(c.UserContext(), me(c), aid, c.Params("qid"), in)
+	if err != nil {
+		return httpError(err)
+	}
+	return c.JSON(r)
+}
+
+func (h *Handler) itemReport(c *fiber.Ctx) error {
+	qid, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	r, err := h.Svc.Items(c.UserContext(), me(c), qid)
+	if err != nil {
+		return httpError(err)
+	}
+	return c.JSON(r)
+}

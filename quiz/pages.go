@@ -1,0 +1,264 @@
+package quiz
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// PageRoutes mounts the pages: overview, taking an attempt (one page or one
+// question per screen; a plain form that works without JavaScript, which
+// quiz.js enhances with autosave and a countdown), and the result.
+func (h *Handler) PageRoutes(app fiber.Router, requireUser fiber.Handler) {
+	app.Get("/quizzes/:id", requireUser, h.showQuizPage)
+	app.Post("/quizzes/:id/start", requireUser, h.submitStart)
+	app.Get("/attempts/:id", requireUser, h.showAttemptPage)
+	app.Post("/attempts/:id", requireUser, h.submitAttemptForm)
+	app.Get("/attempts/:id/result", requireUser, h.showResultPage)
+}
+
+func (h *Handler) showQuizPage(c *fiber.Ctx) error {
+	qid, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	o, err := h.Svc.Overview(c.UserContext(), me(c), qid)
+	if err != nil {
+		return httpError(err)
+	}
+	return h.R.Page(c, fiber.StatusOK, "quiz", o.Title, o)
+}
+
+func (h *Handler) submitStart(c *fiber.Ctx) error {
+	qid, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	a, _, err := h.Svc.Start(c.UserContext(), me(c), qid)
+	if err != nil {
+		return httpError(err)
+	}
+	return c.Redirect("/attempts/"+a.ID, fiber.StatusSeeOther)
+}
+
+// takePage is the data of the attempt page.
+type takePage struct {
+	AttemptJSON
+	Quiz       QuizJSON
+	Index      int // the question shown, one per screen; -1 for all
+	Shown      []QuestionView
+	Now        time.Time
+	Remaining  int // seconds, when there is a deadline
+	CourseSlug string
+}
+
+// Checked reports whether an option is part of the saved answer.
+func (p takePage) Checked(qid, option string) bool {
+	a, ok := p.Answers[qid]
+	if !ok {
+		return false
+	}
+	if a.Choice != nil && *a.Choice == option {
+		return true
+	}
+	for _, c := range a.Choices {
+		if c == option {
+			return true
+		}
+	}
+	if a.Value != nil && strconv.FormatBool(*a.Value) == option {
+		return true
+	}
+	return false
+}
+
+// Text is the saved text or number of a question.
+func (p takePage) Text(qid string) string {
+	a := p.Answers[qid]
+	switch {
+	case a.Text != nil:
+		return *a.Text
+	case a.Number != nil:
+		return strconv.FormatFloat(*a.Number, 'f', -1, 64)
+	}
+	return ""
+}
+
+// Paired is the right item saved for a left item.
+func (p takePage) Paired(qid, left string) string { return p.Answers[qid].Pairs[left] }
+
+// Number is the 1-based number of a question in the attempt.
+func (p takePage) Number(qid string) int {
+	for i, q := range p.Questions {
+		if q.ID == qid {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+func (h *Handler) showAttemptPage(c *fiber.Ctx) error {
+	aid, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	a, err := h.Svc.Get(c.UserContext(), me(c), aid)
+	if err != nil {
+		return httpError(err)
+	}
+	if a.Status != "in_progress" {
+		return c.Redirect("/attempts/"+a.ID+"/result", fiber.StatusSeeOther)
+	}
+	qid, _ := strconv.ParseInt(a.QuizID, 10, 64)
+	o, err := h.Svc.Overview(c.UserContext(), me(c), qid)
+	if err != nil {
+		return httpError(err)
+	}
+	p := takePage{AttemptJSON: a, Quiz: o.QuizJSON, Index: -1, Shown: a.Questions, Now: h.Svc.now(), CourseSlug: o.CourseSlug}
+	if (o.OnePerPage || c.Query("q") != "") && c.Query("q") != "all" {
+		i, _ := strconv.Atoi(c.Query("q", "1"))
+		i = min(max(i, 1), len(a.Questions))
+		p.Index, p.Shown = i-1, a.Questions[i-1:i]
+	}
+	if a.Deadline != nil {
+		p.Remaining = max(0, int(a.Deadline.Sub(p.Now).Seconds()))
+	}
+	return h.R.Page(c, fiber.StatusOK, "attempt", o.Title, p)
+}
+
+// answerFromForm reads one question's answer from a plain form post; ok is
+// false when the trainee left it empty.
+func answerFromForm(c *fiber.Ctx, q QuestionView) (Answer, bool) {
+	key := "q_" + q.ID
+	switch q.Type {
+	case Single:
+		if v := c.FormValue(key); v != "" {
+			return Answer{Choice: &v}, true
+		}
+	case Multiple:
+		var vs []string
+		for _, v := range c.Request().PostArgs().PeekMulti(key) {
+			vs = append(vs, string(v))
+		}
+		if c.FormValue(key+"_present") != "" || len(vs) > 0 {
+			return Answer{Choices: vs}, len(vs) > 0 || c.FormValue(key+"_present") != ""
+		}
+	case TrueFalse:
+		if v := c.FormValue(key); v == "true" || v == "false" {
+			b := v == "true"
+			return Answer{Value: &b}, true
+		}
+	case Short, Essay:
+		if v := c.FormValue(key); strings.TrimSpace(v) != "" {
+			return Answer{Text: &v}, true
+		}
+	case Numerical:
+		if v := strings.TrimSpace(c.FormValue(key)); v != "" {
+			if n, ok := ParseNumber(v); ok {
+				return Answer{Number: &n}, true
+			}
+		}
+	case Matching:
+		pairs := map[string]string{}
+		for _, l := range q.Left {
+			if v := c.FormValue(key + "_" + l.ID); v != "" {
+				pairs[l.ID] = v
+			}
+		}
+		if len(pairs) > 0 {
+			return Answer{Pairs: pairs}, true
+		}
+	}
+	return Answer{}, false
+}
+
+func (h *Handler) submitAttemptForm(c *fiber.Ctx) error {
+	aid, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	a, err := h.Svc.Get(c.UserContext(), me(c), aid)
+	if err != nil {
+		return httpError(err)
+	}
+	if a.Status == "in_progress" {
+		for _, q := range a.Questions {
+			if c.FormValue("q_"+q.ID+"_shown") == "" {
+				continue // not on the page that was posted
+			}
+			ans, ok := answerFromForm(c, q)
+			if !ok {
+				continue
+			}
+			body, _ := jsonMarshal(ans)
+			err := h.Svc.SaveAnswer(c.UserContext(), me(c), aid, q.ID, body)
+			if errors.Is(err, ErrClosed) {
+				break
+			}
+			var ae *AnswerError
+			if err != nil && !errors.As(err, &ae) {
+				return err
+			}
+		}
+	}
+	switch c.FormValue("action") {
+	case "submit":
+		if _, err := h.Svc.Submit(c.UserContext(), me(c), aid); err != nil {
+			return httpError(err)
+		}
+		return c.Redirect("/attempts/"+a.ID+"/result", fiber.StatusSeeOther)
+	case "next", "prev":
+		i, _ := strconv.Atoi(c.FormValue("q"))
+		if c.FormValue("action") == "next" {
+			i++
+		} else {
+			i--
+		}
+		return c.Redirect("/attempts/"+a.ID+"?q="+strconv.Itoa(max(1, i)), fiber.StatusSeeOther)
+	}
+	return c.Redirect("/attempts/"+a.ID+"?saved=1", fiber.StatusSeeOther)
+}
+
+// resultPage is the data of the result page.
+type resultPage struct {
+	Attempt AttemptJSON
+	Quiz    QuizJSON
+	Result  ResultJSON
+	Course  string
+	Items   map[string]ReviewItem
+}
+
+// Item returns the review of a question, or nil when it is not shown.
+func (p resultPage) Item(qid string) *ReviewItem {
+	if it, ok := p.Items[qid]; ok {
+		return &it
+	}
+	return nil
+}
+
+func (h *Handler) showResultPage(c *fiber.Ctx) error {
+	aid, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	a, err := h.Svc.Get(c.UserContext(), me(c), aid)
+	if err != nil {
+		return httpError(err)
+	}
+	if a.Status == "in_progress" || a.Result == nil {
+		return c.Redirect("/attempts/"+a.ID, fiber.StatusSeeOther)
+	}
+	qid, _ := strconv.ParseInt(a.QuizID, 10, 64)
+	o, err := h.Svc.Overview(c.UserContext(), me(c), qid)
+	if err != nil {
+		return httpError(err)
+	}
+	p := resultPage{Attempt: a, Quiz: o.QuizJSON, Result: *a.Result, Course: o.CourseSlug, Items: map[string]ReviewItem{}}
+	for _, it := range a.Result.Review {
+		p.Items[it.QuestionID] = it
+	}
+	return h.R.Page(c, fiber.StatusOK, "result", o.Title, p)
+}
