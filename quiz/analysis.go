@@ -3,6 +3,7 @@ package quiz
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -52,6 +53,9 @@ type OptionStats struct {
 // Items computes the item analysis over the graded attempts of a quiz.
 func (s *Service) Items(ctx context.Context, viewer models.User, quizID int64) (ItemReport, error) {
 	if _, _, err := s.editable(ctx, viewer, quizID); err != nil {
+		if errors.Is(err, ErrForbidden) {
+			return ItemReport{}, ErrNotFound
+		}
 		return ItemReport{}, err
 	}
 	bank, err := s.Bank(ctx, quizID)
@@ -87,7 +91,7 @@ func (s *Service) Items(ctx context.Context, viewer models.User, quizID int64) (
 		if json.Unmarshal([]byte(at.Result), &r) != nil {
 			continue
 		}
-		sn, err := snapshots.get(at)
+		sn, err := s.snapshots.get(at)
 		if err != nil {
 			return ItemReport{}, err
 		}

@@ -85,8 +85,6 @@ type snapshotCache struct {
 	m  map[int64]*snapshot
 }
 
-var snapshots = snapshotCache{m: map[int64]*snapshot{}}
-
 func (c *snapshotCache) get(a models.Attempt) (*snapshot, error) {
 	c.mu.Lock()
 	sn, ok := c.m[a.ID]
@@ -99,6 +97,9 @@ func (c *snapshotCache) get(a models.Attempt) (*snapshot, error) {
 		return nil, fmt.Errorf("quiz: snapshot of attempt %d: %w", a.ID, err)
 	}
 	c.mu.Lock()
+	if c.m == nil {
+		c.m = map[int64]*snapshot{}
+	}
 	if len(c.m) >= 20000 {
 		for k := range c.m { // drop an arbitrary tenth
 			delete(c.m, k)
@@ -256,7 +257,7 @@ func (s *Service) Get(ctx context.Context, user models.User, attemptID int64) (A
 }
 
 func (s *Service) attemptJSON(ctx context.Context, a models.Attempt, q models.Quiz) (AttemptJSON, error) {
-	sn, err := snapshots.get(a)
+	sn, err := s.snapshots.get(a)
 	if err != nil {
 		return AttemptJSON{}, err
 	}
@@ -291,7 +292,7 @@ func (s *Service) SaveAnswer(ctx context.Context, user models.User, attemptID in
 	if a.Status != models.AttemptInProgress {
 		return ErrClosed
 	}
-	sn, err := snapshots.get(a)
+	sn, err := s.snapshots.get(a)
 	if err != nil {
 		return err
 	}
@@ -389,7 +390,7 @@ func (s *Service) finish(ctx context.Context, attemptID int64, status string) er
 			}
 			rows = kept
 		}
-		sn, err := snapshots.get(a)
+		sn, err := s.snapshots.get(a)
 		if err != nil {
 			return err
 		}

@@ -324,8 +324,6 @@ func TestExportGIFTFormatsAndCategories(t *testing.T) {
 		{Type: Essay, Stem: "plain", Format: FormatPlain, Category: ""},
 	}
 	out := ExportGIFT(qs)
-	want := "::" // no title
-	_ = want
 	wantOut := "no format {}\n\n" +
 		"$CATEGORY: a\n\nmoodle {}\n\n[html]html {}\n\n" +
 		"$CATEGORY: b\\\\c\n\n[markdown]markdown {}\n\n" +

@@ -61,7 +61,7 @@ func (s *Service) GradingQueue(ctx context.Context, viewer models.User) ([]Pendi
 		if json.Unmarshal([]byte(r.Result), &res) != nil {
 			continue
 		}
-		sn, err := snapshots.get(r.Attempt)
+		sn, err := s.snapshots.get(r.Attempt)
 		if err != nil {
 			return nil, err
 		}
@@ -104,10 +104,13 @@ func (s *Service) GradeEssay(ctx context.Context, grader models.User, attemptID 
 		return ResultJSON{}, err
 	}
 	q, c, err := s.editable(ctx, grader, a.QuizID)
+	if errors.Is(err, ErrForbidden) {
+		err = ErrNotFound // another trainer's trainees' work: not theirs to know of
+	}
 	if err != nil {
 		return ResultJSON{}, err
 	}
-	sn, err := snapshots.get(a)
+	sn, err := s.snapshots.get(a)
 	if err != nil {
 		return ResultJSON{}, err
 	}

@@ -40,6 +40,8 @@ type Service struct {
 	Now     func() time.Time
 	// Rand, when set, makes draws and shuffles reproducible in tests.
 	Rand func(n int) int
+
+	snapshots snapshotCache // parsed snapshots by attempt id (per service: ids are per database)
 }
 
 func (s *Service) now() time.Time {

@@ -315,3 +315,113 @@ func TestGIFTImportErrorsAndExport(t *testing.T) {
 		t.Errorf("export and re-import changed the questions:\n%s\n%s", strip(first), strip(second))
 	}
 }
+
+func TestEssayGradingQueue(t *testing.T) {
+	a := newTestApp(t, nil)
+	tr, slug, quizID := quizCourse(t, a, nil)
+	wantStatus(t, tr.do("POST", "/api/v1/quizzes/"+quizID+"/import", []byte("::Essay:: Describe a referral you made. {}"), "Content-Type", "text/plain"), 200)
+	u := enrolled(t, a, slug)
+	at := start(t, u, quizID, 201)
+	answers := rightAnswers(t, at)
+	for qid, body := range answers {
+		wantStatus(t, u.do("PUT", "/api/v1/attempts/"+at.ID+"/answers/"+qid, body), 204)
+	}
+	essay := byType(at)["essay"]["id"].(string)
+	wantStatus(t, u.do("PUT", "/api/v1/attempts/"+at.ID+"/answers/"+essay, map[string]any{"text": "J'ai appelé la cellule de prise en charge."}), 204)
+	res := u.do("POST", "/api/v1/attempts/"+at.ID+"/submit", nil).JSON(t)
+	if res["pending_manual"] != true || res["passed"] != false {
+		t.Fatalf("an essay should leave the attempt pending: %v", res)
+	}
+	// Another trainer does not see it; a trainee may not grade.
+	other := a.trainer()
+	if q := other.do("GET", "/api/v1/grading", nil).JSON(t)["items"].([]any); len(q) != 0 {
+		t.Errorf("another trainer's queue shows %d essays", len(q))
+	}
+	wantStatus(t, u.do("POST", "/api/v1/attempts/"+at.ID+"/answers/"+essay+"/grade", map[string]any{"points": 1}), 403)
+	wantStatus(t, other.do("POST", "/api/v1/attempts/"+at.ID+"/answers/"+essay+"/grade", map[string]any{"points": 1}), 404)
+	queue := tr.do("GET", "/api/v1/grading", nil).JSON(t)["items"].([]any)
+	if len(queue) != 1 || !strings.Contains(queue[0].(map[string]any)["answer"].(string), "cellule") {
+		t.Fatalf("grading queue = %v", queue)
+	}
+	wantProblem(t, tr.do("POST", "/api/v1/attempts/"+at.ID+"/answers/"+essay+"/grade", map[string]any{"points": 5}), 400, "points")
+	g := tr.do("POST", "/api/v1/attempts/"+at.ID+"/answers/"+essay+"/grade", map[string]any{"points": 1, "comment": "Bonne orientation."})
+	wantStatus(t, g, 200)
+	after := u.do("POST", "/api/v1/attempts/"+at.ID+"/submit", nil).JSON(t)
+	if after["pending_manual"] != false || after["passed"] != true || after["score"].(float64) != 7 {
+		t.Errorf("after grading: %v", after)
+	}
+	if len(tr.do("GET", "/api/v1/grading", nil).JSON(t)["items"].([]any)) != 0 {
+		t.Error("a graded essay stays in the queue")
+	}
+	c := u.do("GET", "/api/v1/courses/"+slug, nil).JSON(t)
+	if c["modules"].([]any)[0].(map[string]any)["quiz"].(map[string]any)["passed"] != true {
+		t.Error("grading the essay did not update the course progress")
+	}
+}
+
+func TestItemAnalysis(t *testing.T) {
+	a := newTestApp(t, nil)
+	tr, slug, quizID := quizCourse(t, a, nil)
+	// Three trainees: all right; all right but the numerical; only the
+	// single-choice question right.
+	for i, skip := range []map[string]bool{{}, {"numerical": true}, {"multiple": true, "true_false": true, "short": true, "numerical": true, "matching": true}} {
+		u := enrolled(t, a, slug)
+		at := start(t, u, quizID, 201)
+		answers := rightAnswers(t, at)
+		for typ, q := range byType(at) {
+			if !skip[typ] {
+				wantStatus(t, u.do("PUT", "/api/v1/attempts/"+at.ID+"/answers/"+q["id"].(string), answers[q["id"].(string)]), 204)
+			}
+		}
+		wantStatus(t, u.do("POST", "/api/v1/attempts/"+at.ID+"/submit", nil), 200)
+		_ = i
+	}
+	r := tr.do("GET", "/api/v1/reports/quizzes/"+quizID+"/items", nil)
+	wantStatus(t, r, 200)
+	var rep struct {
+		Attempts  int
+		Questions []struct {
+			ID             string
+			Type           string
+			Facility       *float64
+			Discrimination *float64
+			Options        []struct {
+				ID     string
+				Chosen int
+			}
+		}
+		Reliability *float64
+	}
+	json.Unmarshal(r.Body, &rep)
+	if rep.Attempts != 3 || len(rep.Questions) != 6 {
+		t.Fatalf("report = %s", r.Body)
+	}
+	for _, q := range rep.Questions {
+		switch q.Type {
+		case "single":
+			if q.Facility == nil || *q.Facility != 100 || q.Discrimination != nil {
+				t.Errorf("single: facility %v (want 100), discrimination %v (want none: no variance)", q.Facility, q.Discrimination)
+			}
+			chosen := 0
+			for _, o := range q.Options {
+				chosen += o.Chosen
+			}
+			if chosen != 3 {
+				t.Errorf("single: options chosen %d times, want 3", chosen)
+			}
+		case "numerical":
+			if q.Facility == nil || *q.Facility < 33 || *q.Facility > 34 {
+				t.Errorf("numerical facility = %v, want 33.33", q.Facility)
+			}
+		case "multiple":
+			if q.Discrimination == nil || *q.Discrimination <= 0 {
+				t.Errorf("multiple: the better trainees got it: discrimination %v should be positive", q.Discrimination)
+			}
+		}
+	}
+	if rep.Reliability == nil {
+		t.Error("no reliability for 3 attempts of 6 items")
+	}
+	trainee := enrolled(t, a, slug)
+	wantStatus(t, trainee.do("GET", "/api/v1/reports/quizzes/"+quizID+"/items", nil), 403)
+}
