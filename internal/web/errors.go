@@ -4,15 +4,19 @@
 package web
 
 import (
+	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"runtime/debug"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"tadrib/internal/auth"
 	"tadrib/internal/i18n"
@@ -118,7 +122,36 @@ func classify(err error) (*Error, bool) {
 		}
 		return &Error{Status: fe.Code, Key: key}, fe.Code >= 500
 	}
+	if unavailable(err) {
+		return &Error{Status: fiber.StatusServiceUnavailable, Key: "err.unavailable", Cause: err}, true
+	}
 	return &Error{Status: 500, Key: "err.internal", Cause: err}, true
+}
+
+// unavailable reports whether err means the database cannot be reached
+// right now (restarting, failing over, network cut): the client should retry,
+// so the answer is 503 with Retry-After, not a 500 (SECURITY.md R2).
+func unavailable(err error) bool {
+	if errors.Is(err, driver.ErrBadConn) || errors.Is(err, context.DeadlineExceeded) {
+		return true
+	}
+	var ne net.Error
+	if errors.As(err, &ne) {
+		return true
+	}
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		// Class 08: connection exception; 57P01-03: admin shutdown, crash
+		// shutdown, cannot connect now; 53300: too many connections.
+		return strings.HasPrefix(pg.Code, "08") || strings.HasPrefix(pg.Code, "57P0") || pg.Code == "53300"
+	}
+	var ce *pgconn.ConnectError
+	if errors.As(err, &ce) {
+		return true
+	}
+	s := err.Error()
+	return strings.Contains(s, "connection refused") || strings.Contains(s, "unexpected EOF") ||
+		strings.Contains(s, "conn closed") || strings.Contains(s, "broken pipe") || strings.Contains(s, "connection reset")
 }
 
 // ErrorHandler writes every error a handler returns: a problem+json body for
@@ -141,6 +174,9 @@ func ErrorHandler(cat *i18n.Catalog, r *Renderer) fiber.ErrorHandler {
 			fields[i] = f
 		}
 		c.Set(fiber.HeaderContentLanguage, lang)
+		if e.Status == fiber.StatusServiceUnavailable {
+			c.Set(fiber.HeaderRetryAfter, "2")
+		}
 		if e.Status == fiber.StatusUnauthorized && !IsAPI(c) && c.Method() == fiber.MethodGet {
 			return c.Redirect("/login?next="+url.QueryEscape(safeNext(c.OriginalURL())), fiber.StatusSeeOther)
 		}
