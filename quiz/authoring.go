@@ -169,7 +169,13 @@ func (s *Service) editable(ctx context.Context, editor models.User, quizID int64
 		return q, models.Course{}, err
 	}
 	c, err := s.Courses.CheckEditModule(ctx, editor, q.ModuleID)
-	return q, c, mapCourseErr(err)
+	err = mapCourseErr(err)
+	if errors.Is(err, ErrForbidden) {
+		// The bank holds the answers: to anyone who may not edit it, it does
+		// not exist (SECURITY.md X4).
+		err = ErrNotFound
+	}
+	return q, c, err
 }
 
 // UpdateQuiz changes a quiz's settings. Attempts already started keep their
@@ -411,4 +417,78 @@ func (s *Service) ExportGIFTFor(ctx context.Context, editor models.User, quizID 
 		return "", err
 	}
 	return ExportGIFT(qs), nil
+}
+
+// question loads a bank question that editor may change.
+func (s *Service) question(ctx context.Context, editor models.User, questionID int64) (models.QuizQuestion, models.Course, error) {
+	var row models.QuizQuestion
+	err := s.DB.R.WithContext(ctx).Take(&row, "id = ?", questionID).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return row, models.Course{}, ErrNotFound
+	}
+	if err != nil {
+		return row, models.Course{}, err
+	}
+	_, c, err := s.editable(ctx, editor, row.QuizID)
+	if errors.Is(err, ErrForbidden) {
+		err = ErrNotFound
+	}
+	return row, c, err
+}
+
+// Question returns one bank question for its editor.
+func (s *Service) Question(ctx context.Context, editor models.User, questionID int64) (Question, int64, error) {
+	row, _, err := s.question(ctx, editor, questionID)
+	if err != nil {
+		return Question{}, 0, err
+	}
+	var q Question
+	if err := json.Unmarshal([]byte(row.Spec), &q); err != nil {
+		return q, 0, fmt.Errorf("quiz: question %d: %w", row.ID, err)
+	}
+	q.ID = id(row.ID)
+	return q, row.QuizID, nil
+}
+
+// UpdateQuestion replaces a bank question. Attempts already started keep the
+// wording they froze, and grades already given stay as they are.
+func (s *Service) UpdateQuestion(ctx context.Context, editor models.User, questionID int64, q Question) (Question, error) {
+	if errs := ValidateQuestion(&q); len(errs) > 0 {
+		return q, web.Invalid(errs...)
+	}
+	row, c, err := s.question(ctx, editor, questionID)
+	if err != nil {
+		return q, err
+	}
+	normalizeIDs(&q)
+	q.ID = ""
+	spec, err := json.Marshal(q)
+	if err != nil {
+		return q, err
+	}
+	err = s.DB.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Model(&models.QuizQuestion{}).Where("id = ?", row.ID).Updates(map[string]any{
+			"type": q.Type, "category": q.Category, "points": q.Points, "spec": string(spec), "updated_at": s.now()}).Error; err != nil {
+			return err
+		}
+		return models.Audit(tx, &editor.ID, "question.update", "course:"+c.Slug, "question:"+id(row.ID))
+	})
+	q.ID = id(row.ID)
+	return q, err
+}
+
+// DeleteQuestion removes a question from the bank. Attempts that drew it keep
+// it in their snapshot.
+func (s *Service) DeleteQuestion(ctx context.Context, editor models.User, questionID int64) (int64, error) {
+	row, c, err := s.question(ctx, editor, questionID)
+	if err != nil {
+		return 0, err
+	}
+	err = s.DB.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Delete(&models.QuizQuestion{}, row.ID).Error; err != nil {
+			return err
+		}
+		return models.Audit(tx, &editor.ID, "question.delete", "course:"+c.Slug, "question:"+id(row.ID))
+	})
+	return row.QuizID, err
 }

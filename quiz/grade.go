@@ -109,7 +109,7 @@ func Grade(q Question, a *Answer) Result {
 		text := NormalizeText(*a.Text)
 		best := -1
 		for i, o := range q.Options {
-			if (best < 0 || clampWeight(o.Weight) > clampWeight(q.Options[best].Weight)) && matchWildcard(NormalizeText(o.Text), text) {
+			if (best < 0 || clampWeight(o.Weight) > clampWeight(q.Options[best].Weight)) && matchParts(wildcardParts(o.Text), text) {
 				best = i
 			}
 		}
@@ -224,11 +224,40 @@ func numberMatches(n NumericAnswer, x float64) bool {
 	return math.Abs(x-n.Value) <= tol+slack
 }
 
-// matchWildcard matches text against a Moodle short-answer pattern: *
-// stands for any text (a run of stars for one), \* for a star. Both are
-// normalized already.
-func matchWildcard(pattern, text string) bool {
-	parts := splitWildcard(pattern)
+// wildcardParts reads a Moodle short-answer pattern: * stands for any text
+// (a run of stars for one), \* for a star. It returns the literal parts
+// around the wildcards, normalized by NormalizeText: one more than the
+// wildcards. Wildcards are found in the text as written, as Moodle does, not
+// after normalization, which might make an escape of "\ـ*" (the tatweel
+// dropped) or a star of "＊".
+func wildcardParts(pattern string) []string {
+	if !strings.Contains(pattern, "*") {
+		return []string{NormalizeText(pattern)}
+	}
+	// The wildcards become NULs, which normalization keeps as they are.
+	var b strings.Builder
+	for i := 0; i < len(pattern); i++ {
+		switch {
+		case pattern[i] == 0:
+			b.WriteString("\uFFFD")
+		case pattern[i] == '\\' && i+1 < len(pattern) && pattern[i+1] == '*':
+			b.WriteByte('*')
+			i++
+		case pattern[i] == '*':
+			b.WriteByte(0)
+			for i+1 < len(pattern) && pattern[i+1] == '*' {
+				i++
+			}
+		default:
+			b.WriteByte(pattern[i])
+		}
+	}
+	return strings.Split(NormalizeText(b.String()), "\x00")
+}
+
+// matchParts says whether text is parts joined by any texts: it starts with
+// the first part, ends with the last, and holds the others in order between.
+func matchParts(parts []string, text string) bool {
 	if len(parts) == 1 {
 		return text == parts[0]
 	}
@@ -245,32 +274,6 @@ func matchWildcard(pattern, text string) bool {
 		text = text[i+len(p):]
 	}
 	return true
-}
-
-// splitWildcard splits a pattern on its unescaped stars (runs of them),
-// turning \* into *: it returns one more literal part than wildcards.
-func splitWildcard(pattern string) []string {
-	if !strings.Contains(pattern, "*") {
-		return []string{pattern}
-	}
-	var parts []string
-	var cur strings.Builder
-	for i := 0; i < len(pattern); i++ {
-		switch {
-		case pattern[i] == '\\' && i+1 < len(pattern) && pattern[i+1] == '*':
-			cur.WriteByte('*')
-			i++
-		case pattern[i] == '*':
-			parts = append(parts, cur.String())
-			cur.Reset()
-			for i+1 < len(pattern) && pattern[i+1] == '*' {
-				i++
-			}
-		default:
-			cur.WriteByte(pattern[i])
-		}
-	}
-	return append(parts, cur.String())
 }
 
 // CorrectAnswer is an answer that earns full marks, for the review:

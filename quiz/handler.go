@@ -29,6 +29,9 @@ func (h *Handler) Routes(app fiber.Router, api fiber.Router) {
 	api.Get("/quizzes/:id/questions", staff, h.listQuestions)
 	api.Post("/quizzes/:id/questions", staff, h.addQuestion)
 	api.Post("/quizzes/:id/import", staff, h.importGIFT)
+	api.Get("/questions/:id", staff, h.showQuestion)
+	api.Put("/questions/:id", staff, h.updateQuestion)
+	api.Delete("/questions/:id", staff, h.deleteQuestion)
 	api.Get("/quizzes/:id/export.gift", staff, h.exportGIFT)
 	api.Post("/quizzes/:id/overrides", staff, h.setOverride)
 	api.Post("/quizzes/:id/attempts", auth.RequireUser, h.startAttempt)
@@ -301,4 +304,43 @@ func (h *Handler) itemReport(c *fiber.Ctx) error {
 		return httpError(err)
 	}
 	return c.JSON(r)
+}
+
+func (h *Handler) showQuestion(c *fiber.Ctx) error {
+	qid, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	q, _, err := h.Svc.Question(c.UserContext(), me(c), qid)
+	if err != nil {
+		return httpError(err)
+	}
+	return c.JSON(q)
+}
+
+func (h *Handler) updateQuestion(c *fiber.Ctx) error {
+	qid, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	var q Question
+	if err := web.DecodeJSON(c, &q); err != nil {
+		return err
+	}
+	out, err := h.Svc.UpdateQuestion(c.UserContext(), me(c), qid, q)
+	if err != nil {
+		return httpError(err)
+	}
+	return c.JSON(out)
+}
+
+func (h *Handler) deleteQuestion(c *fiber.Ctx) error {
+	qid, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	if _, err := h.Svc.DeleteQuestion(c.UserContext(), me(c), qid); err != nil {
+		return httpError(err)
+	}
+	return c.SendStatus(fiber.StatusNoContent)
 }

@@ -21,6 +21,7 @@ import (
 	"tadrib/internal/kvstore"
 	"tadrib/internal/metrics"
 	"tadrib/internal/web"
+	"tadrib/models"
 	"tadrib/quiz"
 )
 
@@ -121,6 +122,7 @@ func newApp(ctx context.Context, cfg config.Config, d *db.DB, log *slog.Logger) 
 	qh := &quiz.Handler{Svc: qs, R: renderer}
 	qh.Routes(f, api)
 	qh.PageRoutes(f, auth.RequireUser)
+	qh.AuthorRoutes(f, auth.RequireRole(models.RoleTrainer, models.RoleAdmin))
 
 	// Anything else is not found: problem+json under /api, a page elsewhere.
 	f.Use(func(c *fiber.Ctx) error { return web.ErrNotFound })

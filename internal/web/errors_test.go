@@ -11,8 +11,8 @@ import (
 
 func TestUnavailableErrorsAre503(t *testing.T) {
 	cases := map[error]int{
-		fmt.Errorf("save: %w", driver.ErrBadConn):                           503,
-		&pgconn.PgError{Code: "57P01", Message: "terminating connection"}: 503,
+		fmt.Errorf("save: %w", driver.ErrBadConn):                          503,
+		&pgconn.PgError{Code: "57P01", Message: "terminating connection"}:  503,
 		&pgconn.PgError{Code: "08006"}:                                     503,
 		errors.New("dial tcp 127.0.0.1:5432: connect: connection refused"): 503,
 		&pgconn.PgError{Code: "23505"}:                                     500,

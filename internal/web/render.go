@@ -60,6 +60,8 @@ var funcs = template.FuncMap{
 	"derefF":  func(f *float64) float64 { return derefOr(f) },
 	"minutes": func(seconds int) int { return (seconds + 59) / 60 },
 	"int":     func(f float64) int { return int(math.Round(f)) },
+	"pct":     func(f float64) float64 { return math.Round(f*1e5) / 1e3 },
+	"list":    func(xs ...string) []string { return xs },
 	// plain is the text of sanitized HTML, for places that take no markup
 	// (the options of a <select>).
 	"plain": func(s string) string {
