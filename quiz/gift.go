@@ -488,7 +488,7 @@ func (g *giftSrc) question() (Question, *GIFTError) {
 	q.Stem = g.text(a, b)
 	if open < 0 {
 		q.Type, q.Points = Description, 0
-		g.ids(&q)
+		normalizeIDs(&q)
 		return q, nil
 	}
 	q.StemAfter = g.text(close+1, end)
@@ -529,7 +529,7 @@ func (g *giftSrc) question() (Question, *GIFTError) {
 	if err != nil {
 		return q, err
 	}
-	g.ids(&q)
+	normalizeIDs(&q)
 	return q, nil
 }
 
@@ -775,24 +775,6 @@ func parseNumericAnswer(text string) (NumericAnswer, string) {
 		}
 	}
 	return NumericAnswer{Value: v, Tolerance: t}, ""
-}
-
-// ids numbers options and pairs: "1", "2", … and right items "r1", "r2", …
-// (one per distinct right text).
-func (g *giftSrc) ids(q *Question) {
-	for i := range q.Options {
-		q.Options[i].ID = strconv.Itoa(i + 1)
-	}
-	rights := map[string]string{}
-	for i := range q.Pairs {
-		q.Pairs[i].ID = strconv.Itoa(i + 1)
-		id, ok := rights[q.Pairs[i].Right]
-		if !ok {
-			id = "r" + strconv.Itoa(len(rights)+1)
-			rights[q.Pairs[i].Right] = id
-		}
-		q.Pairs[i].RightID = id
-	}
 }
 
 // firstLine shortens a text quoted in an error to its first line, at most
