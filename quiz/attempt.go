@@ -1,6 +1,7 @@
 package quiz
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -307,10 +308,13 @@ func (s *Service) SaveAnswer(ctx context.Context, user models.User, attemptID in
 	if err := ValidateAnswer(sq.Q, ans); err != nil {
 		return err
 	}
-	body, err := json.Marshal(ans)
-	if err != nil {
+	// Store the body as sent (compacted): re-encoding would drop an empty
+	// "choices": [] or "pairs": {}, and GET must show what was sent.
+	var compact bytes.Buffer
+	if err := json.Compact(&compact, raw); err != nil {
 		return err
 	}
+	body := compact.Bytes()
 	now := s.now()
 	// The attempt must still be open when the row is written: a submit or
 	// the deadline may have come since it was read.
