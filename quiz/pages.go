@@ -2,6 +2,8 @@ package quiz
 
 import (
 	"errors"
+	"html"
+	"html/template"
 	"strconv"
 	"strings"
 	"time"
@@ -229,6 +231,78 @@ type resultPage struct {
 	Result  ResultJSON
 	Course  string
 	Items   map[string]ReviewItem
+	Yes, No string // "true" and "false" in the page's language
+}
+
+// answerHTML describes an answer body in the words of its question's
+// options (sanitized HTML), for the review.
+func answerHTML(q QuestionView, a *Answer, yes, no string) []template.HTML {
+	if a == nil {
+		return nil
+	}
+	texts := map[string]string{}
+	for _, o := range q.Options {
+		texts[o.ID] = o.Text
+	}
+	for _, o := range q.Left {
+		texts[o.ID] = o.Text
+	}
+	for _, o := range q.Right {
+		texts[o.ID] = o.Text
+	}
+	var out []template.HTML
+	add := func(s string) { out = append(out, template.HTML(s)) } //nolint:gosec // sanitized or escaped below
+	switch {
+	case a.Choice != nil:
+		add(texts[*a.Choice])
+	case a.Choices != nil:
+		for _, c := range a.Choices {
+			add(texts[c])
+		}
+	case a.Value != nil:
+		if *a.Value {
+			add(html.EscapeString(yes))
+		} else {
+			add(html.EscapeString(no))
+		}
+	case a.Text != nil:
+		add(html.EscapeString(*a.Text))
+	case a.Number != nil:
+		add(strconv.FormatFloat(*a.Number, 'f', -1, 64))
+	case a.Pairs != nil:
+		for _, l := range q.Left {
+			if r, ok := a.Pairs[l.ID]; ok {
+				add(texts[l.ID] + " → " + texts[r])
+			}
+		}
+	}
+	return out
+}
+
+// Given is the trainee's answer to a question, as text.
+func (p resultPage) Given(qid string) []template.HTML {
+	for _, q := range p.Attempt.Questions {
+		if q.ID == qid {
+			if a, ok := p.Attempt.Answers[qid]; ok {
+				return answerHTML(q, &a, p.Yes, p.No)
+			}
+		}
+	}
+	return nil
+}
+
+// Key is the right answer to a question, as text, when the review shows it.
+func (p resultPage) Key(qid string) []template.HTML {
+	it, ok := p.Items[qid]
+	if !ok || it.CorrectAnswer == nil {
+		return nil
+	}
+	for _, q := range p.Attempt.Questions {
+		if q.ID == qid {
+			return answerHTML(q, it.CorrectAnswer, p.Yes, p.No)
+		}
+	}
+	return nil
 }
 
 // Item returns the review of a question, or nil when it is not shown.
@@ -256,7 +330,8 @@ func (h *Handler) showResultPage(c *fiber.Ctx) error {
 	if err != nil {
 		return httpError(err)
 	}
-	p := resultPage{Attempt: a, Quiz: o.QuizJSON, Result: *a.Result, Course: o.CourseSlug, Items: map[string]ReviewItem{}}
+	p := resultPage{Attempt: a, Quiz: o.QuizJSON, Result: *a.Result, Course: o.CourseSlug, Items: map[string]ReviewItem{},
+		Yes: h.R.T(c, "quiz.true"), No: h.R.T(c, "quiz.false")}
 	for _, it := range a.Result.Review {
 		p.Items[it.QuestionID] = it
 	}

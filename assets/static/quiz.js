@@ -65,18 +65,32 @@
     return null;
   }
 
+  // One save at a time per question: a newer answer waits for the save in
+  // flight, then goes, so an older save can never land after a newer one.
+  var inFlight = {};
+  var retryTimer = null;
+
+  function scheduleRetry() {
+    if (retryTimer) return; // one timer for all waiting answers
+    retryTimer = setTimeout(function () { retryTimer = null; flush(); }, retryDelay);
+    retryDelay = Math.min(retryDelay * 2, 30000);
+  }
+
   function send(qid) {
     var body = pending[qid];
-    if (body === undefined || closed) return Promise.resolve();
+    if (body === undefined || closed || inFlight[qid]) return Promise.resolve();
+    inFlight[qid] = true;
     show("saving");
     return fetch("/api/v1/attempts/" + attempt + "/answers/" + encodeURIComponent(qid), {
       method: "PUT", credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
       body: JSON.stringify(body)
     }).then(function (r) {
+      inFlight[qid] = false;
       if (r.status === 204) {
         if (pending[qid] === body) { delete pending[qid]; persist(); }
         retryDelay = 1000;
+        if (pending[qid] !== undefined) return send(qid); // changed meanwhile
         if (Object.keys(pending).length === 0) show("saved");
       } else if (r.status === 409) {
         closed = true; show("closed");
@@ -84,12 +98,13 @@
       } else if (r.status >= 500 || r.status === 429) {
         throw new Error("retry");
       } else {
-        delete pending[qid]; persist(); show("error");
+        if (pending[qid] === body) { delete pending[qid]; persist(); }
+        show("error");
       }
     }).catch(function () {
+      inFlight[qid] = false;
       show("offline");
-      setTimeout(flush, retryDelay);
-      retryDelay = Math.min(retryDelay * 2, 30000);
+      scheduleRetry();
     });
   }
 
@@ -97,8 +112,21 @@
     return Promise.all(Object.keys(pending).map(send));
   }
 
+  // The "n of m answered" line follows the trainee's answers.
+  var answeredLine = document.getElementById("answered");
+  function countAnswered() {
+    if (!answeredLine) return;
+    var n = 0;
+    form.querySelectorAll("fieldset.question").forEach(function (fs) {
+      var a = answerOf(fs);
+      if (a !== null && !(a.choices && a.choices.length === 0)) n++;
+    });
+    answeredLine.textContent = answeredLine.textContent.replace(/\d+/, String(n));
+  }
+
   function changed(fs) {
     var body = answerOf(fs);
+    countAnswered();
     if (body === null) return;
     var qid = fs.dataset.qid;
     pending[qid] = body; persist();
@@ -112,7 +140,10 @@
     fs.addEventListener("change", function () { changed(fs); });
     fs.addEventListener("input", function () { changed(fs); });
   });
-  window.addEventListener("online", flush);
+  window.addEventListener("online", function () { retryDelay = 1000; flush(); });
+  // With autosave on, the "save" button of the plain form is not needed.
+  var saveButton = form.querySelector('button[value="save"]');
+  if (saveButton) saveButton.hidden = true;
   if (Object.keys(pending).length) flush();
 
   // Leaving the page (next question, submit) sends what is pending first.

@@ -3,6 +3,8 @@
 //
 //	tadrib-load lesson [flags]   a trainee's lesson (GET /api/v1/lessons/{id})
 //	                             beside a bare Fiber handler returning the same bytes
+//	tadrib-load quiz [flags]     many trainees starting, autosaving and submitting a
+//	                             quiz, then a check that every acknowledged answer is saved
 //
 // It only ever sends requests to loopback addresses.
 package main
@@ -21,6 +23,9 @@ Usage:
   tadrib-load lesson [flags]   an authenticated trainee's lesson page
                                (GET /api/v1/lessons/{id}) measured side by side
                                with a bare Fiber handler that returns the same bytes
+  tadrib-load quiz [flags]     N trainees start a quiz in a spike, autosave answers
+                               at a rate and submit; then every answer acknowledged
+                               with 204 must be found saved
   tadrib-load help             this text
 
 Run "tadrib-load COMMAND -h" for a command's flags. The tool only sends
@@ -41,6 +46,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch cmd {
 	case "lesson":
 		err = lessonCmd(args, stdout, stderr)
+	case "quiz":
+		err = quizCmd(args, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

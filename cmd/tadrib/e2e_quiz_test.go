@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
@@ -78,7 +79,7 @@ func TestE2EQuiz(t *testing.T) {
 		}
 	}
 	s.wantNoHorizontalScroll("quiz overview (fr)")
-	s.shot("quiz-01-overview-fr")
+	s.shotFromTop("quiz-01-overview-fr")
 
 	// Start: the attempt page holds every question, a countdown and the
 	// autosave indicator.
@@ -122,9 +123,13 @@ func TestE2EQuiz(t *testing.T) {
 	s.wantAnswersOnPage("after answering", wantOnPage)
 	s.waitSaved("after answering")
 	s.wantNoHorizontalScroll("attempt (fr)")
-	s.shot("quiz-02-attempt-fr")
+	s.shotFromTop("quiz-02-attempt-fr")
 
-	// The script saved every answer; nothing was posted.
+	// The script saved every answer; the form was not posted (that would
+	// have reloaded the page with ?saved=1).
+	if u := s.url(); u.Path != attemptPath || u.RawQuery != "" {
+		t.Errorf("answering left the attempt page for %s", u)
+	}
 	want := expectedAnswers(t, at, "27-14")
 	wantStored(t, trainee, attemptID, want, "after answering")
 
@@ -141,15 +146,19 @@ func TestE2EQuiz(t *testing.T) {
 	// 5. The network goes: a changed answer is kept on the phone and the
 	// page says so; the network comes back: it is sent.
 	b.setOffline(true)
+	offAt := time.Now()
 	s.retype("short", "27.14")
-	s.waitState("offline", "with the network gone", 10*time.Second)
-	s.shot("quiz-03-attempt-offline-fr")
-	if msg := strings.TrimSpace(s.text("#save-state")); !strings.Contains(msg, "Hors ligne") {
+	msg := s.waitState("offline", "with the network gone", 10*time.Second)
+	t.Logf("the page said it was offline %v after the network went", time.Since(offAt).Round(time.Millisecond))
+	s.shotFromTop("quiz-03-attempt-offline-fr")
+	if !strings.HasPrefix(msg, "Hors ligne") {
 		t.Errorf("the offline message reads %q", msg)
 	}
 	wantStored(t, trainee, attemptID, want, "while offline") // still the old answer
+	back := time.Now()
 	b.setOffline(false)
 	s.waitSaved("with the network back")
+	t.Logf("the page sent the answer kept offline %v after the network came back", time.Since(back).Round(time.Millisecond))
 	want = expectedAnswers(t, at, "27.14")
 	wantStored(t, trainee, attemptID, want, "with the network back")
 	wantOnPage["short"] = "27.14"
@@ -165,7 +174,7 @@ func TestE2EQuiz(t *testing.T) {
 	s.wantAnswersOnPage("in Arabic", wantOnPage)
 	s.do(chromedp.WaitVisible(chromedp.CSS("#timer")))
 	s.wantNoHorizontalScroll("attempt (ar)")
-	s.shot("quiz-04-attempt-ar")
+	s.shotFromTop("quiz-04-attempt-ar")
 	s.click(`nav.langs a[hreflang="fr"]`)
 	s.wantDocument("fr", "ltr")
 
@@ -204,7 +213,7 @@ func TestE2EQuiz(t *testing.T) {
 		}
 	}
 	s.wantNoHorizontalScroll("result (fr)")
-	s.shot("quiz-05-result-fr")
+	s.shotFromTop("quiz-05-result-fr")
 	res := trainee.do("GET", "/api/v1/attempts/"+attemptID, nil)
 	wantStatus(t, res, 200)
 	if m := res.JSON(t); m["status"] != "submitted" {
@@ -224,7 +233,7 @@ func TestE2EQuiz(t *testing.T) {
 		t.Errorf("the Arabic review lists %d questions, want 6", n)
 	}
 	s.wantNoHorizontalScroll("result (ar)")
-	s.shot("quiz-06-result-ar")
+	s.shotFromTop("quiz-06-result-ar")
 	s.click(`nav.crumbs a[href="` + quizPath + `"]`)
 	if p := s.url().Path; p != quizPath {
 		t.Fatalf("the result's link to the quiz led to %s", p)
@@ -234,7 +243,7 @@ func TestE2EQuiz(t *testing.T) {
 		t.Errorf("the Arabic quiz page lists %d attempts, want 1", n)
 	}
 	s.wantNoHorizontalScroll("quiz overview (ar)")
-	s.shot("quiz-07-overview-ar")
+	s.shotFromTop("quiz-07-overview-ar")
 
 	// 8. No script error, no broken resource, on any page.
 	for _, p := range b.problems() {
@@ -371,6 +380,14 @@ func (b *e2eBrowser) acceptDialogs() <-chan page.EventJavascriptDialogOpening {
 	return got
 }
 
+// shotFromTop saves a full-page screenshot scrolled to the top, so that the
+// attempt page's sticky header is drawn where it belongs.
+func (s *e2eSession) shotFromTop(name string) {
+	s.t.Helper()
+	s.do(chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`))
+	s.shot(name)
+}
+
 // waitJS waits until a JavaScript expression is true on the page.
 func (s *e2eSession) waitJS(what, expr string, timeout time.Duration) {
 	s.t.Helper()
@@ -380,18 +397,19 @@ func (s *e2eSession) waitJS(what, expr string, timeout time.Duration) {
 	}
 }
 
-// waitState waits for the save indicator to show a state (its class) with
-// its text.
-func (s *e2eSession) waitState(state, when string, timeout time.Duration) {
+// waitState waits for the save indicator to show a state (its class) and
+// returns the text it showed then.
+func (s *e2eSession) waitState(state, when string, timeout time.Duration) string {
 	s.t.Helper()
-	_, err := chromedp.Run(s.ctx, chromedp.Poll[bool](fmt.Sprintf(`(() => {
+	text, err := chromedp.Run(s.ctx, chromedp.Poll[string](fmt.Sprintf(`(() => {
 		const el = document.getElementById("save-state");
-		return el.classList.contains(%q) && el.textContent.trim() !== "" && el.offsetParent !== null;
-	})()`, state), chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(timeout)))
+		return el.classList.contains(%q) && el.offsetParent !== null && el.textContent.trim();
+	})()`, state), chromedp.WithPollingInterval(20*time.Millisecond), chromedp.WithPollingTimeout(timeout)))
 	if err != nil {
 		got := eval[[]string](s, `(() => { const el = document.getElementById("save-state"); return [el.className, el.textContent]; })()`)
 		s.t.Fatalf("%s, the save indicator does not show %q: it is %q: %v", when, state, got, err)
 	}
+	return text
 }
 
 // waitSaved waits until the page shows every answer saved. The indicator
@@ -401,8 +419,7 @@ func (s *e2eSession) waitSaved(when string) {
 	s.t.Helper()
 	id := strings.TrimPrefix(s.url().Path, "/attempts/")
 	s.waitJS("nothing left to send "+when, fmt.Sprintf(`["", "{}"].includes(localStorage.getItem(%q) || "")`, "tadrib-pending-"+id), 15*time.Second)
-	s.waitState("saved", when, 15*time.Second)
-	if msg := strings.TrimSpace(s.text("#save-state")); msg != "Réponses enregistrées" && !strings.Contains(msg, "تم حفظ") {
+	if msg := s.waitState("saved", when, 15*time.Second); msg != "Réponses enregistrées" {
 		s.t.Errorf("%s, the save indicator reads %q", when, msg)
 	}
 }
@@ -429,25 +446,55 @@ func question(typ string) string {
 	return fmt.Sprintf(`//fieldset[contains(concat(" ", @class, " "), " question ")][@data-type=%q]`, typ)
 }
 
-// tapChoice clicks the choice of a question whose label reads text, and
-// wants its box ticked.
+// choiceLabel is the XPath of the choice of a question whose label reads text.
+func choiceLabel(typ, text string) string {
+	return question(typ) + fmt.Sprintf(`//label[contains(concat(" ", @class, " "), " choice ")][normalize-space(.)=%q]`, text)
+}
+
+// xpathNode is a JavaScript expression for the first node of an XPath.
+func xpathNode(xpath string) string {
+	return fmt.Sprintf(`document.evaluate(%q, document, null, XPathResult.FIRST_ORDERED_NODE_TYPE, null).singleNodeValue`, xpath)
+}
+
+// tapChoice waits for the earlier answers to be saved, taps a choice, and
+// waits for the page to save it.
 func (s *e2eSession) tapChoice(typ, text string) {
 	s.t.Helper()
-	label := question(typ) + fmt.Sprintf(`//label[contains(concat(" ", @class, " "), " choice ")][normalize-space(.)=%q]`, text)
-	s.do(chromedp.Click(chromedp.Search(label)))
-	checked := eval[bool](s, fmt.Sprintf(`document.evaluate(%q, document, null, XPathResult.FIRST_ORDERED_NODE_TYPE, null).singleNodeValue.querySelector("input").checked`, label))
-	if !checked {
-		dbg := eval[string](s, fmt.Sprintf(`(() => { const l = document.evaluate(%q, document, null, XPathResult.FIRST_ORDERED_NODE_TYPE, null).singleNodeValue; const r = l.getBoundingClientRect(); const e = document.elementFromPoint(r.left + r.width/2, r.top + r.height/2); return JSON.stringify({rect: r, scrollY, at: e && (e.tagName + "." + e.className + "#" + e.id), head: document.querySelector(".attempt-head").getBoundingClientRect()}); })()`, label))
-		png, _ := chromedp.Run(s.ctx, chromedp.CaptureScreenshot())
-		os.WriteFile(s.shots+"/debug.png", png, 0o644)
-		s.t.Fatalf("tapping %q (%s) did not tick it: %s", text, typ, dbg)
+	s.settle()
+	s.tap(typ, text)
+	s.settle()
+}
+
+// tap scrolls a choice of a question into the middle of the screen, as a
+// thumb would, taps it and wants its box ticked.
+func (s *e2eSession) tap(typ, text string) {
+	s.t.Helper()
+	label := choiceLabel(typ, text)
+	if !eval[bool](s, `(() => { const el = `+xpathNode(label)+`; if (!el) return false; el.scrollIntoView({block: "center"}); return true; })()`) {
+		s.t.Fatalf("question %s has no choice %q", typ, text)
 	}
+	s.do(chromedp.Click(chromedp.Search(label)))
+	if !eval[bool](s, xpathNode(label)+`.querySelector("input").checked`) {
+		s.t.Fatalf("tapping %q (%s) did not tick it", text, typ)
+	}
+}
+
+// settle waits until the page has sent every answer and heard back: a
+// trainee who waits for the tick before the next tap. It also keeps the
+// layout still, since the indicator's text changes its height.
+func (s *e2eSession) settle() {
+	s.t.Helper()
+	id := strings.TrimPrefix(s.url().Path, "/attempts/")
+	s.waitJS("the answers to be saved", fmt.Sprintf(`["", "{}"].includes(localStorage.getItem(%q) || "") && !document.getElementById("save-state").classList.contains("saving")`, "tadrib-pending-"+id), 15*time.Second)
 }
 
 // typeAnswer types into the text field of a question.
 func (s *e2eSession) typeAnswer(typ, text string) {
 	s.t.Helper()
-	s.do(chromedp.Click(chromedp.CSS(`fieldset.question[data-type="`+typ+`"] input:not([type=hidden])`)), chromedp.SendKeys(chromedp.CSS(`fieldset.question[data-type="`+typ+`"] input:not([type=hidden])`), text))
+	sel := chromedp.CSS(`fieldset.question[data-type="` + typ + `"] input:not([type=hidden])`)
+	s.settle()
+	s.do(chromedp.ScrollIntoView(sel), chromedp.Click(sel), chromedp.SendKeys(sel, text))
+	s.settle()
 }
 
 // retype erases the text field of a question with the keyboard and types a
@@ -459,7 +506,7 @@ func (s *e2eSession) retype(typ, text string) {
 	if err != nil {
 		s.t.Fatalf("read the %s answer: %v", typ, err)
 	}
-	s.do(chromedp.Click(sel), chromedp.SendKeys(sel, kb.End+strings.Repeat(kb.Backspace, len([]rune(old)))+text))
+	s.do(chromedp.ScrollIntoView(sel), chromedp.Click(sel), chromedp.SendKeys(sel, kb.End+strings.Repeat(kb.Backspace, len([]rune(old)))+text))
 	if v, _ := chromedp.Run(s.ctx, chromedp.Value(sel)); v != text {
 		s.t.Fatalf("retyping the %s answer left %q, want %q", typ, v, text)
 	}
@@ -479,7 +526,9 @@ func (s *e2eSession) match(left, right string) {
 	if len(got) != 2 {
 		s.t.Fatalf("the matching question has no list for %q offering %q", left, right)
 	}
-	s.do(chromedp.Click(chromedp.ID(got[0])), chromedp.SetValue(chromedp.ID(got[0]), got[1]))
+	s.settle()
+	s.do(chromedp.ScrollIntoView(chromedp.ID(got[0])), chromedp.Focus(chromedp.ID(got[0])), chromedp.SetValue(chromedp.ID(got[0]), got[1]))
+	s.settle()
 }
 
 // wantAnswersOnPage reads the answers the page shows, by their visible text.
@@ -562,5 +611,159 @@ func wantStored(t *testing.T, u user, attemptID string, want map[string]any, whe
 		g, _ := json.Marshal(got)
 		w, _ := json.Marshal(want)
 		t.Errorf("%s, the server holds the answers\n%s\nwant\n%s", when, g, w)
+	}
+}
+
+// startQuizInBrowser sets up the course, its quiz and an enrolled police
+// trainee, logs the trainee in through the form at a phone's size, and
+// starts the quiz with its button. script, when set, runs in every page
+// before the page's own scripts.
+func startQuizInBrowser(t *testing.T, script string) (*e2eSession, *e2eBrowser, user, attempt) {
+	t.Helper()
+	if os.Getenv(e2eEnv) != "1" {
+		t.Skipf("browser test: run it with %s=1", e2eEnv)
+	}
+	chrome := findChromium(t)
+	a := newTestApp(t, nil)
+	_, slug, quizID := quizCourse(t, a, map[string]any{"time_limit_s": 600})
+	trainee := enrolled(t, a, slug)
+	base := a.serve(t)
+	b := startE2EBrowser(t, chrome, e2eQuizTimeout)
+	s := &e2eSession{t: t, ctx: b.ctx, base: base, shots: t.TempDir()}
+	if script != "" {
+		if _, err := chromedp.Call(b.ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: script}); err != nil {
+			t.Fatalf("add a script to the pages: %v", err)
+		}
+	}
+	s.open("/login?next=/quizzes/" + quizID)
+	s.do(
+		chromedp.SendKeys(chromedp.CSS("#email"), trainee.Email),
+		chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
+	)
+	s.click(`form[action="/login"] button[type="submit"]`)
+	s.click(`form[action="/quizzes/` + quizID + `/start"] button[type="submit"]`)
+	id, ok := strings.CutPrefix(s.url().Path, "/attempts/")
+	if !ok {
+		t.Fatalf("starting the quiz led to %s", s.url())
+	}
+	s.do(chromedp.WaitVisible(chromedp.CSS("#timer")))
+	return s, b, trainee, getAttempt(t, trainee, id)
+}
+
+// TestE2EQuizAutosaveKeepsTheLastAnswer: a trainee ticks two boxes of a
+// question in a row on a slow phone network. The save sent for the first
+// tick reaches the server after the one sent for the second: the server
+// must still end with both boxes ticked, as the page shows.
+func TestE2EQuizAutosaveKeepsTheLastAnswer(t *testing.T) {
+	s, b, trainee, at := startQuizInBrowser(t, "")
+	multiple := byType(at)["multiple"]
+	act, means := optionID(t, multiple, "options", "The act"), optionID(t, multiple, "options", "The means")
+
+	// Hold the first save of an answer on its way; let the others through.
+	// A held save, once let go, stops again when the server has answered.
+	held := make(chan fetch.EventRequestPaused, 1)
+	answered := make(chan fetch.RequestID, 1)
+	paused := chromedp.Events(b.ctx, fetch.RequestPaused)
+	if _, err := chromedp.Call(b.ctx, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: "*/api/v1/attempts/*/answers/*"}}}); err != nil {
+		t.Fatalf("intercept the saves: %v", err)
+	}
+	go func() {
+		first := true
+		for ev, err := range paused {
+			if err != nil {
+				return
+			}
+			switch {
+			case ev.ResponseStatusCode != 0 || ev.ResponseErrorReason != "":
+				answered <- ev.RequestID
+				_, err = chromedp.Call(b.ctx, fetch.ContinueResponse, fetch.ContinueResponseParams{RequestID: ev.RequestID})
+			case first:
+				first = false
+				held <- ev
+			default:
+				_, err = chromedp.Call(b.ctx, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: ev.RequestID})
+			}
+			if err != nil && b.ctx.Err() == nil {
+				t.Errorf("let a save go: %v", err)
+			}
+		}
+	}()
+
+	// Tick "The act": its save is held. Then tick "The means".
+	qid := multiple["id"].(string)
+	both := normalizeAnswers(t, map[string]any{qid: map[string]any{"choices": []string{act, means}}})
+	s.tap("multiple", "The act")
+	var first fetch.EventRequestPaused
+	select {
+	case first = <-held:
+	case <-time.After(10 * time.Second):
+		t.Fatal("ticking a box sent no save")
+	}
+	var body []byte
+	for _, e := range first.Request.PostDataEntries {
+		body = append(body, e.Bytes...)
+	}
+	if want := fmt.Sprintf(`{"choices":[%q]}`, act); string(body) != want {
+		t.Fatalf("the first save sends %s, want %s", body, want)
+	}
+	s.tap("multiple", "The means")
+	// A page that does not wait for the first save sends the second now.
+	for end := time.Now().Add(2 * time.Second); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
+		if reflect.DeepEqual(normalizeAnswers(t, getAttempt(t, trainee, at.ID).Answers), both) {
+			break
+		}
+	}
+
+	// The first save arrives late (unless the page cancelled it).
+	if _, err := chromedp.Call(b.ctx, fetch.ContinueRequest, fetch.ContinueRequestParams{RequestID: first.RequestID, InterceptResponse: ptrTo(true)}); err != nil {
+		t.Logf("the first save could not go on, the page may have cancelled it: %v", err)
+	} else {
+		select {
+		case <-answered:
+		case <-time.After(10 * time.Second):
+			t.Fatal("the server did not answer the late save")
+		}
+	}
+	s.waitSaved("after the late save")
+	ticked := eval[[]bool](s, `[...document.querySelectorAll('fieldset[data-type="multiple"] input[type=checkbox]')].map(i => i.checked)`)
+	if got := normalizeAnswers(t, getAttempt(t, trainee, at.ID).Answers); !reflect.DeepEqual(got, both) {
+		t.Errorf("the page shows the boxes ticked %v and says %q, but the server holds %v, want %v: "+
+			"the save sent for the first tick overwrote the one sent later for the second (quiz.js sends a new PUT for a question while the previous one is still on its way, and the server keeps whichever arrives last)",
+			ticked, s.text("#save-state"), got, both)
+	}
+}
+
+func ptrTo[T any](v T) *T { return &v }
+
+// TestE2EQuizOfflineRetriesStayBounded: a phone without network keeps the
+// answers it could not send and retries with a growing delay. With three
+// answers waiting, the retries must not multiply. The page's timers run a
+// hundred times faster here, so two seconds stand for about 200 s offline.
+func TestE2EQuizOfflineRetriesStayBounded(t *testing.T) {
+	const speedup = 100
+	s, b, _, _ := startQuizInBrowser(t, fmt.Sprintf(`(() => {
+		const setTimeout0 = window.setTimeout, fetch0 = window.fetch;
+		window.setTimeout = (f, ms, ...args) => setTimeout0(f, (ms || 0) / %d, ...args);
+		window.tadribSaves = 0;
+		window.fetch = function (url) {
+			if (String(url).includes("/answers/")) window.tadribSaves++;
+			return fetch0.apply(this, arguments);
+		};
+	})()`, speedup))
+	b.setOffline(true)
+	s.tap("single", "The Palermo Protocol")
+	s.tap("true_false", "Vrai")
+	s.tap("multiple", "The act")
+	s.waitState("offline", "with the network gone", 10*time.Second)
+	time.Sleep(2 * time.Second)
+	saves := eval[int](s, `window.tadribSaves`)
+	// Leave the page before the network comes back, so that its timers stop.
+	s.do(chromedp.Navigate("about:blank"))
+	b.setOffline(false)
+	// One retry loop with a delay that doubles up to 30 s tries the three
+	// answers about 11 times in 200 s: 33 saves. Allow for some slack.
+	if saves > 60 {
+		t.Errorf("with 3 answers waiting, the page tried %d saves in about %d s offline, want at most 60: "+
+			"each failed save in quiz.js schedules its own flush of every waiting answer, so the retries multiply", saves, 2*speedup)
 	}
 }
