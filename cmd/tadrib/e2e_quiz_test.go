@@ -419,7 +419,7 @@ func (s *e2eSession) waitSaved(when string) {
 	s.t.Helper()
 	id := strings.TrimPrefix(s.url().Path, "/attempts/")
 	s.waitJS("nothing left to send "+when, fmt.Sprintf(`["", "{}"].includes(localStorage.getItem(%q) || "")`, "tadrib-pending-"+id), 15*time.Second)
-	if msg := s.waitState("saved", when, 15*time.Second); msg != "Réponses enregistrées" {
+	if msg := s.waitState("saved", when, 15*time.Second); msg != "Enregistré" {
 		s.t.Errorf("%s, the save indicator reads %q", when, msg)
 	}
 }
