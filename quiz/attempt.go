@@ -208,10 +208,20 @@ func (s *Service) Start(ctx context.Context, user models.User, quizID int64) (At
 		}
 		return nil
 	})
-	if errors.Is(err, errRaced) {
-		// Another tab or node started it a moment ago: resume theirs.
-		resumed = true
-		err = s.DB.W.WithContext(ctx).Where("quiz_id = ? AND user_id = ? AND status = ?", quizID, user.ID, models.AttemptInProgress).Take(&a).Error
+	if errors.Is(err, errRaced) || errors.Is(err, ErrNoAttemptsLeft) {
+		// Another tab or node started one a moment ago (on PostgreSQL, it may
+		// have committed between our two reads, and then counts as used):
+		// resume it if it is there.
+		var open models.Attempt
+		res := s.DB.W.WithContext(ctx).Where("quiz_id = ? AND user_id = ? AND status = ?", quizID, user.ID, models.AttemptInProgress).Limit(1).Find(&open)
+		switch {
+		case res.Error != nil:
+			err = res.Error
+		case res.RowsAffected > 0:
+			a, resumed, err = open, true, nil
+		case errors.Is(err, errRaced):
+			err = ErrClosed // it was started and finished in between
+		}
 	}
 	if err != nil {
 		return AttemptJSON{}, false, err

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -11,7 +12,7 @@ func authorCourse(t *testing.T, a *testApp, audiences []string, publish bool) (u
 	t.Helper()
 	tr := a.trainer()
 	serial++
-	slug := "cours-test-" + strings.Repeat("x", serial)
+	slug := "cours-test-" + strconv.Itoa(serial)
 	wantStatus(t, tr.do("POST", "/api/v1/courses", map[string]any{"slug": slug, "title": "Identifier et orienter",
 		"summary": "Un cours de test.", "hours": 2, "audiences": audiences, "locale": "fr"}), 201)
 	m := tr.do("POST", "/api/v1/courses/"+slug+"/modules", map[string]any{"slug": "identifier", "title": "Identifier"})
