@@ -20,7 +20,7 @@ func BenchmarkLessonAPI(b *testing.B) {
 	slug := items[0].(map[string]any)["slug"].(string)
 	u.do("POST", "/api/v1/courses/"+slug+"/enroll", nil)
 	c := u.do("GET", "/api/v1/courses/"+slug, nil).JSON(b)
-	lesson := c["modules"].([]any)[0].(map[string]any)["lessons"].([]any)[1].(map[string]any)["id"].(string)
+	lesson := c["modules"].([]any)[0].(map[string]any)["lessons"].([]any)[0].(map[string]any)["id"].(string)
 	h := a.Handler()
 	b.ReportAllocs()
 	b.SetParallelism(16) // 32 requests in flight on 2 cores, as tadrib-load sends
