@@ -159,6 +159,13 @@ func (s *Service) Start(ctx context.Context, user models.User, quizID int64) (At
 	if err := s.expireOverdue(ctx, &quizID, &user.ID); err != nil {
 		return AttemptJSON{}, false, err
 	}
+	// Read the bank before the transaction: inside it, a second connection
+	// taken from the pool while the transaction holds one deadlocks a full
+	// pool on PostgreSQL (2,000 trainees starting at once did).
+	bank, err := s.Bank(ctx, quizID)
+	if err != nil {
+		return AttemptJSON{}, false, err
+	}
 	var a models.Attempt
 	resumed := false
 	err = s.DB.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -182,10 +189,6 @@ func (s *Service) Start(ctx context.Context, user models.User, quizID int64) (At
 			if int(n) >= maxAttempts {
 				return ErrNoAttemptsLeft
 			}
-		}
-		bank, err := s.Bank(ctx, quizID)
-		if err != nil {
-			return err
 		}
 		if len(bank) == 0 {
 			return ErrEmptyQuiz

@@ -425,3 +425,31 @@ func TestItemAnalysis(t *testing.T) {
 	trainee := enrolled(t, a, slug)
 	wantStatus(t, trainee.do("GET", "/api/v1/reports/quizzes/"+quizID+"/items", nil), 403)
 }
+
+// TestExamStartSpike starts more attempts at once than the database pool has
+// connections: a transaction that takes a second connection from the pool
+// would deadlock here on PostgreSQL (it did).
+func TestExamStartSpike(t *testing.T) {
+	a := newTestApp(t, nil)
+	_, slug, quizID := quizCourse(t, a, nil)
+	const n = 48
+	users := make([]user, n)
+	for i := range users {
+		users[i] = enrolled(t, a, slug)
+	}
+	done := make(chan int, n)
+	for _, u := range users {
+		go func() { done <- u.do("POST", "/api/v1/quizzes/"+quizID+"/attempts", nil).StatusCode }()
+	}
+	timeout := time.After(60 * time.Second)
+	for range users {
+		select {
+		case code := <-done:
+			if code != 201 {
+				t.Errorf("a start in the spike answered %d", code)
+			}
+		case <-timeout:
+			t.Fatal("starts did not finish in 60 s: the pool is deadlocked")
+		}
+	}
+}
