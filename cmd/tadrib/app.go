@@ -76,7 +76,7 @@ func newApp(ctx context.Context, cfg config.Config, d *db.DB, log *slog.Logger) 
 		EnableTrustedProxyCheck: true,
 		TrustedProxies:          cfg.TrustedProxy,
 		ProxyHeader:             proxyHeader(cfg),
-		JSONEncoder:             json.Marshal,
+		JSONEncoder:             web.EncodeJSON,
 		JSONDecoder:             json.Unmarshal,
 	})
 	m := metrics.New()

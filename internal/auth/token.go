@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -56,13 +57,56 @@ func (k Keys) sign(sessionID string, userID int64, issued, expires time.Time) (s
 	return t.SignedString(k.jwt)
 }
 
-// parse checks a token — algorithm pinned to HS256, exp required, iss and aud
-// required and ours, iat not in the future — and returns its session id and
-// user id. Any failure is the same error: callers never branch on why.
-func (k Keys) parse(token string, now time.Time) (sessionID string, userID int64, err error) {
+// parsed remembers tokens already verified: a token never changes, so its
+// signature and claims need checking once; exp and iat are still compared
+// with the clock on every use. Bounded, and per process (a miss costs one
+// verification).
+type parsedToken struct {
+	sid      string
+	uid      int64
+	iat, exp time.Time
+}
+
+var (
+	parsedMu sync.Mutex
+	parsed   = map[string]parsedToken{}
+)
+
+const parsedMax = 10000
+
+// parse checks a token through the cache of verified tokens.
+func (k Keys) parse(token string, now time.Time) (string, int64, error) {
 	if len(token) == 0 || len(token) > maxTokenLength {
 		return "", 0, errBadToken
 	}
+	key := string(k.jwt[:8]) + token // tokens of another secret are other entries
+	parsedMu.Lock()
+	p, ok := parsed[key]
+	parsedMu.Unlock()
+	if ok {
+		const leeway = 30 * time.Second
+		if now.After(p.exp.Add(leeway)) || now.Add(leeway).Before(p.iat) {
+			return "", 0, errBadToken
+		}
+		return p.sid, p.uid, nil
+	}
+	sid, uid, iat, exp, err := k.verify(token, now)
+	if err != nil {
+		return "", 0, err
+	}
+	parsedMu.Lock()
+	if len(parsed) >= parsedMax {
+		clear(parsed)
+	}
+	parsed[key] = parsedToken{sid: sid, uid: uid, iat: iat, exp: exp}
+	parsedMu.Unlock()
+	return sid, uid, nil
+}
+
+// verify checks a token — algorithm pinned to HS256, exp required, iss and aud
+// required and ours, iat not in the future — and returns its session id and
+// user id. Any failure is the same error: callers never branch on why.
+func (k Keys) verify(token string, now time.Time) (sessionID string, userID int64, iat, exp time.Time, err error) {
 	var c claims
 	_, err = jwt.ParseWithClaims(token, &c, func(t *jwt.Token) (any, error) { return k.jwt, nil },
 		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
@@ -73,14 +117,14 @@ func (k Keys) parse(token string, now time.Time) (sessionID string, userID int64
 		jwt.WithLeeway(30*time.Second),
 		jwt.WithTimeFunc(func() time.Time { return now }),
 	)
-	if err != nil || c.ID == "" {
-		return "", 0, errBadToken
+	if err != nil || c.ID == "" || c.IssuedAt == nil {
+		return "", 0, iat, exp, errBadToken
 	}
 	uid, err := strconv.ParseInt(c.Subject, 10, 64)
 	if err != nil {
-		return "", 0, errBadToken
+		return "", 0, iat, exp, errBadToken
 	}
-	return c.ID, uid, nil
+	return c.ID, uid, c.IssuedAt.Time, c.ExpiresAt.Time, nil
 }
 
 // CSRFToken is the CSRF token of a session: an HMAC of its id, so it is bound
