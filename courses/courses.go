@@ -10,7 +10,9 @@ package courses
 
 import (
 	"context"
+	"database/sql"
 	"errors"
+	"sync"
 	"time"
 
 	"tadrib/internal/db"
@@ -49,6 +51,10 @@ type Service struct {
 	Now     func() time.Time
 
 	content contentCache // lesson texts and reading order by course version
+
+	stmtOnce sync.Once // the lesson query, prepared on first use
+	stmt     *sql.Stmt
+	stmtErr  error
 }
 
 func (s *Service) now() time.Time {

@@ -2,6 +2,7 @@ package courses
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"sync"
@@ -78,6 +79,18 @@ func (s *Service) access(ctx context.Context, viewer models.User, lc lessonCours
 	return nil
 }
 
+// lessonSQL reads a lesson, its course and the viewer's enrolment and
+// completion in one query, prepared once (the lesson page is the most read).
+const lessonSQL = `SELECT l.id, l.module_id, l.minutes, c.id, c.slug, c.locale, c.published, c.created_by, c.updated_at,
+	EXISTS (SELECT 1 FROM enrolments e WHERE e.user_id = CAST(? AS BIGINT) AND e.course_id = c.id),
+	EXISTS (SELECT 1 FROM lesson_completions lc WHERE lc.user_id = CAST(? AS BIGINT) AND lc.lesson_id = l.id)
+	FROM lessons l JOIN modules m ON m.id = l.module_id JOIN courses c ON c.id = m.course_id WHERE l.id = CAST(? AS BIGINT)`
+
+func (s *Service) lessonStmt(ctx context.Context) (*sql.Stmt, error) {
+	s.stmtOnce.Do(func() { s.stmt, s.stmtErr = s.DB.PrepareRead(ctx, lessonSQL) })
+	return s.stmt, s.stmtErr
+}
+
 // lessonRow is everything about a lesson and its viewer that one query reads.
 //
 // The ids are compared as CAST(? AS BIGINT), not as a bare ?: SQLite 3.54
@@ -109,18 +122,18 @@ type textRow struct {
 // of the site, so it costs three queries: the lesson with its course and the
 // viewer's enrolment and completion; the texts it shows; the reading order.
 func (s *Service) Lesson(ctx context.Context, lessonID int64, viewer models.User, lang string) (LessonView, error) {
-	db := s.DB.R.WithContext(ctx)
-	var row lessonRow
-	res := db.Raw(`SELECT l.id AS lesson_id, l.module_id, l.minutes, c.id AS course_id, c.slug, c.locale, c.published, c.created_by, c.updated_at,
-			EXISTS (SELECT 1 FROM enrolments e WHERE e.user_id = CAST(? AS BIGINT) AND e.course_id = c.id) AS enrolled,
-			EXISTS (SELECT 1 FROM lesson_completions lc WHERE lc.user_id = CAST(? AS BIGINT) AND lc.lesson_id = l.id) AS completed
-		FROM lessons l JOIN modules m ON m.id = l.module_id JOIN courses c ON c.id = m.course_id WHERE l.id = CAST(? AS BIGINT)`,
-		viewer.ID, viewer.ID, lessonID).Scan(&row)
-	if res.Error != nil {
-		return LessonView{}, fmt.Errorf("courses: lesson %d: %w", lessonID, res.Error)
+	stmt, err := s.lessonStmt(ctx)
+	if err != nil {
+		return LessonView{}, fmt.Errorf("courses: prepare lesson query: %w", err)
 	}
-	if res.RowsAffected == 0 {
+	var row lessonRow
+	err = stmt.QueryRowContext(ctx, viewer.ID, viewer.ID, lessonID).Scan(&row.LessonID, &row.ModuleID, &row.Minutes,
+		&row.CourseID, &row.Slug, &row.Locale, &row.Published, &row.CreatedBy, &row.UpdatedAt, &row.Enrolled, &row.Completed)
+	if errors.Is(err, sql.ErrNoRows) {
 		return LessonView{}, ErrNotFound
+	}
+	if err != nil {
+		return LessonView{}, fmt.Errorf("courses: lesson %d: %w", lessonID, err)
 	}
 	lc := lessonCourse{LessonID: row.LessonID, ModuleID: row.ModuleID, Minutes: row.Minutes, CourseID: row.CourseID,
 		Slug: row.Slug, Locale: row.Locale, Published: row.Published, CreatedBy: row.CreatedBy}

@@ -76,18 +76,7 @@ const resolveSQL = `SELECT u.id, u.email, u.password_hash, u.name, u.name_ar, u.
 	FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?`
 
 func (s *Sessions) resolveStmt(ctx context.Context) (*sql.Stmt, error) {
-	s.once.Do(func() {
-		db, err := s.DB.R.DB()
-		if err != nil {
-			s.stmtErr = err
-			return
-		}
-		q := resolveSQL
-		if s.DB.Engine == "postgres" {
-			q = strings.Replace(q, "?", "$1", 1)
-		}
-		s.stmt, s.stmtErr = db.PrepareContext(ctx, q)
-	})
+	s.once.Do(func() { s.stmt, s.stmtErr = s.DB.PrepareRead(ctx, resolveSQL) })
 	return s.stmt, s.stmtErr
 }
 

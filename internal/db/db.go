@@ -11,6 +11,7 @@ package db
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"net/url"
@@ -145,4 +146,29 @@ func (d *DB) Close() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// PrepareRead prepares a read-only query on the read pool, written with ?
+// placeholders whatever the engine. For the few queries that run on every
+// request: a *sql.Stmt is prepared once per connection and scanned by hand,
+// where GORM rebuilds and reflects on each call.
+func (d *DB) PrepareRead(ctx context.Context, query string) (*sql.Stmt, error) {
+	db, err := d.R.DB()
+	if err != nil {
+		return nil, err
+	}
+	if d.Engine == "postgres" {
+		var b strings.Builder
+		n := 0
+		for _, r := range query {
+			if r == '?' {
+				n++
+				fmt.Fprintf(&b, "$%d", n)
+				continue
+			}
+			b.WriteRune(r)
+		}
+		query = b.String()
+	}
+	return db.PrepareContext(ctx, query)
 }
