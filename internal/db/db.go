@@ -100,7 +100,18 @@ func openSQLite(ctx context.Context, path string, cfg *gorm.Config) (*DB, error)
 			return nil, fmt.Errorf("db: create folder for %s: %w", path, err)
 		}
 	}
-	w, err := gorm.Open(sqlite.Open(sqliteDSN(path, false)), cfg)
+	// Switching a new file to WAL needs a moment alone with it: processes
+	// opening the same fresh file at once (two commands started together)
+	// may find it locked, so try again for a few seconds.
+	var w *gorm.DB
+	var err error
+	for try := 1; ; try++ {
+		w, err = gorm.Open(sqlite.Open(sqliteDSN(path, false)), cfg)
+		if err == nil || try == 50 || !strings.Contains(err.Error(), "locked") {
+			break
+		}
+		time.Sleep(time.Duration(try) * 10 * time.Millisecond)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("db: open sqlite %s: %w", path, err)
 	}
