@@ -23,7 +23,11 @@ type AttemptJSON struct {
 	StartedAt time.Time         `json:"started_at"`
 	Deadline  *time.Time        `json:"deadline"`
 	Questions []QuestionView    `json:"questions"`
-	Answers   map[string]Answer `json:"answers"`
+	Answers   map[string]Answer `json:"-"` // decoded, for the pages
+	// Saved is each answer as it was sent: re-encoding the decoded form
+	// would turn {"choices": []} into {} (API.md: saved answers come back in
+	// the shape of the body).
+	Saved map[string]json.RawMessage `json:"answers"`
 	Result    *ResultJSON       `json:"result,omitempty"`
 }
 
@@ -280,11 +284,12 @@ func (s *Service) attemptJSON(ctx context.Context, a models.Attempt, q models.Qu
 		return AttemptJSON{}, err
 	}
 	out := AttemptJSON{ID: id(a.ID), QuizID: id(a.QuizID), Status: a.Status, StartedAt: a.StartedAt, Deadline: a.Deadline,
-		Questions: sn.view(), Answers: map[string]Answer{}}
+		Questions: sn.view(), Answers: map[string]Answer{}, Saved: map[string]json.RawMessage{}}
 	for _, r := range rows {
 		var ans Answer
 		if json.Unmarshal([]byte(r.Body), &ans) == nil {
 			out.Answers[r.QuestionID] = ans
+			out.Saved[r.QuestionID] = json.RawMessage(r.Body)
 		}
 	}
 	if a.Status != models.AttemptInProgress && a.Result != "" {

@@ -27,6 +27,10 @@ ADDR=${ADDR:-127.0.0.1:18090}
 TRAINEES=${TRAINEES:-200}
 RATE=${RATE:-0.5}
 DURATION=${DURATION:-60s}
+# The attempts start (and are submitted) within SPIKE. Before ddf9553, 32 or
+# more starts at once deadlocked the server's PostgreSQL pool (README.md,
+# "Server problems found"): SPIKE=4s kept those builds out of it.
+SPIKE=${SPIKE:-1s}
 PG_RESTART_AFTER=${PG_RESTART_AFTER:-15} # seconds into the autosave phase
 KILL_AFTER=${KILL_AFTER:-20}             # seconds after the PostgreSQL restart
 OUT=${OUT:-/tmp/tadrib-durability}
@@ -94,7 +98,7 @@ log "server started (pid $server_pid), ready in $(echo "$(date +%s.%N) - $t" | b
 
 # The load, bounded: registration, the autosave phase, submits and checks.
 timeout 1200 "$LOAD" quiz -url "http://$ADDR" -admin-email "$ADMIN_EMAIL" -admin-password "$ADMIN_PASSWORD" \
-	-trainees "$TRAINEES" -rate "$RATE" -d "$DURATION" >"$OUT/load.txt" 2>"$OUT/load.err" &
+	-trainees "$TRAINEES" -rate "$RATE" -d "$DURATION" -spike "$SPIKE" >"$OUT/load.txt" 2>"$OUT/load.err" &
 load_pid=$!
 log "load started (pid $load_pid): $TRAINEES trainees, $RATE saves/s each, for $DURATION"
 
@@ -140,14 +144,15 @@ cat "$OUT/load.txt"
 echo
 echo "== faults"
 cat "$OUT/events.txt"
-echo "== server log lines with a 5xx status (both runs)"
+echo "== server responses with a 5xx status, from its request log (both runs)"
 for f in "$OUT"/server-1.log "$OUT"/server-2.log; do
-	for s in 500 503; do
-		printf '%s: status %s: %s line(s)\n' "$(basename "$f")" "$s" "$(grep -c "\"status\":$s[,}]" "$f" || true)"
+	for st in 500 503; do
+		n=$(grep '"msg":"request",' "$f" | grep -c "\"status\":$st[,}]" || true)
+		printf '%s: status %s: %s\n' "$(basename "$f")" "$st" "$n"
 	done
 done
-if grep -h "\"status\":500[,}]" "$OUT"/server-*.log | head -5 | grep -q .; then
+if grep -h '"msg":"request failed"' "$OUT"/server-*.log | grep -q '"status":500[,}]'; then
 	echo "first 500s:"
-	grep -h "\"status\":500[,}]" "$OUT"/server-*.log | head -5
+	grep -h '"msg":"request failed"' "$OUT"/server-*.log | grep '"status":500[,}]' | head -5
 fi
 exit "$rc"

@@ -46,8 +46,13 @@ A transport error, 503 or 429 is retried with exponential backoff (at most
 given up are counted apart. A save given up, or refused with a 5xx, is "in
 doubt": finding it on the server instead of the acknowledged one is no loss.
 
+With -empty, every 4th save to a multiple choice or matching question is the
+empty answer ({"choices": []}, {"pairs": {}}: every box unticked), which must
+come back as sent too.
+
 The exit status is 1 when an acknowledged answer is missing or different, an
-attempt cannot be read back, or a trainee could not submit.`
+attempt cannot be read back, the server holds an answer nobody sent, or a
+trainee could not start or submit.`
 
 // QuizConfig holds the flags of the quiz scenario.
 type QuizConfig struct {
@@ -65,6 +70,7 @@ type QuizConfig struct {
 	Timeout       time.Duration
 	RegisterConc  int
 	VerifyConc    int
+	Empty         bool // send empty multiple/matching answers too
 	Retry         RetryPolicy
 }
 
@@ -74,7 +80,7 @@ func quizCmd(args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&cfg.URL, "url", "http://127.0.0.1:8080", "base URL of a running Tadrib server (loopback only)")
 	fs.StringVar(&cfg.AdminEmail, "admin-email", os.Getenv("TADRIB_ADMIN_EMAIL"), "email of an admin (or trainer) to create the course with (default $TADRIB_ADMIN_EMAIL)")
 	fs.StringVar(&cfg.AdminPassword, "admin-password", "", "that account's password (default $TADRIB_ADMIN_PASSWORD)")
-	fs.IntVar(&cfg.Trainees, "trainees", 200, "simulated trainees, each with its own account, attempt and connection")
+	fs.IntVar(&cfg.Trainees, "trainees", 200, "simulated trainees, each with its own account and attempt (and up to one connection each)")
 	fs.Float64Var(&cfg.Rate, "rate", 0.5, "autosaves per second per trainee")
 	fs.DurationVar(&cfg.Duration, "d", 30*time.Second, "duration of the autosave phase")
 	fs.IntVar(&cfg.Questions, "questions", 20, "questions in the generated GIFT bank")
@@ -85,6 +91,7 @@ func quizCmd(args []string, stdout, stderr io.Writer) error {
 	fs.DurationVar(&cfg.Timeout, "timeout", 30*time.Second, "timeout of one request")
 	fs.IntVar(&cfg.RegisterConc, "register-conc", 4, "registrations in flight during the set-up")
 	fs.IntVar(&cfg.VerifyConc, "verify-conc", 16, "attempts read back at a time after the submits")
+	fs.BoolVar(&cfg.Empty, "empty", false, `every 4th save to a multiple or matching question unticks everything: {"choices": []} or {"pairs": {}}`)
 	fs.IntVar(&cfg.Retry.Attempts, "retry-attempts", 12, "sends of one request at most (1: no retry)")
 	fs.DurationVar(&cfg.Retry.Window, "retry-window", 10*time.Second, "no retry of a request starts later than this after its first send")
 	cfg.Retry.Base, cfg.Retry.Cap = 100*time.Millisecond, 2*time.Second
@@ -169,8 +176,12 @@ func runQuiz(cfg QuizConfig, progress io.Writer) (*QuizReport, error) {
 	}
 	logf := func(format string, a ...any) { fmt.Fprintf(progress, "tadrib-load: "+format+"\n", a...) }
 	probe := CPUProbe{ServerPID: cfg.PID}
+	makeAnswer := MakeAnswer
+	if cfg.Empty {
+		makeAnswer = MakeAnswerEmpty
+	}
 	rep := &QuizReport{
-		Scenario: "quiz", URL: base.String(), Trainees: cfg.Trainees, Questions: cfg.Questions,
+		Scenario: "quiz", EmptyAnswers: cfg.Empty, URL: base.String(), Trainees: cfg.Trainees, Questions: cfg.Questions,
 		RatePerTrainee: cfg.Rate, AutosaveSeconds: cfg.Duration.Seconds(), SpikeSeconds: cfg.Spike.Seconds(),
 		TimeLimitS: cfg.TimeLimitS, NumCPU: runtime.NumCPU(), GOMAXPROCS: runtime.GOMAXPROCS(0), ServerPID: cfg.PID,
 		Retry: RetryJSON{Attempts: cfg.Retry.Attempts, WindowSeconds: cfg.Retry.Window.Seconds()},
@@ -283,7 +294,7 @@ func runQuiz(cfg QuizConfig, progress io.Writer) (*QuizReport, error) {
 					}
 				}
 				q := st.answerable[mrand.IntN(len(st.answerable))]
-				body, _ := MakeAnswer(q, k0+st.saves[q.ID])
+				body, _ := makeAnswer(q, k0+st.saves[q.ID])
 				st.saves[q.ID]++
 				raw, _ := json.Marshal(body)
 				path := apiPrefix + "/attempts/" + st.attempt.ID + "/answers/" + q.ID

@@ -6,6 +6,7 @@ package main
 // record with the answers the server gives back. Nothing here does I/O.
 
 import (
+	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -48,6 +49,32 @@ type AnswerBody struct {
 	Text    *string           `json:"text,omitempty"`
 	Number  *float64          `json:"number,omitempty"`
 	Pairs   map[string]string `json:"pairs,omitempty"`
+}
+
+// MarshalJSON writes the fields that are set, an empty list of choices or
+// map of pairs included (omitempty would drop them, and the body would
+// answer nothing).
+func (a AnswerBody) MarshalJSON() ([]byte, error) {
+	m := map[string]any{}
+	if a.Choice != nil {
+		m["choice"] = *a.Choice
+	}
+	if a.Choices != nil {
+		m["choices"] = a.Choices
+	}
+	if a.Value != nil {
+		m["value"] = *a.Value
+	}
+	if a.Text != nil {
+		m["text"] = *a.Text
+	}
+	if a.Number != nil {
+		m["number"] = *a.Number
+	}
+	if a.Pairs != nil {
+		m["pairs"] = a.Pairs
+	}
+	return json.Marshal(m)
 }
 
 // String is a short form of the body for reports.
@@ -147,6 +174,27 @@ func MakeAnswer(q QuestionView, k int) (a AnswerBody, ok bool) {
 		}
 	}
 	return a, true
+}
+
+// EmptyEvery: with MakeAnswerEmpty, every EmptyEvery-th save of a multiple
+// or matching question is the empty answer.
+const EmptyEvery = 4
+
+// MakeAnswerEmpty is MakeAnswer, except that every EmptyEvery-th answer to
+// a multiple choice or matching question is the empty one ({"choices": []},
+// {"pairs": {}}): a trainee unticking every box, which the API accepts and
+// must give back as sent.
+func MakeAnswerEmpty(q QuestionView, k int) (AnswerBody, bool) {
+	a, ok := MakeAnswer(q, k)
+	if ok && (k%EmptyEvery) == EmptyEvery-1 {
+		switch q.Type {
+		case "multiple":
+			a.Choices = []string{}
+		case "matching":
+			a.Pairs = map[string]string{}
+		}
+	}
+	return a, ok
 }
 
 // SameAnswer reports whether two answer bodies say the same: the same

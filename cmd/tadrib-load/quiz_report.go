@@ -24,6 +24,7 @@ type QuizReport struct {
 	AutosaveSeconds float64        `json:"autosave_seconds"`
 	SpikeSeconds    float64        `json:"spike_seconds"`
 	TimeLimitS      int            `json:"time_limit_s"`
+	EmptyAnswers    bool           `json:"empty_answers"`
 	NumCPU          int            `json:"num_cpu"`
 	GOMAXPROCS      int            `json:"gomaxprocs"`
 	ServerPID       int            `json:"server_pid,omitempty"`
@@ -86,6 +87,10 @@ func (r *QuizReport) addPhase(ph *Phase, probe CPUProbe, fn func() time.Duration
 	cpu0 := probe.Read()
 	elapsed := fn()
 	cpu := probe.Read().Since(cpu0, elapsed)
+	if elapsed < 500*time.Millisecond {
+		// /proc counts in 10 ms ticks: too coarse for a short phase.
+		cpu = CPUUse{Load: -1, Server: -1, Other: -1}
+	}
 	ph.mu.Lock()
 	defer ph.mu.Unlock()
 	lat := MergeSorted(ph.lat)
@@ -191,11 +196,18 @@ func (r *QuizReport) WriteTable(w io.Writer) {
 	}
 	fmt.Fprintf(w, "server %s; time limit %s; machine: %d CPU(s), GOMAXPROCS %d, shared by this tool and the server\n",
 		server, limit, r.NumCPU, r.GOMAXPROCS)
+	if r.EmptyAnswers {
+		fmt.Fprintf(w, "-empty: every %dth save to a multiple or matching question is the empty answer\n", EmptyEvery)
+	}
 	fmt.Fprintf(w, "retries: transport errors, 503 and 429, at most %d sends within %gs per request\n\n", r.Retry.Attempts, r.Retry.WindowSeconds)
 
 	fmt.Fprintf(w, "set-up: %d trainees registered and enrolled in %.1fs\n", r.Trainees, r.RegisterSeconds)
-	fmt.Fprintf(w, "start: %d attempts started (201) and %d resumed (200) within a %gs spike; drained in %.3fs; %d could not start\n",
-		r.Started, r.Resumed, r.SpikeSeconds, r.StartDrainSeconds, r.Unstarted)
+	drained := fmt.Sprintf("drained in %.3fs", r.StartDrainSeconds)
+	if r.Started+r.Resumed == 0 {
+		drained = "none succeeded"
+	}
+	fmt.Fprintf(w, "start: %d attempts started (201) and %d resumed (200) within a %gs spike; %s; %d could not start\n",
+		r.Started, r.Resumed, r.SpikeSeconds, drained, r.Unstarted)
 	a := r.Autosave
 	fmt.Fprintf(w, "autosave: offered %.1f saves/s (%d trainees × %g/s for %gs), achieved %.1f acknowledged/s; %d sent, %d slot(s) missed (previous save still running); %d trainee(s) stopped\n\n",
 		a.OfferedPerSecond, r.Started+r.Resumed, r.RatePerTrainee, r.AutosaveSeconds, a.AchievedPerSecond, a.Sent, a.MissedSlots, a.Stopped)

@@ -124,6 +124,61 @@ func TestMakeAnswerVaries(t *testing.T) {
 	}
 }
 
+func TestAnswerBodyJSON(t *testing.T) {
+	tests := []struct {
+		in   AnswerBody
+		want string
+	}{
+		{AnswerBody{Choice: sp("a")}, `{"choice":"a"}`},
+		{AnswerBody{Choices: []string{}}, `{"choices":[]}`},
+		{AnswerBody{Choices: []string{"a", "b"}}, `{"choices":["a","b"]}`},
+		{AnswerBody{Value: bp(false)}, `{"value":false}`},
+		{AnswerBody{Text: sp("")}, `{"text":""}`},
+		{AnswerBody{Number: fp(0)}, `{"number":0}`},
+		{AnswerBody{Pairs: map[string]string{}}, `{"pairs":{}}`},
+		{AnswerBody{Pairs: map[string]string{"l": "r"}}, `{"pairs":{"l":"r"}}`},
+		{AnswerBody{}, `{}`},
+	}
+	for _, tc := range tests {
+		got, err := json.Marshal(tc.in)
+		if err != nil || string(got) != tc.want {
+			t.Errorf("Marshal(%s) = %s, %v; want %s", tc.in, got, err, tc.want)
+		}
+		if back := *ab(string(got)); !SameAnswer(back, tc.in) {
+			t.Errorf("%s does not read back as %s", got, tc.in)
+		}
+	}
+}
+
+func TestMakeAnswerEmpty(t *testing.T) {
+	qs := []QuestionView{
+		{ID: "m", Type: "multiple", Options: items("a", "b", "c")},
+		{ID: "p", Type: "matching", Left: items("l1", "l2"), Right: items("r1", "r2")},
+		{ID: "s", Type: "single", Options: items("a", "b")},
+	}
+	for _, q := range qs {
+		for k := range 12 {
+			a, ok := MakeAnswerEmpty(q, k)
+			if !ok {
+				t.Fatalf("%s: no answer", q.Type)
+			}
+			empty := (a.Choices != nil && len(a.Choices) == 0) || (a.Pairs != nil && len(a.Pairs) == 0)
+			want := k%EmptyEvery == EmptyEvery-1 && q.Type != "single"
+			if empty != want {
+				t.Errorf("%s k=%d: %s, empty %t, want %t", q.Type, k, a, empty, want)
+			}
+			raw, _ := json.Marshal(a)
+			dec, err := quiz.DecodeAnswer(raw)
+			if err == nil {
+				err = quiz.ValidateAnswer(serverQuestion(q), dec)
+			}
+			if err != nil {
+				t.Errorf("%s k=%d: the server refuses %s: %v", q.Type, k, raw, err)
+			}
+		}
+	}
+}
+
 func TestSameAnswer(t *testing.T) {
 	tests := []struct {
 		a, b string
@@ -147,6 +202,10 @@ func TestSameAnswer(t *testing.T) {
 		{`{"pairs":{"l1":"r1"}}`, `{"pairs":{"l1":"r2"}}`, false},
 		{`{"pairs":{"l1":"r1"}}`, `{"pairs":{"l1":"r1","l2":"r2"}}`, false},
 		{`{}`, `{}`, true},
+		{`{"choices":[]}`, `{"choices":[]}`, true},
+		{`{"choices":[]}`, `{}`, false},
+		{`{"pairs":{}}`, `{"pairs":{}}`, true},
+		{`{"pairs":{}}`, `{}`, false},
 	}
 	for _, tc := range tests {
 		if got := SameAnswer(*ab(tc.a), *ab(tc.b)); got != tc.same {
