@@ -27,8 +27,8 @@ type AttemptJSON struct {
 	// Saved is each answer as it was sent: re-encoding the decoded form
 	// would turn {"choices": []} into {} (API.md: saved answers come back in
 	// the shape of the body).
-	Saved map[string]json.RawMessage `json:"answers"`
-	Result    *ResultJSON       `json:"result,omitempty"`
+	Saved  map[string]json.RawMessage `json:"answers"`
+	Result *ResultJSON                `json:"result,omitempty"`
 }
 
 // ReviewItem is one question of a graded attempt. Feedback and
