@@ -266,25 +266,7 @@ func startE2EBrowser(t *testing.T, chrome string, timeout time.Duration) *e2eBro
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	t.Cleanup(cancel)
-	actx, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(chrome),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("disable-extensions", true),
-		chromedp.Flag("disable-features", "Translate,MediaRouter,OptimizationHints"),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(e2eWidth, e2eHeight),
-		chromedp.Flag("lang", "fr-FR"),
-		chromedp.Flag("accept-lang", "fr-FR,fr"),
-	)
+	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, chromiumOptions(t, chrome)...)
 	t.Cleanup(cancelAlloc)
 	bctx, cancelBrowser := chromedp.NewContext(actx, chromedp.WithLogf(t.Logf))
 	t.Cleanup(cancelBrowser)
