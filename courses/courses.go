@@ -51,6 +51,10 @@ type Service struct {
 	Now     func() time.Time
 
 	content contentCache // lesson texts and reading order by course version
+	encoded struct {     // trainees' lesson answers, encoded, by course version
+		mu sync.Mutex
+		m  map[encodedKey][]byte
+	}
 
 	stmtOnce sync.Once // the lesson query, prepared on first use
 	stmt     *sql.Stmt

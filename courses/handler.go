@@ -117,11 +117,12 @@ func (h *Handler) showLesson(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v, err := h.Svc.Lesson(c.UserContext(), lid, *viewer(c), web.Lang(c))
+	b, err := h.Svc.LessonJSON(c.UserContext(), lid, *viewer(c), web.Lang(c), web.EncodeJSON)
 	if err != nil {
 		return httpError(err)
 	}
-	return c.JSON(v)
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
+	return c.Send(b)
 }
 
 func (h *Handler) completeLesson(c *fiber.Ctx) error {

@@ -32,6 +32,8 @@ type LessonView struct {
 	Untranslated bool    `json:"untranslated"`
 	Position     int     `json:"position"` // 1-based place in the course
 	Count        int     `json:"count"`    // lessons in the course
+
+	version int64 // the course's version (updated_at) this view was built from
 }
 
 // lessonCourse is the row that ties a lesson to its course.
@@ -152,7 +154,7 @@ func (s *Service) Lesson(ctx context.Context, lessonID int64, viewer models.User
 	}
 	v := LessonView{ID: id(lessonID), Title: content.text.Title, HTML: content.text.HTML, Minutes: lc.Minutes, ModuleID: id(lc.ModuleID),
 		ModuleTitle: content.module, CourseSlug: lc.Slug, CourseTitle: content.course, Completed: row.Completed,
-		Lang: content.used, Untranslated: content.used != lang}
+		Lang: content.used, Untranslated: content.used != lang, version: row.UpdatedAt.UnixNano()}
 	if isStaff(&viewer) {
 		v.BodyMD = content.text.BodyMD
 	}
@@ -249,6 +251,44 @@ func (c *contentCache) get(course int64, version time.Time, lesson int64, lang s
 	c.m[k] = v
 	c.mu.Unlock()
 	return v, nil
+}
+
+// LessonJSON is Lesson encoded for the API. A trainee's view of a lesson
+// depends only on the course's version, the language and whether they
+// completed it, so the encoded bytes are kept for those: encoding 8 KB of
+// HTML into JSON on every request was the largest cost left on the most
+// read endpoint.
+func (s *Service) LessonJSON(ctx context.Context, lessonID int64, viewer models.User, lang string, encode func(any) ([]byte, error)) ([]byte, error) {
+	v, err := s.Lesson(ctx, lessonID, viewer, lang)
+	if err != nil {
+		return nil, err
+	}
+	if isStaff(&viewer) { // carries body_md: not shared with trainees
+		return encode(v)
+	}
+	k := encodedKey{lessonID, v.version, lang, v.Completed}
+	s.encoded.mu.Lock()
+	b, ok := s.encoded.m[k]
+	s.encoded.mu.Unlock()
+	if ok {
+		return b, nil
+	}
+	if b, err = encode(v); err != nil {
+		return nil, err
+	}
+	s.encoded.mu.Lock()
+	if s.encoded.m == nil || len(s.encoded.m) >= contentCacheSize {
+		s.encoded.m = make(map[encodedKey][]byte, 64)
+	}
+	s.encoded.m[k] = b
+	s.encoded.mu.Unlock()
+	return b, nil
+}
+
+type encodedKey struct {
+	lesson, version int64
+	lang            string
+	completed       bool
 }
 
 // Complete marks a lesson done for user; doing it twice changes nothing.

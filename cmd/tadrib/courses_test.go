@@ -179,3 +179,28 @@ func TestSeedCurriculum(t *testing.T) {
 		t.Errorf("loading the seed again = %v, %v; want nothing created", created, err)
 	}
 }
+
+// TestLessonEditShowsAtOnce: the lesson answer is cached by course version;
+// an edit, and the trainee's own completion, show on the next read.
+func TestLessonEditShowsAtOnce(t *testing.T) {
+	a := newTestApp(t, nil)
+	tr, slug, lessons := authorCourse(t, a, []string{"police"}, true)
+	u := a.register("police")
+	wantStatus(t, u.do("POST", "/api/v1/courses/"+slug+"/enroll", nil), 201)
+	first := u.do("GET", "/api/v1/lessons/"+lessons[1], nil).JSON(t)
+	if first["completed"] != false || !strings.Contains(first["html"].(string), "victime") {
+		t.Fatalf("first read: %v", first)
+	}
+	wantStatus(t, tr.do("PATCH", "/api/v1/lessons/"+lessons[1], map[string]any{"body_md": "Texte **révisé**."}), 200)
+	wantStatus(t, u.do("POST", "/api/v1/lessons/"+lessons[1]+"/complete", nil), 204)
+	again := u.do("GET", "/api/v1/lessons/"+lessons[1], nil).JSON(t)
+	if again["completed"] != true || !strings.Contains(again["html"].(string), "<strong>révisé</strong>") {
+		t.Errorf("after an edit and completion: %v", again)
+	}
+	if _, ok := again["body_md"]; ok {
+		t.Error("a trainee's cached answer carries body_md")
+	}
+	if staff := tr.do("GET", "/api/v1/lessons/"+lessons[1], nil).JSON(t); staff["body_md"] != "Texte **révisé**." {
+		t.Errorf("the author's view lacks body_md: %v", staff["body_md"])
+	}
+}
