@@ -1,6 +1,7 @@
 package quiz
 
 import (
+	"context"
 	"errors"
 	"strconv"
 
@@ -23,17 +24,17 @@ const maxGIFT = 2 << 20
 // Routes mounts the handlers.
 func (h *Handler) Routes(app fiber.Router, api fiber.Router) {
 	staff := auth.RequireRole(models.RoleTrainer, models.RoleAdmin)
-	api.Post("/modules/:id/quiz", staff, h.createQuiz)
+	api.Post("/modules/:id/quiz", staff, bodyAction(h.Svc.CreateQuiz, fiber.StatusCreated))
 	api.Get("/quizzes/:id", auth.RequireUser, h.showQuiz)
-	api.Patch("/quizzes/:id", staff, h.updateQuiz)
+	api.Patch("/quizzes/:id", staff, bodyAction(h.Svc.UpdateQuiz, fiber.StatusOK))
 	api.Get("/quizzes/:id/questions", staff, h.listQuestions)
-	api.Post("/quizzes/:id/questions", staff, h.addQuestion)
+	api.Post("/quizzes/:id/questions", staff, bodyAction(h.Svc.AddQuestion, fiber.StatusCreated))
 	api.Post("/quizzes/:id/import", staff, h.importGIFT)
 	api.Get("/questions/:id", staff, h.showQuestion)
-	api.Put("/questions/:id", staff, h.updateQuestion)
+	api.Put("/questions/:id", staff, bodyAction(h.Svc.UpdateQuestion, fiber.StatusOK))
 	api.Delete("/questions/:id", staff, h.deleteQuestion)
 	api.Get("/quizzes/:id/export.gift", staff, h.exportGIFT)
-	api.Post("/quizzes/:id/overrides", staff, h.setOverride)
+	api.Post("/quizzes/:id/overrides", staff, bodyAction(h.Svc.SetOverride, fiber.StatusOK))
 	api.Post("/quizzes/:id/attempts", auth.RequireUser, h.startAttempt)
 	api.Get("/quizzes/:id/attempts", auth.RequireUser, h.listAttempts)
 	api.Get("/attempts/:id", auth.RequireUser, h.showAttempt)
@@ -53,6 +54,27 @@ func pathID(c *fiber.Ctx) (int64, error) {
 }
 
 func me(c *fiber.Ctx) models.User { return auth.From(c).User }
+
+// bodyAction is the handler of every "id in the path, JSON body, one service
+// call" endpoint: it parses both, calls as the signed-in user, and answers
+// with status and the result, or the error mapped to HTTP.
+func bodyAction[In, Out any](call func(context.Context, models.User, int64, In) (Out, error), status int) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		n, err := pathID(c)
+		if err != nil {
+			return err
+		}
+		var in In
+		if err := web.DecodeJSON(c, &in); err != nil {
+			return err
+		}
+		out, err := call(c.UserContext(), me(c), n, in)
+		if err != nil {
+			return httpError(err)
+		}
+		return c.Status(status).JSON(out)
+	}
+}
 
 // httpError maps the service's errors to HTTP errors.
 func httpError(err error) error {
@@ -80,38 +102,6 @@ func httpError(err error) error {
 	return err
 }
 
-func (h *Handler) createQuiz(c *fiber.Ctx) error {
-	mid, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	var in Settings
-	if err := web.DecodeJSON(c, &in); err != nil {
-		return err
-	}
-	q, err := h.Svc.CreateQuiz(c.UserContext(), me(c), mid, in)
-	if err != nil {
-		return httpError(err)
-	}
-	return c.Status(fiber.StatusCreated).JSON(q)
-}
-
-func (h *Handler) updateQuiz(c *fiber.Ctx) error {
-	qid, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	var in Settings
-	if err := web.DecodeJSON(c, &in); err != nil {
-		return err
-	}
-	q, err := h.Svc.UpdateQuiz(c.UserContext(), me(c), qid, in)
-	if err != nil {
-		return httpError(err)
-	}
-	return c.JSON(q)
-}
-
 func (h *Handler) showQuiz(c *fiber.Ctx) error {
 	qid, err := pathID(c)
 	if err != nil {
@@ -137,22 +127,6 @@ func (h *Handler) listQuestions(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(fiber.Map{"items": qs})
-}
-
-func (h *Handler) addQuestion(c *fiber.Ctx) error {
-	qid, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	var q Question
-	if err := web.DecodeJSON(c, &q); err != nil {
-		return err
-	}
-	out, err := h.Svc.AddQuestion(c.UserContext(), me(c), qid, q)
-	if err != nil {
-		return httpError(err)
-	}
-	return c.Status(fiber.StatusCreated).JSON(out)
 }
 
 func (h *Handler) importGIFT(c *fiber.Ctx) error {
@@ -189,22 +163,6 @@ func (h *Handler) exportGIFT(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, "text/plain; charset=utf-8")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="quiz-`+strconv.FormatInt(qid, 10)+`.gift.txt"`)
 	return c.SendString(text)
-}
-
-func (h *Handler) setOverride(c *fiber.Ctx) error {
-	qid, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	var in OverrideInput
-	if err := web.DecodeJSON(c, &in); err != nil {
-		return err
-	}
-	out, err := h.Svc.SetOverride(c.UserContext(), me(c), qid, in)
-	if err != nil {
-		return httpError(err)
-	}
-	return c.JSON(out)
 }
 
 func (h *Handler) startAttempt(c *fiber.Ctx) error {
@@ -316,22 +274,6 @@ func (h *Handler) showQuestion(c *fiber.Ctx) error {
 		return httpError(err)
 	}
 	return c.JSON(q)
-}
-
-func (h *Handler) updateQuestion(c *fiber.Ctx) error {
-	qid, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	var q Question
-	if err := web.DecodeJSON(c, &q); err != nil {
-		return err
-	}
-	out, err := h.Svc.UpdateQuestion(c.UserContext(), me(c), qid, q)
-	if err != nil {
-		return httpError(err)
-	}
-	return c.JSON(out)
 }
 
 func (h *Handler) deleteQuestion(c *fiber.Ctx) error {
