@@ -39,6 +39,10 @@ func (h *Handler) Routes(app fiber.Router, api fiber.Router) {
 	app.Get("/lessons/:id", auth.RequireUser, h.showLessonPage)
 	app.Post("/lessons/:id/complete", auth.RequireUser, h.submitComplete)
 	app.Get("/dashboard", auth.RequireUser, h.showDashboard)
+
+	h.authorRoutes(app, api, staff)
+	h.cohortRoutes(app, api, staff)
+	h.reportRoutes(app, api, staff)
 }
 
 // httpError maps the service's errors to HTTP errors.

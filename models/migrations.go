@@ -225,6 +225,10 @@ var Migrations = []Migration{
 				PRIMARY KEY (quiz_id, user_id))`,
 		)
 	}},
+	{"certificates, signing keys", migrateCertificates},
+	{"cohorts and their members", migrateCohorts},
+	{"authoring: lesson images", migrateAuthoring},
+	{"administration", migrateAdmin},
 }
 
 // ErrSchemaTooNew means the database was migrated by a newer Tadrib: this

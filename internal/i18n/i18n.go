@@ -32,17 +32,32 @@ type Catalog struct {
 	msgs map[string]map[string]string
 }
 
-// Load reads i18n/<lang>.json for every supported language from fsys.
+// Load reads, for every supported language, i18n/<lang>.json and every
+// i18n/<area>.<lang>.json beside it (each feature keeps its own strings in
+// its own files). A key defined twice for one language is an error.
 func Load(fsys fs.FS) (*Catalog, error) {
 	c := &Catalog{msgs: map[string]map[string]string{}}
 	for _, lang := range Languages {
-		b, err := fs.ReadFile(fsys, "i18n/"+lang+".json")
+		files, err := fs.Glob(fsys, "i18n/*."+lang+".json")
 		if err != nil {
 			return nil, fmt.Errorf("i18n: %w", err)
 		}
 		m := map[string]string{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			return nil, fmt.Errorf("i18n: i18n/%s.json: %w", lang, err)
+		for _, name := range append([]string{"i18n/" + lang + ".json"}, files...) {
+			b, err := fs.ReadFile(fsys, name)
+			if err != nil {
+				return nil, fmt.Errorf("i18n: %w", err)
+			}
+			part := map[string]string{}
+			if err := json.Unmarshal(b, &part); err != nil {
+				return nil, fmt.Errorf("i18n: %s: %w", name, err)
+			}
+			for k, v := range part {
+				if _, dup := m[k]; dup {
+					return nil, fmt.Errorf("i18n: %s: key %q is already defined for %s", name, k, lang)
+				}
+				m[k] = v
+			}
 		}
 		c.msgs[lang] = m
 	}

@@ -1,7 +1,9 @@
 package i18n
 
 import (
+	"strings"
 	"testing"
+	"testing/fstest"
 
 	"tadrib/assets"
 )
@@ -67,5 +69,24 @@ func TestPlurals(t *testing.T) {
 	}
 	if got := c.N("ar", "course.minutes", 8, 8); got != "8 دقائق" {
 		t.Errorf("8 minutes in Arabic = %q", got)
+	}
+}
+
+func TestAreaCatalogsMergeAndDuplicatesFail(t *testing.T) {
+	fsys := fstest.MapFS{}
+	for _, lang := range Languages {
+		fsys["i18n/"+lang+".json"] = &fstest.MapFile{Data: []byte(`{"a": "A"}`)}
+		fsys["i18n/certs."+lang+".json"] = &fstest.MapFile{Data: []byte(`{"b": "B"}`)}
+	}
+	c, err := Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.T("ar", "b") != "B" {
+		t.Errorf("a key from an area file is not found: %q", c.T("ar", "b"))
+	}
+	fsys["i18n/cohorts.en.json"] = &fstest.MapFile{Data: []byte(`{"a": "again"}`)}
+	if _, err := Load(fsys); err == nil || !strings.Contains(err.Error(), `"a"`) {
+		t.Errorf("a key defined twice should be an error naming it, got %v", err)
 	}
 }

@@ -1,0 +1,20 @@
+package models
+
+import "gorm.io/gorm"
+
+// migrateAuthoring creates what the course editor needs beyond courses,
+// modules and lessons.
+func migrateAuthoring(tx *gorm.DB, d Dialect) error {
+	return exec(tx, d,
+		`CREATE TABLE images (
+			id {id},
+			course_id {ref} NOT NULL REFERENCES courses(id) ON DELETE CASCADE,
+			name TEXT NOT NULL,
+			content_type TEXT NOT NULL,
+			sha256 TEXT NOT NULL,
+			data {blob} NOT NULL,
+			created_by {ref} REFERENCES users(id) ON DELETE SET NULL,
+			created_at {time} NOT NULL,
+			UNIQUE (course_id, name))`,
+	)
+}

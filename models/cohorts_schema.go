@@ -1,0 +1,31 @@
+package models
+
+import "gorm.io/gorm"
+
+// migrateCohorts creates cohorts (training sessions), the courses each one
+// follows and its members.
+func migrateCohorts(tx *gorm.DB, d Dialect) error {
+	return exec(tx, d,
+		`CREATE TABLE cohorts (
+			id {id},
+			name TEXT NOT NULL,
+			starts_on TEXT NOT NULL DEFAULT '',
+			ends_on TEXT NOT NULL DEFAULT '',
+			place TEXT NOT NULL DEFAULT '',
+			invite_token TEXT NOT NULL UNIQUE,
+			created_by {ref} REFERENCES users(id) ON DELETE SET NULL,
+			created_at {time} NOT NULL,
+			updated_at {time} NOT NULL)`,
+		`CREATE TABLE cohort_courses (
+			cohort_id {ref} NOT NULL REFERENCES cohorts(id) ON DELETE CASCADE,
+			course_id {ref} NOT NULL REFERENCES courses(id) ON DELETE CASCADE,
+			PRIMARY KEY (cohort_id, course_id))`,
+		`CREATE TABLE cohort_members (
+			cohort_id {ref} NOT NULL REFERENCES cohorts(id) ON DELETE CASCADE,
+			user_id {ref} NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+			joined_at {time} NOT NULL,
+			via TEXT NOT NULL DEFAULT 'list',
+			PRIMARY KEY (cohort_id, user_id))`,
+		`CREATE INDEX cohort_members_user ON cohort_members (user_id)`,
+	)
+}
