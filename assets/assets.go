@@ -9,7 +9,7 @@ import (
 	"os"
 )
 
-//go:embed templates static i18n seed
+//go:embed templates static i18n seed fonts
 var embedded embed.FS
 
 // FS returns the assets. When dir is not empty they are read from that folder
