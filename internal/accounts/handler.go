@@ -43,6 +43,7 @@ func (h *Handler) Routes(app fiber.Router, api fiber.Router, lim Limits) {
 	app.Get("/register", h.showRegister)
 	app.Post("/register", lim.PerAddress, web.Settle, h.submitRegister)
 	app.Post("/logout", h.submitLogout)
+	h.passwordSetRoutes(app, lim)
 }
 
 // UserJSON is a user as the API shows it: never the password hash.
