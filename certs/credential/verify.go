@@ -53,5 +53,18 @@ func (k *Keyring) Verify(jws string) (*Verified, error) {
 	if iss == "" || iss != issuerID {
 		return nil, fmt.Errorf("credential: iss %q does not match issuer %q", iss, issuerID)
 	}
+	if !hasType(claims["type"], "VerifiableCredential") {
+		return nil, errors.New("credential: payload is not a VerifiableCredential")
+	}
 	return &Verified{Kid: kid, Payload: claims}, nil
+}
+
+func hasType(v any, want string) bool {
+	types, _ := v.([]any)
+	for _, t := range types {
+		if t == want {
+			return true
+		}
+	}
+	return false
 }
