@@ -311,3 +311,27 @@ func TestRotatedKeyStillVerifies(t *testing.T) {
 		t.Error("a ring that dropped the old key still verified its credential")
 	}
 }
+
+// BenchmarkSign and BenchmarkVerify measure one credential: Ed25519 signing
+// is cheap next to rendering the PDF; verification bounds /verify/{code}.jwt checks.
+func BenchmarkSign(b *testing.B) {
+	pemKey, _ := Generate()
+	k, _ := ParseKeyring(pemKey)
+	a := sample()
+	for b.Loop() {
+		if _, err := k.Sign(a); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkVerify(b *testing.B) {
+	pemKey, _ := Generate()
+	k, _ := ParseKeyring(pemKey)
+	jws, _ := k.Sign(sample())
+	for b.Loop() {
+		if _, err := k.Verify(jws); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

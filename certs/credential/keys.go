@@ -52,9 +52,15 @@ func Generate() ([]byte, error) {
 // ParseKeyring reads a PEM bundle: the first PRIVATE KEY block is the active
 // signing key; further PRIVATE KEY or PUBLIC KEY blocks are older keys, kept
 // only to publish in the JWKS (rotation). A key listed twice is kept once.
+// The Keyring is never modified afterwards, so it is safe for concurrent use.
 func ParseKeyring(pemData []byte) (*Keyring, error) {
 	k := &Keyring{}
 	rest := pemData
+	// A PEM put in one environment variable often arrives with its line
+	// breaks written as the two characters \n (docker --env-file, CI secrets).
+	if !bytes.ContainsRune(rest, '\n') && bytes.Contains(rest, []byte(`\n`)) {
+		rest = bytes.ReplaceAll(rest, []byte(`\n`), []byte("\n"))
+	}
 	for n := 1; ; n++ {
 		var block *pem.Block
 		block, rest = pem.Decode(rest)

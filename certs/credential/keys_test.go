@@ -55,6 +55,7 @@ func TestParseKeyring(t *testing.T) {
 		{"rotation: new key then old private key", joinPEM(active, old), 2, ""},
 		{"rotation: new key then old public key", joinPEM(active, pkix(t, oldPub)), 2, ""},
 		{"same key twice", joinPEM(active, active), 1, ""},
+		{"one line with \\n escapes (environment variable)", []byte(strings.ReplaceAll(string(joinPEM(active, old)), "\n", `\n`)), 2, ""},
 		{"empty", nil, 0, "empty"},
 		{"blank", []byte(" \n\t\n"), 0, "empty"},
 		{"not PEM", []byte("MC4CAQAwBQYDK2VwBCIEIBm1Kv"), 0, "not a PEM block"},
