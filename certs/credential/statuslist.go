@@ -10,7 +10,7 @@ import (
 )
 
 // StatusListSize is the number of entries of a status list: the 16 KB
-// minimum of Bitstring Status List v1.0 §6.1, which hides who is revoked
+// minimum Bitstring Status List v1.0 sets so that a revoked entry hides
 // among many (herd privacy).
 const StatusListSize = 131072
 
