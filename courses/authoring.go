@@ -30,6 +30,14 @@ type CourseInput struct {
 	Published    *bool     `json:"published"`
 	ValidityDays *int      `json:"validity_days"`
 	Lang         *string   `json:"lang"`
+	// Texts sets the title and summary in several languages at once.
+	Texts map[string]TextInput `json:"texts"`
+}
+
+// TextInput is a course's title and summary in one language.
+type TextInput struct {
+	Title   *string `json:"title"`
+	Summary *string `json:"summary"`
 }
 
 func text(field string, v *string, required bool, max int) []web.FieldError {
@@ -58,8 +66,32 @@ func (in *CourseInput) validate(create bool) []web.FieldError {
 			errs = append(errs, web.Field("slug", "err.slug"))
 		}
 	}
-	errs = append(errs, text("title", in.Title, create, 200)...)
+	needTitle := create
+	if create && in.Title == nil && in.Texts != nil {
+		// A new course may name its title only in texts, in its language.
+		locale := "fr"
+		if in.Locale != nil {
+			locale = *in.Locale
+		}
+		if t, ok := in.Texts[locale]; ok && t.Title != nil {
+			in.Title, in.Summary = t.Title, t.Summary
+			delete(in.Texts, locale)
+		}
+	}
+	errs = append(errs, text("title", in.Title, needTitle, 200)...)
 	errs = append(errs, text("summary", in.Summary, false, 2000)...)
+	for _, lang := range sortedKeys(in.Texts) {
+		t := in.Texts[lang]
+		if !models.Valid(lang, models.Locales) {
+			errs = append(errs, web.Field("texts", "err.locale"))
+			continue
+		}
+		errs = append(errs, text("texts."+lang+".title", t.Title, false, 200)...)
+		errs = append(errs, text("texts."+lang+".summary", t.Summary, false, 2000)...)
+		if t.Title != nil && *t.Title == "" {
+			errs = append(errs, web.Field("texts."+lang+".title", "err.required"))
+		}
+	}
 	if in.Hours != nil && (*in.Hours < 0 || *in.Hours > 1000) {
 		errs = append(errs, web.Field("hours", "err.range", 0, 1000))
 	}
@@ -137,6 +169,11 @@ func (s *Service) CreateCourse(ctx context.Context, editor models.User, in Cours
 		if err := tx.Create(&models.CourseText{CourseID: c.ID, Lang: locale, Title: *in.Title, Summary: summary}).Error; err != nil {
 			return err
 		}
+		for _, lang := range sortedKeys(in.Texts) {
+			if err := upsertCourseText(tx, c.ID, lang, in.Texts[lang].Title, in.Texts[lang].Summary); err != nil {
+				return err
+			}
+		}
 		return models.Audit(tx, &editor.ID, "course.create", "course:"+c.Slug, "")
 	})
 	if errors.Is(err, gorm.ErrDuplicatedKey) {
@@ -189,6 +226,12 @@ func (s *Service) UpdateCourse(ctx context.Context, editor models.User, slug str
 				lang = *in.Lang
 			}
 			if err := upsertCourseText(tx, c.ID, lang, in.Title, in.Summary); err != nil {
+				return err
+			}
+			changed = append(changed, "text:"+lang)
+		}
+		for _, lang := range sortedKeys(in.Texts) {
+			if err := upsertCourseText(tx, c.ID, lang, in.Texts[lang].Title, in.Texts[lang].Summary); err != nil {
 				return err
 			}
 			changed = append(changed, "text:"+lang)
@@ -439,16 +482,13 @@ func (s *Service) UpdateLesson(ctx context.Context, editor models.User, lessonID
 			updates["minutes"] = *in.Minutes
 			l.Minutes = *in.Minutes
 		}
-		if in.Position != nil && *in.Position != l.Position {
-			if err := tx.Model(&models.Lesson{}).Where("module_id = ? AND position >= ? AND id <> ?", l.ModuleID, *in.Position, l.ID).
-				Update("position", gorm.Expr("position + 1")).Error; err != nil {
-				return err
-			}
-			updates["position"] = *in.Position
-			l.Position = *in.Position
-		}
 		if err := tx.Model(&models.Lesson{}).Where("id = ?", l.ID).Updates(updates).Error; err != nil {
 			return err
+		}
+		if in.Position != nil && *in.Position != l.Position {
+			if l.Position, err = move(tx, "lessons", "module_id", l.ModuleID, l.ID, *in.Position); err != nil {
+				return err
+			}
 		}
 		lang := c.Locale
 		if in.Lang != nil {

@@ -48,7 +48,9 @@ type QuizProgress interface {
 type Service struct {
 	DB      *db.DB
 	Quizzes QuizProgress
-	Now     func() time.Time
+	// QuizPackages carries modules' quizzes in course packages (package.go).
+	QuizPackages QuizPackages
+	Now          func() time.Time
 
 	content contentCache // lesson texts and reading order by course version
 	encoded struct {     // trainees' lesson answers, encoded, by course version

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/http"
 	"path"
 	"regexp"
 	"sort"
@@ -32,8 +33,11 @@ type Manifest struct {
 	Published    bool              `yaml:"published"`
 	ValidityDays int               `yaml:"validity_days"`
 	Title        map[string]string `yaml:"title"`
-	Summary      map[string]string `yaml:"summary"`
+	Summary      map[string]string `yaml:"summary,omitempty"`
 	Modules      []ManifestModule  `yaml:"modules"`
+	// Images are files under images/, each named by its content's SHA-256
+	// and its type's extension, as lessons link to them (ImagePath).
+	Images []string `yaml:"images,omitempty"`
 }
 
 // ManifestModule is a module in the manifest: its lessons are paths, without
@@ -42,6 +46,37 @@ type ManifestModule struct {
 	Slug    string            `yaml:"slug"`
 	Title   map[string]string `yaml:"title"`
 	Lessons []string          `yaml:"lessons"`
+	Quiz    *ManifestQuiz     `yaml:"quiz,omitempty"`
+}
+
+// ManifestQuiz is a module's quiz: its settings, and the GIFT file of its
+// questions.
+type ManifestQuiz struct {
+	File         string `yaml:"file"`
+	QuizSettings `yaml:",inline"`
+}
+
+// QuizSettings are a quiz's settings as a package carries them.
+type QuizSettings struct {
+	Title           string `yaml:"title"`
+	PassMark        int    `yaml:"pass_mark"`
+	TimeLimitS      int    `yaml:"time_limit_s,omitempty"`
+	MaxAttempts     int    `yaml:"max_attempts,omitempty"`
+	Draw            int    `yaml:"draw,omitempty"`
+	DrawPerCategory bool   `yaml:"draw_per_category,omitempty"`
+	Shuffle         bool   `yaml:"shuffle"`
+	Review          string `yaml:"review"`
+	OnePerPage      bool   `yaml:"one_per_page,omitempty"`
+}
+
+// QuizPackages exports and imports modules' quizzes for course packages.
+// Package quiz implements it (courses may not import quiz: DESIGN.md);
+// cmd/tadrib connects it. ImportQuiz runs in the import's transaction and
+// reports problems in the GIFT text as PackageErrors (their File is filled in
+// by the caller).
+type QuizPackages interface {
+	ExportQuiz(ctx context.Context, moduleID int64) (settings QuizSettings, gift string, ok bool, err error)
+	ImportQuiz(ctx context.Context, tx *gorm.DB, moduleID int64, settings QuizSettings, gift string) error
 }
 
 // LessonFile is one language of one lesson: its front matter and body.
@@ -55,6 +90,8 @@ type LessonFile struct {
 type Package struct {
 	Manifest Manifest
 	Lessons  map[string]map[string]LessonFile // lesson path → language → file
+	Quizzes  map[string]string                // GIFT file → its text
+	Images   map[string][]byte                // image file → its bytes
 }
 
 // PackageError is one problem in a package, with the file and, when known,
@@ -86,6 +123,7 @@ func (es PackageErrors) Error() string {
 var (
 	yamlLine     = regexp.MustCompile(`line (\d+)`)
 	lessonPathRE = regexp.MustCompile(`^[a-z0-9][a-z0-9/_-]{0,150}$`)
+	quizPathRE   = regexp.MustCompile(`^[a-z0-9][a-z0-9/_-]{0,150}\.gift$`)
 )
 
 // ReadPackage reads and checks the course package rooted at fsys. It reports
@@ -95,10 +133,13 @@ func ReadPackage(fsys fs.FS) (Package, error) {
 	add := func(file string, line int, format string, args ...any) {
 		errs = append(errs, PackageError{File: file, Line: line, Message: fmt.Sprintf(format, args...)})
 	}
-	pkg := Package{Lessons: map[string]map[string]LessonFile{}}
+	pkg := Package{Lessons: map[string]map[string]LessonFile{}, Quizzes: map[string]string{}, Images: map[string][]byte{}}
 	raw, err := fs.ReadFile(fsys, "course.yaml")
 	if err != nil {
 		return pkg, PackageErrors{{File: "course.yaml", Message: "missing: a package needs its manifest"}}
+	}
+	if !utf8.Valid(raw) {
+		return pkg, PackageErrors{{File: "course.yaml", Message: "not UTF-8 text"}}
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(raw))
 	dec.KnownFields(true)
@@ -180,6 +221,34 @@ func ReadPackage(fsys fs.FS) (Package, error) {
 				pkg.Lessons[lp][lang] = lf
 			}
 		}
+		if q := mod.Quiz; q != nil {
+			if !quizPathRE.MatchString(q.File) || seen["q:"+q.File] {
+				add("course.yaml", 0, "%s: quiz file %q is malformed or repeated", where, q.File)
+				continue
+			}
+			seen["q:"+q.File] = true
+			b, err := fs.ReadFile(fsys, q.File)
+			switch {
+			case err != nil:
+				add(q.File, 0, "missing: the quiz of %s", where)
+			case !utf8.Valid(b):
+				add(q.File, 0, "not UTF-8 text")
+			default:
+				pkg.Quizzes[q.File] = string(b)
+			}
+		}
+	}
+	for _, name := range m.Images {
+		b, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			add(name, 0, "missing: listed in images")
+			continue
+		}
+		if msg := checkPackageImage(name, b); msg != "" {
+			add(name, 0, "%s", msg)
+			continue
+		}
+		pkg.Images[name] = b
 	}
 	if len(errs) > 0 {
 		return pkg, errs
@@ -274,11 +343,39 @@ func (s *Service) ImportPackage(ctx context.Context, pkg Package, actor *int64, 
 					}
 				}
 			}
+			if q := mm.Quiz; q != nil {
+				if s.QuizPackages == nil {
+					return PackageErrors{{File: q.File, Message: "this server cannot import quizzes"}}
+				}
+				if err := s.QuizPackages.ImportQuiz(ctx, tx, mod.ID, q.QuizSettings, pkg.Quizzes[q.File]); err != nil {
+					var pe PackageErrors
+					if errors.As(err, &pe) {
+						for i := range pe {
+							if pe[i].File == "" {
+								pe[i].File = q.File
+							}
+						}
+						return pe
+					}
+					return err
+				}
+			}
+		}
+		for _, name := range sortedKeys(pkg.Images) {
+			m := imageName.FindStringSubmatch(path.Base(name))
+			ctype := http.DetectContentType(pkg.Images[name])
+			if err := insertImage(tx, c.ID, m[1], m[2], ctype, pkg.Images[name], actor, now); err != nil {
+				return err
+			}
 		}
 		return models.Audit(tx, actor, "course.import", "course:"+slug, "")
 	})
 	if errors.Is(err, gorm.ErrDuplicatedKey) {
 		return c, ErrSlugTaken
+	}
+	var pe PackageErrors
+	if errors.As(err, &pe) {
+		return c, pe
 	}
 	if err != nil {
 		return c, fmt.Errorf("courses: import %q: %w", slug, err)

@@ -118,6 +118,8 @@ func newApp(ctx context.Context, cfg config.Config, d *db.DB, log *slog.Logger) 
 	cs := &courses.Service{DB: d}
 	qs := &quiz.Service{DB: d, Courses: cs}
 	cs.Quizzes = qs // progress counts passed quizzes
+	// Course packages carry modules' quizzes.
+	cs.QuizPackages = qs
 	(&courses.Handler{Svc: cs, R: renderer}).Routes(f, api)
 	qh := &quiz.Handler{Svc: qs, R: renderer}
 	qh.Routes(f, api)

@@ -1,0 +1,162 @@
+package courses
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"tadrib/internal/web"
+	"tadrib/models"
+)
+
+// MaxImage bounds one uploaded image: lessons are read on phones over slow
+// networks.
+const MaxImage = 2 << 20
+
+// imageTypes are the types an image may have, as http.DetectContentType
+// names them from the first bytes, and the extension of its URL. SVG is not
+// among them: it can carry script.
+var imageTypes = map[string]string{"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp"}
+
+// imageName matches the last part of an image's URL: its content's SHA-256
+// and the extension of its type.
+var imageName = regexp.MustCompile(`^([0-9a-f]{64})\.(png|jpg|gif|webp)$`)
+
+// ImagePath is where images are served; an image's URL is
+// ImagePath + sha256 + "." + extension, the same for the same bytes in every
+// course and on every server, so that Markdown that names it survives an
+// export and an import.
+const ImagePath = "/images/"
+
+// ImageJSON is an uploaded image.
+type ImageJSON struct {
+	URL         string `json:"url"`
+	SHA256      string `json:"sha256"`
+	ContentType string `json:"content_type"`
+	Size        int    `json:"size"`
+	Markdown    string `json:"markdown"`
+}
+
+// sniffImage checks an image by its content, never by its name or the type
+// a client claims, and returns its type and extension.
+func sniffImage(data []byte) (ctype, ext string, err error) {
+	if len(data) == 0 {
+		return "", "", web.Invalid(web.Field("image", "err.required"))
+	}
+	if len(data) > MaxImage {
+		return "", "", &web.Error{Status: fiber.StatusRequestEntityTooLarge, Key: "err.too_large", Fields: []web.FieldError{web.Field("image", "authoring.image_too_large", MaxImage>>20)}}
+	}
+	ctype = http.DetectContentType(data)
+	ext, ok := imageTypes[ctype]
+	if !ok {
+		return "", "", &web.Error{Status: fiber.StatusUnsupportedMediaType, Key: "err.media_type", Fields: []web.FieldError{web.Field("image", "authoring.image_type")}}
+	}
+	return ctype, ext, nil
+}
+
+func imageJSON(sum, ctype, ext string, size int, alt string) ImageJSON {
+	url := ImagePath + sum + "." + ext
+	return ImageJSON{URL: url, SHA256: sum, ContentType: ctype, Size: size, Markdown: "![" + altText(alt) + "](" + url + ")"}
+}
+
+// altText keeps an image's description safe inside ![…]: no brackets, one line.
+func altText(s string) string {
+	s = strings.NewReplacer("[", "", "]", "", "\n", " ", "\r", " ").Replace(strings.TrimSpace(s))
+	if i := strings.LastIndexByte(s, '.'); i > 0 && len(s)-i <= 5 {
+		s = s[:i] // a file name's extension says nothing to a reader
+	}
+	return s
+}
+
+// SaveImage stores an image in a course that editor may change.
+func (s *Service) SaveImage(ctx context.Context, editor models.User, slug, alt string, data []byte) (ImageJSON, error) {
+	ctype, ext, err := sniffImage(data)
+	if err != nil {
+		return ImageJSON{}, err
+	}
+	sum := sha256.Sum256(data)
+	hexSum := hex.EncodeToString(sum[:])
+	err = s.DB.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		c, err := s.editable(ctx, tx, editor, slug)
+		if err != nil {
+			return err
+		}
+		if err := insertImage(tx, c.ID, hexSum, ext, ctype, data, &editor.ID, s.now()); err != nil {
+			return err
+		}
+		return models.Audit(tx, &editor.ID, "image.upload", "course:"+c.Slug, "image:"+hexSum+"."+ext)
+	})
+	if err != nil {
+		return ImageJSON{}, err
+	}
+	return imageJSON(hexSum, ctype, ext, len(data), alt), nil
+}
+
+// imageRow is a row of the images table.
+type imageRow struct {
+	ID          int64 `gorm:"primaryKey"`
+	CourseID    int64
+	Name        string
+	ContentType string
+	SHA256      string `gorm:"column:sha256"`
+	Data        []byte
+	CreatedBy   *int64
+	CreatedAt   time.Time
+}
+
+func (imageRow) TableName() string { return "images" }
+
+// insertImage adds an image to a course; the same bytes twice are one row.
+func insertImage(tx *gorm.DB, courseID int64, sum, ext, ctype string, data []byte, by *int64, now time.Time) error {
+	row := imageRow{CourseID: courseID, Name: sum + "." + ext, ContentType: ctype, SHA256: sum, Data: data, CreatedBy: by, CreatedAt: now}
+	return tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error
+}
+
+// Image returns an image's type and bytes by its URL's last part.
+func (s *Service) Image(ctx context.Context, name string) (string, []byte, error) {
+	m := imageName.FindStringSubmatch(name)
+	if m == nil {
+		return "", nil, ErrNotFound
+	}
+	var row imageRow
+	err := s.DB.R.WithContext(ctx).Where("sha256 = ? AND name = ?", m[1], name).Limit(1).Take(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return "", nil, ErrNotFound
+	}
+	if err != nil {
+		return "", nil, fmt.Errorf("courses: image %s: %w", name, err)
+	}
+	return row.ContentType, row.Data, nil
+}
+
+// courseImages returns a course's images by name.
+func (s *Service) courseImages(ctx context.Context, courseID int64) ([]imageRow, error) {
+	var rows []imageRow
+	err := s.DB.R.WithContext(ctx).Where("course_id = ?", courseID).Order("name").Find(&rows).Error
+	return rows, err
+}
+
+// serveImage sends an image. Its URL names its content, so it never
+// changes: caches may keep it for a year. nosniff and the real type keep a
+// browser from reading it as anything else.
+func (h *Handler) serveImage(c *fiber.Ctx) error {
+	ctype, data, err := h.Svc.Image(c.UserContext(), c.Params("name"))
+	if err != nil {
+		return httpError(err)
+	}
+	c.Set(fiber.HeaderContentType, ctype)
+	c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
+	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+	c.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	return c.Send(data)
+}

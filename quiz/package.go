@@ -1,0 +1,68 @@
+package quiz
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"gorm.io/gorm"
+
+	"tadrib/courses"
+	"tadrib/models"
+)
+
+// ExportQuiz gives a module's quiz, for a course package: its settings and
+// its questions as GIFT. ok is false when the module has no quiz.
+// It implements courses.QuizPackages.
+func (s *Service) ExportQuiz(ctx context.Context, moduleID int64) (courses.QuizSettings, string, bool, error) {
+	var q models.Quiz
+	err := s.DB.R.WithContext(ctx).Take(&q, "module_id = ?", moduleID).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return courses.QuizSettings{}, "", false, nil
+	}
+	if err != nil {
+		return courses.QuizSettings{}, "", false, fmt.Errorf("quiz: export of module %d: %w", moduleID, err)
+	}
+	qs, err := s.Bank(ctx, q.ID)
+	if err != nil {
+		return courses.QuizSettings{}, "", false, err
+	}
+	st := courses.QuizSettings{Title: q.Title, PassMark: q.PassMark, TimeLimitS: q.TimeLimitS, MaxAttempts: q.MaxAttempts,
+		Draw: q.Draw, DrawPerCategory: q.DrawPerCategory, Shuffle: q.Shuffle, Review: q.Review, OnePerPage: q.OnePerPage}
+	return st, ExportGIFT(qs), true, nil
+}
+
+// ImportQuiz creates a module's quiz from a package, in the package's
+// transaction: every question must parse and be valid, or nothing is
+// created; the problems come back as courses.PackageErrors with their lines.
+func (s *Service) ImportQuiz(ctx context.Context, tx *gorm.DB, moduleID int64, st courses.QuizSettings, gift string) error {
+	in := Settings{Title: &st.Title, PassMark: &st.PassMark, TimeLimitS: &st.TimeLimitS, MaxAttempts: &st.MaxAttempts,
+		Draw: &st.Draw, DrawPerCategory: &st.DrawPerCategory, Shuffle: &st.Shuffle, Review: &st.Review, OnePerPage: &st.OnePerPage}
+	if st.Review == "" {
+		in.Review = nil
+	}
+	var perrs courses.PackageErrors
+	for _, fe := range in.validate(true) {
+		perrs = append(perrs, courses.PackageError{File: "course.yaml", Message: fmt.Sprintf("quiz %s: %s", fe.Field, fe.Key)})
+	}
+	qs, gerrs := ParseGIFT(gift)
+	for _, e := range gerrs {
+		perrs = append(perrs, courses.PackageError{Line: e.Line, Message: e.Message})
+	}
+	for i := range qs {
+		if fe := ValidateQuestion(&qs[i]); len(fe) > 0 {
+			perrs = append(perrs, courses.PackageError{Line: qs[i].Line, Message: fmt.Sprintf("%s: %s", fe[0].Field, fe[0].Key)})
+		}
+	}
+	if len(perrs) > 0 {
+		return perrs
+	}
+	now := s.now()
+	q := models.Quiz{ModuleID: moduleID, PassMark: 70, Shuffle: true, Review: ReviewAfterSubmit, CreatedAt: now, UpdatedAt: now}
+	apply(&q, in)
+	if err := tx.WithContext(ctx).Create(&q).Error; err != nil {
+		return err
+	}
+	_, err := s.addQuestions(tx.WithContext(ctx), q.ID, qs)
+	return err
+}
