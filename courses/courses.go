@@ -48,6 +48,9 @@ type QuizProgress interface {
 type Service struct {
 	DB      *db.DB
 	Quizzes QuizProgress
+	// CertificateCodes returns a user's certificate code per course id (set
+	// by cmd/tadrib from package certs, which depends on this one); nil: none.
+	CertificateCodes func(ctx context.Context, userID int64) (map[int64]string, error)
 	// QuizPackages carries modules' quizzes in course packages (package.go).
 	QuizPackages QuizPackages
 	Now          func() time.Time

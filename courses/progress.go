@@ -43,6 +43,12 @@ func (s *Service) MyProgress(ctx context.Context, user models.User, lang string)
 		return nil, fmt.Errorf("courses: progress of user %d: %w", user.ID, err)
 	}
 	items := make([]ProgressItem, 0, len(rows))
+	codes := map[int64]string{}
+	if s.CertificateCodes != nil {
+		if codes, err = s.CertificateCodes(ctx, user.ID); err != nil {
+			return nil, err
+		}
+	}
 	for _, r := range rows {
 		t, err := s.loadTree(ctx, r.Slug)
 		if err != nil {
@@ -62,6 +68,9 @@ func (s *Service) MyProgress(ctx context.Context, user models.User, lang string)
 		if p.ResumeLessonID != 0 {
 			rid := id(p.ResumeLessonID)
 			it.ResumeLessonID = &rid
+		}
+		if code, ok := codes[t.ID]; ok {
+			it.CertificateCode = &code
 		}
 		items = append(items, it)
 	}

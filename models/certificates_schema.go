@@ -17,6 +17,8 @@ func migrateCertificates(tx *gorm.DB, d Dialect) error {
 			profession TEXT NOT NULL DEFAULT '',
 			locale TEXT NOT NULL DEFAULT 'fr',
 			course_title TEXT NOT NULL,
+			course_titles TEXT NOT NULL DEFAULT '{}',
+			issuer TEXT NOT NULL DEFAULT '{}',
 			hours {real} NOT NULL DEFAULT 0,
 			issued_at {time} NOT NULL,
 			expires_at {time},
@@ -32,5 +34,11 @@ func migrateCertificates(tx *gorm.DB, d Dialect) error {
 			created_at {time} NOT NULL)`,
 		`CREATE INDEX certificates_user ON certificates (user_id, course_id)`,
 		`CREATE INDEX certificates_course ON certificates (course_id, issued_at)`,
+		// One live certificate per account and course: twenty concurrent
+		// requests for it insert one row (SECURITY.md C5). Revoked and
+		// superseded ones stay beside it as evidence.
+		`CREATE UNIQUE INDEX certificates_live ON certificates (user_id, course_id)
+			WHERE user_id IS NOT NULL AND revoked_at IS NULL AND superseded_by IS NULL`,
+		`CREATE INDEX certificates_holder ON certificates (holder_name)`,
 	)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/limiter"
 
 	"tadrib/assets"
+	"tadrib/certs"
 	"tadrib/courses"
 	"tadrib/internal/accounts"
 	"tadrib/internal/auth"
@@ -125,6 +126,18 @@ func newApp(ctx context.Context, cfg config.Config, d *db.DB, log *slog.Logger) 
 	qh.Routes(f, api)
 	qh.PageRoutes(f, auth.RequireUser)
 	qh.AuthorRoutes(f, auth.RequireRole(models.RoleTrainer, models.RoleAdmin))
+	certSvc, err := newCerts(cfg, d, cs, log)
+	if err != nil {
+		return nil, err
+	}
+	cs.CertificateCodes = certSvc.CodesByCourse // /me/progress names each course's certificate
+	ch := &certs.Handler{Svc: certSvc, R: renderer}
+	ch.Routes(f, api, limiter.New(limiter.Config{
+		Max: cfg.RateVerify, Expiration: time.Minute, Storage: kvstore.New(d, "rl:verify:"),
+		LimiterMiddleware: limiter.SlidingWindow{},
+		LimitReached:      func(c *fiber.Ctx) error { return web.Errorf(fiber.StatusTooManyRequests, "err.rate_limited") },
+	}))
+	ch.PageRoutes(f)
 
 	// Anything else is not found: problem+json under /api, a page elsewhere.
 	f.Use(func(c *fiber.Ctx) error { return web.ErrNotFound })

@@ -5,6 +5,7 @@
 //	tadrib serve           migrate, seed, and serve HTTP
 //	tadrib migrate         migrate the database and exit
 //	tadrib admin create    create an admin account
+//	tadrib keygen          make a certificate signing key
 package main
 
 import (
@@ -34,6 +35,7 @@ Usage:
   tadrib [serve]          migrate, load the seed curriculum, and serve HTTP
   tadrib migrate          bring the database schema up to date and exit
   tadrib admin create     create an admin account
+  tadrib keygen [-o FILE] make a certificate signing key (Ed25519, PEM)
   tadrib help             this text
 
 Every command reads its configuration from the environment; the README lists
@@ -58,6 +60,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = migrate(args, stdout, stderr)
 	case "admin":
 		err = admin(args, stdin, stdout, stderr)
+	case "keygen":
+		err = keygen(args, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

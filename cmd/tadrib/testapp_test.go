@@ -32,7 +32,7 @@ type testApp struct {
 // newTestApp builds the app with env overriding the defaults, seeded.
 func newTestApp(t testing.TB, env map[string]string) *testApp {
 	t.Helper()
-	base := map[string]string{"TADRIB_ADDR": "127.0.0.1:0", "TADRIB_SECRET": strings.Repeat("s", 40), "TADRIB_RATE_AUTH": "100000"}
+	base := map[string]string{"TADRIB_ADDR": "127.0.0.1:0", "TADRIB_SECRET": strings.Repeat("s", 40), "TADRIB_RATE_AUTH": "100000", "TADRIB_SIGNING_KEY": testSigningKey}
 	for k, v := range env {
 		base[k] = v
 	}

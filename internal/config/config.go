@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -34,6 +35,17 @@ type Config struct {
 	AdminPass    string        // TADRIB_ADMIN_PASSWORD
 	LogLevel     string        // TADRIB_LOG_LEVEL: debug, info, warn, error
 	DevAssets    string        // TADRIB_DEV_ASSETS: read templates and static files from this folder
+
+	SigningKeyFile string // TADRIB_SIGNING_KEY_FILE: PEM bundle of the certificate signing keys
+	SigningKey     string // TADRIB_SIGNING_KEY: the same bundle as text (never logged)
+	// SigningKeyDev is where a development key is generated and kept when
+	// neither variable is set: beside the SQLite database.
+	SigningKeyDev        string
+	IssuerName           string // TADRIB_ISSUER_NAME
+	IssuerNameAr         string // TADRIB_ISSUER_NAME_AR
+	IssuerSignatory      string // TADRIB_ISSUER_SIGNATORY
+	IssuerSignatoryTitle string // TADRIB_ISSUER_SIGNATORY_TITLE
+	IssuerLogoFile       string // TADRIB_ISSUER_LOGO_FILE: PNG or JPEG printed on certificates
 }
 
 // Engine names the database engine the configuration selects.
@@ -67,6 +79,13 @@ var Variables = []struct{ Name, Default, Meaning string }{
 	{"TADRIB_ADMIN_PASSWORD", "", "the first admin's password (at least 10 characters); when unset a password is generated and printed once"},
 	{"TADRIB_LOG_LEVEL", "info", "`debug`, `info`, `warn` or `error`"},
 	{"TADRIB_DEV_ASSETS", "", "read templates and static files from this folder instead of the embedded copy (development)"},
+	{"TADRIB_SIGNING_KEY_FILE", "", "PEM file of the Ed25519 keys that sign certificates (`tadrib keygen`): the active private key first, then older keys still published; file mode 0600"},
+	{"TADRIB_SIGNING_KEY", "", "the same PEM bundle as text, instead of a file. When neither is set (development), a key is generated on first start into `tadrib-signing-key.pem` beside the SQLite database, with a warning"},
+	{"TADRIB_ISSUER_NAME", "Tadrib", "the issuing organisation, in Latin script, printed on certificates and named in credentials"},
+	{"TADRIB_ISSUER_NAME_AR", "تدريب", "the issuing organisation in Arabic script"},
+	{"TADRIB_ISSUER_SIGNATORY", "", "the person who signs certificates (name printed in the signature block)"},
+	{"TADRIB_ISSUER_SIGNATORY_TITLE", "Direction de la formation", "the signatory's title"},
+	{"TADRIB_ISSUER_LOGO_FILE", "", "PNG or JPEG logo printed on certificates (at most 1 MB)"},
 }
 
 // FromEnv loads the configuration from the process environment.
@@ -97,6 +116,14 @@ func Load(getenv func(string) string) (Config, error) {
 		AdminPass:    getenv("TADRIB_ADMIN_PASSWORD"),
 		LogLevel:     strings.ToLower(get("TADRIB_LOG_LEVEL", "info")),
 		DevAssets:    get("TADRIB_DEV_ASSETS", ""),
+
+		SigningKeyFile:       get("TADRIB_SIGNING_KEY_FILE", ""),
+		SigningKey:           strings.TrimSpace(getenv("TADRIB_SIGNING_KEY")),
+		IssuerName:           get("TADRIB_ISSUER_NAME", "Tadrib"),
+		IssuerNameAr:         get("TADRIB_ISSUER_NAME_AR", "تدريب"),
+		IssuerSignatory:      get("TADRIB_ISSUER_SIGNATORY", ""),
+		IssuerSignatoryTitle: get("TADRIB_ISSUER_SIGNATORY_TITLE", "Direction de la formation"),
+		IssuerLogoFile:       get("TADRIB_ISSUER_LOGO_FILE", ""),
 	}
 
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
@@ -146,6 +173,7 @@ func Load(getenv func(string) string) (Config, error) {
 	if c.AdminPass != "" && len([]rune(c.AdminPass)) < 10 {
 		bad("TADRIB_ADMIN_PASSWORD", "must be at least 10 characters")
 	}
+	certificates(&c, bad)
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
@@ -173,4 +201,47 @@ func duration(s, name string, bad func(string, string, ...any)) time.Duration {
 		return time.Hour
 	}
 	return d
+}
+
+// certificates checks the signing key and issuer settings. The key itself is
+// parsed by package certs (which names these variables in its errors); here
+// only what can be told without reading it: one source, a readable file.
+func certificates(c *Config, bad func(string, string, ...any)) {
+	switch {
+	case c.SigningKeyFile != "" && c.SigningKey != "":
+		bad("TADRIB_SIGNING_KEY", "set either TADRIB_SIGNING_KEY or TADRIB_SIGNING_KEY_FILE, not both")
+	case c.SigningKeyFile != "":
+		if st, err := os.Stat(c.SigningKeyFile); err != nil || st.IsDir() {
+			bad("TADRIB_SIGNING_KEY_FILE", "%q is not a readable file (make one with `tadrib keygen -o FILE`)", c.SigningKeyFile)
+		}
+	case c.SigningKey != "":
+		if !strings.HasPrefix(c.SigningKey, "-----BEGIN ") {
+			// Never echo the value: it is a private key.
+			bad("TADRIB_SIGNING_KEY", "must be PEM text starting with -----BEGIN PRIVATE KEY----- (the output of `tadrib keygen`)")
+		}
+	default:
+		c.SigningKeyDev = filepath.Join(filepath.Dir(c.DBPath), "tadrib-signing-key.pem")
+	}
+	for _, v := range []struct{ name, value string }{
+		{"TADRIB_ISSUER_NAME", c.IssuerName}, {"TADRIB_ISSUER_NAME_AR", c.IssuerNameAr},
+		{"TADRIB_ISSUER_SIGNATORY", c.IssuerSignatory}, {"TADRIB_ISSUER_SIGNATORY_TITLE", c.IssuerSignatoryTitle},
+	} {
+		if len([]rune(v.value)) > 200 || strings.ContainsAny(v.value, "\r\n") {
+			bad(v.name, "must be one line of at most 200 characters")
+		}
+	}
+	if c.IssuerLogoFile != "" {
+		st, err := os.Stat(c.IssuerLogoFile)
+		switch {
+		case err != nil || st.IsDir():
+			bad("TADRIB_ISSUER_LOGO_FILE", "%q is not a readable file", c.IssuerLogoFile)
+		case st.Size() > 1<<20:
+			bad("TADRIB_ISSUER_LOGO_FILE", "%q is larger than 1 MB", c.IssuerLogoFile)
+		default:
+			ext := strings.ToLower(filepath.Ext(c.IssuerLogoFile))
+			if ext != ".png" && ext != ".jpg" && ext != ".jpeg" {
+				bad("TADRIB_ISSUER_LOGO_FILE", "%q must be a .png, .jpg or .jpeg file", c.IssuerLogoFile)
+			}
+		}
+	}
 }

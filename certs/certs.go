@@ -1,0 +1,172 @@
+// Package certs issues, stores, verifies and revokes Tadrib's certificates:
+// eligibility (every lesson done, every module quiz passed), issuance online
+// and for in-person sessions, unguessable codes, the signed credential and the
+// PDF (through certs/credential and certs/pdf), public verification by URL,
+// the status list for third parties, revocation and correction (supersede).
+//
+// It depends on courses and quiz; neither depends on it. Courses learns a
+// user's certificate codes through the CertificateCodes seam set in
+// cmd/tadrib.
+package certs
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+	"sync"
+	"time"
+
+	"tadrib/certs/credential"
+	"tadrib/certs/pdf"
+	"tadrib/courses"
+	"tadrib/internal/db"
+	"tadrib/models"
+)
+
+// Sentinel errors of the service. Handlers map them to statuses.
+var (
+	ErrNotFound   = errors.New("certs: not found")
+	ErrNotAllowed = errors.New("certs: not allowed")
+	ErrFinal      = errors.New("certs: certificate already revoked or superseded")
+)
+
+// Issuer names who issues certificates (from configuration).
+type Issuer struct {
+	Name           string `json:"name"`
+	NameAr         string `json:"name_ar,omitempty"`
+	Signatory      string `json:"signatory,omitempty"`
+	SignatoryTitle string `json:"signatory_title,omitempty"`
+	Logo           []byte `json:"-"`
+}
+
+// Service is the certificate service.
+type Service struct {
+	DB      *db.DB
+	Courses *courses.Service
+	Keys    *credential.Keyring
+	PDF     *pdf.Renderer
+	Issuer  Issuer
+	BaseURL string // absolute, without a trailing slash
+	Now     func() time.Time
+
+	statusList statusListCache
+	rmu        sync.Mutex
+	renderers  map[string]*pdf.Renderer
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+// VerifyURL is the page a certificate's holder shares: /verify/{code}.
+func (s *Service) VerifyURL(code string) string { return s.BaseURL + "/verify/" + code }
+
+// ShortURL is what the PDF prints and its QR code encodes: /v/{code}, the
+// same page under a shorter path (a smaller QR code, a shorter line to type).
+func (s *Service) ShortURL(code string) string { return s.BaseURL + "/v/" + code }
+
+// PDFURL is where the holder, and staff, download the PDF.
+func (s *Service) PDFURL(code string) string {
+	return s.BaseURL + "/api/v1/certificates/" + code + "/pdf"
+}
+
+// StatusListURL is the Bitstring Status List credential every credential
+// points to.
+func (s *Service) StatusListURL() string { return s.BaseURL + "/credentials/status/1" }
+
+// Ref names a course in a certificate.
+type Ref struct {
+	Slug  string `json:"slug"`
+	Title string `json:"title"`
+}
+
+// Holder is the certified person's names as printed.
+type Holder struct {
+	Name   string `json:"name"`
+	NameAr string `json:"name_ar"`
+}
+
+// JSON is a certificate as the API returns it to its holder and to staff.
+type JSON struct {
+	Code          string     `json:"code"`
+	CodeGrouped   string     `json:"code_grouped"`
+	Course        Ref        `json:"course"`
+	Holder        Holder     `json:"holder"`
+	Profession    string     `json:"profession"`
+	Hours         float64    `json:"hours"`
+	IssuedAt      time.Time  `json:"issued_at"`
+	ExpiresAt     *time.Time `json:"expires_at"`
+	Status        string     `json:"status"`
+	RevokedAt     *time.Time `json:"revoked_at,omitempty"`
+	RevokedReason string     `json:"revoked_reason,omitempty"`
+	SupersededBy  *string    `json:"superseded_by,omitempty"`
+	VerifyURL     string     `json:"verify_url"`
+	PDFURL        string     `json:"pdf_url"`
+	PDFSHA256     string     `json:"pdf_sha256"`
+	HasAccount    bool       `json:"has_account"`
+}
+
+// row is a certificate with its course's slug.
+type row struct {
+	models.Certificate
+	Slug string
+}
+
+// titles decodes the frozen course titles.
+func (r row) titles() map[string]string {
+	m := map[string]string{}
+	_ = json.Unmarshal([]byte(r.CourseTitles), &m)
+	return m
+}
+
+// title is the course title in lang, else the one frozen in the course's
+// default language.
+func (r row) title(lang string) string {
+	if t := r.titles()[lang]; t != "" {
+		return t
+	}
+	return r.CourseTitle
+}
+
+func (r row) issuer() Issuer {
+	var is Issuer
+	_ = json.Unmarshal([]byte(r.Issuer), &is)
+	return is
+}
+
+func (s *Service) toJSON(r row, lang string) JSON {
+	return JSON{
+		Code: r.Code, CodeGrouped: Group(r.Code), Course: Ref{Slug: r.Slug, Title: r.title(lang)},
+		Holder: Holder{Name: r.HolderName, NameAr: r.HolderNameAr}, Profession: r.Profession, Hours: r.Hours,
+		IssuedAt: r.IssuedAt.UTC(), ExpiresAt: utcPtr(r.ExpiresAt), Status: r.Status(s.now()),
+		RevokedAt: utcPtr(r.RevokedAt), RevokedReason: r.RevokedReason, SupersededBy: r.SupersededBy,
+		VerifyURL: s.VerifyURL(r.Code), PDFURL: s.PDFURL(r.Code), PDFSHA256: r.PDFSHA256, HasAccount: r.UserID != nil,
+	}
+}
+
+func utcPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+// isStaff reports whether u is a trainer or an admin.
+func isStaff(u models.User) bool {
+	return u.Role == models.RoleTrainer || u.Role == models.RoleAdmin
+}
+
+// canManage reports whether u may revoke, reissue and issue certificates of
+// course c: admins for every course, trainers for the courses they author
+// (the same rule as editing the course).
+func canManage(u models.User, c models.Course) bool {
+	return u.Role == models.RoleAdmin || (u.Role == models.RoleTrainer && c.CreatedBy != nil && *c.CreatedBy == u.ID)
+}
+
+// oneLine trims s and folds any run of whitespace (newlines included) into a
+// single space: names end up in a PDF line and in logs.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -1,0 +1,192 @@
+package certs
+
+import (
+	"errors"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"tadrib/internal/auth"
+	"tadrib/internal/web"
+	"tadrib/models"
+)
+
+// Handler serves certificates: the JSON API, the public verification
+// routes and the pages.
+type Handler struct {
+	Svc *Service
+	R   *web.Renderer
+}
+
+// Routes registers the JSON API under api, and the public routes on app:
+// /verify, /v/{code}, the JWKS and the status list. verifyLimit rate-limits
+// the verification routes per address.
+func (h *Handler) Routes(app fiber.Router, api fiber.Router, verifyLimit fiber.Handler) {
+	staff := auth.RequireRole(models.RoleTrainer, models.RoleAdmin)
+	api.Post("/courses/:slug/certificate", auth.RequireUser, h.claim)
+	api.Get("/me/certificates", auth.RequireUser, h.mine)
+	api.Get("/certificates", staff, h.search)
+	api.Post("/certificates/issue", staff, h.issue)
+	api.Get("/certificates/:code/pdf", auth.RequireUser, h.pdf)
+	api.Post("/certificates/:code/revoke", staff, h.revoke)
+	api.Post("/certificates/:code/reissue", staff, h.reissue)
+
+	app.Get("/verify", verifyLimit, h.verifyForm)
+	app.Get("/verify/:code", verifyLimit, h.verify)
+	app.Get("/v/:code", verifyLimit, h.verify)
+	app.Get("/.well-known/jwks.json", h.jwks)
+	app.Get("/keys/:kid", h.jwk)
+	app.Get("/credentials/status/1", h.statusList)
+}
+
+// mapErr turns service errors into HTTP errors. A certificate the viewer may
+// not manage is not found, and the refusal is logged (SECURITY.md C3).
+func mapErr(c *fiber.Ctx, err error) error {
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return web.ErrNotFound
+	case errors.Is(err, ErrNotAllowed):
+		web.LogEvent(c, "certificate.refused", "path", c.Route().Path, "code", web.Pseudonym(c.Params("code")))
+		return web.ErrNotFound
+	case errors.Is(err, ErrFinal):
+		return web.Errorf(fiber.StatusConflict, "certs.err.final")
+	}
+	return err
+}
+
+func user(c *fiber.Ctx) models.User { return auth.From(c).User }
+
+func (h *Handler) claim(c *fiber.Ctx) error {
+	cert, created, missing, err := h.Svc.Claim(c.UserContext(), user(c), c.Params("slug"), web.Lang(c))
+	if err != nil {
+		return mapErr(c, err)
+	}
+	if missing != nil {
+		return &web.Error{Status: fiber.StatusUnprocessableEntity, Key: "certs.err.incomplete", Extra: map[string]any{"missing": missing}}
+	}
+	status := fiber.StatusOK
+	if created {
+		status = fiber.StatusCreated
+	}
+	return c.Status(status).JSON(cert)
+}
+
+func (h *Handler) mine(c *fiber.Ctx) error {
+	items, err := h.Svc.Mine(c.UserContext(), user(c), web.Lang(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": items})
+}
+
+func (h *Handler) search(c *fiber.Ctx) error {
+	f, errs := parseFilter(c.Query("q"), c.Query("course"), c.Query("from"), c.Query("to"))
+	if len(errs) > 0 {
+		return web.Invalid(errs...)
+	}
+	items, err := h.Svc.Search(c.UserContext(), user(c), f, web.Lang(c))
+	if err != nil {
+		return mapErr(c, err)
+	}
+	return c.JSON(fiber.Map{"items": items})
+}
+
+// parseFilter reads the register's search fields; dates are YYYY-MM-DD.
+func parseFilter(q, course, from, to string) (Filter, []web.FieldError) {
+	f := Filter{Q: q, Course: course}
+	var errs []web.FieldError
+	for _, d := range []struct {
+		field, v string
+		dst      **time.Time
+	}{{"from", from, &f.From}, {"to", to, &f.To}} {
+		if d.v == "" {
+			continue
+		}
+		t, err := time.Parse("2006-01-02", d.v)
+		if err != nil {
+			errs = append(errs, web.Field(d.field, "certs.err.date"))
+			continue
+		}
+		*d.dst = &t
+	}
+	return f, errs
+}
+
+func (h *Handler) issue(c *fiber.Ctx) error {
+	var in IssueIn
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	items, err := h.Svc.Issue(c.UserContext(), user(c), in, web.Lang(c))
+	if err != nil {
+		return mapErr(c, err)
+	}
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"items": items})
+}
+
+func (h *Handler) pdf(c *fiber.Ctx) error {
+	b, r, err := h.Svc.PDFFor(c.UserContext(), user(c), c.Params("code"))
+	if err != nil {
+		return mapErr(c, err)
+	}
+	// ASCII only (slug and code): no name in a header, nothing to inject (SECURITY.md C9).
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="certificate-`+r.Slug+`-`+r.Code+`.pdf"`)
+	c.Set(fiber.HeaderContentType, "application/pdf")
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	return c.Send(b)
+}
+
+func (h *Handler) revoke(c *fiber.Ctx) error {
+	var in struct {
+		Reason string `json:"reason"`
+	}
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	cert, err := h.Svc.Revoke(c.UserContext(), user(c), c.Params("code"), in.Reason, web.Lang(c))
+	if err != nil {
+		return mapErr(c, err)
+	}
+	web.LogEvent(c, "certificate.revoke", "code", web.Pseudonym(cert.Code))
+	return c.JSON(cert)
+}
+
+func (h *Handler) reissue(c *fiber.Ctx) error {
+	var in ReissueIn
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	cert, err := h.Svc.Reissue(c.UserContext(), user(c), c.Params("code"), in, web.Lang(c))
+	if err != nil {
+		return mapErr(c, err)
+	}
+	web.LogEvent(c, "certificate.reissue", "code", web.Pseudonym(c.Params("code")), "new_code", web.Pseudonym(cert.Code))
+	return c.Status(fiber.StatusCreated).JSON(cert)
+}
+
+func (h *Handler) jwks(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderContentType, "application/jwk-set+json")
+	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
+	return c.Send(h.Svc.Keys.JWKS())
+}
+
+// jwk serves one public key, so that a credential's kid dereferences to its JWK.
+func (h *Handler) jwk(c *fiber.Ctx) error {
+	b, ok := h.Svc.Keys.JWK(c.Params("kid"))
+	if !ok {
+		return web.ErrNotFound
+	}
+	c.Set(fiber.HeaderContentType, "application/jwk+json")
+	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
+	return c.Send(b)
+}
+
+func (h *Handler) statusList(c *fiber.Ctx) error {
+	jws, err := h.Svc.StatusList(c.UserContext())
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "application/vc+jwt")
+	c.Set(fiber.HeaderCacheControl, "public, max-age=60")
+	return c.SendString(jws)
+}

@@ -1,0 +1,225 @@
+package certs
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/big"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"gorm.io/gorm"
+
+	"tadrib/certs/credential"
+	"tadrib/certs/pdf"
+	"tadrib/models"
+)
+
+// draft is what a new certificate certifies, frozen before it is stored.
+type draft struct {
+	Course       models.Course
+	UserID       *int64
+	HolderName   string
+	HolderNameAr string
+	Profession   string
+	Locale       string
+	IssuedAt     time.Time
+	ExpiresAt    *time.Time
+	IssuedBy     *int64
+	Issuer       *Issuer // nil: the configured issuer
+}
+
+// courseTitles returns the course's title in each language and in its
+// default language.
+func courseTitles(c models.Course) (map[string]string, string) {
+	m := make(map[string]string, len(c.Texts))
+	for _, t := range c.Texts {
+		if t.Title != "" {
+			m[t.Lang] = t.Title
+		}
+	}
+	def := m[c.Locale]
+	if def == "" {
+		for _, l := range models.Locales {
+			if m[l] != "" {
+				def = m[l]
+				break
+			}
+		}
+	}
+	return m, def
+}
+
+// expiry is the end of validity of a certificate of c issued at t, nil when
+// the course sets none.
+func expiry(c models.Course, t time.Time) *time.Time {
+	if c.ValidityDays <= 0 {
+		return nil
+	}
+	e := t.AddDate(0, 0, c.ValidityDays)
+	return &e
+}
+
+// build turns a draft into a complete certificate row: a fresh code and
+// status list index, the signed credential and the SHA-256 of the PDF. It
+// writes nothing; taken is the set of indexes already chosen in this batch.
+func (s *Service) build(ctx context.Context, d draft, taken map[int]bool) (row, error) {
+	titles, title := courseTitles(d.Course)
+	tj, _ := json.Marshal(titles)
+	is := s.Issuer
+	if d.Issuer != nil {
+		is = *d.Issuer
+	}
+	ij, _ := json.Marshal(is)
+	issued := d.IssuedAt.UTC().Truncate(time.Second)
+	var expires *time.Time
+	if d.ExpiresAt != nil {
+		e := d.ExpiresAt.UTC().Truncate(time.Second)
+		expires = &e
+	}
+	idx, err := s.freeIndex(ctx, taken)
+	if err != nil {
+		return row{}, err
+	}
+	locale := d.Locale
+	if !models.Valid(locale, models.Locales) {
+		locale = "fr"
+	}
+	r := row{Slug: d.Course.Slug, Certificate: models.Certificate{
+		Code: NewCode(), CourseID: d.Course.ID, UserID: d.UserID,
+		HolderName: oneLine(d.HolderName), HolderNameAr: oneLine(d.HolderNameAr), Profession: d.Profession, Locale: locale,
+		CourseTitle: title, CourseTitles: string(tj), Issuer: string(ij), Hours: d.Course.Hours,
+		IssuedAt: issued, ExpiresAt: expires, IssuedBy: d.IssuedBy, StatusIndex: idx,
+		Kid: s.Keys.ActiveKid(), CreatedAt: s.now(),
+	}}
+	inLang := titles[locale]
+	if inLang == "" {
+		inLang = title
+	}
+	r.Credential, err = s.Keys.Sign(credential.Achievement{
+		CredentialID: s.VerifyURL(r.Code), Code: r.Code, HolderName: r.HolderName, HolderNameAr: r.HolderNameAr,
+		CourseID: s.BaseURL + "/courses/" + d.Course.Slug, CourseTitle: inLang, CourseTitles: titles, Hours: r.Hours,
+		IssuerID: s.BaseURL, IssuerName: is.Name, IssuedAt: issued, ExpiresAt: expires,
+		StatusListURL: s.StatusListURL(), StatusIndex: idx,
+	})
+	if err != nil {
+		return row{}, err
+	}
+	b, err := s.Render(r)
+	if err != nil {
+		return row{}, err
+	}
+	sum := sha256.Sum256(b)
+	r.PDFSHA256 = hex.EncodeToString(sum[:])
+	return r, nil
+}
+
+// freeIndex picks a random status list index no certificate uses: random,
+// so that a list reveals nothing about issuance order (herd privacy).
+func (s *Service) freeIndex(ctx context.Context, taken map[int]bool) (int, error) {
+	for range 64 {
+		n, err := rand.Int(rand.Reader, big.NewInt(credential.StatusListSize))
+		if err != nil {
+			return 0, err
+		}
+		idx := int(n.Int64())
+		if taken[idx] {
+			continue
+		}
+		var used int64
+		if err := s.DB.R.WithContext(ctx).Model(&models.Certificate{}).Where("status_index = ?", idx).Count(&used).Error; err != nil {
+			return 0, fmt.Errorf("certs: status index: %w", err)
+		}
+		if used == 0 {
+			taken[idx] = true
+			return idx, nil
+		}
+	}
+	return 0, errors.New("certs: the status list is full")
+}
+
+// Render regenerates a certificate's PDF from its stored facts. The same
+// facts give the same bytes, whose SHA-256 was recorded at issuance.
+func (s *Service) Render(r row) ([]byte, error) {
+	is := r.issuer()
+	if is.Name == "" {
+		is = s.Issuer
+	}
+	rd, err := s.renderer(is)
+	if err != nil {
+		return nil, err
+	}
+	var expires *time.Time
+	if r.ExpiresAt != nil {
+		e := r.ExpiresAt.UTC()
+		expires = &e
+	}
+	titles := r.titles()
+	if len(titles) == 0 {
+		titles = map[string]string{r.Locale: r.CourseTitle}
+	}
+	return rd.Render(pdf.Certificate{
+		Code: r.Code, HolderName: r.HolderName, HolderNameAr: r.HolderNameAr, Profession: r.Profession,
+		CourseTitle: titles, Hours: r.Hours, IssuedAt: r.IssuedAt.UTC(), ExpiresAt: expires,
+		VerifyURL: s.ShortURL(r.Code), Lang: r.Locale, Credential: r.Credential,
+	})
+}
+
+// renderer returns a PDF renderer for an issuer, made once per issuer: a
+// certificate is rendered with the issuer it was issued under.
+func (s *Service) renderer(is Issuer) (*pdf.Renderer, error) {
+	key, _ := json.Marshal(is)
+	s.rmu.Lock()
+	defer s.rmu.Unlock()
+	if r, ok := s.renderers[string(key)]; ok {
+		return r, nil
+	}
+	if cfg, _ := json.Marshal(s.Issuer); s.PDF != nil && string(cfg) == string(key) {
+		return s.PDF, nil // the logo is not part of the key: it is not stored per certificate
+	}
+	r, err := pdf.New(pdf.Issuer{Name: is.Name, NameAr: is.NameAr, Signatory: is.Signatory, SignatoryTitle: is.SignatoryTitle, Logo: s.Issuer.Logo})
+	if err != nil {
+		return nil, err
+	}
+	if s.renderers == nil {
+		s.renderers = map[string]*pdf.Renderer{}
+	}
+	s.renderers[string(key)] = r
+	return r, nil
+}
+
+// insert stores built certificates in one transaction with audit (which
+// may be nil).
+func (s *Service) insert(ctx context.Context, rows []row, before func(tx *gorm.DB) error, audit func(tx *gorm.DB) error) error {
+	return s.DB.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if before != nil {
+			if err := before(tx); err != nil {
+				return err
+			}
+		}
+		for i := range rows {
+			if err := tx.Create(&rows[i].Certificate).Error; err != nil {
+				return err
+			}
+		}
+		if audit != nil {
+			return audit(tx)
+		}
+		return nil
+	})
+}
+
+// isUnique reports whether err is a unique-constraint violation on either
+// engine.
+func isUnique(err error) bool {
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		return pg.Code == "23505"
+	}
+	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+}
