@@ -150,6 +150,14 @@ func (s *Service) progress(ctx context.Context, t tree, userID int64, lang strin
 			}
 		}
 	}
+	p.finish(last)
+	return p, done, quizzes, nil
+}
+
+// finish sets the percent and completion from the counts; last is the latest
+// lesson done or quiz first passed. The progress report computes the counts
+// for many trainees at once and calls it too, so both agree.
+func (p *Progress) finish(last time.Time) {
 	total := p.LessonsTotal + p.QuizzesTotal
 	if total > 0 {
 		p.Percent = (p.LessonsDone + p.QuizzesPassed) * 100 / total
@@ -160,7 +168,6 @@ func (s *Service) progress(ctx context.Context, t tree, userID int64, lang strin
 	if !last.IsZero() {
 		p.LastActivity = &last
 	}
-	return p, done, quizzes, nil
 }
 
 // id formats an id for JSON: the API's ids are strings.
