@@ -29,15 +29,19 @@ type page struct {
 	f         *fpdf.Fpdf
 	latin, ar labels
 	lang      string // language of the Latin-script side: fr or en
+	ink       [3]int // current text colour
 	err       error
 }
 
-func (p *page) color(c [3]int) { p.f.SetTextColor(c[0], c[1], c[2]) }
+func (p *page) color(c [3]int) {
+	p.ink = c
+	p.f.SetTextColor(c[0], c[1], c[2])
+}
 
 // text draws one field, keeping the first error.
 func (p *page) text(fl field, b box) {
 	if p.err == nil {
-		p.err = draw(p.f, fl, b)
+		p.err = draw(p.f, fl, b, p.ink)
 	}
 }
 

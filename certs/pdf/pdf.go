@@ -43,31 +43,28 @@ type Certificate struct {
 	Credential   string // compact JWS, attached inside the PDF as credential.jwt (when not empty)
 }
 
-// Renderer renders certificates for one issuer. The fonts are read and
-// their coverage computed once in New; Render is safe for concurrent use.
+// Renderer renders certificates for one issuer. The font is read and its
+// coverage computed once in New; Render is safe for concurrent use.
 type Renderer struct {
 	is            Issuer
 	logoType      string // fpdf image type of is.Logo: "PNG", "JPG" or ""
-	regular, bold *face
-	// sem bounds concurrent renders: each allocates ~25 MB (fpdf parses
-	// the TrueType fonts again for every document), so a burst of
+	regular *face
+	// sem bounds concurrent renders: each allocates ~10 MB (fpdf parses
+	// the TrueType font again for every document), so a burst of
 	// downloads must not multiply that by the number of requests.
 	sem chan struct{}
 }
 
-// family is the single font family: Amiri covers French accents and
-// Arabic presentation forms, so one face per weight serves both scripts
-// and the PDF embeds two small subsets only.
+// family is the single font face: Amiri Regular covers French accents and
+// Arabic presentation forms, so one face serves both scripts and the PDF
+// embeds one small subset (bold is synthetic, see draw).
 const family = "amiri"
 
-// New reads the embedded Amiri fonts and prepares a renderer for is.
+// New reads the embedded Amiri font and prepares a renderer for is.
 func New(is Issuer) (*Renderer, error) {
 	r := &Renderer{is: is, sem: make(chan struct{}, runtime.NumCPU())}
 	var err error
 	if r.regular, err = loadFace("Amiri-Regular.ttf"); err != nil {
-		return nil, err
-	}
-	if r.bold, err = loadFace("Amiri-Bold.ttf"); err != nil {
 		return nil, err
 	}
 	if len(is.Logo) > 0 {
@@ -98,7 +95,7 @@ func (r *Renderer) check(fieldName, text string) error {
 		return fmt.Errorf("certs/pdf: %s is not valid UTF-8", fieldName)
 	}
 	for _, c := range rtl.Shape(text) {
-		if !r.regular.has(c) || !r.bold.has(c) {
+		if !r.regular.has(c) {
 			return &MissingGlyphError{Field: fieldName, Rune: c}
 		}
 	}
@@ -145,7 +142,6 @@ func (r *Renderer) Render(c Certificate) ([]byte, error) {
 	f.SetAutoPageBreak(false, 0)
 	f.SetMargins(0, 0, 0)
 	f.AddUTF8FontFromBytes(family, "", r.regular.data)
-	f.AddUTF8FontFromBytes(family, "B", r.bold.data)
 	// Document properties carry the text in logical order, as typed: they
 	// are what a search index or a screen reader shows.
 	names := strings.TrimSpace(c.HolderName + " " + c.HolderNameAr)

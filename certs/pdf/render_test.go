@@ -179,7 +179,6 @@ func TestFitNeverOverflows(t *testing.T) {
 	r := newRenderer(t)
 	f := fpdf.New("L", "mm", "A4", "")
 	f.AddUTF8FontFromBytes(family, "", r.regular.data)
-	f.AddUTF8FontFromBytes(family, "B", r.bold.data)
 	f.AddPage()
 	words := []string{"فاطمة", "الزهراء", "بنعلي", "Hélène", "Dupré-Benali", "de", "la", "Tour", "24", "(ساعة)", "Anticonstitutionnellement"}
 	rnd := rand.New(rand.NewPCG(1, 2))
