@@ -46,9 +46,9 @@ type Certificate struct {
 // Renderer renders certificates for one issuer. The font is read and its
 // coverage computed once in New; Render is safe for concurrent use.
 type Renderer struct {
-	is            Issuer
-	logoType      string // fpdf image type of is.Logo: "PNG", "JPG" or ""
-	regular *face
+	is       Issuer
+	logoType string // fpdf image type of is.Logo: "PNG", "JPG" or ""
+	regular  *face
 	// sem bounds concurrent renders: each allocates ~10 MB (fpdf parses
 	// the TrueType font again for every document), so a burst of
 	// downloads must not multiply that by the number of requests.
