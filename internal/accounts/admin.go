@@ -2,32 +2,42 @@ package accounts
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
+	"github.com/gofiber/fiber/v2"
 	"gorm.io/gorm"
 
 	"tadrib/internal/web"
 	"tadrib/models"
 )
 
+// ErrLastAdmin refuses a change that would leave no enabled admin: nobody
+// could then manage accounts.
+var ErrLastAdmin = &web.Error{Status: fiber.StatusConflict, Key: "admin.err.last_admin"}
+
 // UserQuery filters the admin's user list.
 type UserQuery struct {
-	Q      string
-	Role   string
-	Limit  int
-	Offset int
+	Q          string
+	Role       string
+	Profession string
+	Limit      int
+	Offset     int
 }
 
 // List returns the users matching q (by email or name) and their total.
 func (s *Service) List(ctx context.Context, q UserQuery) ([]models.User, int64, error) {
 	tx := s.DB.R.WithContext(ctx).Model(&models.User{})
 	if q.Q != "" {
-		like := "%" + escapeLike(strings.ToLower(q.Q)) + "%"
+		like := "%" + escapeLike(strings.ToLower(strings.TrimSpace(q.Q))) + "%"
 		tx = tx.Where("LOWER(email) LIKE ? ESCAPE '\\' OR LOWER(name) LIKE ? ESCAPE '\\' OR name_ar LIKE ? ESCAPE '\\'", like, like, like)
 	}
 	if q.Role != "" {
 		tx = tx.Where("role = ?", q.Role)
+	}
+	if q.Profession != "" {
+		tx = tx.Where("profession = ?", q.Profession)
 	}
 	var total int64
 	if err := tx.Count(&total).Error; err != nil {
@@ -52,13 +62,10 @@ type AdminChange struct {
 
 // AdminUpdate changes a user's role or disabled flag, audited. It takes effect
 // on that user's next request, since every request reads the user afresh.
+// A change that would leave no enabled admin is refused (ErrLastAdmin).
 func (s *Service) AdminUpdate(ctx context.Context, actor models.User, id int64, ch AdminChange) (models.User, error) {
 	if ch.Role != nil && !models.Valid(*ch.Role, models.Roles) {
 		return models.User{}, web.Invalid(web.Field("role", "err.role"))
-	}
-	if actor.ID == id && ((ch.Role != nil && *ch.Role != models.RoleAdmin) || (ch.Disabled != nil && *ch.Disabled)) {
-		// An admin who demotes or disables themselves may leave nobody to undo it.
-		return models.User{}, web.Invalid(web.Field("role", "err.self_demote"))
 	}
 	u, err := s.Get(ctx, id)
 	if err != nil {
@@ -77,14 +84,53 @@ func (s *Service) AdminUpdate(ctx context.Context, actor models.User, id int64, 
 	if len(details) == 0 {
 		return u, nil
 	}
+	stillAdmin := (ch.Role == nil || *ch.Role == models.RoleAdmin) && (ch.Disabled == nil || !*ch.Disabled)
 	err = s.DB.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if !stillAdmin {
+			if err := s.keepAnAdmin(tx, id); err != nil {
+				return err
+			}
+		}
 		if err := tx.Model(&models.User{}).Where("id = ?", id).Updates(updates).Error; err != nil {
 			return err
 		}
-		return models.Audit(tx, &actor.ID, "user.update", fmt.Sprintf("user:%d", id), strings.Join(details, "; "))
+		if ch.Disabled != nil && *ch.Disabled {
+			// The middleware refuses a disabled user anyway; ending the
+			// sessions also keeps them ended if the account is enabled again.
+			if err := revokeAll(tx, id, s.now()); err != nil {
+				return err
+			}
+		}
+		return models.Audit(tx, &actor.ID, "user.update", userObject(id), strings.Join(details, "; "))
 	})
+	if errors.Is(err, ErrLastAdmin) {
+		return u, ErrLastAdmin
+	}
 	if err != nil {
 		return u, fmt.Errorf("accounts: admin update %d: %w", id, err)
 	}
 	return s.Get(ctx, id)
+}
+
+// keepAnAdmin returns ErrLastAdmin unless an enabled admin other than id
+// exists. On PostgreSQL it locks those admins' rows until tx ends, so two
+// admins demoting each other at the same moment cannot both pass; SQLite has
+// one writer at a time.
+func (s *Service) keepAnAdmin(tx *gorm.DB, id int64) error {
+	q := "SELECT id FROM users WHERE role = ? AND disabled = ? AND id <> ?"
+	if s.DB.Engine == "postgres" {
+		q += " FOR UPDATE"
+	}
+	var ids []int64
+	if err := tx.Raw(q, models.RoleAdmin, false, id).Scan(&ids).Error; err != nil {
+		return err
+	}
+	var target models.User
+	if err := tx.Select("role", "disabled").Take(&target, "id = ?", id).Error; err != nil {
+		return err
+	}
+	if len(ids) == 0 && target.Role == models.RoleAdmin && !target.Disabled {
+		return ErrLastAdmin
+	}
+	return nil
 }

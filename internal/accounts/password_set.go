@@ -59,24 +59,36 @@ func (s *Service) PasswordSetToken(ctx context.Context, userID, actorID int64, t
 	if _, err := s.Get(ctx, userID); err != nil {
 		return "", err
 	}
-	token := strings.ToLower(rand.Text())
-	now := s.now()
 	var actor *int64
 	if actorID != 0 {
 		actor = &actorID
 	}
+	var token string
 	err := s.DB.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Where("user_id = ? AND used_at IS NULL", userID).Delete(&models.PasswordToken{}).Error; err != nil {
-			return err
-		}
-		row := models.PasswordToken{TokenHash: hashToken(token), UserID: userID, CreatedBy: actor, CreatedAt: now, ExpiresAt: now.Add(ttl)}
-		if err := tx.Create(&row).Error; err != nil {
-			return err
-		}
-		return models.Audit(tx, actor, "user.password_link", userObject(userID), "expires "+row.ExpiresAt.Format(time.RFC3339))
+		var err error
+		token, err = s.createToken(tx, userID, actor, ttl)
+		return err
 	})
 	if err != nil {
 		return "", fmt.Errorf("accounts: set-password token for %d: %w", userID, err)
+	}
+	return token, nil
+}
+
+// createToken makes the token in tx: earlier unused tokens of the user are
+// deleted, the new one's hash stored, the link audited.
+func (s *Service) createToken(tx *gorm.DB, userID int64, actor *int64, ttl time.Duration) (string, error) {
+	token := strings.ToLower(rand.Text())
+	now := s.now()
+	if err := tx.Where("user_id = ? AND used_at IS NULL", userID).Delete(&models.PasswordToken{}).Error; err != nil {
+		return "", err
+	}
+	row := models.PasswordToken{TokenHash: hashToken(token), UserID: userID, CreatedBy: actor, CreatedAt: now, ExpiresAt: now.Add(ttl)}
+	if err := tx.Create(&row).Error; err != nil {
+		return "", err
+	}
+	if err := models.Audit(tx, actor, "user.password_link", userObject(userID), "expires "+row.ExpiresAt.Format(time.RFC3339)); err != nil {
+		return "", err
 	}
 	return token, nil
 }
