@@ -115,7 +115,8 @@ func newApp(ctx context.Context, cfg config.Config, d *db.DB, log *slog.Logger) 
 
 	api := f.Group("/api/v1")
 	acc := &accounts.Service{DB: d}
-	(&accounts.Handler{Svc: acc, Sessions: sessions, Cookies: cookies, R: renderer, Registration: cfg.Registration}).Routes(f, api, limits)
+	ah := &accounts.Handler{Svc: acc, Sessions: sessions, Cookies: cookies, R: renderer, Registration: cfg.Registration}
+	ah.Routes(f, api, limits)
 	cs := &courses.Service{DB: d}
 	qs := &quiz.Service{DB: d, Courses: cs}
 	cs.Quizzes = qs // progress counts passed quizzes
@@ -138,6 +139,8 @@ func newApp(ctx context.Context, cfg config.Config, d *db.DB, log *slog.Logger) 
 		LimitReached:      func(c *fiber.Ctx) error { return web.Errorf(fiber.StatusTooManyRequests, "err.rate_limited") },
 	}))
 	ch.PageRoutes(f)
+	// Administration; a trainee's data export gathers each feature's part.
+	(&accounts.Admin{Handler: ah, Exporters: exportParts(d, cs, qs), BaseURL: cfg.BaseURL.String()}).Routes(f, api)
 
 	// Anything else is not found: problem+json under /api, a page elsewhere.
 	f.Use(func(c *fiber.Ctx) error { return web.ErrNotFound })
