@@ -85,8 +85,16 @@ func (p *page) layout(r *Renderer, c Certificate, titleLatin, titleAr string) er
 
 	// The holder, Latin script then Arabic script.
 	p.color(navy)
-	p.text(field{text: c.HolderName, dir: rtl.LTR, style: "B", size: 28, maxLines: 2}, box{margin, 75, pageW - 2*margin, 15, alignCenter})
-	p.text(field{text: c.HolderNameAr, dir: rtl.RTL, style: "B", size: 28, maxLines: 2}, box{margin, 90, pageW - 2*margin, 15, alignCenter})
+	// A single name is centred on the space of both.
+	latinBox, arBox := box{margin, 75, pageW - 2*margin, 15, alignCenter}, box{margin, 90, pageW - 2*margin, 15, alignCenter}
+	switch {
+	case c.HolderNameAr == "":
+		latinBox.y, latinBox.h = 75, 30
+	case c.HolderName == "":
+		arBox.y, arBox.h = 75, 30
+	}
+	p.text(field{text: c.HolderName, dir: rtl.LTR, style: "B", size: 28, maxLines: 2}, latinBox)
+	p.text(field{text: c.HolderNameAr, dir: rtl.RTL, style: "B", size: 28, maxLines: 2}, arBox)
 
 	p.color(ink)
 	if pl, pa := profession(c.Profession, p.lang), profession(c.Profession, "ar"); pl != "" {
@@ -107,6 +115,20 @@ func (p *page) layout(r *Renderer, c Certificate, titleLatin, titleAr string) er
 
 	p.footer(r, c)
 	return p.err
+}
+
+// dirOf returns the direction of configuration text that may be in either
+// script (the signatory): that of its first letter.
+func dirOf(s string) rtl.Direction {
+	for _, r := range s {
+		if rtl.IsArabic(r) {
+			return rtl.RTL
+		}
+		if r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= 0xC0 && r <= 0x24F {
+			return rtl.LTR
+		}
+	}
+	return rtl.LTR
 }
 
 // border draws a double frame with a thin gold line inside a navy one.
@@ -143,7 +165,7 @@ func (p *page) footer(r *Renderer, c Certificate) {
 	f.SetLineWidth(0.3)
 	f.Line(sx+8, qrY+19, sx+sw-8, qrY+19)
 	p.color(navy)
-	p.text(field{text: r.is.Signatory, dir: rtl.LTR, style: "B", size: 12}, box{sx, qrY + 20, sw, 7, alignCenter})
+	p.text(field{text: r.is.Signatory, dir: dirOf(r.is.Signatory), style: "B", size: 12}, box{sx, qrY + 20, sw, 7, alignCenter})
 	p.color(ink)
-	p.text(field{text: r.is.SignatoryTitle, dir: rtl.LTR, size: 10, maxLines: 2}, box{sx, qrY + 27, sw, 8, alignCenter})
+	p.text(field{text: r.is.SignatoryTitle, dir: dirOf(r.is.SignatoryTitle), size: 10, maxLines: 2}, box{sx, qrY + 27, sw, 8, alignCenter})
 }

@@ -3,6 +3,10 @@ package pdf
 import (
 	"bytes"
 	"errors"
+	"image"
+	"image/color"
+	"image/jpeg"
+	pngenc "image/png"
 	"math/rand/v2"
 	"strings"
 	"sync"
@@ -201,6 +205,44 @@ func TestFitNeverOverflows(t *testing.T) {
 			if w := f.GetStringWidth(l); w > b.w {
 				t.Fatalf("%q: line %.1f mm wide in a %.1f mm box", l, w, b.w)
 			}
+		}
+	}
+}
+
+func TestDirOf(t *testing.T) {
+	for s, want := range map[string]rtl.Direction{"Nadia": rtl.LTR, "نادية العمراني": rtl.RTL, "12 نادية": rtl.RTL, "": rtl.LTR, "Émile": rtl.LTR} {
+		if got := dirOf(s); got != want {
+			t.Errorf("dirOf(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+// A PNG logo from configuration is drawn; a JPEG one too.
+func TestRenderWithLogo(t *testing.T) {
+	img := image.NewRGBA(image.Rect(0, 0, 60, 40))
+	for x := range 60 {
+		for y := range 40 {
+			img.Set(x, y, color.RGBA{24, 48, 92, 255})
+		}
+	}
+	var png, jpg bytes.Buffer
+	if err := pngenc.Encode(&png, img); err != nil {
+		t.Fatal(err)
+	}
+	if err := jpeg.Encode(&jpg, img, nil); err != nil {
+		t.Fatal(err)
+	}
+	plain := render(t, newRenderer(t), sample())
+	for name, logo := range map[string][]byte{"png": png.Bytes(), "jpeg": jpg.Bytes()} {
+		is := issuer()
+		is.Logo = logo
+		r, err := New(is)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		b := render(t, r, sample())
+		if !bytes.Contains(b, []byte("/Subtype /Image")) || bytes.Contains(plain, []byte("/Subtype /Image")) {
+			t.Errorf("%s: logo image not embedded", name)
 		}
 	}
 }

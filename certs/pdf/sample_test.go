@@ -1,6 +1,10 @@
 package pdf
 
 import (
+	"bytes"
+	"image"
+	"image/color"
+	"image/png"
 	"os"
 	"testing"
 	"time"
@@ -69,6 +73,33 @@ func TestWriteSamples(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// With a logo (a gold disc) and an Arabic signatory.
+	is := issuer()
+	is.Logo = discPNG(t)
+	is.Signatory, is.SignatoryTitle = "نادية العمراني", "مديرة التكوين"
+	rl, err := New(is)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(dir+"/logo.pdf", render(t, rl, sample()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func discPNG(t *testing.T) []byte {
+	img := image.NewNRGBA(image.Rect(0, 0, 120, 120))
+	for x := range 120 {
+		for y := range 120 {
+			if dx, dy := x-60, y-60; dx*dx+dy*dy < 58*58 {
+				img.Set(x, y, color.NRGBA{176, 141, 62, 255})
+			}
+		}
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }
 
 func samples() map[string]Certificate {

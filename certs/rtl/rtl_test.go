@@ -123,6 +123,7 @@ func TestWrap(t *testing.T) {
 		{"Anticonstitutionnellement long", 10, []string{"Anticonstitutionnellement", "long"}},
 		{"  a   b  ", 1, []string{"a", "b"}},
 		{"", 10, nil},
+		{"titre\u202f: suite", 6, []string{"titre\u202f:", "suite"}},
 	}
 	for _, tt := range tests {
 		if got := Wrap(tt.in, tt.width, width); !slices.Equal(got, tt.want) {
@@ -132,11 +133,12 @@ func TestWrap(t *testing.T) {
 }
 
 // baseRunes folds what Visual legitimately changes (presentation forms,
-// ligatures, mirrored brackets, dropped invisible controls) so that the
+// ligatures, mirrored brackets, dropped invisible controls; decomposed, so
+// that a mark moved next to another letter cannot compose with it) so that the
 // rune multiset of input and output can be compared.
 func baseRunes(s string, dropInvisible bool) []rune {
 	var out []rune
-	for _, r := range norm.NFKC.String(s) {
+	for _, r := range norm.NFKD.String(s) {
 		if dropInvisible && isInvisible(r) {
 			continue
 		}

@@ -9,7 +9,9 @@ import "strings"
 // the first line. A single word wider than width gets a line of its own; the
 // caller shrinks the font when any line is still too wide.
 func Wrap(s string, width float64, measure func(line string) float64) []string {
-	words := strings.Fields(s)
+	// Break at ordinary spaces only: no-break spaces (U+00A0, U+202F before
+	// French ":" or "»") must keep their words together and stay as typed.
+	words := strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '\t' || r == '\n' })
 	if len(words) == 0 {
 		return nil
 	}
