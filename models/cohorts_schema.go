@@ -27,5 +27,7 @@ func migrateCohorts(tx *gorm.DB, d Dialect) error {
 			via TEXT NOT NULL DEFAULT 'list',
 			PRIMARY KEY (cohort_id, user_id))`,
 		`CREATE INDEX cohort_members_user ON cohort_members (user_id)`,
+		// A trainer's list of their cohorts.
+		`CREATE INDEX cohorts_created_by ON cohorts (created_by)`,
 	)
 }
