@@ -2,6 +2,7 @@ package pdf
 
 import (
 	"fmt"
+	"strings"
 
 	"codeberg.org/go-pdf/fpdf"
 	"github.com/boombuler/barcode/qr"
@@ -13,7 +14,9 @@ const quietZone = 4
 
 // drawQR draws url as a QR code of side size mm (quiet zone included) at
 // x, y, as vector rectangles: sharp at any print resolution and smaller than
-// an image. Horizontal runs of dark modules are merged into one rectangle.
+// an image. Horizontal runs of dark modules are merged into one rectangle,
+// and all of them are filled as one path: rectangles filled one by one
+// leave hairline seams between rows once anti-aliased.
 func drawQR(f *fpdf.Fpdf, url string, x, y, size float64) error {
 	code, err := qr.Encode(url, qr.M, qr.Auto)
 	if err != nil {
@@ -24,7 +27,11 @@ func drawQR(f *fpdf.Fpdf, url string, x, y, size float64) error {
 	f.SetFillColor(255, 255, 255)
 	f.Rect(x, y, size, size, "F")
 	f.SetFillColor(0, 0, 0)
+	// fpdf's unit is mm and its y axis points down; PDF's are points, up.
+	k := 72 / 25.4
+	_, pageH := f.GetPageSize()
 	ox, oy := x+quietZone*m, y+quietZone*m
+	var path strings.Builder
 	for row := 0; row < n; row++ {
 		for col := 0; col < n; {
 			if !dark(code.At(col, row)) {
@@ -35,9 +42,12 @@ func drawQR(f *fpdf.Fpdf, url string, x, y, size float64) error {
 			for col < n && dark(code.At(col, row)) {
 				col++
 			}
-			f.Rect(ox+float64(start)*m, oy+float64(row)*m, float64(col-start)*m, m, "F")
+			fmt.Fprintf(&path, "%.3f %.3f %.3f %.3f re\n", (ox+float64(start)*m)*k, (pageH-oy-float64(row)*m)*k,
+				float64(col-start)*m*k, -m*k)
 		}
 	}
+	path.WriteString("f")
+	f.RawWriteStr(path.String())
 	return nil
 }
 

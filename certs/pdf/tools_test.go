@@ -82,11 +82,14 @@ func TestQRCodeDecodesToVerifyURL(t *testing.T) {
 	needTool(t, "pdftoppm", "zbarimg")
 	c := sample()
 	pdf := writePDF(t, c)
-	png := filepath.Join(filepath.Dir(pdf), "page")
-	run(t, "pdftoppm", "-png", "-r", "100", "-singlefile", pdf, png)
-	got := strings.TrimSpace(run(t, "zbarimg", "-q", "--raw", png+".png"))
-	if got != c.VerifyURL {
-		t.Fatalf("QR decodes to %q, want %q", got, c.VerifyURL)
+	// 100 dpi as asked; 72 and 150 as a screen and a cheap scan would.
+	for _, dpi := range []string{"100", "72", "150"} {
+		png := filepath.Join(filepath.Dir(pdf), "page"+dpi)
+		run(t, "pdftoppm", "-png", "-r", dpi, "-singlefile", pdf, png)
+		got := strings.TrimSpace(run(t, "zbarimg", "-q", "--raw", png+".png"))
+		if got != c.VerifyURL {
+			t.Fatalf("at %s dpi the QR decodes to %q, want %q", dpi, got, c.VerifyURL)
+		}
 	}
 }
 
