@@ -55,7 +55,7 @@ func textLang(c *fiber.Ctx, def string) string {
 // errors come back as they are.
 func fieldErrors(err error) (map[string]web.FieldError, error) {
 	var we *web.Error
-	if errors.As(err, &we) && we.Status == fiber.StatusBadRequest && len(we.Fields) > 0 {
+	if errors.As(err, &we) && we.Status == fiber.StatusBadRequest {
 		return web.FormErrors(we.Fields), nil
 	}
 	return nil, httpError(err)
@@ -134,9 +134,11 @@ func (h *Handler) submitNewCourse(c *fiber.Ctx) error {
 	in := CourseInput{Slug: &slug, Title: &f.Title, Summary: &f.Summary, Locale: &f.Locale, Audiences: &aud,
 		Hours: formFloat(c, "hours", f.Errors), ValidityDays: formInt(c, "validity_days", f.Errors)}
 	var d CourseDetail
-	err := error(web.Invalid())
+	var err error
 	if len(f.Errors) == 0 {
 		d, err = h.Svc.CreateCourse(c.UserContext(), *viewer(c), in)
+	} else {
+		err = web.Invalid(in.validate(true)...) // the other fields' errors too
 	}
 	if errors.Is(err, ErrSlugTaken) {
 		err = web.Invalid(web.Field("slug", "err.slug_taken"))

@@ -292,6 +292,11 @@ func lineOf(err error) int {
 	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
 		var n int
 		fmt.Sscan(m[1], &n)
+		// yaml.v3 numbers an unclosed [ or { by its context mark, from 0:
+		// the line that opened it is one more.
+		if strings.Contains(err.Error(), "did not find expected ',' or") {
+			n++
+		}
 		return n
 	}
 	return 0
