@@ -5,10 +5,13 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 
 	"tadrib/models"
 )
@@ -470,5 +473,70 @@ func TestAdminExportAndDeleteOneTrainee(t *testing.T) {
 	a.db.R.Where("action = ? AND object = ?", "user.delete", "user:"+u.ID).Find(&events)
 	if len(events) != 1 || !strings.Contains(events[0].Detail, "certificates kept: 1") || strings.Contains(events[0].Detail, u.Email) {
 		t.Errorf("deletion audit: %+v", events)
+	}
+}
+
+// TestE2EAdminPages shows the admin pages on a phone in French and Arabic:
+// the user list, a user's page with a reset link, the confirmation before a
+// deletion and the audit log. It checks they fit 360 px and keeps screenshots.
+func TestE2EAdminPages(t *testing.T) {
+	if os.Getenv(e2eEnv) != "1" {
+		t.Skipf("browser test: run it with %s=1", e2eEnv)
+	}
+	chrome := findChromium(t)
+	shots := os.Getenv(e2eShotsEnv)
+	if shots == "" {
+		shots = t.TempDir()
+	} else if err := os.MkdirAll(shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	a := newTestApp(t, nil)
+	ad := a.admin()
+	var target user
+	for i, p := range []struct{ name, nameAr, profession string }{
+		{"Nadia Benali", "نادية بنعلي", "police"}, {"Youssef El Amrani", "يوسف العمراني", "judiciary"},
+		{"Salma Idrissi", "", "labour_inspector"}, {"Karim Tazi", "كريم التازي", "child_protection"}} {
+		u := a.register(p.profession)
+		wantStatus(t, u.do("PATCH", "/api/v1/me", map[string]any{"name": p.name, "name_ar": p.nameAr}), 200)
+		if i == 0 {
+			target = u
+		}
+	}
+	wantStatus(t, ad.do("PATCH", "/api/v1/admin/users/"+target.ID, map[string]any{"role": "trainer"}), 200)
+	wantStatus(t, ad.do("PATCH", "/api/v1/admin/users/"+target.ID, map[string]any{"disabled": true}), 200)
+	wantStatus(t, ad.do("PATCH", "/api/v1/admin/users/"+target.ID, map[string]any{"disabled": false}), 200)
+
+	base := a.serve(t)
+	b := startE2EBrowser(t, chrome, e2eQuizTimeout)
+	s := &e2eSession{t: t, ctx: b.ctx, base: base, shots: shots}
+	s.open("/login?next=/admin/users")
+	s.do(chromedp.SendKeys(chromedp.CSS("#email"), ad.Email), chromedp.SendKeys(chromedp.CSS("#password"), testPassword))
+	s.click(`form[action="/login"] button[type="submit"]`)
+	for _, lang := range []string{"fr", "ar"} {
+		s.open("/admin/users?lang=" + lang)
+		s.wantDocument(lang, map[string]string{"fr": "ltr", "ar": "rtl"}[lang])
+		s.wantNoHorizontalScroll("users (" + lang + ")")
+		s.shotFromTop("admin-01-users-" + lang)
+
+		s.open("/admin/users/" + target.ID + "/confirm/reset")
+		s.click(`form[action$="/reset"] button[type="submit"]`)
+		link := eval[string](s, `document.querySelector("#link").value`)
+		if !strings.Contains(link, "/set-password/") {
+			t.Fatalf("the reset shows no link: %q", link)
+		}
+		s.wantNoHorizontalScroll("user page (" + lang + ")")
+		s.shot("admin-02-user-" + lang)
+
+		s.open(link[strings.Index(link, "/set-password/"):])
+		s.wantNoHorizontalScroll("set-password page (" + lang + ")")
+		s.shotFromTop("admin-05-set-password-" + lang)
+
+		s.open("/admin/users/" + target.ID + "/confirm/delete")
+		s.wantNoHorizontalScroll("delete confirmation (" + lang + ")")
+		s.shotFromTop("admin-03-delete-" + lang)
+
+		s.open("/admin/audit")
+		s.wantNoHorizontalScroll("audit (" + lang + ")")
+		s.shot("admin-04-audit-" + lang)
 	}
 }
