@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"mime/multipart"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/chromedp/chromedp"
 
 	"tadrib/internal/accounts"
 	"tadrib/models"
@@ -512,4 +515,76 @@ func TestCohortPages(t *testing.T) {
 	tr := a.browser()
 	tr.cohortLogin(a.register("police").Email)
 	wantStatus(t, tr.get("/author/cohorts"), 403)
+}
+
+// TestE2ECohortPages walks a trainer through the cohort pages at phone width
+// in French and Arabic, then a visitor through an invitation, saving
+// screenshots (TADRIB_E2E=1 TADRIB_SCREENSHOTS=dir).
+func TestE2ECohortPages(t *testing.T) {
+	if os.Getenv(e2eEnv) != "1" {
+		t.Skipf("browser test: run it with %s=1", e2eEnv)
+	}
+	chrome := findChromium(t)
+	shots := os.Getenv(e2eShotsEnv)
+	if shots == "" {
+		shots = t.TempDir()
+	} else if err := os.MkdirAll(shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	a := newTestApp(t, map[string]string{"TADRIB_REGISTRATION": "closed"})
+	tr := cohortAccount(t, a, models.RoleTrainer)
+	base := a.serve(t)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 2*e2eTimeout)
+	defer cancel()
+	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, chromiumOptions(t, chrome)...)
+	defer cancelAlloc()
+	bctx, cancelBrowser := chromedp.NewContext(actx, chromedp.WithLogf(t.Logf))
+	defer cancelBrowser()
+	if err := chromedp.Do(bctx, chromedp.EmulateViewport(e2eWidth, e2eHeight, chromedp.EmulatePortrait, chromedp.EmulateMobile)); err != nil {
+		t.Fatal(err)
+	}
+	s := &e2eSession{t: t, ctx: bctx, base: base, shots: shots}
+
+	s.open("/login")
+	s.do(chromedp.SendKeys(chromedp.CSS("#email"), tr.Email), chromedp.SendKeys(chromedp.CSS("#password"), testPassword))
+	s.click(`form[action="/login"] button[type="submit"]`)
+	s.open("/author/cohorts")
+	s.shot("cohort-01-empty-fr")
+	s.wantNoHorizontalScroll("cohorts (fr)")
+	s.do(
+		chromedp.SendKeys(chromedp.CSS("#name"), "Traite des personnes — Fès, décembre"),
+		chromedp.SetValue(chromedp.CSS("#starts_on"), "2026-12-01"),
+		chromedp.SetValue(chromedp.CSS("#ends_on"), "2026-12-04"),
+		chromedp.SendKeys(chromedp.CSS("#place"), "Institut royal de police, Kénitra"),
+		chromedp.Click(chromedp.CSS(`input[name="course_slugs"]`)),
+	)
+	s.click(`form[action="/author/cohorts"] button[type="submit"]`)
+	s.shot("cohort-02-created-fr")
+	s.wantNoHorizontalScroll("cohort (fr)")
+	s.do(chromedp.SetValue(chromedp.CSS("#csv"), "name;name_ar;email;profession;organization\n"+
+		"Karim Benali;كريم بن علي;karim@example.org;police;DGSN Rabat\n"+
+		"Amina Tazi;أمينة التازي;amina@example.org;labour_inspector;Inspection du travail, Casablanca\n"+
+		"Sans adresse;;pas-une-adresse;police;\n"+
+		"Youssef;;youssef@example.org;astronaute;\n"))
+	s.click(`form[enctype="multipart/form-data"] button[type="submit"]`)
+	s.shot("cohort-03-report-fr")
+	s.wantNoHorizontalScroll("import report (fr)")
+	path := strings.TrimSuffix(s.url().Path, "/members")
+	s.open(path + "?lang=ar")
+	s.wantDocument("ar", "rtl")
+	s.shot("cohort-04-ar")
+	s.wantNoHorizontalScroll("cohort (ar)")
+	s.open("/author/cohorts")
+	s.shot("cohort-05-list-ar")
+	s.open(path + "?lang=fr")
+	link := eval[string](s, `document.getElementById("invite-url").value`)
+	token := link[strings.LastIndex(link, "/")+1:]
+	s.click(`form[action="/logout"] button`)
+	s.open("/join/" + token)
+	s.shot("cohort-06-join-fr")
+	s.wantNoHorizontalScroll("join (fr)")
+	s.open("/join/" + token + "?lang=ar")
+	s.shot("cohort-07-join-ar")
+	s.wantNoHorizontalScroll("join (ar)")
 }
