@@ -2,6 +2,7 @@ package courses
 
 import (
 	"errors"
+	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -29,7 +30,8 @@ func (ch *cohortHandler) renderJoin(c *fiber.Ctx, status int, co Cohort, p joinP
 	p.CanRegister = ch.env.Accounts != nil && ch.env.Sessions != nil
 	p.In.Password = ""
 	if u := viewer(c); u != nil {
-		member, err := ch.Svc.IsMember(c.UserContext(), u.ID, co.ID)
+		cid, _ := strconv.ParseInt(co.ID, 10, 64)
+		member, err := ch.Svc.IsMember(c.UserContext(), u.ID, cid)
 		if err != nil {
 			return err
 		}

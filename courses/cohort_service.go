@@ -81,7 +81,7 @@ func datesOK(errs []web.FieldError) bool {
 
 func (in *CohortInput) validate(create bool) []web.FieldError {
 	var errs []web.FieldError
-	errs = append(errs, text("name", in.Name, create, 200)...)
+	errs = append(errs, text("name", in.Name, create || in.Name != nil, 200)...)
 	errs = append(errs, text("place", in.Place, false, 200)...)
 	errs = append(errs, validDate("starts_on", in.StartsOn, create)...)
 	errs = append(errs, validDate("ends_on", in.EndsOn, create)...)
@@ -422,7 +422,7 @@ func (s *Service) JoinCohort(ctx context.Context, user models.User, token, detai
 }
 
 // IsMember reports whether user belongs to the cohort.
-func (s *Service) IsMember(ctx context.Context, userID int64, cohortID string) (bool, error) {
+func (s *Service) IsMember(ctx context.Context, userID, cohortID int64) (bool, error) {
 	var n int64
 	err := s.DB.R.WithContext(ctx).Model(&models.CohortMember{}).
 		Where("cohort_id = ? AND user_id = ?", cohortID, userID).Count(&n).Error

@@ -150,6 +150,8 @@ func TestCohortCreateListAndAuthorization(t *testing.T) {
 		t.Errorf("after PATCH: %v", m)
 	}
 	wantProblem(t, ta.do("PATCH", "/api/v1/cohorts/"+id, map[string]any{"ends_on": "2026-11-01"}), 400, "ends_on")
+	wantProblem(t, ta.do("PATCH", "/api/v1/cohorts/"+id, map[string]any{"name": " "}), 400, "name")
+	wantProblem(t, ta.do("PATCH", "/api/v1/cohorts/"+id, map[string]any{"course_slugs": []string{"nope"}}), 400, "course_slugs")
 	var ev int64
 	a.db.R.Model(&models.AuditEvent{}).Where("action IN ? AND object = ?", []string{"cohort.create", "cohort.update"}, "cohort:"+id).Count(&ev)
 	if ev != 2 {
@@ -197,6 +199,24 @@ func TestCohortImportCSV(t *testing.T) {
 	rows := m["rows"].([]any)
 	if len(rows) != 9 {
 		t.Fatalf("%d rows in the report, want 9", len(rows))
+	}
+	// Each created account comes with its one-time set-password link, which
+	// opens the page where that person chooses a password.
+	links := 0
+	for _, x := range rows {
+		x := x.(map[string]any)
+		link, _ := x["set_password_url"].(string)
+		switch {
+		case x["status"] == "created" && !strings.HasPrefix(link, "http://localhost:8080/set-password/"):
+			t.Errorf("row %v: set_password_url = %q", x["row"], link)
+		case x["status"] != "created" && link != "":
+			t.Errorf("row %v (%v) has a set-password link", x["row"], x["status"])
+		case link != "":
+			links++
+			if links == 1 {
+				wantStatus(t, a.do("GET", strings.TrimPrefix(link, "http://localhost:8080"), nil, "Accept", "text/html"), 200)
+			}
+		}
 	}
 	status := map[string]string{}
 	for _, x := range rows {
@@ -318,6 +338,15 @@ func TestCohortImportMalformedChangesNothing(t *testing.T) {
 	}
 }
 
+func mustInt(t *testing.T, s string) int64 {
+	t.Helper()
+	var n int64
+	if _, err := fmt.Sscan(s, &n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
 // cohortAccount creates an account with role without registration (which
 // may be closed) and signs it in through the API.
 func cohortAccount(t *testing.T, a *testApp, role string) user {
@@ -414,7 +443,21 @@ func TestCohortJoinByInvitation(t *testing.T) {
 	if strings.HasSuffix(fresh, token) {
 		t.Fatal("the token did not change")
 	}
+	// Someone with an account signs in from the invitation and comes back
+	// to press Join.
 	late := cohortAccount(t, a, models.RoleTrainee)
+	lb := a.browser()
+	login := lb.get("/login?next=/join/" + cohortTokenRE.FindStringSubmatch(fresh)[1])
+	back := lb.post(login, "/login", url.Values{"email": {late.Email}, "password": {testPassword}, "next": {"/join/" + cohortTokenRE.FindStringSubmatch(fresh)[1]}})
+	wantStatus(t, back, 303)
+	joinPage := lb.get(back.Header.Get("Location"))
+	wantStatus(t, joinPage, 200)
+	wantStatus(t, lb.send("POST", back.Header.Get("Location"), ""), 403) // no CSRF token
+	wantStatus(t, lb.post(joinPage, back.Header.Get("Location"), url.Values{}), 303)
+	if !cohortEnrolled(t, a, late.Email, cohortCourse) {
+		t.Error("joining from the page did not enrol")
+	}
+	late = cohortAccount(t, a, models.RoleTrainee)
 	wantStatus(t, late.do("POST", "/api/v1/cohorts/join/"+cohortTokenRE.FindStringSubmatch(fresh)[1], nil), 200)
 }
 
@@ -496,7 +539,7 @@ func TestCohortPages(t *testing.T) {
 	confirm := b.get(rm)
 	wantStatus(t, confirm, 200)
 	wantStatus(t, b.post(confirm, rm, url.Values{}), 303)
-	if ok, _ := a.courses.IsMember(context.Background(), sara.ID, id); ok {
+	if ok, _ := a.courses.IsMember(context.Background(), sara.ID, mustInt(t, id)); ok {
 		t.Error("Sara is still a member")
 	}
 	if !cohortEnrolled(t, a, "sara@example.org", cohortCourse) {
@@ -587,4 +630,19 @@ func TestE2ECohortPages(t *testing.T) {
 	s.open("/join/" + token + "?lang=ar")
 	s.shot("cohort-07-join-ar")
 	s.wantNoHorizontalScroll("join (ar)")
+}
+
+func TestCohortJoinIsRateLimited(t *testing.T) {
+	a := newTestApp(t, map[string]string{"TADRIB_RATE_AUTH": "3"})
+	ta := cohortAccount(t, a, models.RoleTrainer)
+	tr := cohortAccount(t, a, models.RoleTrainee)
+	r := ta.do("POST", "/api/v1/cohorts", map[string]any{"name": "S", "starts_on": "2026-12-01", "ends_on": "2026-12-01", "course_slugs": []string{cohortCourse}})
+	wantStatus(t, r, 201)
+	limited := false
+	for i := 0; i < 6 && !limited; i++ {
+		limited = tr.do("POST", "/api/v1/cohorts/join/"+strings.Repeat("b", 26), nil).StatusCode == 429
+	}
+	if !limited {
+		t.Error("guessing invitation tokens is not rate limited")
+	}
 }
