@@ -3,8 +3,10 @@ package courses
 import (
 	"fmt"
 	"html/template"
+	"math"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -68,6 +70,7 @@ type courseReportPage struct {
 	Modules     []moduleRow
 	QuizModules []moduleRow // the modules with a quiz: the score columns
 	Trainees    []traineeRow
+	Shares      [2]int // completed and certified, in percent of enrolled (rounded)
 	ProfChart   template.HTML
 	ModuleChart template.HTML
 }
@@ -89,6 +92,7 @@ type moduleRow struct {
 type traineeRow struct {
 	TraineeRow
 	Last, Completed string
+	NameDir         string // the name's own direction, whatever the page's
 	Scores          []string
 }
 
@@ -135,7 +139,7 @@ func (h *Handler) showCourseReport(c *fiber.Ctx) error {
 		}
 	}
 	for _, tr := range r.Trainees {
-		row := traineeRow{TraineeRow: tr, Last: dateText(tr.LastActivity), Completed: dateText(tr.CompletedAt)}
+		row := traineeRow{TraineeRow: tr, Last: dateText(tr.LastActivity), Completed: dateText(tr.CompletedAt), NameDir: textDir(tr.Name)}
 		for _, s := range tr.Scores {
 			txt := "—"
 			if s.BestPercent != nil {
@@ -147,6 +151,10 @@ func (h *Handler) showCourseReport(c *fiber.Ctx) error {
 			row.Scores = append(row.Scores, txt)
 		}
 		p.Trainees = append(p.Trainees, row)
+	}
+	if r.Enrolled > 0 {
+		p.Shares = [2]int{int(math.Round(float64(r.Completed) * 100 / float64(r.Enrolled))),
+			int(math.Round(float64(r.Certified) * 100 / float64(r.Enrolled)))}
 	}
 	rtl := i18n.Dir(lang) == "rtl"
 	p.ProfChart = professionChart(p.ProfRows, rtl, t)
@@ -175,7 +183,9 @@ func moduleChart(rows []moduleRow, rtl bool, t func(string, ...any) string) temp
 		Legend: []chartSeries{{t("reports.pass_rate"), "#0b5d6b"}, {t("reports.mean"), "#7a8694"}}}
 	drawn := false
 	for _, m := range rows {
-		g := chartGroup{Label: fmt.Sprintf("%d. %s", m.N, m.Title)}
+		// "1 · Title" rather than "1. Title": in Arabic the bidi algorithm
+		// keeps the number first (rightmost) instead of moving the period.
+		g := chartGroup{Label: fmt.Sprintf("%d · %s", m.N, m.Title)}
 		switch {
 		case !m.HasQuiz:
 			g.Note = t("reports.no_quiz")
@@ -208,4 +218,19 @@ func dateText(t *time.Time) string {
 		return "—"
 	}
 	return t.UTC().Format("2006-01-02")
+}
+
+// textDir is the direction of a trainee's text by its first letter: a name
+// of digits and signs only ("+212 …") stays left to right on an Arabic page,
+// where dir="auto" would take the page's direction and reorder it.
+func textDir(s string) string {
+	for _, r := range s {
+		if unicode.In(r, unicode.Arabic, unicode.Hebrew, unicode.Syriac, unicode.Thaana) {
+			return "rtl"
+		}
+		if unicode.IsLetter(r) {
+			return "ltr"
+		}
+	}
+	return "ltr"
 }

@@ -6,8 +6,10 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -15,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
 	"gorm.io/gorm"
 
 	"tadrib/courses"
@@ -659,4 +662,71 @@ func adminUser(t *testing.T, w *reportWorld) models.User {
 		t.Fatal(err)
 	}
 	return u
+}
+
+// TestE2EReportPage opens the report in Chromium at a phone's width and on a
+// desktop screen, in French and Arabic: no sideways scroll on the phone, no
+// error from the browser (a refused style would show here), and screenshots
+// (TADRIB_SCREENSHOTS=dir keeps them).
+func TestE2EReportPage(t *testing.T) {
+	if os.Getenv(e2eEnv) != "1" {
+		t.Skipf("browser test: run it with %s=1", e2eEnv)
+	}
+	chrome := findChromium(t)
+	w := newReportWorld(t)
+	base := w.a.serve(t)
+	b := startE2EBrowser(t, chrome, 90*time.Second)
+	shots := os.Getenv(e2eShotsEnv)
+	if shots == "" {
+		shots = t.TempDir()
+	} else if err := os.MkdirAll(shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	s := &e2eSession{t: t, ctx: b.ctx, base: base, shots: shots}
+	s.open("/login?next=/author/reports")
+	s.do(chromedp.SendKeys(chromedp.CSS("#email"), w.editor.Email), chromedp.SendKeys(chromedp.CSS("#password"), testPassword))
+	s.click(`form[action="/login"] button[type="submit"]`)
+	if s.url().Path != "/author/reports" {
+		t.Fatalf("after login: %s", s.url())
+	}
+	s.shot("reports-list-fr-360")
+	for _, lang := range []string{"fr", "ar"} {
+		s.open("/author/reports/courses/" + w.slug + "?lang=" + lang)
+		s.wantDocument(lang, map[string]string{"fr": "ltr", "ar": "rtl"}[lang])
+		s.wantNoHorizontalScroll("report " + lang)
+		s.shot("report-" + lang + "-360")
+		shotScreens(s, "report-"+lang+"-360", 800)
+		// One trainee's card, magnified, to read the bidi of names and dates.
+		card, err := chromedp.Run(s.ctx, chromedp.ScreenshotScale(chromedp.CSS(`.rep-cards tbody tr:nth-child(4)`), 2))
+		if err != nil {
+			t.Fatalf("card screenshot: %v", err)
+		}
+		os.WriteFile(filepath.Join(shots, "report-"+lang+"-360-card.png"), card, 0o644)
+	}
+	s.do(chromedp.EmulateViewport(1280, 900))
+	for _, lang := range []string{"fr", "ar"} {
+		s.open("/author/reports/courses/" + w.slug + "?lang=" + lang)
+		s.shot("report-" + lang + "-1280")
+		shotScreens(s, "report-"+lang+"-1280", 900)
+	}
+	if p := b.problems(); len(p) > 0 {
+		t.Errorf("the browser reported: %q", p)
+	}
+}
+
+// shotScreens saves the page screen by screen (name-1.png, …), as a person
+// scrolling sees it; a full-page image of a long report is too tall to read.
+func shotScreens(s *e2eSession, name string, height int) {
+	s.t.Helper()
+	total := eval[int](s, `document.documentElement.scrollHeight`)
+	for i, y := 0, 0; y < total && i < 8; i, y = i+1, y+height {
+		s.do(chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`window.scrollTo(0, %d)`, y)))
+		png, err := chromedp.Run(s.ctx, chromedp.CaptureScreenshot())
+		if err != nil {
+			s.t.Fatalf("screenshot %s: %v", name, err)
+		}
+		if err := os.WriteFile(filepath.Join(s.shots, fmt.Sprintf("%s-%d.png", name, i+1)), png, 0o644); err != nil {
+			s.t.Fatal(err)
+		}
+	}
 }
