@@ -73,8 +73,31 @@ const (
 // professionCode reads a profession as trainers type it: the code in any
 // case, with spaces or hyphens for underscores.
 func professionCode(v string) (string, bool) {
-	p := strings.NewReplacer(" ", "_", "-", "_").Replace(strings.ToLower(strings.TrimSpace(v)))
+	p := professionKey(v)
 	return p, models.Valid(p, models.Professions)
+}
+
+func professionKey(v string) string {
+	return strings.NewReplacer(" ", "_", "-", "_", "\u2019", "'").Replace(strings.ToLower(strings.TrimSpace(v)))
+}
+
+// useProfessionLabels replaces, in rows, professions written as their label
+// in the trainer's language ("Inspection du travail", "Magistrature") by
+// their code. label gives the label of a code.
+func useProfessionLabels(rows []MemberInput, label func(code string) string) {
+	alias := map[string]string{}
+	for _, p := range models.Professions {
+		l := label(p)
+		alias[professionKey(l)] = p
+		if short, _, ok := strings.Cut(l, " ("); ok { // "Magistrature (juges et procureurs)"
+			alias[professionKey(short)] = p
+		}
+	}
+	for i := range rows {
+		if p, ok := alias[professionKey(rows[i].Profession)]; ok {
+			rows[i].Profession = p
+		}
+	}
 }
 
 func badText(v string, required bool) bool {

@@ -195,6 +195,7 @@ func (ch *cohortHandler) submitMembers(c *fiber.Ctx) error {
 		}
 		return err
 	}
+	ch.professionLabels(c, rows)
 	rep, err := ch.Svc.ImportMembers(c.UserContext(), *viewer(c), cid, rows, web.Lang(c))
 	if err != nil {
 		return httpError(err)

@@ -209,12 +209,19 @@ func (ch *cohortHandler) importMembers(c *fiber.Ctx) error {
 		}
 		rows = in.Members
 	}
+	ch.professionLabels(c, rows)
 	rep, err := ch.Svc.ImportMembers(c.UserContext(), *viewer(c), cid, rows, web.Lang(c))
 	if err != nil {
 		return httpError(err)
 	}
 	ch.finishReport(c, &rep)
 	return c.JSON(rep)
+}
+
+// professionLabels lets a list name professions as the trainer reads them
+// on the site, in their language.
+func (ch *cohortHandler) professionLabels(c *fiber.Ctx, rows []MemberInput) {
+	useProfessionLabels(rows, func(p string) string { return ch.R.T(c, "profession."+p) })
 }
 
 // finishReport adds, after the import is committed, a one-time set-password

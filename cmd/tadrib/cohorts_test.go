@@ -283,12 +283,22 @@ func TestCohortImportCSV(t *testing.T) {
 
 	// JSON works too; row is the 1-based position.
 	r = ta.do("POST", "/api/v1/cohorts/"+id+"/members", map[string]any{"members": []map[string]any{
-		{"name": "Youssef", "email": "youssef@example.org", "profession": "child_protection"},
+		{"name": "Youssef", "email": "youssef@example.org", "profession": "Protection de l’enfance"},
 		{"name": "Nope", "email": "nope", "profession": "police"},
 	}})
 	wantStatus(t, r, 200)
 	if m := r.JSON(t); m["created"] != 1.0 || len(m["rejected"].([]any)) != 1 || m["rejected"].([]any)[0].(map[string]any)["row"] != 2.0 {
 		t.Errorf("JSON import: %s", r.Body)
+	}
+	var youssef models.User
+	if a.db.R.Take(&youssef, "email = ?", "youssef@example.org"); youssef.Profession != "child_protection" {
+		t.Errorf("a profession written as its French label became %q", youssef.Profession)
+	}
+	// Arabic labels, in an Arabic session.
+	r = ta.do("POST", "/api/v1/cohorts/"+id+"/members?lang=ar", map[string]any{"members": []map[string]any{
+		{"name": "Hind", "email": "hind@example.org", "profession": "الشرطة"}}})
+	if m := r.JSON(t); m["created"] != 1.0 {
+		t.Errorf("Arabic profession label: %s", r.Body)
 	}
 	wantProblem(t, ta.do("POST", "/api/v1/cohorts/"+id+"/members", map[string]any{"members": []any{}}), 400, "members")
 	wantStatus(t, ta.do("POST", "/api/v1/cohorts/"+id+"/members", []byte("x"), "Content-Type", "application/xml"), 415)
