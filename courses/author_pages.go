@@ -193,6 +193,7 @@ type courseEditor struct {
 	TL                   string
 	Locales, Professions []string
 	Title, Summary       string
+	Heading              string   // the title in TL, else in the default language
 	TextMissing          []string // languages the course's title lacks
 	HasText              bool     // the course has a title in TL
 	Audiences            map[string]bool
@@ -237,6 +238,7 @@ func (h *Handler) editorData(c *fiber.Ctx, slug string) (courseEditor, error) {
 		}
 	}
 	e.TextMissing = missing(has)
+	e.Heading, _ = t.title(e.TL)
 	var quizzes map[int64]QuizStatus
 	if h.Svc.Quizzes != nil {
 		if quizzes, err = h.Svc.Quizzes.CourseQuizzes(ctx, me.ID, t.ID, e.TL); err != nil {
@@ -268,7 +270,7 @@ func (h *Handler) editorData(c *fiber.Ctx, slug string) (courseEditor, error) {
 }
 
 func (h *Handler) renderEditor(c *fiber.Ctx, status int, e courseEditor) error {
-	title := e.Title
+	title := e.Heading
 	if title == "" {
 		title = e.Course.Slug
 	}
@@ -503,6 +505,7 @@ type lessonEditor struct {
 	TL          string
 	Locales     []string
 	Texts       map[string]models.LessonText // by language
+	Has         map[string]bool              // languages the lesson has a text in
 	Title       string
 	BodyMD      string
 	Minutes     int
@@ -531,8 +534,10 @@ func (h *Handler) lessonData(c *fiber.Ctx, lid int64) (lessonEditor, error) {
 	e := lessonEditor{Course: course, Lesson: l, TL: textLang(c, course.Locale), Locales: models.Locales, Texts: map[string]models.LessonText{},
 		Minutes: l.Minutes, MaxImageMB: MaxImage >> 20}
 	e.ModuleTitle = moduleTitle(m, e.TL, course.Locale)
+	e.Has = map[string]bool{}
 	for _, t := range l.Texts {
 		e.Texts[t.Lang] = t
+		e.Has[t.Lang] = true
 	}
 	if t, ok := e.Texts[e.TL]; ok {
 		e.Title, e.BodyMD, e.PreviewHTML = t.Title, t.BodyMD, t.HTML
@@ -575,6 +580,11 @@ func (h *Handler) submitLesson(c *fiber.Ctx) error {
 	e.Errors = map[string]web.FieldError{}
 	e.Title, e.BodyMD = c.FormValue("title"), strings.ReplaceAll(c.FormValue("body_md"), "\r\n", "\n")
 	minutes := formInt(c, "minutes", e.Errors)
+	if minutes == nil && strings.TrimSpace(c.FormValue("minutes")) == "" && e.TL == e.Course.Locale {
+		// Left empty: estimated from the text, at 180 words a minute.
+		n := max((len(strings.Fields(e.BodyMD))+179)/180, 1)
+		minutes = &n
+	}
 	if minutes != nil {
 		e.Minutes = *minutes
 	}
