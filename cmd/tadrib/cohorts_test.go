@@ -440,6 +440,14 @@ func TestCohortJoinByInvitation(t *testing.T) {
 	if p := b.get("/join/" + token); !strings.Contains(string(p.Body), "/dashboard") || strings.Contains(string(p.Body), `name="password"`) {
 		t.Error("a member sees the form again")
 	}
+	// The same address again, from another browser: sent to sign in.
+	b2 := a.browser()
+	p2 := b2.get("/join/" + token)
+	taken := b2.post(p2, "/join/"+token, form)
+	wantStatus(t, taken, 409)
+	if !strings.Contains(string(taken.Body), "/login?next=/join/"+token) {
+		t.Error("a taken address is not offered sign-in")
+	}
 
 	// The trainer replaces the link: the old one stops working.
 	tbr := a.browser()
