@@ -217,6 +217,9 @@ func (s *Service) insert(ctx context.Context, rows []row, before func(tx *gorm.D
 // isUnique reports whether err is a unique-constraint violation on either
 // engine.
 func isUnique(err error) bool {
+	if errors.Is(err, gorm.ErrDuplicatedKey) { // the dialectors translate errors
+		return true
+	}
 	var pg *pgconn.PgError
 	if errors.As(err, &pg) {
 		return pg.Code == "23505"

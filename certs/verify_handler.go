@@ -2,6 +2,7 @@ package certs
 
 import (
 	"errors"
+	"net/url"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -33,7 +34,11 @@ func wantsJSON(c *fiber.Ctx) bool {
 }
 
 func (h *Handler) verify(c *fiber.Ctx) error {
-	code := c.Params("code")
+	// Fiber leaves path parameters escaped: "ABCD%20EFGH" typed with a space.
+	code, uerr := url.PathUnescape(c.Params("code"))
+	if uerr != nil {
+		code = ""
+	}
 	v, err := h.Svc.Verify(c.UserContext(), code, web.Lang(c))
 	status := v.Status
 	if errors.Is(err, ErrNotFound) {

@@ -1,6 +1,16 @@
 package main
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
 	"tadrib/certs/credential"
 )
 
@@ -13,3 +23,307 @@ var testSigningKey = func() string {
 	}
 	return string(k)
 }()
+
+// completeCourse makes u finish the quiz course: both lessons read, the quiz
+// passed.
+func completeCourse(t *testing.T, u user, slug, quizID string) {
+	t.Helper()
+	c := u.do("GET", "/api/v1/courses/"+slug, nil).JSON(t)
+	for _, m := range c["modules"].([]any) {
+		for _, l := range m.(map[string]any)["lessons"].([]any) {
+			wantStatus(t, u.do("POST", "/api/v1/lessons/"+l.(map[string]any)["id"].(string)+"/complete", nil), 204)
+		}
+	}
+	at := start(t, u, quizID, 201)
+	for qid, body := range rightAnswers(t, at) {
+		wantStatus(t, u.do("PUT", "/api/v1/attempts/"+at.ID+"/answers/"+qid, body), 204)
+	}
+	r := u.do("POST", "/api/v1/attempts/"+at.ID+"/submit", nil)
+	wantStatus(t, r, 200)
+	if r.JSON(t)["passed"] != true {
+		t.Fatalf("quiz not passed: %s", r.Body)
+	}
+}
+
+func verifyJSON(a *testApp, code string) resp {
+	return a.do("GET", "/verify/"+code, nil, "Accept", "application/json")
+}
+
+func TestCertificateJourney(t *testing.T) {
+	a := newTestApp(t, nil)
+	tr, slug, quizID := quizCourse(t, a, nil)
+	u := enrolled(t, a, slug)
+	other := enrolled(t, a, slug)
+
+	// Not complete: 422 naming what is left, usable by a client.
+	p := wantProblem(t, u.do("POST", "/api/v1/courses/"+slug+"/certificate", nil), 422, "")
+	kinds := map[string]int{}
+	for _, m := range p["missing"].([]any) {
+		m := m.(map[string]any)
+		kinds[m["kind"].(string)]++
+		if m["id"] == "" || m["title"] == "" || m["url"] == "" {
+			t.Errorf("missing entry without id, title or url: %v", m)
+		}
+	}
+	if kinds["lesson"] != 2 || kinds["quiz"] != 1 {
+		t.Fatalf("missing = %v, want 2 lessons and 1 quiz: %s", kinds, p)
+	}
+
+	completeCourse(t, u, slug, quizID)
+	r := u.do("POST", "/api/v1/courses/"+slug+"/certificate", nil)
+	wantStatus(t, r, 201)
+	cert := r.JSON(t)
+	code := cert["code"].(string)
+	if len(code) != 26 || strings.ToUpper(code) != code || cert["status"] != "valid" || cert["holder"].(map[string]any)["name"] != "Test User" {
+		t.Fatalf("certificate = %s", r.Body)
+	}
+	if !strings.HasPrefix(cert["verify_url"].(string), "http://localhost:8080/verify/"+code) {
+		t.Errorf("verify_url = %v", cert["verify_url"])
+	}
+	again := u.do("POST", "/api/v1/courses/"+slug+"/certificate", nil)
+	wantStatus(t, again, 200)
+	if again.JSON(t)["code"] != code {
+		t.Fatalf("second claim gave another certificate: %s", again.Body)
+	}
+	// /me/progress and /me/certificates know it.
+	prog := u.do("GET", "/api/v1/me/progress", nil).JSON(t)["items"].([]any)
+	if got := prog[0].(map[string]any)["certificate_code"]; got != code {
+		t.Errorf("/me/progress certificate_code = %v, want %s", got, code)
+	}
+	mine := u.do("GET", "/api/v1/me/certificates", nil).JSON(t)["items"].([]any)
+	if len(mine) != 1 || mine[0].(map[string]any)["code"] != code {
+		t.Errorf("/me/certificates = %v", mine)
+	}
+
+	// The PDF: the holder, the course's trainer and an admin; nobody else.
+	pdf := u.do("GET", "/api/v1/certificates/"+code+"/pdf", nil)
+	wantStatus(t, pdf, 200)
+	if pdf.Header.Get("Content-Type") != "application/pdf" || !bytes.HasPrefix(pdf.Body, []byte("%PDF")) {
+		t.Fatalf("not a PDF: %s", pdf.Header.Get("Content-Type"))
+	}
+	if cd := pdf.Header.Get("Content-Disposition"); !strings.HasPrefix(cd, `attachment; filename="certificate-`) {
+		t.Errorf("Content-Disposition = %q", cd)
+	}
+	sum := sha256.Sum256(pdf.Body)
+	for _, who := range []struct {
+		name string
+		u    user
+		want int
+	}{{"other trainee", other, 404}, {"another trainer", a.trainer(), 404}, {"course trainer", tr, 200}, {"admin", a.admin(), 200}} {
+		got := who.u.do("GET", "/api/v1/certificates/"+code+"/pdf", nil)
+		if got.StatusCode != who.want {
+			t.Errorf("%s: PDF status %d, want %d", who.name, got.StatusCode, who.want)
+		}
+		if got.StatusCode == 200 && !bytes.Equal(got.Body, pdf.Body) {
+			t.Errorf("%s: the regenerated PDF differs from the holder's", who.name)
+		}
+	}
+	wantStatus(t, a.do("GET", "/api/v1/certificates/"+code+"/pdf", nil), 401)
+
+	// Public verification: case, spaces and hyphens do not matter.
+	v := verifyJSON(a, code)
+	wantStatus(t, v, 200)
+	vj := v.JSON(t)
+	if vj["status"] != "valid" || vj["pdf_sha256"] != hex.EncodeToString(sum[:]) {
+		t.Fatalf("verify = %s; want valid with the PDF's SHA-256 %x", v.Body, sum)
+	}
+	for _, spelling := range []string{strings.ToLower(code), code[:4] + "-" + code[4:8] + "-" + code[8:], strings.ToLower(code[:13]) + "%20" + code[13:]} {
+		if got := verifyJSON(a, spelling); got.StatusCode != 200 || got.JSON(t)["code"] != code {
+			t.Errorf("lookup of %q: %d %s", spelling, got.StatusCode, got.Body)
+		}
+	}
+	if got := a.do("GET", "/v/"+code, nil, "Accept", "application/json"); got.StatusCode != 200 {
+		t.Errorf("/v/ alias: %d", got.StatusCode)
+	}
+	for _, h := range [][2]string{{"Cache-Control", "public, max-age=60"}, {"Referrer-Policy", "no-referrer"}, {"X-Robots-Tag", "noindex, nofollow"}} {
+		if got := v.Header.Get(h[0]); got != h[1] {
+			t.Errorf("%s = %q, want %q", h[0], got, h[1])
+		}
+	}
+	page := a.do("GET", "/verify/"+code, nil, "Accept", "text/html", "Accept-Language", "ar")
+	wantStatus(t, page, 200)
+	if bytes.Contains(page.Body, []byte(u.Email)) || bytes.Contains(page.Body, []byte("police")) || !bytes.Contains(page.Body, []byte("Test User")) ||
+		!bytes.Contains(page.Body, []byte(`dir="rtl"`)) || !bytes.Contains(page.Body, []byte(vj["pdf_sha256"].(string))) {
+		t.Errorf("verify page: want the name, the SHA-256, Arabic, and no email or profession:\n%s", page.Body)
+	}
+
+	// The credential verifies against the published key.
+	keys, err := credential.ParseKeyring([]byte(testSigningKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ver, err := keys.Verify(vj["credential"].(string))
+	if err != nil {
+		t.Fatalf("credential does not verify: %v", err)
+	}
+	if !bytes.Contains(a.do("GET", "/.well-known/jwks.json", nil).Body, []byte(`"kid":"`+ver.Kid+`"`)) {
+		t.Errorf("JWKS lacks kid %s", ver.Kid)
+	}
+	if sl := a.do("GET", "/credentials/status/1", nil); sl.StatusCode != 200 || sl.Header.Get("Content-Type") != "application/vc+jwt" {
+		t.Errorf("status list: %d %s", sl.StatusCode, sl.Header.Get("Content-Type"))
+	}
+
+	// Revocation: staff only, a reason required, the course's trainer only.
+	wantStatus(t, u.do("POST", "/api/v1/certificates/"+code+"/revoke", map[string]any{"reason": "x"}), 403)
+	wantProblem(t, tr.do("POST", "/api/v1/certificates/"+code+"/revoke", map[string]any{"reason": "  "}), 400, "reason")
+	wantStatus(t, a.trainer().do("POST", "/api/v1/certificates/"+code+"/revoke", map[string]any{"reason": "x"}), 404)
+	rv := tr.do("POST", "/api/v1/certificates/"+code+"/revoke", map[string]any{"reason": "Erreur de saisie"})
+	wantStatus(t, rv, 200)
+	if rv.JSON(t)["status"] != "revoked" {
+		t.Fatalf("revoke: %s", rv.Body)
+	}
+	wantStatus(t, tr.do("POST", "/api/v1/certificates/"+code+"/revoke", map[string]any{"reason": "again"}), 409)
+	vj = verifyJSON(a, code).JSON(t)
+	if vj["status"] != "revoked" || vj["revoked_reason"] != "Erreur de saisie" {
+		t.Errorf("after revocation verify = %v", vj)
+	}
+	var audits int64
+	a.db.R.Table("audit_events").Where("action = ? AND object = ? AND actor_id = ? AND detail LIKE ?", "certificate.revoke", "certificate:"+code, certUserID(t, tr.ID), "%Erreur de saisie%").Count(&audits)
+	if audits != 1 {
+		t.Errorf("revocation audited %d times, want 1", audits)
+	}
+	// Asking again does not undo a revocation.
+	if again := u.do("POST", "/api/v1/courses/"+slug+"/certificate", nil); again.StatusCode != 200 || again.JSON(t)["status"] != "revoked" {
+		t.Errorf("claim after revocation: %d %s", again.StatusCode, again.Body)
+	}
+}
+
+func certUserID(t *testing.T, s string) int64 {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestConcurrentClaimsMakeOneCertificate(t *testing.T) {
+	a := newTestApp(t, nil)
+	_, slug, quizID := quizCourse(t, a, nil)
+	u := enrolled(t, a, slug)
+	completeCourse(t, u, slug, quizID)
+	var wg sync.WaitGroup
+	codes := make([]string, 8)
+	for i := range codes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := u.do("POST", "/api/v1/courses/"+slug+"/certificate", nil)
+			if r.StatusCode != 200 && r.StatusCode != 201 {
+				t.Errorf("claim: %d %s", r.StatusCode, r.Body)
+			} else {
+				var m map[string]any
+				_ = json.Unmarshal(r.Body, &m)
+				codes[i], _ = m["code"].(string)
+			}
+		}()
+	}
+	wg.Wait()
+	for _, c := range codes {
+		if c == "" || c != codes[0] {
+			t.Fatalf("concurrent claims gave %v, want one code", codes)
+		}
+	}
+}
+
+func TestInPersonIssueAndReissue(t *testing.T) {
+	a := newTestApp(t, nil)
+	tr, slug, _ := authorCourse(t, a, []string{"police"}, true)
+	wantStatus(t, tr.do("PATCH", "/api/v1/courses/"+slug, map[string]any{"validity_days": 365}), 200)
+	trainee := a.register("police")
+
+	// One bad holder: nothing issued, the holder named by index.
+	for _, tc := range []struct {
+		body  map[string]any
+		field string
+	}{
+		{map[string]any{"course_slug": slug, "holders": []any{map[string]any{"email": trainee.Email}, map[string]any{"name": "Sans profession"}}}, "holders[1].profession"},
+		{map[string]any{"course_slug": slug, "holders": []any{map[string]any{"email": "nobody@example.org"}}}, "holders[0].email"},
+		{map[string]any{"course_slug": slug, "holders": []any{map[string]any{"profession": "police"}}}, "holders[0].name"},
+		{map[string]any{"course_slug": slug, "holders": []any{}}, "holders"},
+		{map[string]any{"course_slug": "no-such-course", "holders": []any{map[string]any{"email": trainee.Email}}}, "course_slug"},
+		{map[string]any{"course_slug": slug, "date": "2999-01-01", "holders": []any{map[string]any{"email": trainee.Email}}}, "date"},
+		{map[string]any{"course_slug": slug, "date": "hier", "holders": []any{map[string]any{"email": trainee.Email}}}, "date"},
+	} {
+		wantProblem(t, tr.do("POST", "/api/v1/certificates/issue", tc.body), 400, tc.field)
+	}
+	if n := len(tr.do("GET", "/api/v1/certificates", nil).JSON(t)["items"].([]any)); n != 0 {
+		t.Fatalf("a rejected request issued %d certificates", n)
+	}
+	wantStatus(t, trainee.do("POST", "/api/v1/certificates/issue", map[string]any{"course_slug": slug}), 403)
+	wantProblem(t, a.trainer().do("POST", "/api/v1/certificates/issue", map[string]any{"course_slug": slug,
+		"holders": []any{map[string]any{"email": trainee.Email}}}), 400, "course_slug")
+
+	// A session two years ago, with a one-year validity: both expired.
+	r := tr.do("POST", "/api/v1/certificates/issue", map[string]any{"course_slug": slug, "date": time.Now().AddDate(-2, 0, 0).Format("2006-01-02"),
+		"holders": []any{map[string]any{"email": trainee.Email}, map[string]any{"name": "Youssef Alaoui", "name_ar": "يوسف العلوي", "profession": "judiciary"}}})
+	wantStatus(t, r, 201)
+	items := r.JSON(t)["items"].([]any)
+	if len(items) != 2 {
+		t.Fatalf("issued %d, want 2: %s", len(items), r.Body)
+	}
+	named := items[1].(map[string]any)["code"].(string)
+	vj := verifyJSON(a, named).JSON(t)
+	if vj["status"] != "expired" || vj["holder"].(map[string]any)["name_ar"] != "يوسف العلوي" {
+		t.Errorf("named holder's verification = %v", vj)
+	}
+	// The account's certificate shows in its list; a second issuance is refused.
+	if mine := trainee.do("GET", "/api/v1/me/certificates", nil).JSON(t)["items"].([]any); len(mine) != 1 {
+		t.Errorf("trainee sees %d certificates, want 1", len(mine))
+	}
+	wantProblem(t, tr.do("POST", "/api/v1/certificates/issue", map[string]any{"course_slug": slug,
+		"holders": []any{map[string]any{"email": trainee.Email}}}), 400, "holders[0].email")
+
+	// A name correction supersedes.
+	wantProblem(t, tr.do("POST", "/api/v1/certificates/"+named+"/reissue", map[string]any{"name": "Youssef El Alaoui"}), 400, "reason")
+	re := tr.do("POST", "/api/v1/certificates/"+named+"/reissue", map[string]any{"name": "Youssef El Alaoui", "reason": "Nom mal orthographié"})
+	wantStatus(t, re, 201)
+	next := re.JSON(t)
+	if next["code"] == named || next["holder"].(map[string]any)["name"] != "Youssef El Alaoui" || next["holder"].(map[string]any)["name_ar"] != "يوسف العلوي" {
+		t.Fatalf("reissue = %s", re.Body)
+	}
+	old := verifyJSON(a, named).JSON(t)
+	if old["status"] != "superseded" || old["superseded_by"] != next["code"] {
+		t.Errorf("old certificate after reissue = %v", old)
+	}
+	wantStatus(t, tr.do("POST", "/api/v1/certificates/"+named+"/reissue", map[string]any{"name": "X", "reason": "again"}), 409)
+	page := a.do("GET", "/verify/"+named, nil, "Accept", "text/html")
+	if !bytes.Contains(page.Body, []byte(`href="/verify/`+next["code"].(string)+`"`)) {
+		t.Errorf("the superseded page does not link to the new certificate")
+	}
+	// The register finds by name, by code, by course and date.
+	for q, want := range map[string]int{"q=alaoui": 2, "q=" + strings.ToLower(named[:4]+"-"+named[4:]): 1, "course=" + slug: 3, "from=2999-01-01": 0} {
+		if got := len(tr.do("GET", "/api/v1/certificates?"+q, nil).JSON(t)["items"].([]any)); got != want {
+			t.Errorf("register ?%s: %d items, want %d", q, got, want)
+		}
+	}
+}
+
+func TestVerifyUnknownAndRateLimit(t *testing.T) {
+	a := newTestApp(t, map[string]string{"TADRIB_RATE_VERIFY": "5"})
+	for _, code := range []string{"no-such-certificate", strings.Repeat("A", 26), strings.Repeat("1", 26), "%00"} {
+		r := verifyJSON(a, code)
+		if r.StatusCode != 404 || r.JSON(t)["status"] != "not_found" {
+			t.Errorf("%q: %d %s", code, r.StatusCode, r.Body)
+		}
+	}
+	page := a.do("GET", "/verify/"+strings.Repeat("B", 26), nil, "Accept", "text/html")
+	if page.StatusCode != 404 || !strings.Contains(page.Header.Get("Content-Type"), "text/html") {
+		t.Errorf("unknown code page: %d %s", page.StatusCode, page.Header.Get("Content-Type"))
+	}
+	// The sixth lookup within the minute is refused.
+	r := a.do("GET", "/verify?code=abcd-efgh", nil, "Accept", "text/html")
+	if r.StatusCode != 429 || r.Header.Get("Retry-After") == "" {
+		t.Errorf("past the limit: %d, Retry-After %q", r.StatusCode, r.Header.Get("Retry-After"))
+	}
+}
+
+func TestVerifyFormRedirectsToTheCode(t *testing.T) {
+	a := newTestApp(t, nil)
+	code := strings.Repeat("C", 26)
+	r := a.do("GET", "/verify?code="+strings.ToLower(code[:4])+"+-+"+code[4:], nil, "Accept", "text/html")
+	if r.StatusCode != 303 || r.Header.Get("Location") != "/verify/"+code {
+		t.Errorf("typed code: %d → %q", r.StatusCode, r.Header.Get("Location"))
+	}
+	wantStatus(t, a.do("GET", "/verify?code=not-a-code", nil, "Accept", "text/html"), 400)
+	wantStatus(t, a.do("GET", "/verify", nil, "Accept", "text/html"), 200)
+}
