@@ -249,6 +249,24 @@ func TestCourseEditorPages(t *testing.T) {
 		t.Error("a refused image loses the text or says nothing")
 	}
 
+	// A second lesson, its reading time left empty: estimated from its text.
+	r = b.post(lessonPage, "/author/modules/"+mids[0][1]+"/lessons", url.Values{"title": {"À supprimer"}, "tl": {"fr"}})
+	wantStatus(t, r, 303)
+	second := strings.Split(r.Header.Get("Location"), "?")[0]
+	page2 := b.get(second)
+	wantStatus(t, b.postFile(page2, second, map[string]string{"action": "save", "title": "À supprimer", "minutes": "", "body_md": strings.Repeat("mot ", 400), "tl": "fr"}, "", "", nil), 303)
+	if l := tr.do("GET", "/api/v1/lessons/"+strings.TrimPrefix(second, "/author/lessons/"), nil).JSON(t); l["minutes"] != 3.0 {
+		t.Errorf("400 words are estimated at %v minutes, want 3", l["minutes"])
+	}
+	// Deleting it asks first.
+	confirmDel := b.get(second + "/delete")
+	wantStatus(t, confirmDel, 200)
+	if !strings.Contains(string(confirmDel.Body), "À supprimer") {
+		t.Error("the delete confirmation does not name the lesson")
+	}
+	wantStatus(t, b.post(confirmDel, second+"/delete", url.Values{}), 303)
+	wantStatus(t, b.get(second), 404)
+
 	// Moving the second module up without JavaScript.
 	editor = b.get("/author/courses/cours-d-essai")
 	wantStatus(t, b.post(editor, "/author/modules/"+mids[1][1]+"/move?tl=fr", url.Values{"dir": {"up"}}), 303)

@@ -80,6 +80,30 @@ func TestE2ECourseAuthoring(t *testing.T) {
 	s.wantNoHorizontalScroll("lesson editor (fr)")
 	s.shotFromTop("course-author-03-lesson-fr-360")
 
+	// A second lesson from the lesson page, then dragged above the first
+	// (the script posts the move the ↑/↓ buttons post).
+	s.do(chromedp.SendKeys(chromedp.CSS("#next-lesson"), "Premier contact"))
+	s.click(`form.next-lesson button[type="submit"]`)
+	s.do(chromedp.SendKeys(chromedp.CSS("#body_md"), "Se présenter, expliquer, rassurer."))
+	s.click(`button[name="action"][value="save"]`)
+	s.open("/author/courses/" + slug)
+	s.do(chromedp.Evaluate[chromedp.Void](`(() => {
+		const ls = document.querySelectorAll(".ed-lessons > li.ed-lesson"), dt = new DataTransfer();
+		ls[1].dispatchEvent(new DragEvent("dragstart", {bubbles: true, dataTransfer: dt}));
+		ls[0].dispatchEvent(new DragEvent("dragover", {bubbles: true, cancelable: true, dataTransfer: dt}));
+		ls[0].dispatchEvent(new DragEvent("drop", {bubbles: true, cancelable: true, dataTransfer: dt}));
+	})()`))
+	// The page reloads once the move is saved: watch the server's order.
+	firstLesson := func() string {
+		mods := tr.do("GET", "/api/v1/courses/"+slug, nil).JSON(t)["modules"].([]any)
+		return mods[0].(map[string]any)["lessons"].([]any)[0].(map[string]any)["title"].(string)
+	}
+	for deadline := time.Now().Add(10 * time.Second); firstLesson() != "Premier contact"; time.Sleep(100 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("dragging the second lesson above the first did not move it")
+		}
+	}
+
 	// The module's quiz: create it, and import one question.
 	s.open("/author/courses/" + slug)
 	s.click(`form[action$="/quiz"] button[type="submit"]`)
@@ -130,6 +154,8 @@ func TestE2ECourseAuthoring(t *testing.T) {
 	s.click(`form[action="/register"] button[type="submit"]`)
 	s.click(`a[href="/courses/` + slug + `"]`)
 	s.click(`form[action$="/enroll"] button[type="submit"]`)
+	s.click(`form[action$="/complete"] button[type="submit"]`) // "Premier contact"
+	s.open(strings.TrimPrefix(lessonPath, "/author"))
 	s.waitJS("the lesson's image", `(() => { const i = document.querySelector(".prose img"); return !!i && i.complete && i.naturalWidth === 8; })()`, 10*time.Second)
 	s.click(`form[action$="/complete"] button[type="submit"]`)
 	s.open(strings.Replace(quizPath, "/author", "", 1))
