@@ -159,6 +159,7 @@ func (h *Handler) showCourseReport(c *fiber.Ctx) error {
 	rtl := i18n.Dir(lang) == "rtl"
 	p.ProfChart = professionChart(p.ProfRows, rtl, t)
 	p.ModuleChart = moduleChart(p.Modules, rtl, t)
+	c.Set(fiber.HeaderCacheControl, "no-store") // trainees' personal data
 	return h.R.Page(c, fiber.StatusOK, "report_course", t("reports.course_title", r.Course.Title), p)
 }
 
