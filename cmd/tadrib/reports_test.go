@@ -718,6 +718,11 @@ func TestE2EReportPage(t *testing.T) {
 		}
 		os.WriteFile(filepath.Join(shots, "report-"+lang+"-360-card.png"), card, 0o644)
 	}
+	s.open("/author/reports/courses/" + w.slug + "?profession=other&lang=ar")
+	s.wantNoHorizontalScroll("empty report ar")
+	s.shot("report-empty-ar-360")
+	s.open("/author/reports?lang=ar")
+	s.shot("reports-list-ar-360")
 	s.do(chromedp.EmulateViewport(1280, 900))
 	for _, lang := range []string{"fr", "ar"} {
 		s.open("/author/reports/courses/" + w.slug + "?lang=" + lang)
