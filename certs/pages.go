@@ -251,5 +251,5 @@ func (h *Handler) issueSubmit(c *fiber.Ctx) error {
 	if err != nil {
 		return mapErr(c, err)
 	}
-	return h.R.Page(c, fiber.StatusCreated, "cert_issue", h.R.T(c, "certs.issue.title"), issuePage{Courses: p.Courses, Course: p.Course, Issued: items})
+	return h.R.Page(c, fiber.StatusOK, "cert_issue", h.R.T(c, "certs.issue.title"), issuePage{Courses: p.Courses, Course: p.Course, Issued: items})
 }

@@ -5,11 +5,14 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 
 	"tadrib/certs/credential"
 )
@@ -326,4 +329,97 @@ func TestVerifyFormRedirectsToTheCode(t *testing.T) {
 	}
 	wantStatus(t, a.do("GET", "/verify?code=not-a-code", nil, "Accept", "text/html"), 400)
 	wantStatus(t, a.do("GET", "/verify", nil, "Accept", "text/html"), 200)
+}
+
+// TestE2ECertificates walks the certificate pages on a phone, in French and
+// Arabic: a trainee gets the certificate of a finished course from
+// /certificates; a trainer finds it in the register, revokes it after the
+// confirmation step, and certifies an in-person session (with a bad line
+// first); the public page then says revoked. Screenshots are kept.
+func TestE2ECertificates(t *testing.T) {
+	if os.Getenv(e2eEnv) != "1" {
+		t.Skipf("browser test: run it with %s=1", e2eEnv)
+	}
+	chrome := findChromium(t)
+	shots := os.Getenv(e2eShotsEnv)
+	if shots == "" {
+		shots = t.TempDir()
+	} else if err := os.MkdirAll(shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	a := newTestApp(t, nil)
+	tr, slug, quizID := quizCourse(t, a, nil)
+	u := enrolled(t, a, slug)
+	completeCourse(t, u, slug, quizID)
+	base := a.serve(t)
+
+	b := startE2EBrowser(t, chrome, e2eQuizTimeout)
+	s := &e2eSession{t: t, ctx: b.ctx, base: base, shots: shots}
+	s.open("/login?next=/certificates")
+	s.do(chromedp.SendKeys(chromedp.CSS("#email"), u.Email), chromedp.SendKeys(chromedp.CSS("#password"), testPassword))
+	s.click(`form[action="/login"] button[type="submit"]`)
+	s.wantNoHorizontalScroll("my certificates, before (fr)")
+	s.shotFromTop("certs-01-mine-ready-fr")
+	s.click(`form[action="/certificates/claim"] button[type="submit"]`)
+	if n := eval[int](s, `document.querySelectorAll(".cert-card").length`); n != 1 {
+		t.Fatalf("after claiming, %d certificates listed", n)
+	}
+	code := strings.TrimPrefix(eval[string](s, `document.querySelector(".cert-card").id`), "c-")
+	s.wantNoHorizontalScroll("my certificates (fr)")
+	s.shotFromTop("certs-02-mine-fr")
+	s.open("/certificates?lang=ar")
+	s.wantDocument("ar", "rtl")
+	s.wantNoHorizontalScroll("my certificates (ar)")
+	s.shotFromTop("certs-03-mine-ar")
+	s.open("/verify/" + code + "?lang=fr")
+	s.wantNoHorizontalScroll("verify valid (fr)")
+	s.shotFromTop("certs-04-verify-valid-fr")
+
+	b2 := startE2EBrowser(t, chrome, e2eQuizTimeout)
+	s = &e2eSession{t: t, ctx: b2.ctx, base: base, shots: shots}
+	s.open("/login?next=/author/certificates")
+	s.do(chromedp.SendKeys(chromedp.CSS("#email"), tr.Email), chromedp.SendKeys(chromedp.CSS("#password"), testPassword))
+	s.click(`form[action="/login"] button[type="submit"]`)
+	s.wantNoHorizontalScroll("register (fr)")
+	s.shotFromTop("certs-05-register-fr")
+	s.click(`a[href="/author/certificates/` + code + `"]`)
+	s.do(chromedp.SendKeys(chromedp.CSS("#reason"), "Erreur de saisie du nom"))
+	s.click(`form[action$="/revoke"] button[type="submit"]`)
+	if n := eval[int](s, `document.querySelectorAll("input[name=confirm]").length`); n != 1 {
+		t.Fatal("revoking did not ask for confirmation")
+	}
+	s.wantNoHorizontalScroll("revoke confirmation (fr)")
+	s.shotFromTop("certs-06-revoke-confirm-fr")
+	s.click(`form[action$="/revoke"] button[type="submit"]`)
+	if st := eval[string](s, `document.querySelector(".status-tag").className`); !strings.Contains(st, "revoked") {
+		t.Errorf("after confirming, the certificate is %q", st)
+	}
+	s.open("/author/certificates/" + code + "?lang=ar")
+	s.wantNoHorizontalScroll("detail (ar)")
+	s.shotFromTop("certs-07-detail-ar")
+	s.open("/verify/" + code + "?lang=ar")
+	s.wantNoHorizontalScroll("verify revoked (ar)")
+	s.shotFromTop("certs-08-verify-revoked-ar")
+
+	s.open("/author/certificates/issue?lang=fr")
+	s.do(chromedp.SendKeys(chromedp.CSS("#holders"), "Youssef Alaoui | يوسف العلوي | police\nnobody@example.org\n"))
+	if res, err := chromedp.RunResponse(s.ctx, chromedp.Click(chromedp.CSS(`form[action="/author/certificates/issue"] button[type="submit"]`))); err != nil || res.Status != 400 {
+		t.Fatalf("issue with a bad line: %v %v", res, err)
+	}
+	if n := eval[int](s, `document.querySelectorAll(".alert li").length`); n != 1 {
+		t.Errorf("the bad line gives %d problems, want 1", n)
+	}
+	s.wantNoHorizontalScroll("issue with an error (fr)")
+	s.shotFromTop("certs-09-issue-error-fr")
+	s.open("/author/certificates/issue?lang=ar")
+	s.do(chromedp.SendKeys(chromedp.CSS("#holders"), "Youssef Alaoui | يوسف العلوي | police\n"))
+	s.click(`form[action="/author/certificates/issue"] button[type="submit"]`)
+	if n := eval[int](s, `document.querySelectorAll(".notice li").length`); n != 1 {
+		t.Errorf("issued %d, want 1", n)
+	}
+	s.wantNoHorizontalScroll("issue done (ar)")
+	s.shotFromTop("certs-10-issue-done-ar")
+	s.open("/author/certificates?lang=ar")
+	s.wantNoHorizontalScroll("register (ar)")
+	s.shotFromTop("certs-11-register-ar")
 }
