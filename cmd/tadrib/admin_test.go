@@ -540,3 +540,35 @@ func TestE2EAdminPages(t *testing.T) {
 		s.shot("admin-04-audit-" + lang)
 	}
 }
+
+// TestAdminsDemotingEachOtherAtOnce: two admins, each demoting the other at
+// the same moment, must not both succeed and leave nobody to manage accounts.
+func TestAdminsDemotingEachOtherAtOnce(t *testing.T) {
+	a := newTestApp(t, nil)
+	x, y := a.admin(), a.admin()
+	for round := 0; round < 5; round++ {
+		codes := make(chan int, 2)
+		for _, pair := range [][2]user{{x, y}, {y, x}} {
+			go func() {
+				codes <- pair[0].do("PATCH", "/api/v1/admin/users/"+pair[1].ID, map[string]any{"role": "trainee"}).StatusCode
+			}()
+		}
+		c1, c2 := <-codes, <-codes
+		var admins int64
+		a.db.R.Model(&models.User{}).Where("role = ? AND disabled = ?", "admin", false).Count(&admins)
+		if admins != 1 || (c1 == 200) == (c2 == 200) {
+			t.Fatalf("round %d: answers %d and %d, %d admins left; want one success and one admin", round, c1, c2, admins)
+		}
+		for _, code := range []int{c1, c2} {
+			if code != 200 && code != 409 && code != 403 {
+				t.Fatalf("round %d: answer %d", round, code)
+			}
+		}
+		// The one still admin promotes the other back for the next round.
+		for _, p := range [][2]user{{x, y}, {y, x}} {
+			if r := p[0].do("PATCH", "/api/v1/admin/users/"+p[1].ID, map[string]any{"role": "admin"}); r.StatusCode == 200 {
+				break
+			}
+		}
+	}
+}

@@ -112,24 +112,22 @@ func (s *Service) AdminUpdate(ctx context.Context, actor models.User, id int64, 
 	return s.Get(ctx, id)
 }
 
-// keepAnAdmin returns ErrLastAdmin unless an enabled admin other than id
-// exists. On PostgreSQL it locks those admins' rows until tx ends, so two
-// admins demoting each other at the same moment cannot both pass; SQLite has
-// one writer at a time.
+// keepAnAdmin returns ErrLastAdmin when id is the only enabled admin. On
+// PostgreSQL it locks every enabled admin's row, in id order, until tx ends:
+// two admins demoting each other at the same moment then run one after the
+// other (the second sees the first's change and is refused) instead of both
+// passing, and the fixed order cannot deadlock. SQLite has one writer at a
+// time.
 func (s *Service) keepAnAdmin(tx *gorm.DB, id int64) error {
-	q := "SELECT id FROM users WHERE role = ? AND disabled = ? AND id <> ?"
+	q := "SELECT id FROM users WHERE role = ? AND disabled = ? ORDER BY id"
 	if s.DB.Engine == "postgres" {
 		q += " FOR UPDATE"
 	}
 	var ids []int64
-	if err := tx.Raw(q, models.RoleAdmin, false, id).Scan(&ids).Error; err != nil {
+	if err := tx.Raw(q, models.RoleAdmin, false).Scan(&ids).Error; err != nil {
 		return err
 	}
-	var target models.User
-	if err := tx.Select("role", "disabled").Take(&target, "id = ?", id).Error; err != nil {
-		return err
-	}
-	if len(ids) == 0 && target.Role == models.RoleAdmin && !target.Disabled {
+	if len(ids) == 1 && ids[0] == id {
 		return ErrLastAdmin
 	}
 	return nil
