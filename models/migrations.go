@@ -229,6 +229,9 @@ var Migrations = []Migration{
 	{"cohorts and their members", migrateCohorts},
 	{"authoring: lesson images", migrateAuthoring},
 	{"administration", migrateAdmin},
+	{"quiz bank version", func(tx *gorm.DB, d Dialect) error {
+		return exec(tx, d, `ALTER TABLE quizzes ADD COLUMN bank_version INTEGER NOT NULL DEFAULT 0`)
+	}},
 }
 
 // ErrSchemaTooNew means the database was migrated by a newer Tadrib: this

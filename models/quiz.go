@@ -15,8 +15,12 @@ type Quiz struct {
 	Shuffle         bool   // questions and options in a random order per attempt
 	Review          string // after_submit, score_only, never
 	OnePerPage      bool   // the page shows one question per screen
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
+	// BankVersion counts changes to the quiz's questions, in the same
+	// transaction as each change: a node's copy of a rendered bank is
+	// current while the quiz row it reads still has the same version.
+	BankVersion int
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
 // QuizQuestion is a question of a quiz's bank. Spec is the JSON of a

@@ -101,6 +101,12 @@ func (c *snapshotCache) get(a models.Attempt) (*snapshot, error) {
 	if err := json.Unmarshal([]byte(a.Snapshot), sn); err != nil {
 		return nil, fmt.Errorf("quiz: snapshot of attempt %d: %w", a.ID, err)
 	}
+	c.put(a.ID, sn)
+	return sn, nil
+}
+
+// put caches the snapshot of attempt id.
+func (c *snapshotCache) put(id int64, sn *snapshot) {
 	c.mu.Lock()
 	if c.m == nil {
 		c.m = map[int64]*snapshot{}
@@ -113,9 +119,8 @@ func (c *snapshotCache) get(a models.Attempt) (*snapshot, error) {
 			}
 		}
 	}
-	c.m[a.ID] = sn
+	c.m[id] = sn
 	c.mu.Unlock()
-	return sn, nil
 }
 
 // limits are the time and attempts a trainee has at a quiz, overrides included.
@@ -151,6 +156,13 @@ func (s *Service) canTake(ctx context.Context, user models.User, q models.Quiz) 
 
 var errRaced = errors.New("quiz: another start won")
 
+// openAttempt selects attempts in progress. The status is written into the
+// SQL, not bound: the partial indexes on open attempts can only serve a
+// query whose condition is known when it is planned, and SQLite re-plans a
+// statement at every run when a bound value decides whether such an index
+// applies (it did, on every start of an attempt).
+const openAttempt = "status = '" + models.AttemptInProgress + "'"
+
 // Start starts an attempt, or returns the one in progress (resumed is true).
 func (s *Service) Start(ctx context.Context, user models.User, quizID int64) (AttemptJSON, bool, error) {
 	q, err := s.quiz(ctx, quizID)
@@ -166,14 +178,23 @@ func (s *Service) Start(ctx context.Context, user models.User, quizID int64) (At
 	// Read the bank before the transaction: inside it, a second connection
 	// taken from the pool while the transaction holds one deadlocks a full
 	// pool on PostgreSQL (2,000 trainees starting at once did).
-	bank, err := s.Bank(ctx, quizID)
+	bank, err := s.renderedBank(ctx, q)
+	if err != nil {
+		return AttemptJSON{}, false, err
+	}
+	if len(bank.questions) == 0 {
+		return AttemptJSON{}, false, ErrEmptyQuiz
+	}
+	// Freeze outside the transaction: on SQLite it holds the only writer.
+	// If a second tab wins the race, this draw is simply dropped.
+	snap, frozen, err := s.freeze(q, bank.questions)
 	if err != nil {
 		return AttemptJSON{}, false, err
 	}
 	var a models.Attempt
 	resumed := false
 	err = s.DB.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		found := tx.Where("quiz_id = ? AND user_id = ? AND status = ?", quizID, user.ID, models.AttemptInProgress).Limit(1).Find(&a)
+		found := tx.Where("quiz_id = ? AND user_id = ? AND "+openAttempt, quizID, user.ID).Limit(1).Find(&a)
 		if found.Error != nil {
 			return found.Error
 		}
@@ -194,15 +215,8 @@ func (s *Service) Start(ctx context.Context, user models.User, quizID int64) (At
 				return ErrNoAttemptsLeft
 			}
 		}
-		if len(bank) == 0 {
-			return ErrEmptyQuiz
-		}
-		snap, err := s.freeze(q, bank)
-		if err != nil {
-			return err
-		}
 		now := s.now()
-		a = models.Attempt{QuizID: quizID, UserID: user.ID, Status: models.AttemptInProgress, StartedAt: now, Snapshot: snap}
+		a = models.Attempt{QuizID: quizID, UserID: user.ID, Status: models.AttemptInProgress, StartedAt: now, Snapshot: frozen}
 		if limit > 0 {
 			d := now.Add(limit)
 			a.Deadline = &d
@@ -220,7 +234,7 @@ func (s *Service) Start(ctx context.Context, user models.User, quizID int64) (At
 		// have committed between our two reads, and then counts as used):
 		// resume it if it is there.
 		var open models.Attempt
-		res := s.DB.W.WithContext(ctx).Where("quiz_id = ? AND user_id = ? AND status = ?", quizID, user.ID, models.AttemptInProgress).Limit(1).Find(&open)
+		res := s.DB.W.WithContext(ctx).Where("quiz_id = ? AND user_id = ? AND "+openAttempt, quizID, user.ID).Limit(1).Find(&open)
 		switch {
 		case res.Error != nil:
 			err = res.Error
@@ -233,8 +247,14 @@ func (s *Service) Start(ctx context.Context, user models.User, quizID int64) (At
 	if err != nil {
 		return AttemptJSON{}, false, err
 	}
-	out, err := s.attemptJSON(ctx, a, q)
-	return out, resumed, err
+	if resumed {
+		out, err := s.attemptJSON(ctx, a, q)
+		return out, true, err
+	}
+	// A new attempt: its snapshot is the one just frozen, and it has no
+	// answers yet.
+	s.snapshots.put(a.ID, snap)
+	return baseJSON(a, snap), false, nil
 }
 
 // load reads an attempt of its owner's; anyone else gets ErrNotFound. An
@@ -274,6 +294,12 @@ func (s *Service) Get(ctx context.Context, user models.User, attemptID int64) (A
 	return s.attemptJSON(ctx, a, q)
 }
 
+// baseJSON is an attempt's JSON without its answers or result.
+func baseJSON(a models.Attempt, sn *snapshot) AttemptJSON {
+	return AttemptJSON{ID: id(a.ID), QuizID: id(a.QuizID), Status: a.Status, StartedAt: a.StartedAt, Deadline: a.Deadline,
+		Questions: sn.view(), Answers: map[string]Answer{}, Saved: map[string]json.RawMessage{}}
+}
+
 func (s *Service) attemptJSON(ctx context.Context, a models.Attempt, q models.Quiz) (AttemptJSON, error) {
 	sn, err := s.snapshots.get(a)
 	if err != nil {
@@ -283,8 +309,7 @@ func (s *Service) attemptJSON(ctx context.Context, a models.Attempt, q models.Qu
 	if err := s.DB.R.WithContext(ctx).Where("attempt_id = ?", a.ID).Find(&rows).Error; err != nil {
 		return AttemptJSON{}, err
 	}
-	out := AttemptJSON{ID: id(a.ID), QuizID: id(a.QuizID), Status: a.Status, StartedAt: a.StartedAt, Deadline: a.Deadline,
-		Questions: sn.view(), Answers: map[string]Answer{}, Saved: map[string]json.RawMessage{}}
+	out := baseJSON(a, sn)
 	for _, r := range rows {
 		var ans Answer
 		if json.Unmarshal([]byte(r.Body), &ans) == nil {
@@ -503,7 +528,7 @@ func grade(sn snapshot, rows []models.AttemptAnswer, status string, passMark int
 // expireOverdue grades the attempts whose time ran out (optionally of one
 // quiz and user) with what was saved in time.
 func (s *Service) expireOverdue(ctx context.Context, quizID, userID *int64) error {
-	q := s.DB.R.WithContext(ctx).Model(&models.Attempt{}).Where("status = ? AND deadline < ?", models.AttemptInProgress, s.now().Add(-Grace))
+	q := s.DB.R.WithContext(ctx).Model(&models.Attempt{}).Where(openAttempt+" AND deadline < ?", s.now().Add(-Grace))
 	if quizID != nil {
 		q = q.Where("quiz_id = ? AND user_id = ?", *quizID, *userID)
 	}

@@ -191,7 +191,8 @@ func (s *Service) UpdateQuiz(ctx context.Context, editor models.User, quizID int
 	apply(&q, in)
 	q.UpdatedAt = s.now()
 	err = s.DB.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Save(&q).Error; err != nil {
+		// Not bank_version: a question saved meanwhile has moved it on.
+		if err := tx.Omit("bank_version").Save(&q).Error; err != nil {
 			return err
 		}
 		return models.Audit(tx, &editor.ID, "quiz.update", "course:"+c.Slug, "quiz:"+id(q.ID))
@@ -323,7 +324,13 @@ func (s *Service) addQuestions(tx *gorm.DB, quizID int64, qs []Question) ([]int6
 		}
 		ids = append(ids, row.ID)
 	}
-	return ids, nil
+	return ids, bumpBank(tx, quizID)
+}
+
+// bumpBank marks a change of a quiz's questions, in the change's own
+// transaction, so that every node's cached bank of that quiz is dropped.
+func bumpBank(tx *gorm.DB, quizID int64) error {
+	return tx.Exec("UPDATE quizzes SET bank_version = bank_version + 1 WHERE id = ?", quizID).Error
 }
 
 // AddQuestion adds one question to a quiz.
@@ -471,6 +478,9 @@ func (s *Service) UpdateQuestion(ctx context.Context, editor models.User, questi
 			"type": q.Type, "category": q.Category, "points": q.Points, "spec": string(spec), "updated_at": s.now()}).Error; err != nil {
 			return err
 		}
+		if err := bumpBank(tx, row.QuizID); err != nil {
+			return err
+		}
 		return models.Audit(tx, &editor.ID, "question.update", "course:"+c.Slug, "question:"+id(row.ID))
 	})
 	q.ID = id(row.ID)
@@ -486,6 +496,9 @@ func (s *Service) DeleteQuestion(ctx context.Context, editor models.User, questi
 	}
 	err = s.DB.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Delete(&models.QuizQuestion{}, row.ID).Error; err != nil {
+			return err
+		}
+		if err := bumpBank(tx, row.QuizID); err != nil {
 			return err
 		}
 		return models.Audit(tx, &editor.ID, "question.delete", "course:"+c.Slug, "question:"+id(row.ID))

@@ -42,6 +42,7 @@ type Service struct {
 	Rand func(n int) int
 
 	snapshots snapshotCache // parsed snapshots by attempt id (per service: ids are per database)
+	banks     bankCache     // rendered banks by quiz id
 }
 
 func (s *Service) now() time.Time {

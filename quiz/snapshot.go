@@ -80,7 +80,7 @@ func newID() string { return strings.ToLower(rand.Text()[:6]) }
 
 // draw picks the questions of a new attempt: all of them, or Draw at random
 // (from each category when DrawPerCategory), in bank order or shuffled.
-func (s *Service) draw(quiz models.Quiz, bank []Question) []Question {
+func (s *Service) draw(quiz models.Quiz, bank []renderedQuestion) []renderedQuestion {
 	pick := bank
 	if quiz.Draw > 0 {
 		groups := map[string][]int{}
@@ -88,7 +88,7 @@ func (s *Service) draw(quiz models.Quiz, bank []Question) []Question {
 		for i, q := range bank {
 			key := ""
 			if quiz.DrawPerCategory {
-				key = q.Category
+				key = q.Q.Category
 			}
 			if _, ok := groups[key]; !ok {
 				order = append(order, key)
@@ -102,29 +102,27 @@ func (s *Service) draw(quiz models.Quiz, bank []Question) []Question {
 			chosen = append(chosen, idx[:min(quiz.Draw, len(idx))]...)
 		}
 		sort.Ints(chosen)
-		pick = make([]Question, len(chosen))
+		pick = make([]renderedQuestion, len(chosen))
 		for i, c := range chosen {
 			pick[i] = bank[c]
 		}
 	}
-	out := append([]Question(nil), pick...)
+	out := append([]renderedQuestion(nil), pick...)
 	if quiz.Shuffle {
 		s.shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
 	}
 	return out
 }
 
-// freeze builds the snapshot of a new attempt.
-func (s *Service) freeze(quiz models.Quiz, bank []Question) (string, error) {
-	var snap snapshot
-	for _, bq := range s.draw(quiz, bank) {
-		q := bq
-		q.Options = append([]Option(nil), bq.Options...)
-		q.Pairs = append([]Pair(nil), bq.Pairs...)
-		sq := snapQuestion{Stem: renderText(q.Format, q.Stem, false)}
-		if q.StemAfter != "" {
-			sq.Stem += " " + renderText(q.Format, "_____ "+q.StemAfter, false)
-		}
+// freeze builds the snapshot of a new attempt from the rendered bank, which
+// it never changes (other attempts share it).
+func (s *Service) freeze(quiz models.Quiz, bank []renderedQuestion) (*snapshot, string, error) {
+	snap := &snapshot{}
+	for _, rq := range s.draw(quiz, bank) {
+		q := rq.Q
+		q.Options = append([]Option(nil), rq.Q.Options...)
+		q.Pairs = append([]Pair(nil), rq.Q.Pairs...)
+		sq := snapQuestion{Stem: rq.Stem}
 		switch q.Type {
 		case Single, Multiple:
 			if quiz.Shuffle {
@@ -135,7 +133,7 @@ func (s *Service) freeze(quiz models.Quiz, bank []Question) (string, error) {
 				bankID := q.Options[i].ID
 				q.Options[i].ID = newID()
 				sq.BankIDs[q.Options[i].ID] = bankID
-				sq.Options = append(sq.Options, snapText{ID: q.Options[i].ID, Text: renderText(q.Format, q.Options[i].Text, true)})
+				sq.Options = append(sq.Options, snapText{ID: q.Options[i].ID, Text: rq.Texts[bankID]})
 			}
 		case Short:
 			for i := range q.Options {
@@ -147,12 +145,13 @@ func (s *Service) freeze(quiz models.Quiz, bank []Question) (string, error) {
 				p := &q.Pairs[i]
 				if _, ok := rightIDs[p.RightID]; !ok {
 					rightIDs[p.RightID] = newID()
-					sq.Right = append(sq.Right, snapText{ID: rightIDs[p.RightID], Text: renderText(q.Format, p.Right, true)})
+					sq.Right = append(sq.Right, snapText{ID: rightIDs[p.RightID], Text: rq.Texts["r:"+p.RightID]})
 				}
+				leftText := rq.Texts["l:"+p.ID]
 				p.RightID = rightIDs[p.RightID]
 				p.ID = newID()
 				if p.Left != "" {
-					sq.Left = append(sq.Left, snapText{ID: p.ID, Text: renderText(q.Format, p.Left, true)})
+					sq.Left = append(sq.Left, snapText{ID: p.ID, Text: leftText})
 				}
 			}
 			// The right column is always shuffled: in bank order it would
@@ -166,7 +165,7 @@ func (s *Service) freeze(quiz models.Quiz, bank []Question) (string, error) {
 		snap.Questions = append(snap.Questions, sq)
 	}
 	b, err := json.Marshal(snap)
-	return string(b), err
+	return snap, string(b), err
 }
 
 // QuestionView is a question as a trainee sees it: nothing that reveals the

@@ -1,10 +1,18 @@
 package main
 
 import (
+	"context"
+	"fmt"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/valyala/fasthttp"
+	"gorm.io/gorm"
+
+	"tadrib/models"
 )
 
 // BenchmarkLessonAPI serves GET /api/v1/lessons/{id} to an enrolled trainee
@@ -36,6 +44,53 @@ func BenchmarkLessonAPI(b *testing.B) {
 			h(&ctx)
 			if ctx.Response.StatusCode() != 200 || !strings.Contains(string(ctx.Response.Body()), `"html"`) {
 				b.Fatalf("status %d: %s", ctx.Response.StatusCode(), ctx.Response.Body())
+			}
+		}
+	})
+}
+
+// BenchmarkQuizStart starts one attempt per op, each for a new enrolled
+// trainee, through the quiz service (no HTTP), 32 at a time: the work of the
+// exam-start spike, for profiling:
+//
+//	go test -run '^$' -bench QuizStart -cpuprofile cpu.out ./cmd/tadrib
+func BenchmarkQuizStart(b *testing.B) {
+	a := newTestApp(b, nil)
+	_, slug, quizID := quizCourse(b, a, nil)
+	qid, _ := strconv.ParseInt(quizID, 10, 64)
+	ctx := context.Background()
+	var courseID int64
+	if err := a.db.W.Raw("SELECT id FROM courses WHERE slug = ?", slug).Scan(&courseID).Error; err != nil {
+		b.Fatal(err)
+	}
+	users := make([]models.User, b.N)
+	err := a.db.W.Transaction(func(tx *gorm.DB) error {
+		now := time.Now()
+		for i := range users {
+			u := models.User{Email: fmt.Sprintf("bench-%d-%d@example.org", b.N, i), PasswordHash: "x", Name: "Bench", Role: models.RoleTrainee,
+				Profession: "police", Locale: "fr", CreatedAt: now, UpdatedAt: now}
+			if err := tx.Create(&u).Error; err != nil {
+				return err
+			}
+			if err := tx.Exec("INSERT INTO enrolments (user_id, course_id, created_at) VALUES (?, ?, ?)", u.ID, courseID, now).Error; err != nil {
+				return err
+			}
+			users[i] = u
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var next atomic.Int64
+	b.ReportAllocs()
+	b.SetParallelism(16)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			u := users[next.Add(1)-1]
+			if _, resumed, err := a.quizzes.Start(ctx, u, qid); err != nil || resumed {
+				b.Fatalf("start: resumed %v, %v", resumed, err)
 			}
 		}
 	})

@@ -8,7 +8,7 @@ import (
 
 // authorCourse makes a trainer author a course with one module and two
 // lessons; it returns the trainer, the slug and the lesson ids.
-func authorCourse(t *testing.T, a *testApp, audiences []string, publish bool) (user, string, []string) {
+func authorCourse(t testing.TB, a *testApp, audiences []string, publish bool) (user, string, []string) {
 	t.Helper()
 	tr := a.trainer()
 	serial++

@@ -36,7 +36,7 @@ const bank = `// One question of each auto-graded type.
 
 // quizCourse authors a published course with one module whose quiz holds
 // the bank; it returns the trainer, the slug and the quiz id.
-func quizCourse(t *testing.T, a *testApp, settings map[string]any) (user, string, string) {
+func quizCourse(t testing.TB, a *testApp, settings map[string]any) (user, string, string) {
 	t.Helper()
 	tr, slug, _ := authorCourse(t, a, []string{"police"}, false)
 	c := tr.do("GET", "/api/v1/courses/"+slug, nil).JSON(t)
@@ -207,6 +207,28 @@ func TestAttemptIsFrozenAgainstEdits(t *testing.T) {
 	}
 	if len(after.([]any)) != 6 {
 		t.Errorf("the attempt has %d questions, want its 6", len(after.([]any)))
+	}
+	// Attempts started after an edit get the bank as edited (the rendered
+	// bank is cached per bank version): the added question, a reworded one,
+	// none of a deleted one.
+	if got := len(start(t, enrolled(t, a, slug), quizID, 201).Questions); got != 7 {
+		t.Errorf("an attempt started after the import has %d questions, want 7", got)
+	}
+	bank := tr.do("GET", "/api/v1/quizzes/"+quizID+"/questions", nil)
+	wantStatus(t, bank, 200)
+	items := bank.JSON(t)["items"].([]any)
+	first := items[0].(map[string]any)
+	first["stem"] = "Reworded **after** the first attempts."
+	wantStatus(t, tr.do("PUT", "/api/v1/questions/"+first["id"].(string), first), 200)
+	last := items[len(items)-1].(map[string]any)
+	wantStatus(t, tr.do("DELETE", "/api/v1/questions/"+last["id"].(string), nil), 204)
+	fresh := start(t, enrolled(t, a, slug), quizID, 201)
+	stems := ""
+	for _, q := range fresh.Questions {
+		stems += q["stem"].(string) + "\n"
+	}
+	if len(fresh.Questions) != 6 || !strings.Contains(stems, "Reworded <strong>after</strong>") || strings.Contains(stems, "Added later") {
+		t.Errorf("an attempt started after an edit and a deletion does not show them:\n%s", stems)
 	}
 }
 

@@ -163,14 +163,14 @@ func jsonID(n int64) string {
 	return string(b)
 }
 
-func wantStatus(t *testing.T, r resp, want int) {
+func wantStatus(t testing.TB, r resp, want int) {
 	t.Helper()
 	if r.StatusCode != want {
 		t.Fatalf("%s %s = %d, want %d: %s", r.Request.Method, r.Request.URL, r.StatusCode, want, r.Body)
 	}
 }
 
-func wantProblem(t *testing.T, r resp, status int, field string) map[string]any {
+func wantProblem(t testing.TB, r resp, status int, field string) map[string]any {
 	t.Helper()
 	wantStatus(t, r, status)
 	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/problem+json") {

@@ -42,18 +42,12 @@ type Options struct {
 
 // Open connects to the database the options name and checks that it answers.
 func Open(ctx context.Context, o Options) (*DB, error) {
-	cfg := &gorm.Config{
-		Logger:                 logger.Discard,
-		SkipDefaultTransaction: true, // single statements autocommit; multi-statement writes use W.Transaction
-		PrepareStmt:            true,
-		TranslateError:         true,
-		NowFunc:                func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
-	}
 	if o.DatabaseURL != "" {
-		g, err := gorm.Open(postgres.Open(o.DatabaseURL), cfg)
+		g, err := gorm.Open(postgres.Open(o.DatabaseURL), gormConfig())
 		if err != nil {
 			return nil, fmt.Errorf("db: open postgres: %w", err)
 		}
+		promoteTxStatements(g)
 		sqlDB, _ := g.DB()
 		sqlDB.SetMaxOpenConns(32)
 		sqlDB.SetMaxIdleConns(16)
@@ -61,7 +55,20 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 		d := &DB{W: g, R: g, Engine: "postgres"}
 		return d, d.Ping(ctx)
 	}
-	return openSQLite(ctx, o.SQLitePath, cfg)
+	return openSQLite(ctx, o.SQLitePath)
+}
+
+// gormConfig is the configuration of one handle. Each handle needs its own:
+// gorm.Open keeps its connection pool and statement cache in the Config it
+// is given, so two handles opened with one Config share (and swap) them.
+func gormConfig() *gorm.Config {
+	return &gorm.Config{
+		Logger:                 logger.Discard,
+		SkipDefaultTransaction: true, // single statements autocommit; multi-statement writes use W.Transaction
+		PrepareStmt:            true,
+		TranslateError:         true,
+		NowFunc:                func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
+	}
 }
 
 // sqliteDSN builds the connection string. synchronous=FULL because an
@@ -91,7 +98,7 @@ func sqliteDSN(path string, readOnly bool) string {
 	return "file:" + escaped + "?" + q.Encode()
 }
 
-func openSQLite(ctx context.Context, path string, cfg *gorm.Config) (*DB, error) {
+func openSQLite(ctx context.Context, path string) (*DB, error) {
 	if path == "" {
 		return nil, errors.New("db: empty SQLite path")
 	}
@@ -106,7 +113,7 @@ func openSQLite(ctx context.Context, path string, cfg *gorm.Config) (*DB, error)
 	var w *gorm.DB
 	var err error
 	for try := 1; ; try++ {
-		w, err = gorm.Open(sqlite.Open(sqliteDSN(path, false)), cfg)
+		w, err = gorm.Open(sqlite.Open(sqliteDSN(path, false)), gormConfig())
 		if err == nil || try == 50 || !strings.Contains(err.Error(), "locked") {
 			break
 		}
@@ -115,6 +122,7 @@ func openSQLite(ctx context.Context, path string, cfg *gorm.Config) (*DB, error)
 	if err != nil {
 		return nil, fmt.Errorf("db: open sqlite %s: %w", path, err)
 	}
+	promoteTxStatements(w)
 	wdb, _ := w.DB()
 	wdb.SetMaxOpenConns(1)
 	wdb.SetMaxIdleConns(1)
@@ -124,7 +132,7 @@ func openSQLite(ctx context.Context, path string, cfg *gorm.Config) (*DB, error)
 	if err := wdb.PingContext(ctx); err != nil {
 		return nil, fmt.Errorf("db: open sqlite %s: %w", path, err)
 	}
-	r, err := gorm.Open(sqlite.Open(sqliteDSN(path, true)), cfg)
+	r, err := gorm.Open(sqlite.Open(sqliteDSN(path, true)), gormConfig())
 	if err != nil {
 		return nil, fmt.Errorf("db: open sqlite readers %s: %w", path, err)
 	}

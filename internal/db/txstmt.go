@@ -1,0 +1,116 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"sync"
+
+	"gorm.io/gorm"
+)
+
+// GORM's statement cache (PrepareStmt) has a blind spot: a query first seen
+// inside a transaction is prepared on that transaction and cached as such,
+// and database/sql can only re-prepare such a statement in every later
+// transaction (Tx.StmtContext finds no connection-level copy to reuse). So
+// every query of every transaction was parsed again each time: 22% of the
+// CPU of starting a quiz attempt on SQLite (BenchmarkQuizStart), a Parse
+// round trip per statement on PostgreSQL.
+//
+// promotingPool sits under GORM's PreparedStmtDB: it records the queries a
+// transaction prepares and, once the transaction has ended (so that the
+// connection is free again: SQLite's writer has only one), prepares each of
+// them once on the pool and puts it in GORM's cache in place of the
+// transaction's copy. Later transactions then reuse the prepared statement
+// on their connection.
+type promotingPool struct {
+	*sql.DB
+	stmts *gorm.PreparedStmtDB
+	done  sync.Map // query → struct{}: promoted (or being promoted) once
+}
+
+// promoteTxStatements installs the pool under g's statement cache. Without
+// PrepareStmt there is nothing to do.
+func promoteTxStatements(g *gorm.DB) {
+	pdb, ok := g.ConnPool.(*gorm.PreparedStmtDB)
+	if !ok {
+		return
+	}
+	sqlDB, ok := pdb.ConnPool.(*sql.DB)
+	if !ok {
+		return
+	}
+	pdb.ConnPool = &promotingPool{DB: sqlDB, stmts: pdb}
+}
+
+// BeginTx starts a transaction that remembers what it prepares. Its
+// signature (returning a gorm.ConnPool) is GORM's ConnPoolBeginner.
+func (p *promotingPool) BeginTx(ctx context.Context, opts *sql.TxOptions) (gorm.ConnPool, error) {
+	tx, err := p.DB.BeginTx(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &recordingTx{Tx: tx, pool: p}, nil
+}
+
+// GetDBConn lets gorm.DB.DB() find the *sql.DB under the pool.
+func (p *promotingPool) GetDBConn() (*sql.DB, error) { return p.DB, nil }
+
+func (p *promotingPool) promote(queries []string) {
+	for _, q := range queries {
+		if _, seen := p.done.LoadOrStore(q, struct{}{}); seen {
+			continue
+		}
+		if st, ok := p.stmts.Stmts.Get(q); ok && !st.Transaction {
+			continue
+		}
+		// Prepare before touching the cache: GORM's New caches an entry
+		// that others wait on while it prepares, and on SQLite preparing
+		// waits for the one connection, which such a waiter may hold.
+		st, err := p.DB.PrepareContext(context.Background(), q)
+		if err != nil {
+			p.done.Delete(q) // the transaction's copy stays; try again next time
+			continue
+		}
+		p.stmts.Mux.Lock() // New unlocks it, as GORM's own prepare does
+		if _, err := p.stmts.Stmts.New(context.Background(), q, false, prepared{st}, p.stmts.Mux); err != nil {
+			_ = st.Close()
+			p.done.Delete(q)
+		}
+	}
+}
+
+// prepared hands GORM's cache a statement prepared beforehand.
+type prepared struct{ st *sql.Stmt }
+
+func (p prepared) PrepareContext(context.Context, string) (*sql.Stmt, error) { return p.st, nil }
+func (p prepared) ExecContext(context.Context, string, ...any) (sql.Result, error) {
+	return nil, errors.New("db: prepared is only a statement source")
+}
+func (p prepared) QueryContext(context.Context, string, ...any) (*sql.Rows, error) {
+	return nil, errors.New("db: prepared is only a statement source")
+}
+func (p prepared) QueryRowContext(context.Context, string, ...any) *sql.Row { return nil }
+
+type recordingTx struct {
+	*sql.Tx
+	pool     *promotingPool
+	prepared []string
+}
+
+func (t *recordingTx) PrepareContext(ctx context.Context, query string) (*sql.Stmt, error) {
+	t.prepared = append(t.prepared, query)
+	return t.Tx.PrepareContext(ctx, query)
+}
+
+func (t *recordingTx) Commit() error {
+	err := t.Tx.Commit()
+	t.pool.promote(t.prepared)
+	return err
+}
+
+func (t *recordingTx) Rollback() error {
+	err := t.Tx.Rollback()
+	t.pool.promote(t.prepared)
+	return err
+}
