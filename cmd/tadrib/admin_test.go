@@ -572,3 +572,39 @@ func TestAdminsDemotingEachOtherAtOnce(t *testing.T) {
 		}
 	}
 }
+
+func TestSetPasswordPageIsRateLimited(t *testing.T) {
+	a := newTestApp(t, map[string]string{"TADRIB_RATE_AUTH": "3"})
+	b := a.browser()
+	for i := 0; i < 3; i++ {
+		wantStatus(t, b.get("/set-password/"+strings.Repeat("b", 26)), 404)
+	}
+	wantStatus(t, b.get("/set-password/"+strings.Repeat("b", 26)), 429)
+}
+
+func TestAdminAuditBadInputIsNeverA500(t *testing.T) {
+	a := newTestApp(t, nil)
+	ad := a.admin()
+	b := a.signIn(t, ad.Email)
+	cases := map[string]int{
+		"?actor=%00":    400,
+		"?object=a%0Db": 400,
+		"?action=" + url.QueryEscape("'; DROP TABLE users;--"): 200,
+		"?object=" + url.QueryEscape("%_\\"):                   200,
+		"?actor=" + url.QueryEscape("%"):                       200,
+		"?actor=99999999999999999999999":                       200,
+		"?page=99999":                                          200,
+		"?from=2026-02-30":                                     400,
+		"?to=" + strings.Repeat("9", 300):                      400,
+	}
+	for q, want := range cases {
+		if r := b.get("/admin/audit" + q); r.StatusCode != want {
+			t.Errorf("/admin/audit%s = %d, want %d", q, r.StatusCode, want)
+		}
+	}
+	wantStatus(t, b.get("/admin/audit.csv?from=bad"), 400)
+	wantProblem(t, ad.do("GET", "/api/v1/admin/audit?actor=%00", nil), 400, "actor")
+	if me := ad.do("GET", "/api/v1/me", nil); me.StatusCode != 200 {
+		t.Fatal("the users table went missing")
+	}
+}
