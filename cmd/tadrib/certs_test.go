@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"tadrib/certs"
 	"tadrib/certs/credential"
 )
 
@@ -422,4 +424,130 @@ func TestE2ECertificates(t *testing.T) {
 	s.open("/author/certificates?lang=ar")
 	s.wantNoHorizontalScroll("register (ar)")
 	s.shotFromTop("certs-11-register-ar")
+}
+
+// certLogin signs a browser in through the login form.
+func certLogin(t *testing.T, b *browser, email string) {
+	t.Helper()
+	page := b.get("/login")
+	wantStatus(t, page, 200)
+	wantStatus(t, b.post(page, "/login", url.Values{"email": {email}, "password": {testPassword}}), 303)
+}
+
+func TestCertificatePagesWithoutJavaScript(t *testing.T) {
+	a := newTestApp(t, nil)
+	tr, slug, quizID := quizCourse(t, a, nil)
+	u := enrolled(t, a, slug)
+	completeCourse(t, u, slug, quizID)
+
+	// The trainee gets the certificate from /certificates; a post without
+	// the CSRF token issues nothing (SECURITY.md C4).
+	b := a.browser()
+	certLogin(t, b, u.Email)
+	mine := b.get("/certificates")
+	wantStatus(t, mine, 200)
+	if !strings.Contains(string(mine.Body), `action="/certificates/claim"`) {
+		t.Fatal("a finished course offers no certificate")
+	}
+	wantStatus(t, b.send("POST", "/certificates/claim", url.Values{"course": {slug}}.Encode()), 403)
+	claimed := b.post(mine, "/certificates/claim", url.Values{"course": {slug}})
+	wantStatus(t, claimed, 303)
+	code := strings.TrimPrefix(strings.Split(claimed.Header.Get("Location"), "#")[0], "/certificates?issued=")
+	if _, ok := certs.Normalize(code); !ok {
+		t.Fatalf("claim redirected to %q", claimed.Header.Get("Location"))
+	}
+	mine = b.get("/certificates")
+	for _, want := range []string{certs.Group(code), `/api/v1/certificates/` + code + `/pdf`, `/verify/` + code} {
+		if !strings.Contains(string(mine.Body), want) {
+			t.Errorf("my certificates lacks %s", want)
+		}
+	}
+	wantStatus(t, b.get("/author/certificates"), 403)
+
+	// Another trainer sees nothing of it.
+	other := a.browser()
+	certLogin(t, other, a.trainer().Email)
+	if reg := other.get("/author/certificates"); strings.Contains(string(reg.Body), code) {
+		t.Error("another trainer's register lists the certificate")
+	}
+	wantStatus(t, other.get("/author/certificates/"+code), 404)
+
+	// The course's trainer revokes it: a reason, then a confirmation.
+	s := a.browser()
+	certLogin(t, s, tr.Email)
+	reg := s.get("/author/certificates?q=test+user")
+	wantStatus(t, reg, 200)
+	if !strings.Contains(string(reg.Body), `href="/author/certificates/`+code+`"`) {
+		t.Fatal("the register does not find the certificate by name")
+	}
+	wantStatus(t, s.get("/author/certificates?from=hier"), 400)
+	detail := s.get("/author/certificates/" + code)
+	wantStatus(t, detail, 200)
+	wantStatus(t, s.post(detail, "/author/certificates/"+code+"/revoke", url.Values{"reason": {" "}}), 400)
+	confirm := s.post(detail, "/author/certificates/"+code+"/revoke", url.Values{"reason": {"Fraude"}})
+	wantStatus(t, confirm, 200)
+	if !strings.Contains(string(confirm.Body), `name="confirm" value="yes"`) {
+		t.Fatal("no confirmation step")
+	}
+	if st := verifyJSON(a, code).JSON(t)["status"]; st != "valid" {
+		t.Fatalf("revoked before confirmation: %v", st)
+	}
+	wantStatus(t, s.post(confirm, "/author/certificates/"+code+"/revoke", url.Values{"reason": {"Fraude"}, "confirm": {"yes"}}), 303)
+	if v := verifyJSON(a, code).JSON(t); v["status"] != "revoked" || v["revoked_reason"] != "Fraude" {
+		t.Errorf("after confirmation: %v", v)
+	}
+
+	// In-person issuance: a bad line issues nothing; then two people.
+	form := s.get("/author/certificates/issue")
+	wantStatus(t, form, 200)
+	bad := s.post(form, "/author/certificates/issue", url.Values{"course_slug": {slug}, "holders": {"Nadia Tazi | نادية التازي | police\nnobody@example.org"}})
+	wantStatus(t, bad, 400)
+	if !strings.Contains(string(bad.Body), "Ligne 2\u202f:") {
+		t.Errorf("the bad line is not named:\n%s", bad.Body)
+	}
+	good := s.post(form, "/author/certificates/issue", url.Values{"course_slug": {slug}, "holders": {"Nadia Tazi | نادية التازي | police\n\nOmar Idrissi | | labour_inspector"}})
+	wantStatus(t, good, 200)
+	if n := len(tr.do("GET", "/api/v1/certificates?q=tazi", nil).JSON(t)["items"].([]any)); n != 1 {
+		t.Errorf("Nadia Tazi has %d certificates, want 1 (the rejected form issued nothing)", n)
+	}
+	// A name correction from the page.
+	items := tr.do("GET", "/api/v1/certificates?q=omar", nil).JSON(t)["items"].([]any)
+	omar := items[0].(map[string]any)["code"].(string)
+	page := s.get("/author/certificates/" + omar)
+	wantStatus(t, s.post(page, "/author/certificates/"+omar+"/reissue", url.Values{"name": {""}, "name_ar": {""}, "reason": {"Nom"}}), 400)
+	re := s.post(page, "/author/certificates/"+omar+"/reissue", url.Values{"name": {"Omar El Idrissi"}, "name_ar": {"عمر الإدريسي"}, "reason": {"Nom complet"}})
+	wantStatus(t, re, 303)
+	if v := verifyJSON(a, omar).JSON(t); v["status"] != "superseded" {
+		t.Errorf("after correction the old certificate is %v", v["status"])
+	}
+}
+
+func TestKeygen(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := run([]string{"keygen"}, nil, &out, &errb); code != 0 {
+		t.Fatalf("keygen: %d %s", code, errb.String())
+	}
+	k, err := credential.ParseKeyring(out.Bytes())
+	if err != nil {
+		t.Fatalf("keygen's output is not a key: %v", err)
+	}
+	p := t.TempDir() + "/key.pem"
+	if code := run([]string{"keygen", "-o", p}, nil, &out, &errb); code != 0 {
+		t.Fatalf("keygen -o: %d %s", code, errb.String())
+	}
+	st, err := os.Stat(p)
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("key file: %v %v", st, err)
+	}
+	b, _ := os.ReadFile(p)
+	if k2, err := credential.ParseKeyring(b); err != nil || k2.ActiveKid() == k.ActiveKid() {
+		t.Errorf("the second key: %v (kid must differ)", err)
+	}
+	if code := run([]string{"keygen", "-o", p}, nil, &out, &errb); code == 0 {
+		t.Error("keygen overwrote an existing key")
+	}
+	errb.Reset()
+	if code := run([]string{"keygen", "--help"}, nil, &out, &errb); code != 0 || !strings.Contains(errb.String(), "rotate") {
+		t.Errorf("keygen --help: %d %q", code, errb.String())
+	}
 }

@@ -86,3 +86,38 @@ func TestREADMEListsEveryVariable(t *testing.T) {
 		}
 	}
 }
+
+func TestCertificateSettings(t *testing.T) {
+	dir := t.TempDir()
+	c, err := Load(env(map[string]string{"TADRIB_DB_PATH": dir + "/data/t.db"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.SigningKeyDev != dir+"/data/tadrib-signing-key.pem" || c.IssuerName != "Tadrib" || c.IssuerNameAr == "" {
+		t.Errorf("without a key: dev key %q, issuer %q/%q", c.SigningKeyDev, c.IssuerName, c.IssuerNameAr)
+	}
+	logo := dir + "/logo.gif"
+	if err := os.WriteFile(logo, []byte("GIF89a"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	secret := "-----BEGIN PRIVATE KEY-----\nc2VjcmV0\n-----END PRIVATE KEY-----"
+	for name, e := range map[string]map[string]string{
+		"TADRIB_SIGNING_KEY":            {"TADRIB_SIGNING_KEY": secret, "TADRIB_SIGNING_KEY_FILE": logo},
+		"TADRIB_SIGNING_KEY_FILE":       {"TADRIB_SIGNING_KEY_FILE": dir + "/absent.pem"},
+		"TADRIB_ISSUER_LOGO_FILE":       {"TADRIB_ISSUER_LOGO_FILE": logo},
+		"TADRIB_ISSUER_NAME":            {"TADRIB_ISSUER_NAME": strings.Repeat("x", 201)},
+		"TADRIB_ISSUER_SIGNATORY_TITLE": {"TADRIB_ISSUER_SIGNATORY_TITLE": "line\nbreak"},
+	} {
+		_, err := Load(env(e))
+		if err == nil || !strings.Contains(err.Error(), name+":") {
+			t.Errorf("Load(%v) = %v, want an error naming %s", e, err, name)
+		}
+		if err != nil && strings.Contains(err.Error(), "c2VjcmV0") {
+			t.Errorf("the error echoes the key: %v", err)
+		}
+	}
+	_, err = Load(env(map[string]string{"TADRIB_SIGNING_KEY": "c2VjcmV0 not PEM"}))
+	if err == nil || !strings.Contains(err.Error(), "TADRIB_SIGNING_KEY:") || strings.Contains(err.Error(), "c2VjcmV0") {
+		t.Errorf("a non-PEM key: %v (must name the variable, never echo the value)", err)
+	}
+}
