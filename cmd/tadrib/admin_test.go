@@ -1,9 +1,11 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"log/slog"
 	"net/url"
 	"os"
 	"regexp"
@@ -13,6 +15,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"tadrib/internal/config"
+	"tadrib/internal/testdb"
 	"tadrib/models"
 )
 
@@ -606,5 +610,40 @@ func TestAdminAuditBadInputIsNeverA500(t *testing.T) {
 	wantProblem(t, ad.do("GET", "/api/v1/admin/audit?actor=%00", nil), 400, "actor")
 	if me := ad.do("GET", "/api/v1/me", nil); me.StatusCode != 200 {
 		t.Fatal("the users table went missing")
+	}
+}
+
+// TestSetPasswordTokenStaysOutOfTheAccessLog: the log keeps paths; a live
+// token in it would open the account to whoever reads the logs.
+func TestSetPasswordTokenStaysOutOfTheAccessLog(t *testing.T) {
+	var logs bytes.Buffer
+	cfg, err := config.Load(func(k string) string {
+		return map[string]string{"TADRIB_ADDR": "127.0.0.1:0", "TADRIB_SECRET": strings.Repeat("s", 40)}[k]
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, err := newApp(context.Background(), cfg, testdb.New(t), slog.New(slog.NewJSONHandler(&logs, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &testApp{app: app, t: t, cfg: cfg}
+	u := a.register("police")
+	tok, err := a.accounts.PasswordSetToken(context.Background(), adminID(t, u.ID), 0, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := a.browser()
+	form := b.get("/set-password/" + tok + "?lang=ar")
+	wantStatus(t, form, 200)
+	if !strings.Contains(string(form.Body), `href="/set-password/`+tok+`?lang=fr"`) {
+		t.Error("the language links lost the token")
+	}
+	wantStatus(t, b.post(form, "/set-password/"+tok, url.Values{"password": {"une phrase toute neuve"}, "confirm": {"une phrase toute neuve"}}), 200)
+	if strings.Contains(logs.String(), tok) {
+		t.Fatalf("the token is in the logs:\n%s", logs.String())
+	}
+	if !strings.Contains(logs.String(), `"path":"/set-password/-"`) {
+		t.Errorf("no access log line for the page:\n%s", logs.String())
 	}
 }

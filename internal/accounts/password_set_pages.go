@@ -23,8 +23,17 @@ type setPasswordForm struct {
 // address like the sign-in forms: a token is 130 random bits, the limit only
 // keeps scanners from costing the database.
 func (h *Handler) passwordSetRoutes(app fiber.Router, lim Limits) {
-	app.Get("/set-password/:token", lim.PerAddress, h.showSetPassword)
-	app.Post("/set-password/:token", lim.PerAddress, web.Settle, h.submitSetPassword)
+	app.Get("/set-password/:token", hideToken, lim.PerAddress, h.showSetPassword)
+	app.Post("/set-password/:token", hideToken, lim.PerAddress, web.Settle, h.submitSetPassword)
+}
+
+// hideToken keeps the token out of the access log, which writes the path
+// once the chain has returned: by then the page is rendered (its language
+// links keep the token), so the path can be rewritten.
+func hideToken(c *fiber.Ctx) error {
+	err := c.Next()
+	c.Path("/set-password/-")
+	return err
 }
 
 func (h *Handler) renderSetPassword(c *fiber.Ctx, status int, f setPasswordForm) error {
