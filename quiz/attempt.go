@@ -90,14 +90,18 @@ type snapshotCache struct {
 	m  map[int64]*snapshot
 }
 
-func (c *snapshotCache) get(a models.Attempt) (*snapshot, error) {
+func (c *snapshotCache) cached(id int64) (*snapshot, bool) {
 	c.mu.Lock()
-	sn, ok := c.m[a.ID]
+	sn, ok := c.m[id]
 	c.mu.Unlock()
-	if ok {
+	return sn, ok
+}
+
+func (c *snapshotCache) get(a models.Attempt) (*snapshot, error) {
+	if sn, ok := c.cached(a.ID); ok {
 		return sn, nil
 	}
-	sn = &snapshot{}
+	sn := &snapshot{}
 	if err := json.Unmarshal([]byte(a.Snapshot), sn); err != nil {
 		return nil, fmt.Errorf("quiz: snapshot of attempt %d: %w", a.ID, err)
 	}
@@ -260,8 +264,17 @@ func (s *Service) Start(ctx context.Context, user models.User, quizID int64) (At
 // load reads an attempt of its owner's; anyone else gets ErrNotFound. An
 // attempt past its deadline is graded first.
 func (s *Service) load(ctx context.Context, user models.User, attemptID int64) (models.Attempt, error) {
+	return s.loadCols(ctx, user, attemptID, "*")
+}
+
+// headCols are an attempt's columns without its snapshot and result, which
+// are large (the whole frozen quiz) and not needed to save an answer: the
+// parsed snapshot is cached.
+const headCols = "id, quiz_id, user_id, status, started_at, deadline"
+
+func (s *Service) loadCols(ctx context.Context, user models.User, attemptID int64, cols string) (models.Attempt, error) {
 	var a models.Attempt
-	err := s.DB.R.WithContext(ctx).Take(&a, "id = ?", attemptID).Error
+	err := s.DB.R.WithContext(ctx).Select(cols).Take(&a, "id = ?", attemptID).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && a.UserID != user.ID) {
 		return a, ErrNotFound
 	}
@@ -272,9 +285,23 @@ func (s *Service) load(ctx context.Context, user models.User, attemptID int64) (
 		if err := s.finish(ctx, a.ID, models.AttemptExpired); err != nil {
 			return a, err
 		}
-		return s.load(ctx, user, attemptID)
+		return s.loadCols(ctx, user, attemptID, cols)
 	}
 	return a, nil
+}
+
+// snapshotOf returns the parsed snapshot of a, reading it when a was loaded
+// without it and it is not cached.
+func (s *Service) snapshotOf(ctx context.Context, a models.Attempt) (*snapshot, error) {
+	if sn, ok := s.snapshots.cached(a.ID); ok {
+		return sn, nil
+	}
+	if a.Snapshot == "" {
+		if err := s.DB.R.WithContext(ctx).Model(&models.Attempt{}).Where("id = ?", a.ID).Pluck("snapshot", &a.Snapshot).Error; err != nil {
+			return nil, err
+		}
+	}
+	return s.snapshots.get(a)
 }
 
 func (s *Service) overdue(a models.Attempt) bool {
@@ -329,14 +356,14 @@ func (s *Service) attemptJSON(ctx context.Context, a models.Attempt, q models.Qu
 
 // SaveAnswer stores one answer, durably, before it returns.
 func (s *Service) SaveAnswer(ctx context.Context, user models.User, attemptID int64, questionID string, raw []byte) error {
-	a, err := s.load(ctx, user, attemptID)
+	a, err := s.loadCols(ctx, user, attemptID, headCols)
 	if err != nil {
 		return err
 	}
 	if a.Status != models.AttemptInProgress {
 		return ErrClosed
 	}
-	sn, err := s.snapshots.get(a)
+	sn, err := s.snapshotOf(ctx, a)
 	if err != nil {
 		return err
 	}

@@ -1,11 +1,17 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"tadrib/models"
+	"tadrib/quiz"
 )
 
 const bank = `// One question of each auto-graded type.
@@ -473,5 +479,31 @@ func TestExamStartSpike(t *testing.T) {
 		case <-timeout:
 			t.Fatal("starts did not finish in 60 s: the pool is deadlocked")
 		}
+	}
+}
+
+// Another node (a service with empty caches on the same database) saves an
+// answer to an attempt started here: it reads the snapshot it has not seen.
+func TestAnotherNodeSavesAnswers(t *testing.T) {
+	a := newTestApp(t, nil)
+	_, slug, quizID := quizCourse(t, a, nil)
+	u := enrolled(t, a, slug)
+	at := start(t, u, quizID, 201)
+	var me models.User
+	if err := a.db.R.Take(&me, "email = ?", u.Email).Error; err != nil {
+		t.Fatal(err)
+	}
+	other := &quiz.Service{DB: a.db, Courses: a.courses}
+	attemptID, _ := strconv.ParseInt(at.ID, 10, 64)
+	qid := byType(at)["true_false"]["id"].(string)
+	if err := other.SaveAnswer(context.Background(), me, attemptID, qid, []byte(`{"value": false}`)); err != nil {
+		t.Fatalf("the other node could not save: %v", err)
+	}
+	if err := other.SaveAnswer(context.Background(), me, attemptID, "nope", []byte(`{"value": false}`)); !errors.Is(err, quiz.ErrNotInAttempt) {
+		t.Errorf("a question not in the attempt: %v, want ErrNotInAttempt", err)
+	}
+	got := u.do("GET", "/api/v1/attempts/"+at.ID, nil).JSON(t)["answers"].(map[string]any)[qid]
+	if v, _ := got.(map[string]any)["value"].(bool); got == nil || v {
+		t.Errorf("saved answer read back as %v, want {value: false}", got)
 	}
 }
