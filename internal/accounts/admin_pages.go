@@ -128,7 +128,6 @@ func (a *Admin) users(c *fiber.Ctx) error {
 // userPage is the data of admin_user.html.
 type userPage struct {
 	U       models.User
-	Self    bool
 	Roles   []string
 	Done    string // key of the notice after a change
 	Message string // key of a refusal
@@ -153,7 +152,6 @@ func (a *Admin) target(c *fiber.Ctx) (models.User, error) {
 }
 
 func (a *Admin) renderUser(c *fiber.Ctx, status int, p userPage) error {
-	p.Self = p.U.ID == auth.From(c).User.ID
 	p.Roles = models.Roles
 	events, _, err := a.Svc.AuditLog(c.UserContext(), AuditQuery{Object: userObject(p.U.ID), Limit: 10})
 	if err != nil {
