@@ -32,11 +32,20 @@ func (h *Handler) Routes(app fiber.Router, api fiber.Router, verifyLimit fiber.H
 	api.Post("/certificates/:code/reissue", staff, h.reissue)
 
 	app.Get("/verify", verifyLimit, h.verifyForm)
-	app.Get("/verify/:code", verifyLimit, h.verify)
-	app.Get("/v/:code", verifyLimit, h.verify)
+	app.Get("/verify/:code", hideCode, verifyLimit, h.verify)
+	app.Get("/v/:code", hideCode, verifyLimit, h.verify)
 	app.Get("/.well-known/jwks.json", h.jwks)
 	app.Get("/keys/:kid", h.jwk)
 	app.Get("/credentials/status/1", h.statusList)
+}
+
+// hideCode keeps certificate codes out of the access log, which writes the
+// path of every request: the lookup is logged once, by verify, with the
+// code's pseudonym. It runs after the handler, so pages still see the path.
+func hideCode(c *fiber.Ctx) error {
+	err := c.Next()
+	c.Path("/verify/-")
+	return err
 }
 
 // mapErr turns service errors into HTTP errors. A certificate the viewer may

@@ -2,9 +2,11 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"log/slog"
 	"net/url"
 	"os"
 	"strconv"
@@ -17,6 +19,8 @@ import (
 
 	"tadrib/certs"
 	"tadrib/certs/credential"
+	"tadrib/internal/config"
+	"tadrib/internal/testdb"
 )
 
 // testSigningKey signs the test apps' certificates: generated once per test
@@ -549,5 +553,29 @@ func TestKeygen(t *testing.T) {
 	errb.Reset()
 	if code := run([]string{"keygen", "--help"}, nil, &out, &errb); code != 0 || !strings.Contains(errb.String(), "rotate") {
 		t.Errorf("keygen --help: %d %q", code, errb.String())
+	}
+}
+
+// TestVerifyCodesStayOutOfTheAccessLog: the access log writes paths; a code
+// there would tie each lookup to a certificate and so to a person.
+func TestVerifyCodesStayOutOfTheAccessLog(t *testing.T) {
+	var logs bytes.Buffer
+	cfg, err := config.Load(func(k string) string {
+		return map[string]string{"TADRIB_ADDR": "127.0.0.1:0", "TADRIB_SECRET": strings.Repeat("s", 40), "TADRIB_SIGNING_KEY": testSigningKey}[k]
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, err := newApp(context.Background(), cfg, testdb.New(t), slog.New(slog.NewJSONHandler(&logs, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &testApp{app: app, t: t, cfg: cfg}
+	code := certs.NewCode()
+	for _, p := range []string{"/verify/" + code, "/v/" + strings.ToLower(code)} {
+		wantStatus(t, a.do("GET", p, nil, "Accept", "application/json"), 404)
+	}
+	if strings.Contains(strings.ToUpper(logs.String()), code) || !strings.Contains(logs.String(), `"path":"/verify/-"`) {
+		t.Errorf("access log:\n%s", logs.String())
 	}
 }
