@@ -3,7 +3,6 @@ package courses
 import (
 	"context"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -22,18 +21,6 @@ type CohortEnv struct {
 	Sessions  *auth.Sessions
 	Cookies   auth.Cookies
 	JoinLimit fiber.Handler // the per-address limiter of /auth; nil for none
-}
-
-// cohortEnvs holds each Service's CohortEnv. Handler has no field for it
-// (handler.go is shared), so the app hands it over with SetCohortEnv before
-// mounting the routes; keyed by Service so that test apps stay apart.
-var cohortEnvs sync.Map // *Service → CohortEnv
-
-// SetCohortEnv gives s's cohort routes their environment. Call it before
-// Handler.Routes.
-func (s *Service) SetCohortEnv(e CohortEnv) {
-	e.BaseURL = strings.TrimSuffix(e.BaseURL, "/")
-	cohortEnvs.Store(s, e)
 }
 
 // passwordSetter is the accounts service's one-time set-password link, asked
@@ -55,11 +42,8 @@ type cohortHandler struct {
 
 // cohortRoutes mounts the cohort pages and API.
 func (h *Handler) cohortRoutes(app, api fiber.Router, staff fiber.Handler) {
-	env, _ := cohortEnvs.Load(h.Svc)
-	ch := &cohortHandler{Handler: h}
-	if e, ok := env.(CohortEnv); ok {
-		ch.env = e
-	}
+	ch := &cohortHandler{Handler: h, env: h.Cohorts}
+	ch.env.BaseURL = strings.TrimSuffix(ch.env.BaseURL, "/")
 	limit := ch.env.JoinLimit
 	if limit == nil {
 		limit = func(c *fiber.Ctx) error { return c.Next() }

@@ -13,8 +13,9 @@ import (
 
 // Handler serves courses as JSON and as pages.
 type Handler struct {
-	Svc *Service
-	R   *web.Renderer
+	Svc     *Service
+	R       *web.Renderer
+	Cohorts CohortEnv // what cohort pages need from outside the package
 }
 
 // Routes mounts the handlers: the JSON API on api, the pages on app.

@@ -118,12 +118,13 @@ func newApp(ctx context.Context, cfg config.Config, d *db.DB, log *slog.Logger) 
 	ah := &accounts.Handler{Svc: acc, Sessions: sessions, Cookies: cookies, R: renderer, Registration: cfg.Registration}
 	ah.Routes(f, api, limits)
 	cs := &courses.Service{DB: d}
-	cs.SetCohortEnv(courses.CohortEnv{BaseURL: cfg.BaseURL.String(), Accounts: acc, Sessions: sessions, Cookies: cookies, JoinLimit: limits.PerAddress})
 	qs := &quiz.Service{DB: d, Courses: cs}
 	cs.Quizzes = qs // progress counts passed quizzes
 	// Course packages carry modules' quizzes.
 	cs.QuizPackages = qs
-	(&courses.Handler{Svc: cs, R: renderer}).Routes(f, api)
+	(&courses.Handler{Svc: cs, R: renderer, Cohorts: courses.CohortEnv{
+		BaseURL: cfg.BaseURL.String(), Accounts: acc, Sessions: sessions, Cookies: cookies, JoinLimit: limits.PerAddress,
+	}}).Routes(f, api)
 	qh := &quiz.Handler{Svc: qs, R: renderer}
 	qh.Routes(f, api)
 	qh.PageRoutes(f, auth.RequireUser)
