@@ -155,8 +155,10 @@ func TestE2ECourseAuthoring(t *testing.T) {
 	s.click(`a[href="/courses/` + slug + `"]`)
 	s.click(`form[action$="/enroll"] button[type="submit"]`)
 	s.click(`form[action$="/complete"] button[type="submit"]`) // "Premier contact"
-	s.open(strings.TrimPrefix(lessonPath, "/author"))
-	s.waitJS("the lesson's image", `(() => { const i = document.querySelector(".prose img"); return !!i && i.complete && i.naturalWidth === 8; })()`, 10*time.Second)
+	if p := strings.TrimPrefix(lessonPath, "/author"); s.url().Path != p {
+		s.open(p)
+	}
+	s.settleJS("the lesson's image", `(() => { const i = document.querySelector(".prose img"); return !!i && i.complete && i.naturalWidth === 8; })()`, 10*time.Second)
 	s.click(`form[action$="/complete"] button[type="submit"]`)
 	s.open(strings.Replace(quizPath, "/author", "", 1))
 	s.click(`form[action$="/start"] button[type="submit"]`)
@@ -179,4 +181,21 @@ func TestE2ECourseAuthoring(t *testing.T) {
 
 func shotName(p string) string {
 	return strings.Trim(regexp.MustCompile(`[^a-z0-9]+`).ReplaceAllString(p, "-"), "-")
+}
+
+// settleJS waits until a JavaScript expression is true, through the page
+// loads that may still be under way (a redirect after a form).
+func (s *e2eSession) settleJS(what, expr string, timeout time.Duration) {
+	s.t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		ok, err := chromedp.Run(s.ctx, chromedp.Evaluate[bool](expr))
+		if err == nil && ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("waiting for %s at %s: %v", what, s.url().Path, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
