@@ -167,8 +167,23 @@ func ReadPackage(fsys fs.FS) (Package, error) {
 			add("course.yaml", 0, "audience %q: want one of %v", a, models.Professions)
 		}
 	}
+	failed := func(lp string) bool {
+		for _, e := range errs {
+			if strings.HasPrefix(e.File, lp+".") {
+				return true
+			}
+		}
+		return false
+	}
 	checkTexts := func(what string, texts map[string]string, required bool) {
-		if required && strings.TrimSpace(texts[m.Locale]) == "" {
+		// A text is required in some language: the course's, normally; an
+		// editor may have written one in another language only, which
+		// trainees then see whatever their language (pickText).
+		some := false
+		for _, t := range texts {
+			some = some || strings.TrimSpace(t) != ""
+		}
+		if required && !some {
 			add("course.yaml", 0, "%s: missing in the course's language %q", what, m.Locale)
 		}
 		for lang, t := range texts {
@@ -204,9 +219,6 @@ func ReadPackage(fsys fs.FS) (Package, error) {
 				name := lp + "." + lang + ".md"
 				b, err := fs.ReadFile(fsys, name)
 				if errors.Is(err, fs.ErrNotExist) {
-					if lang == m.Locale {
-						add(name, 0, "missing: every lesson needs a text in the course's language")
-					}
 					continue
 				}
 				if err != nil {
@@ -219,6 +231,9 @@ func ReadPackage(fsys fs.FS) (Package, error) {
 					continue
 				}
 				pkg.Lessons[lp][lang] = lf
+			}
+			if len(pkg.Lessons[lp]) == 0 && !failed(lp) {
+				add(lp+"."+m.Locale+".md", 0, "missing: every lesson needs a text in the course's language")
 			}
 		}
 		if q := mod.Quiz; q != nil {
@@ -333,7 +348,8 @@ func (s *Service) ImportPackage(ctx context.Context, pkg Package, actor *int64, 
 			}
 			for j, lp := range mm.Lessons {
 				files := pkg.Lessons[lp]
-				l := models.Lesson{ModuleID: mod.ID, Position: j + 1, Minutes: files[m.Locale].Minutes, CreatedAt: now, UpdatedAt: now}
+				first, _ := pickText(files, m.Locale, m.Locale)
+				l := models.Lesson{ModuleID: mod.ID, Position: j + 1, Minutes: first.Minutes, CreatedAt: now, UpdatedAt: now}
 				if err := tx.Create(&l).Error; err != nil {
 					return err
 				}

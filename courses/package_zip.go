@@ -236,5 +236,9 @@ func (s *Service) ExportPackage(ctx context.Context, editor models.User, slug st
 	if err := zw.Close(); err != nil {
 		return nil, err
 	}
+	// Exports are logged: a package holds every answer of the course's quizzes.
+	if err := models.Audit(s.DB.W.WithContext(ctx), &editor.ID, "course.export", "course:"+full.Slug, ""); err != nil {
+		return nil, err
+	}
 	return buf.Bytes(), nil
 }

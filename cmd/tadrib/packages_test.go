@@ -107,9 +107,10 @@ func richCourse(t *testing.T, a *testApp) (user, string) {
 	if n := imp.JSON(t)["imported"].(float64); n != 8 {
 		t.Fatalf("imported %v questions, want 8: %s", n, imp.Body)
 	}
-	m2 := tr.do("POST", "/api/v1/courses/"+slug+"/modules", map[string]any{"slug": "poursuivre", "title": "Poursuivre", "position": 1})
+	// A module written in Arabic only, first: a package carries it as it is.
+	m2 := tr.do("POST", "/api/v1/courses/"+slug+"/modules", map[string]any{"slug": "poursuivre", "title": "الملاحقة", "position": 1, "lang": "ar"})
 	wantStatus(t, m2, 201)
-	wantStatus(t, tr.do("POST", "/api/v1/modules/"+m2.JSON(t)["id"].(string)+"/lessons", map[string]any{"title": "Preuves", "body_md": "Texte.", "minutes": 3}), 201)
+	wantStatus(t, tr.do("POST", "/api/v1/modules/"+m2.JSON(t)["id"].(string)+"/lessons", map[string]any{"title": "الأدلة", "body_md": "نص.", "minutes": 3, "lang": "ar"}), 201)
 	return tr, slug
 }
 
