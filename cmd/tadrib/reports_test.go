@@ -381,6 +381,15 @@ func TestCourseReportAuthorization(t *testing.T) {
 	if rep := getReport(t, w.admin, base); rep.Enrolled != 6 {
 		t.Errorf("admin sees %d enrolled, want 6", rep.Enrolled)
 	}
+	// Admins report on every course, the seed curriculum (no author) included.
+	const seed = "traite-identifier-orienter-poursuivre"
+	if rep := getReport(t, w.admin, "/api/v1/reports/courses/"+seed); rep.Enrolled != 0 || len(rep.Modules) == 0 {
+		t.Errorf("seed course report: %+v", rep)
+	}
+	wantStatus(t, w.editor.do("GET", "/api/v1/reports/courses/"+seed, nil), 404)
+	if l := w.a.signIn(t, w.admin.Email).get("/author/reports"); !strings.Contains(string(l.Body), "/author/reports/courses/"+seed) {
+		t.Errorf("the admin's list lacks the seed course")
+	}
 	// The trainer running a cohort that follows the course sees its members
 	// only, and not another trainer's cohort.
 	rep := getReport(t, w.runner, base)
