@@ -296,6 +296,14 @@ func TestCourseEditorPages(t *testing.T) {
 	// Without the form's token, nothing changes.
 	wantStatus(t, b.send("POST", "/author/courses/cours-d-essai/publish", "state=unpublish"), 403)
 
+	// An Arabic title without a slug gives a readable Latin address.
+	arForm := b.get("/author/courses/new?lang=ar")
+	r = b.post(arForm, "/author/courses", url.Values{"title": {"الاتجار بالبشر"}, "locale": {"ar"}, "audience_judiciary": {"1"}})
+	wantStatus(t, r, 303)
+	if loc := r.Header.Get("Location"); loc != "/author/courses/alatjar-balbshr?created=1" {
+		t.Errorf("an Arabic title made the address %q", loc)
+	}
+
 	// Someone else's course: not found in the editor; a trainee: forbidden.
 	other := a.signIn(t, a.trainer().Email)
 	wantStatus(t, other.get("/author/courses/"+mustDraft(t, a, tr)), 404)
