@@ -168,6 +168,12 @@ func TestCertificateJourney(t *testing.T) {
 	if !bytes.Contains(a.do("GET", "/.well-known/jwks.json", nil).Body, []byte(`"kid":"`+ver.Kid+`"`)) {
 		t.Errorf("JWKS lacks kid %s", ver.Kid)
 	}
+	// A public credential is no session token (SECURITY.md S6).
+	wantStatus(t, a.do("GET", "/api/v1/me", nil, "Authorization", "Bearer "+vj["credential"].(string)), 401)
+	// A page rendered for a signed-in visitor is never stored by a shared cache.
+	if cc := u.do("GET", "/verify/"+code, nil, "Accept", "text/html").Header.Get("Cache-Control"); strings.Contains(cc, "public") {
+		t.Errorf("signed-in verify page: Cache-Control %q", cc)
+	}
 	if sl := a.do("GET", "/credentials/status/1", nil); sl.StatusCode != 200 || sl.Header.Get("Content-Type") != "application/vc+jwt" {
 		t.Errorf("status list: %d %s", sl.StatusCode, sl.Header.Get("Content-Type"))
 	}
@@ -300,7 +306,9 @@ func TestInPersonIssueAndReissue(t *testing.T) {
 		t.Errorf("the superseded page does not link to the new certificate")
 	}
 	// The register finds by name, by code, by course and date.
-	for q, want := range map[string]int{"q=alaoui": 2, "q=" + strings.ToLower(named[:4]+"-"+named[4:]): 1, "course=" + slug: 3, "from=2999-01-01": 0} {
+	yearAgo, threeYears := time.Now().AddDate(-1, 0, 0).Format("2006-01-02"), time.Now().AddDate(-3, 0, 0).Format("2006-01-02")
+	for q, want := range map[string]int{"q=alaoui": 2, "q=" + strings.ToLower(named[:4]+"-"+named[4:]): 1, "course=" + slug: 3, "from=2999-01-01": 0,
+		"from=" + yearAgo: 0, "to=" + yearAgo: 3, "from=" + threeYears + "&to=" + yearAgo: 3, "q=%25": 0, "q=يوسف": 2} {
 		if got := len(tr.do("GET", "/api/v1/certificates?"+q, nil).JSON(t)["items"].([]any)); got != want {
 			t.Errorf("register ?%s: %d items, want %d", q, got, want)
 		}
