@@ -134,7 +134,9 @@ func (s *Service) Issue(ctx context.Context, actor models.User, in IssueIn, lang
 	if len(in.Holders) == 0 || len(in.Holders) > maxHolders {
 		errs = append(errs, web.Field("holders", "certs.err.holders", maxHolders))
 	}
-	if len(errs) > 0 && (len(in.Holders) == 0 || len(in.Holders) > maxHolders || c.ID == 0) {
+	// Holders are looked at only for a course the actor manages: whether
+	// someone holds another trainer's certificate is not theirs to learn.
+	if len(errs) > 0 && (len(in.Holders) == 0 || len(in.Holders) > maxHolders || c.ID == 0 || !canManage(actor, c)) {
 		return nil, web.Invalid(errs...)
 	}
 	drafts := make([]draft, 0, len(in.Holders))
