@@ -73,7 +73,7 @@ func (s *Service) Claim(ctx context.Context, user models.User, slug, lang string
 		r, err := s.build(ctx, draft{Course: c, UserID: &uid, HolderName: user.Name, HolderNameAr: user.NameAr,
 			Profession: user.Profession, Locale: user.Locale, IssuedAt: now, ExpiresAt: expiry(c, now.Truncate(time.Second))}, map[int]bool{})
 		if err != nil {
-			return JSON{}, false, nil, err
+			return JSON{}, false, nil, unprintable(err, "")
 		}
 		err = s.insert(ctx, []row{r}, nil, nil)
 		if isUnique(err) && attempt < 3 {
@@ -186,7 +186,7 @@ func (s *Service) Issue(ctx context.Context, actor models.User, in IssueIn, lang
 	rows := make([]row, len(drafts))
 	for i, d := range drafts {
 		if rows[i], err = s.build(ctx, d, taken); err != nil {
-			return nil, err
+			return nil, unprintable(err, "holders["+strconv.Itoa(i)+"].")
 		}
 	}
 	err = s.insert(ctx, rows, nil, func(tx *gorm.DB) error {

@@ -143,7 +143,7 @@ func (s *Service) Reissue(ctx context.Context, actor models.User, code string, i
 	}
 	r, err := s.build(ctx, d, map[int]bool{})
 	if err != nil {
-		return JSON{}, err
+		return JSON{}, unprintable(err, "")
 	}
 	err = s.insert(ctx, []row{r}, func(tx *gorm.DB) error {
 		// Supersede first: the new row takes the old one's place in the

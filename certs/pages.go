@@ -171,8 +171,8 @@ func (h *Handler) reissueSubmit(c *fiber.Ctx) error {
 	in := ReissueIn{Name: &name, NameAr: &nameAr, Reason: c.FormValue("reason")}
 	next, err := h.Svc.Reissue(ctx, u, cert.Code, in, lang)
 	var we *web.Error
-	if errors.As(err, &we) && we.Status == fiber.StatusBadRequest {
-		return h.R.Page(c, fiber.StatusBadRequest, "cert_detail", h.R.T(c, "certs.detail.title"),
+	if errors.As(err, &we) && we.Status < 500 && len(we.Fields) > 0 {
+		return h.R.Page(c, we.Status, "cert_detail", h.R.T(c, "certs.detail.title"),
 			detailPage{Cert: cert, Name: name, NameAr: nameAr, RName: in.Reason, Errors: web.FormErrors(we.Fields), Form: "reissue"})
 	}
 	if err != nil {

@@ -261,6 +261,9 @@ func TestInPersonIssueAndReissue(t *testing.T) {
 	} {
 		wantProblem(t, tr.do("POST", "/api/v1/certificates/issue", tc.body), 400, tc.field)
 	}
+	// A name the certificate font cannot print is the client's to fix, not a 500.
+	wantProblem(t, tr.do("POST", "/api/v1/certificates/issue", map[string]any{"course_slug": slug,
+		"holders": []any{map[string]any{"name": "Amina 😀", "profession": "police"}}}), 422, "holders[0].name")
 	if n := len(tr.do("GET", "/api/v1/certificates", nil).JSON(t)["items"].([]any)); n != 0 {
 		t.Fatalf("a rejected request issued %d certificates", n)
 	}
