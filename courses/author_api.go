@@ -19,6 +19,7 @@ import (
 func (h *Handler) authorAPIRoutes(app, api fiber.Router, staff fiber.Handler) {
 	api.Patch("/modules/:id", staff, h.updateModule)
 	api.Delete("/lessons/:id", staff, h.deleteLesson)
+	api.Delete("/modules/:id", staff, h.deleteModule)
 	api.Post("/courses/import", staff, h.importCourse)
 	api.Get("/courses/:slug/export", staff, h.exportCourse)
 	api.Post("/courses/:slug/images", staff, h.uploadImage)
@@ -48,6 +49,17 @@ func (h *Handler) deleteLesson(c *fiber.Ctx) error {
 		return err
 	}
 	if _, err := h.Svc.DeleteLesson(c.UserContext(), *viewer(c), lid); err != nil {
+		return httpError(err)
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (h *Handler) deleteModule(c *fiber.Ctx) error {
+	mid, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	if _, err := h.Svc.DeleteModule(c.UserContext(), *viewer(c), mid); err != nil {
 		return httpError(err)
 	}
 	return c.SendStatus(fiber.StatusNoContent)

@@ -34,6 +34,8 @@ func (h *Handler) authorRoutes(app, api fiber.Router, staff fiber.Handler) {
 	app.Post("/author/modules/:id", staff, h.submitModule)
 	app.Post("/author/modules/:id/move", staff, h.submitMoveModule)
 	app.Post("/author/modules/:id/lessons", staff, h.submitNewLesson)
+	app.Get("/author/modules/:id/delete", staff, h.showDeleteModule)
+	app.Post("/author/modules/:id/delete", staff, h.submitDeleteModule)
 	app.Get("/author/lessons/:id", staff, h.showLessonEditor)
 	app.Post("/author/lessons/:id", staff, h.submitLesson)
 	app.Post("/author/lessons/:id/move", staff, h.submitMoveLesson)
@@ -282,7 +284,7 @@ func (h *Handler) showCourseEditor(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	for _, n := range []string{"created", "saved", "published", "unpublished", "imported", "deleted"} {
+	for _, n := range []string{"created", "saved", "published", "unpublished", "imported", "deleted", "module_deleted"} {
 		if c.Query(n) == "1" {
 			e.Notice = "authoring.notice_" + n
 		}
@@ -735,4 +737,38 @@ func (h *Handler) submitImportCourse(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Redirect("/author/courses/"+slug+"?imported=1", fiber.StatusSeeOther)
+}
+
+func (h *Handler) showDeleteModule(c *fiber.Ctx) error {
+	mid, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	course, w, err := h.Svc.ModuleWeight(c.UserContext(), *viewer(c), mid)
+	if err != nil {
+		return httpError(err)
+	}
+	var m models.Module
+	if err := h.Svc.DB.R.WithContext(c.UserContext()).Preload("Texts").Take(&m, "id = ?", mid).Error; err != nil {
+		return err
+	}
+	tl := textLang(c, course.Locale)
+	return h.R.Page(c, fiber.StatusOK, "author_module_delete", h.R.T(c, "authoring.delete_module"), map[string]any{
+		"Course": course, "ModuleID": mid, "Title": moduleTitle(m, tl, course.Locale), "TL": tl,
+		"Lessons": int(w.Lessons), "Questions": int(w.Questions), "Attempts": int(w.Attempts)})
+}
+
+func (h *Handler) submitDeleteModule(c *fiber.Ctx) error {
+	mid, err := pathID(c)
+	if err != nil {
+		return err
+	}
+	course, err := h.Svc.CheckEditModule(c.UserContext(), *viewer(c), mid)
+	if err != nil {
+		return httpError(err)
+	}
+	if _, err := h.Svc.DeleteModule(c.UserContext(), *viewer(c), mid); err != nil {
+		return httpError(err)
+	}
+	return c.Redirect(editorURL(course.Slug, textLang(c, course.Locale), "module_deleted=1", ""), fiber.StatusSeeOther)
 }

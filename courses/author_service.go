@@ -132,6 +132,9 @@ func (s *Service) DeleteLesson(ctx context.Context, editor models.User, lessonID
 				return err
 			}
 		}
+		if err := renumber(tx, "lessons", "module_id", l.ModuleID); err != nil {
+			return err
+		}
 		if err := s.touch(tx, c.ID); err != nil {
 			return err
 		}
@@ -198,4 +201,70 @@ func Slugify(title, fallback string) string {
 		return fallback
 	}
 	return s
+}
+
+// renumber numbers a parent's rows 1..n in their order, after a deletion.
+func renumber(tx *gorm.DB, table, parentCol string, parentID int64) error {
+	var ids []int64
+	if err := tx.Table(table).Where(parentCol+" = ?", parentID).Order("position, id").Pluck("id", &ids).Error; err != nil {
+		return err
+	}
+	for i, x := range ids {
+		if err := tx.Table(table).Where("id = ?", x).Update("position", i+1).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ModuleWeight is what deleting a module would take with it.
+type ModuleWeight struct {
+	Lessons   int64
+	Questions int64
+	Attempts  int64
+}
+
+// ModuleWeight counts a module's lessons, quiz questions and trainees'
+// attempts, for the confirmation before deleting it.
+func (s *Service) ModuleWeight(ctx context.Context, editor models.User, moduleID int64) (models.Course, ModuleWeight, error) {
+	db := s.DB.R.WithContext(ctx)
+	c, err := s.moduleCourse(ctx, db, editor, moduleID)
+	if err != nil {
+		return c, ModuleWeight{}, err
+	}
+	var w ModuleWeight
+	err = errors.Join(
+		db.Table("lessons").Where("module_id = ?", moduleID).Count(&w.Lessons).Error,
+		db.Table("questions").Joins("JOIN quizzes q ON q.id = questions.quiz_id").Where("q.module_id = ?", moduleID).Count(&w.Questions).Error,
+		db.Table("attempts").Joins("JOIN quizzes q ON q.id = attempts.quiz_id").Where("q.module_id = ?", moduleID).Count(&w.Attempts).Error,
+	)
+	return c, w, err
+}
+
+// DeleteModule removes a module with its lessons, its quiz and everything
+// that hangs from them (the schema cascades), and renumbers the others.
+func (s *Service) DeleteModule(ctx context.Context, editor models.User, moduleID int64) (string, error) {
+	var slug string
+	err := s.DB.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		c, err := s.moduleCourse(ctx, tx, editor, moduleID)
+		if err != nil {
+			return err
+		}
+		slug = c.Slug
+		var m models.Module
+		if err := tx.Take(&m, "id = ?", moduleID).Error; err != nil {
+			return err
+		}
+		if err := tx.Exec("DELETE FROM modules WHERE id = ?", moduleID).Error; err != nil {
+			return err
+		}
+		if err := renumber(tx, "modules", "course_id", c.ID); err != nil {
+			return err
+		}
+		if err := s.touch(tx, c.ID); err != nil {
+			return err
+		}
+		return models.Audit(tx, &editor.ID, "module.delete", "course:"+c.Slug, "module:"+m.Slug)
+	})
+	return slug, err
 }

@@ -115,6 +115,12 @@ func TestAuthoringAPIPerObject(t *testing.T) {
 		t.Errorf("after moving module 2 first the order is %v", mods)
 	}
 	wantProblem(t, owner.do("PATCH", "/api/v1/modules/"+mid, map[string]any{"position": 0}), 400, "position")
+	wantStatus(t, other.do("DELETE", "/api/v1/modules/"+mid, nil), 403)
+	wantStatus(t, owner.do("DELETE", "/api/v1/modules/"+mid, nil), 204)
+	if mods := owner.do("GET", "/api/v1/courses/"+slug, nil).JSON(t)["modules"].([]any); len(mods) != 1 || mods[0].(map[string]any)["position"] != 1.0 {
+		t.Errorf("after deleting a module the course has %v", mods)
+	}
+	wantStatus(t, owner.do("GET", "/api/v1/lessons/"+lessons[0], nil), 404)
 	wantProblem(t, owner.do("PATCH", "/api/v1/modules/"+mid, map[string]any{"slug": "Pas Bon"}), 400, "slug")
 }
 
@@ -296,6 +302,17 @@ func TestCourseEditorPages(t *testing.T) {
 	// Without the form's token, nothing changes.
 	wantStatus(t, b.send("POST", "/author/courses/cours-d-essai/publish", "state=unpublish"), 403)
 
+	// Deleting a module asks first, saying what goes with it.
+	delPage := b.get("/author/modules/" + mids[0][1] + "/delete")
+	wantStatus(t, delPage, 200)
+	if body := string(delPage.Body); !strings.Contains(body, "Identifier") || !strings.Contains(body, "1 leçon") {
+		t.Error("the module's delete confirmation does not say what it deletes")
+	}
+	wantStatus(t, b.post(delPage, "/author/modules/"+mids[0][1]+"/delete", url.Values{}), 303)
+	if mods := tr.do("GET", "/api/v1/courses/cours-d-essai", nil).JSON(t)["modules"].([]any); len(mods) != 1 || mods[0].(map[string]any)["position"] != 1.0 {
+		t.Errorf("after deleting a module the course has %v", mods)
+	}
+
 	// An Arabic title without a slug gives a readable Latin address.
 	arForm := b.get("/author/courses/new?lang=ar")
 	r = b.post(arForm, "/author/courses", url.Values{"title": {"الاتجار بالبشر"}, "locale": {"ar"}, "audience_judiciary": {"1"}})
@@ -307,7 +324,7 @@ func TestCourseEditorPages(t *testing.T) {
 	// Someone else's course: not found in the editor; a trainee: forbidden.
 	other := a.signIn(t, a.trainer().Email)
 	wantStatus(t, other.get("/author/courses/"+mustDraft(t, a, tr)), 404)
-	wantStatus(t, other.get(lessonPath), 403)
+	wantStatus(t, other.get("/author/courses/cours-d-essai"), 403) // published, not theirs
 	trainee := a.signIn(t, a.register("police").Email)
 	wantStatus(t, trainee.get("/author"), 403)
 
