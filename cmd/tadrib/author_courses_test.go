@@ -299,6 +299,10 @@ func TestCourseEditorPages(t *testing.T) {
 	if c := tr.do("GET", "/api/v1/courses/cours-d-essai", nil).JSON(t); c["published"] != true || c["hours"] != 1.5 || c["validity_days"] != 730.0 {
 		t.Errorf("after the pages, the course is %v", c)
 	}
+	// The editor's export link works with the page's session.
+	if zip := b.get("/api/v1/courses/cours-d-essai/export"); zip.StatusCode != 200 || zip.Header.Get("Content-Type") != "application/zip" {
+		t.Errorf("the export link answers %d %s", zip.StatusCode, zip.Header.Get("Content-Type"))
+	}
 	// Without the form's token, nothing changes.
 	wantStatus(t, b.send("POST", "/author/courses/cours-d-essai/publish", "state=unpublish"), 403)
 
