@@ -226,11 +226,13 @@ func (s *Service) ExportPackage(ctx context.Context, editor models.User, slug st
 			return nil, err
 		}
 	}
-	manifest, err := yaml.Marshal(m)
-	if err != nil {
+	var manifest bytes.Buffer
+	enc := yaml.NewEncoder(&manifest)
+	enc.SetIndent(2) // as the seed's manifests are written
+	if err := enc.Encode(m); err != nil {
 		return nil, err
 	}
-	if err := put("course.yaml", manifest); err != nil {
+	if err := put("course.yaml", manifest.Bytes()); err != nil {
 		return nil, err
 	}
 	if err := zw.Close(); err != nil {
