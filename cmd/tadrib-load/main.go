@@ -26,6 +26,8 @@ Usage:
   tadrib-load quiz [flags]     N trainees start a quiz in a spike, autosave answers
                                at a rate and submit; then every answer acknowledged
                                with 204 must be found saved
+  tadrib-load verify [flags]   public certificate verification (GET /verify/{code},
+                               JSON) side by side with a bare handler
   tadrib-load help             this text
 
 Run "tadrib-load COMMAND -h" for a command's flags. The tool only sends
@@ -48,6 +50,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = lessonCmd(args, stdout, stderr)
 	case "quiz":
 		err = quizCmd(args, stdout, stderr)
+	case "verify":
+		err = verifyCmd(args, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
