@@ -277,6 +277,8 @@ func TestBrokenPackages(t *testing.T) {
 		{"symlink", makeZip(t, []entry{manifest, lesson, {name: "01-un/lien.fr.md", body: []byte("/etc/passwd"), symlink: true}}), "01-un/lien.fr.md", 0, "symbolic link"},
 		{"too many files", makeZip(t, many), "(zip)", 0, "at most 2000"},
 		{"zip bomb", makeZip(t, bomb), "01-un/bombe.fr.md", 0, "at most"},
+		{"image not named by its hash", makeZip(t, []entry{{name: "course.yaml", body: []byte(goodManifest + "images: [images/" + strings.Repeat("0", 64) + ".png]\n")}, lesson, {name: "images/" + strings.Repeat("0", 64) + ".png", body: testPNG(t, 1)}}), "images/" + strings.Repeat("0", 64) + ".png", 0, "SHA-256"},
+		{"SVG as an image", makeZip(t, []entry{{name: "course.yaml", body: []byte(goodManifest + "images: [images/" + strings.Repeat("0", 64) + ".png]\n")}, lesson, {name: "images/" + strings.Repeat("0", 64) + ".png", body: []byte(`<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>`)}}), "images/" + strings.Repeat("0", 64) + ".png", 0, "not a PNG"},
 		{"non-UTF-8 name", makeZip(t, []entry{manifest, lesson, {name: "01-un/\xff.md", body: []byte("x")}}), "01-un/?.md", 0, "UTF-8"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
