@@ -2,10 +2,13 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"io"
 	"log/slog"
 	"net/url"
 	"os"
@@ -174,8 +177,12 @@ func TestCertificateJourney(t *testing.T) {
 	if cc := u.do("GET", "/verify/"+code, nil, "Accept", "text/html").Header.Get("Cache-Control"); strings.Contains(cc, "public") {
 		t.Errorf("signed-in verify page: Cache-Control %q", cc)
 	}
-	if sl := a.do("GET", "/credentials/status/1", nil); sl.StatusCode != 200 || sl.Header.Get("Content-Type") != "application/vc+jwt" {
-		t.Errorf("status list: %d %s", sl.StatusCode, sl.Header.Get("Content-Type"))
+	sl := a.do("GET", "/credentials/status/1", nil)
+	if sl.StatusCode != 200 || sl.Header.Get("Content-Type") != "application/vc+jwt" {
+		t.Fatalf("status list: %d %s", sl.StatusCode, sl.Header.Get("Content-Type"))
+	}
+	if statusBit(t, sl.Body, 0) || statusBit(t, sl.Body, credential.StatusListSize-1) {
+		t.Error("bits set in a list with nothing revoked")
 	}
 
 	// Revocation: staff only, a reason required, the course's trainer only.
@@ -196,6 +203,11 @@ func TestCertificateJourney(t *testing.T) {
 	a.db.R.Table("audit_events").Where("action = ? AND object = ? AND actor_id = ? AND detail LIKE ?", "certificate.revoke", "certificate:"+code, certUserID(t, tr.ID), "%Erreur de saisie%").Count(&audits)
 	if audits != 1 {
 		t.Errorf("revocation audited %d times, want 1", audits)
+	}
+	// Third parties learn it from the status list: the credential's bit is set.
+	idx, _ := strconv.Atoi(ver.Payload["credentialStatus"].(map[string]any)["statusListIndex"].(string))
+	if !statusBit(t, a.do("GET", "/credentials/status/1", nil).Body, idx) {
+		t.Errorf("status list bit %d not set after revocation", idx)
 	}
 	// Asking again does not undo a revocation.
 	if again := u.do("POST", "/api/v1/courses/"+slug+"/certificate", nil); again.StatusCode != 200 || again.JSON(t)["status"] != "revoked" {
@@ -589,4 +601,39 @@ func TestVerifyCodesStayOutOfTheAccessLog(t *testing.T) {
 	if strings.Contains(strings.ToUpper(logs.String()), code) || !strings.Contains(logs.String(), `"path":"/verify/-"`) {
 		t.Errorf("access log:\n%s", logs.String())
 	}
+}
+
+// statusBit reads bit i of a signed Bitstring Status List (W3C: multibase
+// "u" + base64url of the GZIP of the bits, bit 0 the high bit of byte 0).
+func statusBit(t *testing.T, jws []byte, i int) bool {
+	t.Helper()
+	parts := strings.Split(string(jws), ".")
+	if len(parts) != 3 {
+		t.Fatalf("status list is not a compact JWS: %.80s", jws)
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var claims struct {
+		CredentialSubject struct {
+			EncodedList string `json:"encodedList"`
+		} `json:"credentialSubject"`
+	}
+	if err := json.Unmarshal(payload, &claims); err != nil {
+		t.Fatal(err)
+	}
+	gz, err := base64.RawURLEncoding.DecodeString(strings.TrimPrefix(claims.CredentialSubject.EncodedList, "u"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(gz))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bits, err := io.ReadAll(zr)
+	if err != nil || len(bits)*8 != credential.StatusListSize {
+		t.Fatalf("status list: %d bits, %v", len(bits)*8, err)
+	}
+	return bits[i/8]&(0x80>>(i%8)) != 0
 }
