@@ -173,9 +173,11 @@ func (h *Handler) reissue(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(cert)
 }
 
+// jwks serves the public keys. Five minutes of cache: after a rotation,
+// certificates signed with the new key verify elsewhere within that time.
 func (h *Handler) jwks(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, "application/jwk-set+json")
-	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
+	c.Set(fiber.HeaderCacheControl, "public, max-age=300")
 	return c.Send(h.Svc.Keys.JWKS())
 }
 
