@@ -3,6 +3,8 @@ package certs
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strconv"
 
 	"tadrib/courses"
 	"tadrib/models"
@@ -15,6 +17,9 @@ type Missing struct {
 	Title  string `json:"title"`
 	Module string `json:"module,omitempty"`
 	URL    string `json:"url,omitempty"` // the page where to do it
+	// AwaitingGrading: a quiz whose essays wait for a trainer; nothing is
+	// left for the trainee to do.
+	AwaitingGrading bool `json:"awaiting_grading,omitempty"`
 }
 
 // Eligibility lists what user still has to do in course slug: every lesson
@@ -42,5 +47,37 @@ func (s *Service) Eligibility(ctx context.Context, user models.User, slug, lang 
 			missing = append(missing, Missing{Kind: "quiz", ID: m.Quiz.ID, Title: m.Quiz.Title, Module: m.Title, URL: "/quizzes/" + m.Quiz.ID})
 		}
 	}
+	if err := s.awaitingGrading(ctx, user.ID, missing); err != nil {
+		return d, nil, err
+	}
 	return d, missing, nil
+}
+
+// awaitingGrading marks the missing quizzes whose last attempt waits for a
+// trainer to grade its essays.
+func (s *Service) awaitingGrading(ctx context.Context, userID int64, missing []Missing) error {
+	var ids []int64
+	for _, m := range missing {
+		if n, err := strconv.ParseInt(m.ID, 10, 64); err == nil && m.Kind == "quiz" {
+			ids = append(ids, n)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	var waiting []int64
+	err := s.DB.R.WithContext(ctx).Table("attempts").Distinct("quiz_id").
+		Where("user_id = ? AND quiz_id IN ? AND pending_manual = ? AND status <> ?", userID, ids, true, models.AttemptInProgress).
+		Pluck("quiz_id", &waiting).Error
+	if err != nil {
+		return fmt.Errorf("certs: attempts awaiting grading: %w", err)
+	}
+	for _, q := range waiting {
+		for i := range missing {
+			if missing[i].Kind == "quiz" && missing[i].ID == strconv.FormatInt(q, 10) {
+				missing[i].AwaitingGrading = true
+			}
+		}
+	}
+	return nil
 }

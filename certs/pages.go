@@ -222,6 +222,9 @@ func (h *Handler) issueSubmit(c *fiber.Ctx) error {
 			in.Holders = append(in.Holders, HolderIn{Email: line})
 			continue
 		}
+		if len(parts) == 2 && models.Valid(strings.TrimSpace(parts[1]), models.Professions) {
+			parts = []string{parts[0], "", parts[1]} // "Name | profession": no Arabic name
+		}
 		for len(parts) < 3 {
 			parts = append(parts, "")
 		}

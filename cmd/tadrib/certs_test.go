@@ -532,10 +532,13 @@ func TestCertificatePagesWithoutJavaScript(t *testing.T) {
 	if !strings.Contains(string(bad.Body), "Ligne 2\u202f:") {
 		t.Errorf("the bad line is not named:\n%s", bad.Body)
 	}
-	good := s.post(form, "/author/certificates/issue", url.Values{"course_slug": {slug}, "holders": {"Nadia Tazi | نادية التازي | police\n\nOmar Idrissi | | labour_inspector"}})
+	good := s.post(form, "/author/certificates/issue", url.Values{"course_slug": {slug}, "holders": {"Nadia Tazi | نادية التازي | police\n\nOmar Idrissi | | labour_inspector\nSara Bennis | judiciary"}})
 	wantStatus(t, good, 200)
 	if n := len(tr.do("GET", "/api/v1/certificates?q=tazi", nil).JSON(t)["items"].([]any)); n != 1 {
 		t.Errorf("Nadia Tazi has %d certificates, want 1 (the rejected form issued nothing)", n)
+	}
+	if n := len(tr.do("GET", "/api/v1/certificates?q=bennis", nil).JSON(t)["items"].([]any)); n != 1 {
+		t.Errorf("a \"name | profession\" line gave %d certificates, want 1", n)
 	}
 	// A name correction from the page.
 	items := tr.do("GET", "/api/v1/certificates?q=omar", nil).JSON(t)["items"].([]any)
@@ -636,4 +639,32 @@ func statusBit(t *testing.T, jws []byte, i int) bool {
 		t.Fatalf("status list: %d bits, %v", len(bits)*8, err)
 	}
 	return bits[i/8]&(0x80>>(i%8)) != 0
+}
+
+// TestCertificateWaitsForEssayGrading: a quiz with an essay counts once a
+// trainer has graded it; until then the 422 says the quiz awaits grading.
+func TestCertificateWaitsForEssayGrading(t *testing.T) {
+	a := newTestApp(t, nil)
+	tr, slug, quizID := quizCourse(t, a, nil)
+	wantStatus(t, tr.do("POST", "/api/v1/quizzes/"+quizID+"/import", []byte("::Essay:: Describe a referral you made. {}"), "Content-Type", "text/plain"), 200)
+	u := enrolled(t, a, slug)
+	c := u.do("GET", "/api/v1/courses/"+slug, nil).JSON(t)
+	for _, l := range c["modules"].([]any)[0].(map[string]any)["lessons"].([]any) {
+		wantStatus(t, u.do("POST", "/api/v1/lessons/"+l.(map[string]any)["id"].(string)+"/complete", nil), 204)
+	}
+	at := start(t, u, quizID, 201)
+	for qid, body := range rightAnswers(t, at) {
+		wantStatus(t, u.do("PUT", "/api/v1/attempts/"+at.ID+"/answers/"+qid, body), 204)
+	}
+	essay := byType(at)["essay"]["id"].(string)
+	wantStatus(t, u.do("PUT", "/api/v1/attempts/"+at.ID+"/answers/"+essay, map[string]any{"text": "J'ai appelé la cellule."}), 204)
+	wantStatus(t, u.do("POST", "/api/v1/attempts/"+at.ID+"/submit", nil), 200)
+
+	p := wantProblem(t, u.do("POST", "/api/v1/courses/"+slug+"/certificate", nil), 422, "")
+	missing := p["missing"].([]any)
+	if len(missing) != 1 || missing[0].(map[string]any)["kind"] != "quiz" || missing[0].(map[string]any)["awaiting_grading"] != true {
+		t.Fatalf("missing = %v, want the quiz, awaiting grading", missing)
+	}
+	wantStatus(t, tr.do("POST", "/api/v1/attempts/"+at.ID+"/answers/"+essay+"/grade", map[string]any{"points": 1}), 200)
+	wantStatus(t, u.do("POST", "/api/v1/courses/"+slug+"/certificate", nil), 201)
 }
