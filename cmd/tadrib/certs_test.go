@@ -668,3 +668,39 @@ func TestCertificateWaitsForEssayGrading(t *testing.T) {
 	wantStatus(t, tr.do("POST", "/api/v1/attempts/"+at.ID+"/answers/"+essay+"/grade", map[string]any{"points": 1}), 200)
 	wantStatus(t, u.do("POST", "/api/v1/courses/"+slug+"/certificate", nil), 201)
 }
+
+// TestCertificateBadInputIsNeverA500: malformed bodies, types and codes are
+// 4xx answers.
+func TestCertificateBadInputIsNeverA500(t *testing.T) {
+	a := newTestApp(t, nil)
+	tr, slug, _ := authorCourse(t, a, []string{"police"}, true)
+	r := tr.do("POST", "/api/v1/certificates/issue", map[string]any{"course_slug": slug, "holders": []any{map[string]any{"name": "Ali Ben", "profession": "police"}}})
+	wantStatus(t, r, 201)
+	code := r.JSON(t)["items"].([]any)[0].(map[string]any)["code"].(string)
+	for _, tc := range []struct {
+		method, path string
+		body         any
+		want         int
+	}{
+		{"POST", "/api/v1/certificates/issue", "course_slug=" + slug, 415},
+		{"POST", "/api/v1/certificates/issue", map[string]any{"course_slug": 5}, 400},
+		{"POST", "/api/v1/certificates/issue", map[string]any{"course_slug": slug, "holders": "everyone"}, 400},
+		{"POST", "/api/v1/certificates/issue", map[string]any{"course_slug": slug, "holders": []any{"x"}}, 400},
+		{"POST", "/api/v1/certificates/" + code + "/revoke", map[string]any{"reason": 5}, 400},
+		{"POST", "/api/v1/certificates/" + code + "/revoke", map[string]any{"reason": strings.Repeat("é", 501)}, 400},
+		{"POST", "/api/v1/certificates/" + code + "/reissue", map[string]any{"name": strings.Repeat("a", 201), "reason": "x"}, 400},
+		{"POST", "/api/v1/certificates/not-a-code/revoke", map[string]any{"reason": "x"}, 404},
+		{"GET", "/api/v1/certificates/" + strings.Repeat("Z", 26) + "/pdf", nil, 404},
+		{"GET", "/api/v1/certificates?to=31/12/2026", nil, 400},
+		{"POST", "/api/v1/courses/no-such-course/certificate", nil, 404},
+	} {
+		if got := tr.do(tc.method, tc.path, tc.body); got.StatusCode != tc.want {
+			t.Errorf("%s %s %v: %d, want %d: %s", tc.method, tc.path, tc.body, got.StatusCode, tc.want, got.Body)
+		}
+	}
+	for _, p := range []string{"/verify/%25ZZ", "/verify/" + strings.Repeat("A", 2000), "/v/..%2F..%2Fetc%2Fpasswd"} {
+		if got := a.do("GET", p, nil, "Accept", "application/json"); got.StatusCode != 404 {
+			t.Errorf("GET %s: %d", p, got.StatusCode)
+		}
+	}
+}
