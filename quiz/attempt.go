@@ -87,33 +87,41 @@ func (r result) show(review string) ResultJSON {
 // attempt has started, so a cached copy is never stale, on any node.
 type snapshotCache struct {
 	mu sync.Mutex
-	m  map[int64]*snapshot
+	m  map[int64]cachedSnapshot
 }
 
-func (c *snapshotCache) cached(id int64) (*snapshot, bool) {
+// cachedSnapshot is a parsed snapshot and who owns its attempt: an autosave
+// that finds both here needs no read of the attempt (the write checks that
+// it is still open).
+type cachedSnapshot struct {
+	sn     *snapshot
+	userID int64
+}
+
+func (c *snapshotCache) cached(id int64) (cachedSnapshot, bool) {
 	c.mu.Lock()
-	sn, ok := c.m[id]
+	e, ok := c.m[id]
 	c.mu.Unlock()
-	return sn, ok
+	return e, ok
 }
 
 func (c *snapshotCache) get(a models.Attempt) (*snapshot, error) {
-	if sn, ok := c.cached(a.ID); ok {
-		return sn, nil
+	if e, ok := c.cached(a.ID); ok {
+		return e.sn, nil
 	}
 	sn := &snapshot{}
 	if err := json.Unmarshal([]byte(a.Snapshot), sn); err != nil {
 		return nil, fmt.Errorf("quiz: snapshot of attempt %d: %w", a.ID, err)
 	}
-	c.put(a.ID, sn)
+	c.put(a.ID, a.UserID, sn)
 	return sn, nil
 }
 
 // put caches the snapshot of attempt id.
-func (c *snapshotCache) put(id int64, sn *snapshot) {
+func (c *snapshotCache) put(id, userID int64, sn *snapshot) {
 	c.mu.Lock()
 	if c.m == nil {
-		c.m = map[int64]*snapshot{}
+		c.m = map[int64]cachedSnapshot{}
 	}
 	if len(c.m) >= 20000 {
 		for k := range c.m { // drop an arbitrary tenth
@@ -123,7 +131,7 @@ func (c *snapshotCache) put(id int64, sn *snapshot) {
 			}
 		}
 	}
-	c.m[id] = sn
+	c.m[id] = cachedSnapshot{sn: sn, userID: userID}
 	c.mu.Unlock()
 }
 
@@ -257,7 +265,7 @@ func (s *Service) Start(ctx context.Context, user models.User, quizID int64) (At
 	}
 	// A new attempt: its snapshot is the one just frozen, and it has no
 	// answers yet.
-	s.snapshots.put(a.ID, snap)
+	s.snapshots.put(a.ID, a.UserID, snap)
 	return baseJSON(a, snap), false, nil
 }
 
@@ -293,8 +301,8 @@ func (s *Service) loadCols(ctx context.Context, user models.User, attemptID int6
 // snapshotOf returns the parsed snapshot of a, reading it when a was loaded
 // without it and it is not cached.
 func (s *Service) snapshotOf(ctx context.Context, a models.Attempt) (*snapshot, error) {
-	if sn, ok := s.snapshots.cached(a.ID); ok {
-		return sn, nil
+	if e, ok := s.snapshots.cached(a.ID); ok {
+		return e.sn, nil
 	}
 	if a.Snapshot == "" {
 		if err := s.DB.R.WithContext(ctx).Model(&models.Attempt{}).Where("id = ?", a.ID).Pluck("snapshot", &a.Snapshot).Error; err != nil {
@@ -356,6 +364,21 @@ func (s *Service) attemptJSON(ctx context.Context, a models.Attempt, q models.Qu
 
 // SaveAnswer stores one answer, durably, before it returns.
 func (s *Service) SaveAnswer(ctx context.Context, user models.User, attemptID int64, questionID string, raw []byte) error {
+	// The usual case: this node froze or has read this attempt, of this
+	// trainee. Validate against the cached snapshot and write; the write
+	// itself checks that the attempt is still open and theirs. Only when it
+	// is not (submitted, past its deadline, or no longer in the cache) is
+	// the attempt read, to say why.
+	if e, ok := s.snapshots.cached(attemptID); ok && e.userID == user.ID {
+		body, err := validAnswer(e.sn, questionID, raw)
+		if err != nil {
+			return err
+		}
+		saved, err := s.writeAnswer(ctx, user.ID, attemptID, questionID, body)
+		if err != nil || saved {
+			return err
+		}
+	}
 	a, err := s.loadCols(ctx, user, attemptID, headCols)
 	if err != nil {
 		return err
@@ -367,38 +390,52 @@ func (s *Service) SaveAnswer(ctx context.Context, user models.User, attemptID in
 	if err != nil {
 		return err
 	}
-	sq, ok := sn.question(questionID)
-	if !ok {
-		return ErrNotInAttempt
-	}
-	ans, err := DecodeAnswer(raw)
+	body, err := validAnswer(sn, questionID, raw)
 	if err != nil {
 		return err
 	}
+	saved, err := s.writeAnswer(ctx, user.ID, a.ID, questionID, body)
+	if err == nil && !saved {
+		err = ErrClosed
+	}
+	return err
+}
+
+// validAnswer checks an answer body against its question in the snapshot
+// and returns it compacted.
+func validAnswer(sn *snapshot, questionID string, raw []byte) ([]byte, error) {
+	sq, ok := sn.question(questionID)
+	if !ok {
+		return nil, ErrNotInAttempt
+	}
+	ans, err := DecodeAnswer(raw)
+	if err != nil {
+		return nil, err
+	}
 	if err := ValidateAnswer(sq.Q, ans); err != nil {
-		return err
+		return nil, err
 	}
 	// Store the body as sent (compacted): re-encoding would drop an empty
 	// "choices": [] or "pairs": {}, and GET must show what was sent.
 	var compact bytes.Buffer
 	if err := json.Compact(&compact, raw); err != nil {
-		return err
+		return nil, err
 	}
-	body := compact.Bytes()
+	return compact.Bytes(), nil
+}
+
+// writeAnswer stores an answer durably if the attempt is still open and
+// the user's; saved is false when it is not.
+func (s *Service) writeAnswer(ctx context.Context, userID, attemptID int64, questionID string, body []byte) (saved bool, err error) {
 	now := s.now()
-	// The attempt must still be open when the row is written: a submit or
-	// the deadline may have come since it was read.
 	res := s.DB.W.WithContext(ctx).Exec(`INSERT INTO answers (attempt_id, question_id, body, saved_at, comment)
-		SELECT ?, ?, ?, ?, '' WHERE EXISTS (SELECT 1 FROM attempts WHERE id = ? AND status = 'in_progress' AND (deadline IS NULL OR deadline > ?))
+		SELECT ?, ?, ?, ?, '' WHERE EXISTS (SELECT 1 FROM attempts WHERE id = ? AND user_id = ? AND status = 'in_progress' AND (deadline IS NULL OR deadline > ?))
 		ON CONFLICT (attempt_id, question_id) DO UPDATE SET body = excluded.body, saved_at = excluded.saved_at`,
-		a.ID, questionID, string(body), now, a.ID, now.Add(-Grace))
+		attemptID, questionID, string(body), now, attemptID, userID, now.Add(-Grace))
 	if res.Error != nil {
-		return fmt.Errorf("quiz: save answer %d/%s: %w", a.ID, questionID, res.Error)
+		return false, fmt.Errorf("quiz: save answer %d/%s: %w", attemptID, questionID, res.Error)
 	}
-	if res.RowsAffected == 0 {
-		return ErrClosed
-	}
-	return nil
+	return res.RowsAffected > 0, nil
 }
 
 // Submit grades an attempt. Submitting again returns the stored result.

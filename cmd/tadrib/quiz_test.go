@@ -502,6 +502,13 @@ func TestAnotherNodeSavesAnswers(t *testing.T) {
 	if err := other.SaveAnswer(context.Background(), me, attemptID, "nope", []byte(`{"value": false}`)); !errors.Is(err, quiz.ErrNotInAttempt) {
 		t.Errorf("a question not in the attempt: %v, want ErrNotInAttempt", err)
 	}
+	// Another trainee learns nothing about this attempt, on the node that
+	// holds its snapshot: not whether the question exists, not the type.
+	stranger := enrolled(t, a, slug)
+	for _, body := range []string{`{"value": true}`, `{"choices": 3}`} {
+		wantStatus(t, stranger.do("PUT", "/api/v1/attempts/"+at.ID+"/answers/"+qid, []byte(body), "Content-Type", "application/json"), 404)
+	}
+	wantStatus(t, stranger.do("PUT", "/api/v1/attempts/"+at.ID+"/answers/nope", []byte(`{"value": true}`), "Content-Type", "application/json"), 404)
 	got := u.do("GET", "/api/v1/attempts/"+at.ID, nil).JSON(t)["answers"].(map[string]any)[qid]
 	if v, _ := got.(map[string]any)["value"].(bool); got == nil || v {
 		t.Errorf("saved answer read back as %v, want {value: false}", got)
