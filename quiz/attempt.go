@@ -137,6 +137,9 @@ func (c *snapshotCache) put(id, userID int64, sn *snapshot) {
 
 // limits are the time and attempts a trainee has at a quiz, overrides included.
 func (s *Service) limits(ctx context.Context, tx *gorm.DB, q models.Quiz, userID int64) (timeLimit time.Duration, maxAttempts int, err error) {
+	if q.TimeLimitS == 0 && q.MaxAttempts == 0 {
+		return 0, 0, nil // no limit for an override to extend
+	}
 	var o models.QuizOverride
 	err = tx.WithContext(ctx).Where("quiz_id = ? AND user_id = ?", q.ID, userID).Limit(1).Find(&o).Error
 	timeLimit = time.Duration(q.TimeLimitS) * time.Second
@@ -166,8 +169,6 @@ func (s *Service) canTake(ctx context.Context, user models.User, q models.Quiz) 
 	return nil
 }
 
-var errRaced = errors.New("quiz: another start won")
-
 // openAttempt selects attempts in progress. The status is written into the
 // SQL, not bound: the partial indexes on open attempts can only serve a
 // query whose condition is known when it is planned, and SQLite re-plans a
@@ -184,12 +185,36 @@ func (s *Service) Start(ctx context.Context, user models.User, quizID int64) (At
 	if err := s.canTake(ctx, user, q); err != nil {
 		return AttemptJSON{}, false, err
 	}
-	if err := s.expireOverdue(ctx, &quizID, &user.ID); err != nil {
+	// An attempt in progress is resumed (a second tab, a reload), or graded
+	// first if its time is up.
+	var a models.Attempt
+	found := s.DB.W.WithContext(ctx).Where("quiz_id = ? AND user_id = ? AND "+openAttempt, quizID, user.ID).Limit(1).Find(&a)
+	if found.Error != nil {
+		return AttemptJSON{}, false, found.Error
+	}
+	if found.RowsAffected > 0 {
+		if !s.overdue(a) {
+			out, err := s.attemptJSON(ctx, a, q)
+			return out, true, err
+		}
+		if err := s.finish(ctx, a.ID, models.AttemptExpired); err != nil {
+			return AttemptJSON{}, false, err
+		}
+	}
+	limit, maxAttempts, err := s.limits(ctx, s.DB.W, q, user.ID)
+	if err != nil {
 		return AttemptJSON{}, false, err
 	}
-	// Read the bank before the transaction: inside it, a second connection
-	// taken from the pool while the transaction holds one deadlocks a full
-	// pool on PostgreSQL (2,000 trainees starting at once did).
+	if maxAttempts > 0 {
+		var n int64
+		if err := s.DB.W.WithContext(ctx).Model(&models.Attempt{}).Where("quiz_id = ? AND user_id = ?", quizID, user.ID).Count(&n).Error; err != nil {
+			return AttemptJSON{}, false, err
+		}
+		if int(n) >= maxAttempts {
+			// Unless another tab started the last one a moment ago.
+			return s.resumeRaced(ctx, user, q, ErrNoAttemptsLeft)
+		}
+	}
 	bank, err := s.renderedBank(ctx, q)
 	if err != nil {
 		return AttemptJSON{}, false, err
@@ -197,76 +222,48 @@ func (s *Service) Start(ctx context.Context, user models.User, quizID int64) (At
 	if len(bank.questions) == 0 {
 		return AttemptJSON{}, false, ErrEmptyQuiz
 	}
-	// Freeze outside the transaction: on SQLite it holds the only writer.
-	// If a second tab wins the race, this draw is simply dropped.
 	snap, frozen, err := s.freeze(q, bank.questions)
 	if err != nil {
 		return AttemptJSON{}, false, err
 	}
-	var a models.Attempt
-	resumed := false
-	err = s.DB.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		found := tx.Where("quiz_id = ? AND user_id = ? AND "+openAttempt, quizID, user.ID).Limit(1).Find(&a)
-		if found.Error != nil {
-			return found.Error
-		}
-		if found.RowsAffected > 0 {
-			resumed = true
-			return nil
-		}
-		limit, maxAttempts, err := s.limits(ctx, tx, q, user.ID)
-		if err != nil {
-			return err
-		}
-		if maxAttempts > 0 {
-			var n int64
-			if err := tx.Model(&models.Attempt{}).Where("quiz_id = ? AND user_id = ?", quizID, user.ID).Count(&n).Error; err != nil {
-				return err
-			}
-			if int(n) >= maxAttempts {
-				return ErrNoAttemptsLeft
-			}
-		}
-		now := s.now()
-		a = models.Attempt{QuizID: quizID, UserID: user.ID, Status: models.AttemptInProgress, StartedAt: now, Snapshot: frozen}
-		if limit > 0 {
-			d := now.Add(limit)
-			a.Deadline = &d
-		}
-		if err := tx.Create(&a).Error; err != nil {
-			if errors.Is(err, gorm.ErrDuplicatedKey) {
-				return errRaced
-			}
-			return err
-		}
-		return nil
-	})
-	if errors.Is(err, errRaced) || errors.Is(err, ErrNoAttemptsLeft) {
-		// Another tab or node started one a moment ago (on PostgreSQL, it may
-		// have committed between our two reads, and then counts as used):
-		// resume it if it is there.
-		var open models.Attempt
-		res := s.DB.W.WithContext(ctx).Where("quiz_id = ? AND user_id = ? AND "+openAttempt, quizID, user.ID).Limit(1).Find(&open)
-		switch {
-		case res.Error != nil:
-			err = res.Error
-		case res.RowsAffected > 0:
-			a, resumed, err = open, true, nil
-		case errors.Is(err, errRaced):
-			err = ErrClosed // it was started and finished in between
-		}
+	// One statement, no transaction: the unique index on open attempts is
+	// what keeps two tabs or two nodes from both starting one (the loser
+	// resumes the winner's), and a start held no lock while it read the
+	// bank and froze the draw. The attempts count may be a moment old; at
+	// worst a trainee racing their own submit gets the attempt they asked
+	// for one last time.
+	now := s.now()
+	a = models.Attempt{QuizID: quizID, UserID: user.ID, Status: models.AttemptInProgress, StartedAt: now, Snapshot: frozen}
+	if limit > 0 {
+		d := now.Add(limit)
+		a.Deadline = &d
 	}
-	if err != nil {
+	if err := s.DB.W.WithContext(ctx).Create(&a).Error; err != nil {
+		if errors.Is(err, gorm.ErrDuplicatedKey) {
+			return s.resumeRaced(ctx, user, q, ErrClosed)
+		}
 		return AttemptJSON{}, false, err
-	}
-	if resumed {
-		out, err := s.attemptJSON(ctx, a, q)
-		return out, true, err
 	}
 	// A new attempt: its snapshot is the one just frozen, and it has no
 	// answers yet.
 	s.snapshots.put(a.ID, a.UserID, snap)
 	return baseJSON(a, snap), false, nil
+}
+
+// resumeRaced returns the attempt in progress that another tab or node
+// started a moment ago, or otherwise (it was started and finished in
+// between, or there is none) the error.
+func (s *Service) resumeRaced(ctx context.Context, user models.User, q models.Quiz, otherwise error) (AttemptJSON, bool, error) {
+	var open models.Attempt
+	res := s.DB.W.WithContext(ctx).Where("quiz_id = ? AND user_id = ? AND "+openAttempt, q.ID, user.ID).Limit(1).Find(&open)
+	if res.Error != nil {
+		return AttemptJSON{}, false, res.Error
+	}
+	if res.RowsAffected == 0 {
+		return AttemptJSON{}, false, otherwise
+	}
+	out, err := s.attemptJSON(ctx, open, q)
+	return out, true, err
 }
 
 // load reads an attempt of its owner's; anyone else gets ErrNotFound. An
