@@ -188,7 +188,7 @@ func (s *Service) Start(ctx context.Context, user models.User, quizID int64) (At
 	// An attempt in progress is resumed (a second tab, a reload), or graded
 	// first if its time is up.
 	var a models.Attempt
-	found := s.DB.W.WithContext(ctx).Where("quiz_id = ? AND user_id = ? AND "+openAttempt, quizID, user.ID).Limit(1).Find(&a)
+	found := s.DB.R.WithContext(ctx).Where("quiz_id = ? AND user_id = ? AND "+openAttempt, quizID, user.ID).Limit(1).Find(&a)
 	if found.Error != nil {
 		return AttemptJSON{}, false, found.Error
 	}
@@ -201,13 +201,13 @@ func (s *Service) Start(ctx context.Context, user models.User, quizID int64) (At
 			return AttemptJSON{}, false, err
 		}
 	}
-	limit, maxAttempts, err := s.limits(ctx, s.DB.W, q, user.ID)
+	limit, maxAttempts, err := s.limits(ctx, s.DB.R, q, user.ID)
 	if err != nil {
 		return AttemptJSON{}, false, err
 	}
 	if maxAttempts > 0 {
 		var n int64
-		if err := s.DB.W.WithContext(ctx).Model(&models.Attempt{}).Where("quiz_id = ? AND user_id = ?", quizID, user.ID).Count(&n).Error; err != nil {
+		if err := s.DB.R.WithContext(ctx).Model(&models.Attempt{}).Where("quiz_id = ? AND user_id = ?", quizID, user.ID).Count(&n).Error; err != nil {
 			return AttemptJSON{}, false, err
 		}
 		if int(n) >= maxAttempts {
