@@ -618,7 +618,7 @@ func TestAdminAuditBadInputIsNeverA500(t *testing.T) {
 func TestSetPasswordTokenStaysOutOfTheAccessLog(t *testing.T) {
 	var logs bytes.Buffer
 	cfg, err := config.Load(func(k string) string {
-		return map[string]string{"TADRIB_ADDR": "127.0.0.1:0", "TADRIB_SECRET": strings.Repeat("s", 40)}[k]
+		return map[string]string{"TADRIB_ADDR": "127.0.0.1:0", "TADRIB_SECRET": strings.Repeat("s", 40), "TADRIB_SIGNING_KEY": testSigningKey}[k]
 	})
 	if err != nil {
 		t.Fatal(err)
