@@ -36,7 +36,11 @@ type Issuer struct {
 	NameAr         string `json:"name_ar,omitempty"`
 	Signatory      string `json:"signatory,omitempty"`
 	SignatoryTitle string `json:"signatory_title,omitempty"`
-	Logo           []byte `json:"-"`
+	// LogoSHA256 names the logo (kept in issuer_logos) that certificates
+	// issued under this issuer print, so that a new logo in the
+	// configuration changes no PDF already issued.
+	LogoSHA256 string `json:"logo_sha256,omitempty"`
+	Logo       []byte `json:"-"`
 }
 
 // Service is the certificate service.

@@ -170,6 +170,20 @@ func (s *Service) Render(r row) ([]byte, error) {
 	})
 }
 
+// KeepLogo records the configured logo under its SHA-256 (once), so that
+// certificates issued with it regenerate with it after the configuration
+// names another one.
+func (s *Service) KeepLogo(ctx context.Context) error {
+	if len(s.Issuer.Logo) == 0 {
+		s.Issuer.LogoSHA256 = ""
+		return nil
+	}
+	sum := sha256.Sum256(s.Issuer.Logo)
+	s.Issuer.LogoSHA256 = hex.EncodeToString(sum[:])
+	return s.DB.W.WithContext(ctx).Exec(`INSERT INTO issuer_logos (sha256, data, created_at) VALUES (?, ?, ?)
+		ON CONFLICT (sha256) DO NOTHING`, s.Issuer.LogoSHA256, s.Issuer.Logo, s.now()).Error
+}
+
 // renderer returns a PDF renderer for an issuer, made once per issuer: a
 // certificate is rendered with the issuer it was issued under.
 func (s *Service) renderer(is Issuer) (*pdf.Renderer, error) {
@@ -180,9 +194,16 @@ func (s *Service) renderer(is Issuer) (*pdf.Renderer, error) {
 		return r, nil
 	}
 	if cfg, _ := json.Marshal(s.Issuer); s.PDF != nil && string(cfg) == string(key) {
-		return s.PDF, nil // the logo is not part of the key: it is not stored per certificate
+		return s.PDF, nil // the configured issuer, logo included (its hash is in the key)
 	}
-	r, err := pdf.New(pdf.Issuer{Name: is.Name, NameAr: is.NameAr, Signatory: is.Signatory, SignatoryTitle: is.SignatoryTitle, Logo: s.Issuer.Logo})
+	var logo []byte
+	if is.LogoSHA256 != "" {
+		// An earlier logo: the one the certificate was issued with.
+		if err := s.DB.R.Raw("SELECT data FROM issuer_logos WHERE sha256 = ?", is.LogoSHA256).Row().Scan(&logo); err != nil {
+			return nil, fmt.Errorf("certs: logo %s: %w", is.LogoSHA256, err)
+		}
+	}
+	r, err := pdf.New(pdf.Issuer{Name: is.Name, NameAr: is.NameAr, Signatory: is.Signatory, SignatoryTitle: is.SignatoryTitle, Logo: logo})
 	if err != nil {
 		return nil, err
 	}

@@ -40,5 +40,9 @@ func migrateCertificates(tx *gorm.DB, d Dialect) error {
 		`CREATE UNIQUE INDEX certificates_live ON certificates (user_id, course_id)
 			WHERE user_id IS NOT NULL AND revoked_at IS NULL AND superseded_by IS NULL`,
 		`CREATE INDEX certificates_holder ON certificates (holder_name)`,
+		`CREATE TABLE issuer_logos (
+			sha256 TEXT PRIMARY KEY,
+			data {blob} NOT NULL,
+			created_at {time} NOT NULL)`,
 	)
 }

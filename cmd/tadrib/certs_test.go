@@ -8,10 +8,15 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
 	"io"
 	"log/slog"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -24,6 +29,7 @@ import (
 	"tadrib/certs/credential"
 	"tadrib/internal/config"
 	"tadrib/internal/testdb"
+	"tadrib/models"
 )
 
 // testSigningKey signs the test apps' certificates: generated once per test
@@ -702,5 +708,56 @@ func TestCertificateBadInputIsNeverA500(t *testing.T) {
 		if got := a.do("GET", p, nil, "Accept", "application/json"); got.StatusCode != 404 {
 			t.Errorf("GET %s: %d", p, got.StatusCode)
 		}
+	}
+}
+
+// logoPNG writes a small PNG of one colour and returns its path.
+func logoPNG(t *testing.T, c color.RGBA) string {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 40, 20))
+	for x := 0; x < 40; x++ {
+		for y := 0; y < 20; y++ {
+			img.Set(x, y, c)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "logo.png")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := png.Encode(f, img); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	return path
+}
+
+// A new logo in the configuration changes no certificate already issued:
+// its PDF regenerates with the logo it was issued with, byte for byte.
+func TestNewLogoKeepsIssuedPDFs(t *testing.T) {
+	a := newTestApp(t, map[string]string{"TADRIB_ISSUER_LOGO_FILE": logoPNG(t, color.RGBA{200, 0, 0, 255})})
+	tr, slug, _ := authorCourse(t, a, []string{"police"}, true)
+	r := tr.do("POST", "/api/v1/certificates/issue", map[string]any{"course_slug": slug,
+		"holders": []any{map[string]any{"name": "Amina Logo", "profession": "police"}}})
+	wantStatus(t, r, 201)
+	code := r.JSON(t)["items"].([]any)[0].(map[string]any)["code"].(string)
+	want := verifyJSON(a, code).JSON(t)["pdf_sha256"].(string)
+
+	cfg := a.cfg
+	cfg.IssuerLogoFile = logoPNG(t, color.RGBA{0, 0, 200, 255})
+	next, err := newCerts(cfg, a.db, a.courses, slog.New(slog.NewJSONHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var admin models.User
+	if err := a.db.R.Take(&admin, "role = ?", models.RoleAdmin).Error; err != nil {
+		t.Fatal(err)
+	}
+	b, _, err := next.PDFFor(context.Background(), admin, code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprintf("%x", sha256.Sum256(b)); got != want {
+		t.Errorf("after a logo change the PDF hashes to %s, want the issued %s", got, want)
 	}
 }

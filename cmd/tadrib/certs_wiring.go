@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"os"
@@ -30,5 +31,9 @@ func newCerts(cfg config.Config, d *db.DB, cs *courses.Service, log *slog.Logger
 	if err != nil {
 		return nil, fmt.Errorf("certificate PDF (TADRIB_ISSUER_*): %w", err)
 	}
-	return &certs.Service{DB: d, Courses: cs, Keys: keys, PDF: r, Issuer: is, BaseURL: strings.TrimSuffix(cfg.BaseURL.String(), "/")}, nil
+	svc := &certs.Service{DB: d, Courses: cs, Keys: keys, PDF: r, Issuer: is, BaseURL: strings.TrimSuffix(cfg.BaseURL.String(), "/")}
+	if err := svc.KeepLogo(context.Background()); err != nil {
+		return nil, fmt.Errorf("certificate logo: %w", err)
+	}
+	return svc, nil
 }
