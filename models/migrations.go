@@ -232,6 +232,9 @@ var Migrations = []Migration{
 	{"quiz bank version", func(tx *gorm.DB, d Dialect) error {
 		return exec(tx, d, `ALTER TABLE quizzes ADD COLUMN bank_version INTEGER NOT NULL DEFAULT 0`)
 	}},
+	{"quiz titles per language", func(tx *gorm.DB, d Dialect) error {
+		return exec(tx, d, `ALTER TABLE quizzes ADD COLUMN titles TEXT NOT NULL DEFAULT '{}'`)
+	}},
 }
 
 // ErrSchemaTooNew means the database was migrated by a newer Tadrib: this

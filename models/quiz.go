@@ -19,8 +19,11 @@ type Quiz struct {
 	// transaction as each change: a node's copy of a rendered bank is
 	// current while the quiz row it reads still has the same version.
 	BankVersion int
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// Titles is the title in other languages, JSON {"ar": "…"}; a language
+	// without one shows Title.
+	Titles    string
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // QuizQuestion is a question of a quiz's bank. Spec is the JSON of a

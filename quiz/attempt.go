@@ -29,6 +29,8 @@ type AttemptJSON struct {
 	// the shape of the body).
 	Saved  map[string]json.RawMessage `json:"answers"`
 	Result *ResultJSON                `json:"result,omitempty"`
+	// Lang is the language the attempt is worded in ("" for the original).
+	Lang string `json:"lang,omitempty"`
 }
 
 // ReviewItem is one question of a graded attempt. Feedback and
@@ -176,8 +178,17 @@ func (s *Service) canTake(ctx context.Context, user models.User, q models.Quiz) 
 // applies (it did, on every start of an attempt).
 const openAttempt = "status = '" + models.AttemptInProgress + "'"
 
-// Start starts an attempt, or returns the one in progress (resumed is true).
+// Start starts an attempt in the quiz's original wording, or returns the
+// one in progress (resumed is true).
 func (s *Service) Start(ctx context.Context, user models.User, quizID int64) (AttemptJSON, bool, error) {
+	return s.StartIn(ctx, user, quizID, "")
+}
+
+// StartIn starts an attempt worded in lang (each question's translation
+// where it has one, else its original text), or returns the one in progress
+// in the language it was started in: a second tab in another language
+// resumes the same attempt, worded as it was frozen.
+func (s *Service) StartIn(ctx context.Context, user models.User, quizID int64, lang string) (AttemptJSON, bool, error) {
 	q, err := s.quiz(ctx, quizID)
 	if err != nil {
 		return AttemptJSON{}, false, err
@@ -215,14 +226,14 @@ func (s *Service) Start(ctx context.Context, user models.User, quizID int64) (At
 			return s.resumeRaced(ctx, user, q, ErrNoAttemptsLeft)
 		}
 	}
-	bank, err := s.renderedBank(ctx, q)
+	bank, err := s.renderedBank(ctx, q, lang)
 	if err != nil {
 		return AttemptJSON{}, false, err
 	}
 	if len(bank.questions) == 0 {
 		return AttemptJSON{}, false, ErrEmptyQuiz
 	}
-	snap, frozen, err := s.freeze(q, bank.questions)
+	snap, frozen, err := s.freeze(q, bank.questions, lang)
 	if err != nil {
 		return AttemptJSON{}, false, err
 	}
@@ -329,7 +340,7 @@ func (s *Service) Get(ctx context.Context, user models.User, attemptID int64) (A
 // baseJSON is an attempt's JSON without its answers or result.
 func baseJSON(a models.Attempt, sn *snapshot) AttemptJSON {
 	return AttemptJSON{ID: id(a.ID), QuizID: id(a.QuizID), Status: a.Status, StartedAt: a.StartedAt, Deadline: a.Deadline,
-		Questions: sn.view(), Answers: map[string]Answer{}, Saved: map[string]json.RawMessage{}}
+		Questions: sn.view(), Answers: map[string]Answer{}, Saved: map[string]json.RawMessage{}, Lang: sn.Lang}
 }
 
 func (s *Service) attemptJSON(ctx context.Context, a models.Attempt, q models.Quiz) (AttemptJSON, error) {

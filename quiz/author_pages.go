@@ -57,12 +57,16 @@ type editorPage struct {
 	Types     []string
 	Errors    map[string]web.FieldError
 	Saved     bool
+	// OtherLangs are the languages the quiz's texts may be translated into
+	// (all but the course's own).
+	OtherLangs []string
 }
 
 // questionPreview is a bank question as trainees would see it.
 type questionPreview struct {
 	Question
-	StemHTML template.HTML
+	StemHTML     template.HTML
+	Untranslated []string // languages with no complete translation
 }
 
 func (h *Handler) editorData(c *fiber.Ctx, quizID int64) (editorPage, error) {
@@ -78,9 +82,10 @@ func (h *Handler) editorData(c *fiber.Ctx, quizID int64) (editorPage, error) {
 	if err != nil {
 		return editorPage{}, err
 	}
-	p := editorPage{Quiz: qj, Course: course, Types: Types}
+	p := editorPage{Quiz: qj, Course: course, Types: Types, OtherLangs: otherLangs(course.Locale)}
 	for _, b := range bank {
-		p.Questions = append(p.Questions, questionPreview{Question: b, StemHTML: template.HTML(renderText(b.Format, b.Stem, false))}) //nolint:gosec // sanitized
+		p.Questions = append(p.Questions, questionPreview{Question: b, StemHTML: template.HTML(renderText(b.Format, b.Stem, false)), //nolint:gosec // sanitized
+			Untranslated: b.Untranslated(course.Locale)})
 	}
 	return p, nil
 }
@@ -119,6 +124,8 @@ func (h *Handler) submitSettings(c *fiber.Ctx) error {
 	shuffle, perCat, onePer := c.FormValue("shuffle") == "on", c.FormValue("draw_per_category") == "on", c.FormValue("one_per_page") == "on"
 	in := Settings{Title: &title, PassMark: formInt(c, "pass_mark"), MaxAttempts: formInt(c, "max_attempts"), Draw: formInt(c, "draw"),
 		Review: &review, Shuffle: &shuffle, DrawPerCategory: &perCat, OnePerPage: &onePer}
+	titles := titlesFromForm(c)
+	in.Titles = &titles
 	if m := formInt(c, "time_limit_min"); m != nil {
 		s := *m * 60
 		in.TimeLimitS = &s
@@ -151,6 +158,9 @@ type questionForm struct {
 	Preview  template.HTML
 	Weights  []int
 	CorrectT bool
+	// Original is the course's language; Trans the other languages' texts.
+	Original string
+	Trans    []transBlock
 }
 
 func padded[T any](xs []T, n int) []T {
@@ -167,6 +177,10 @@ func (h *Handler) renderQuestionForm(c *fiber.Ctx, status int, f questionForm) e
 	f.Numbers = padded(f.Q.Numbers, max(3, len(f.Q.Numbers)+1))
 	f.Pairs = padded(f.Q.Pairs, max(6, len(f.Q.Pairs)+2))
 	f.CorrectT = f.Q.Correct == nil || *f.Q.Correct
+	if _, course, err := h.Svc.editable(c.UserContext(), me(c), f.QuizID); err == nil {
+		f.Original = course.Locale
+	}
+	f.Trans = transBlocks(f.Q, f.Original, len(f.Options), len(f.Pairs))
 	if !f.New {
 		f.Preview = template.HTML(renderText(f.Q.Format, f.Q.Stem, false)) //nolint:gosec // sanitized
 	}
@@ -244,6 +258,7 @@ func questionFromForm(c *fiber.Ctx) Question {
 		q.Correct = &b
 		q.FeedbackTrue, q.FeedbackFalse = c.FormValue("feedback_true"), c.FormValue("feedback_false")
 	}
+	q.Translations = translationsFromForm(c)
 	return q
 }
 

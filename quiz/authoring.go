@@ -13,6 +13,7 @@ import (
 	"gorm.io/gorm"
 
 	"tadrib/courses"
+	"tadrib/internal/i18n"
 	"tadrib/internal/web"
 	"tadrib/models"
 )
@@ -29,6 +30,9 @@ type Settings struct {
 	Shuffle         *bool   `json:"shuffle"`
 	Review          *string `json:"review"`
 	OnePerPage      *bool   `json:"one_per_page"`
+	// Titles is the title per language ({"ar": "…"}); a language left
+	// empty shows Title. On update it replaces the stored titles.
+	Titles *map[string]string `json:"titles"`
 }
 
 func (in *Settings) validate(create bool) []web.FieldError {
@@ -40,6 +44,21 @@ func (in *Settings) validate(create bool) []web.FieldError {
 		errs = append(errs, web.Field("title", "err.required"))
 	} else if in.Title != nil && utf8.RuneCountInString(*in.Title) > 200 {
 		errs = append(errs, web.Field("title", "err.too_long", 200))
+	}
+	if in.Titles != nil {
+		clean := map[string]string{}
+		for lang, t := range *in.Titles {
+			t = strings.TrimSpace(t)
+			switch {
+			case !i18n.Supported(lang):
+				errs = append(errs, web.Field("titles."+lang, "qtrans.err_lang"))
+			case utf8.RuneCountInString(t) > 200:
+				errs = append(errs, web.Field("titles."+lang, "err.too_long", 200))
+			case t != "":
+				clean[lang] = t
+			}
+		}
+		*in.Titles = clean
 	}
 	rng := func(field string, v *int, lo, hi int) {
 		if v != nil && (*v < lo || *v > hi) {
@@ -70,6 +89,16 @@ type QuizJSON struct {
 	Review          string `json:"review"`
 	OnePerPage      bool   `json:"one_per_page"`
 	QuestionCount   int    `json:"question_count"`
+	// Titles is the title in other languages; TitleIn picks one.
+	Titles map[string]string `json:"titles"`
+}
+
+// TitleIn is the quiz's title in lang, or its original title.
+func (q QuizJSON) TitleIn(lang string) string {
+	if t := q.Titles[lang]; t != "" {
+		return t
+	}
+	return q.Title
 }
 
 func id(n int64) string { return strconv.FormatInt(n, 10) }
@@ -81,7 +110,7 @@ func (s *Service) quizJSON(ctx context.Context, q models.Quiz) (QuizJSON, error)
 	}
 	return QuizJSON{ID: id(q.ID), ModuleID: id(q.ModuleID), Title: q.Title, PassMark: q.PassMark, TimeLimitS: q.TimeLimitS,
 		MaxAttempts: q.MaxAttempts, Draw: q.Draw, DrawPerCategory: q.DrawPerCategory, Shuffle: q.Shuffle, Review: q.Review,
-		OnePerPage: q.OnePerPage, QuestionCount: int(n)}, nil
+		OnePerPage: q.OnePerPage, QuestionCount: int(n), Titles: parseTitles(q.Titles)}, nil
 }
 
 // mapCourseErr turns courses' sentinels into ours.
@@ -149,6 +178,13 @@ func apply(q *models.Quiz, in Settings) {
 	}
 	if in.OnePerPage != nil {
 		q.OnePerPage = *in.OnePerPage
+	}
+	if in.Titles != nil {
+		b, _ := json.Marshal(*in.Titles) // a map of strings always encodes
+		q.Titles = string(b)
+	}
+	if q.Titles == "" {
+		q.Titles = "{}"
 	}
 }
 
@@ -281,7 +317,7 @@ func ValidateQuestion(q *Question) []web.FieldError {
 			errs = append(errs, web.Field("pairs", "err.pairs"))
 		}
 	}
-	return errs
+	return append(errs, validateTranslations(q)...)
 }
 
 // normalizeIDs gives options and pairs the bank ids "1", "2", … and right

@@ -27,16 +27,25 @@ type renderedQuestion struct {
 // any node is seen by every node at its next start.
 type bankCache struct {
 	mu sync.Mutex
-	m  map[int64]*renderedBank
+	m  map[bankKey]*renderedBank
 }
 
-// maxCachedBanks bounds the cache: a few hundred quizzes are live at once.
+// bankKey names a rendered bank: a quiz in one language ("" is the
+// original wording).
+type bankKey struct {
+	quiz int64
+	lang string
+}
+
+// maxCachedBanks bounds the cache: a few hundred quizzes are live at once,
+// in up to three languages.
 const maxCachedBanks = 512
 
-func (s *Service) renderedBank(ctx context.Context, q models.Quiz) (*renderedBank, error) {
+func (s *Service) renderedBank(ctx context.Context, q models.Quiz, lang string) (*renderedBank, error) {
 	c := &s.banks
+	key := bankKey{q.ID, lang}
 	c.mu.Lock()
-	rb, ok := c.m[q.ID]
+	rb, ok := c.m[key]
 	c.mu.Unlock()
 	if ok && rb.version == q.BankVersion {
 		return rb, nil
@@ -47,6 +56,7 @@ func (s *Service) renderedBank(ctx context.Context, q models.Quiz) (*renderedBan
 	}
 	rb = &renderedBank{version: q.BankVersion, questions: make([]renderedQuestion, len(bank))}
 	for i, bq := range bank {
+		bq = bq.In(lang)
 		rq := renderedQuestion{Q: bq, Stem: renderText(bq.Format, bq.Stem, false), Texts: map[string]string{}}
 		if bq.StemAfter != "" {
 			rq.Stem += " " + renderText(bq.Format, "_____ "+bq.StemAfter, false)
@@ -62,9 +72,9 @@ func (s *Service) renderedBank(ctx context.Context, q models.Quiz) (*renderedBan
 	}
 	c.mu.Lock()
 	if c.m == nil || len(c.m) >= maxCachedBanks {
-		c.m = map[int64]*renderedBank{}
+		c.m = map[bankKey]*renderedBank{}
 	}
-	c.m[q.ID] = rb
+	c.m[key] = rb
 	c.mu.Unlock()
 	return rb, nil
 }

@@ -170,7 +170,7 @@ func (h *Handler) startAttempt(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	a, resumed, err := h.Svc.Start(c.UserContext(), me(c), qid)
+	a, resumed, err := h.Svc.StartIn(c.UserContext(), me(c), qid, web.Lang(c))
 	if err != nil {
 		return httpError(err)
 	}

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"tadrib/internal/web"
 )
 
 // PageRoutes mounts the pages: overview, taking an attempt (one page or one
@@ -31,6 +33,7 @@ func (h *Handler) showQuizPage(c *fiber.Ctx) error {
 	if err != nil {
 		return httpError(err)
 	}
+	o.Title = o.TitleIn(web.Lang(c))
 	return h.R.Page(c, fiber.StatusOK, "quiz", o.Title, o)
 }
 
@@ -39,7 +42,7 @@ func (h *Handler) submitStart(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	a, _, err := h.Svc.Start(c.UserContext(), me(c), qid)
+	a, _, err := h.Svc.StartIn(c.UserContext(), me(c), qid, web.Lang(c))
 	if err != nil {
 		return httpError(err)
 	}
@@ -119,6 +122,7 @@ func (h *Handler) showAttemptPage(c *fiber.Ctx) error {
 	if err != nil {
 		return httpError(err)
 	}
+	o.Title = o.TitleIn(attemptLang(a, c))
 	p := takePage{AttemptJSON: a, Quiz: o.QuizJSON, Index: -1, Shown: a.Questions, Now: h.Svc.now(), CourseSlug: o.CourseSlug}
 	if (o.OnePerPage || c.Query("q") != "") && c.Query("q") != "all" {
 		i, _ := strconv.Atoi(c.Query("q", "1"))
@@ -330,10 +334,21 @@ func (h *Handler) showResultPage(c *fiber.Ctx) error {
 	if err != nil {
 		return httpError(err)
 	}
+	o.Title = o.TitleIn(attemptLang(a, c))
 	p := resultPage{Attempt: a, Quiz: o.QuizJSON, Result: *a.Result, Course: o.CourseSlug, Items: map[string]ReviewItem{},
 		Yes: h.R.T(c, "quiz.true"), No: h.R.T(c, "quiz.false")}
 	for _, it := range a.Result.Review {
 		p.Items[it.QuestionID] = it
 	}
 	return h.R.Page(c, fiber.StatusOK, "result", o.Title, p)
+}
+
+// attemptLang is the language an attempt's pages title it in: the one it
+// was frozen in, so that the title matches its questions; an attempt in the
+// original wording takes the page's.
+func attemptLang(a AttemptJSON, c *fiber.Ctx) string {
+	if a.Lang != "" {
+		return a.Lang
+	}
+	return web.Lang(c)
 }

@@ -60,6 +60,9 @@ type Question struct {
 	Numbers         []NumericAnswer `json:"numbers,omitempty"`
 	Pairs           []Pair          `json:"pairs,omitempty"`
 	GeneralFeedback string          `json:"general_feedback,omitempty"`
+	// Translations is the question's wording in other languages (fr, ar,
+	// en), texts only; see translation.go.
+	Translations map[string]QuestionText `json:"translations,omitempty"`
 	// Line is where the question starts in the GIFT text it was read from
 	// (1-based), so that errors found after parsing can name it. Not stored.
 	Line int `json:"-"`

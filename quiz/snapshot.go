@@ -18,6 +18,9 @@ import (
 // ids never match). It holds the answer key, so it never leaves the server;
 // the trainee sees its view().
 type snapshot struct {
+	// Lang is the language the attempt was started in: its wording (and a
+	// short question's accepted answers) are that language's, for good.
+	Lang      string         `json:"lang,omitempty"`
 	Questions []snapQuestion `json:"questions"`
 }
 
@@ -116,8 +119,8 @@ func (s *Service) draw(quiz models.Quiz, bank []renderedQuestion) []renderedQues
 
 // freeze builds the snapshot of a new attempt from the rendered bank, which
 // it never changes (other attempts share it).
-func (s *Service) freeze(quiz models.Quiz, bank []renderedQuestion) (*snapshot, string, error) {
-	snap := &snapshot{}
+func (s *Service) freeze(quiz models.Quiz, bank []renderedQuestion, lang string) (*snapshot, string, error) {
+	snap := &snapshot{Lang: lang}
 	for _, rq := range s.draw(quiz, bank) {
 		q := rq.Q
 		q.Options = append([]Option(nil), rq.Q.Options...)
