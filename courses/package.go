@@ -52,7 +52,11 @@ type ManifestModule struct {
 // ManifestQuiz is a module's quiz: its settings, and the GIFT file of its
 // questions.
 type ManifestQuiz struct {
-	File         string `yaml:"file"`
+	File string `yaml:"file"`
+	// Translations names, per language, a GIFT file holding the same
+	// questions in the same order and structure, worded in that language
+	// (optional).
+	Translations map[string]string `yaml:"translations,omitempty"`
 	QuizSettings `yaml:",inline"`
 }
 
@@ -67,6 +71,18 @@ type QuizSettings struct {
 	Shuffle         bool   `yaml:"shuffle"`
 	Review          string `yaml:"review"`
 	OnePerPage      bool   `yaml:"one_per_page,omitempty"`
+	// Titles is the quiz's title in other languages.
+	Titles map[string]string `yaml:"titles,omitempty"`
+	// TranslatedGIFT is, per language, the questions worded in it as GIFT:
+	// filled by ExportQuiz, and from the files of ManifestQuiz.Translations
+	// for ImportQuiz.
+	TranslatedGIFT map[string]QuizTranslationFile `yaml:"-"`
+}
+
+// QuizTranslationFile is a quiz's translation GIFT file in a package.
+type QuizTranslationFile struct {
+	File string // its name in the package; empty on export (the writer names it)
+	Text string
 }
 
 // QuizPackages exports and imports modules' quizzes for course packages.
@@ -124,6 +140,8 @@ var (
 	yamlLine     = regexp.MustCompile(`line (\d+)`)
 	lessonPathRE = regexp.MustCompile(`^[a-z0-9][a-z0-9/_-]{0,150}$`)
 	quizPathRE   = regexp.MustCompile(`^[a-z0-9][a-z0-9/_-]{0,150}\.gift$`)
+	// quizTransRE also allows a language before the ending: quiz.ar.gift.
+	quizTransRE = regexp.MustCompile(`^[a-z0-9][a-z0-9/_-]{0,150}(\.[a-z]{2})?\.gift$`)
 )
 
 // ReadPackage reads and checks the course package rooted at fsys. It reports
@@ -251,6 +269,23 @@ func ReadPackage(fsys fs.FS) (Package, error) {
 			default:
 				pkg.Quizzes[q.File] = string(b)
 			}
+			for _, lang := range sortedKeys(q.Translations) {
+				file := q.Translations[lang]
+				if !models.Valid(lang, models.Locales) || !quizTransRE.MatchString(file) || seen["q:"+file] {
+					add("course.yaml", 0, "%s: quiz translation %q (%s) is malformed, repeated or in an unknown language", where, file, lang)
+					continue
+				}
+				seen["q:"+file] = true
+				b, err := fs.ReadFile(fsys, file)
+				switch {
+				case err != nil:
+					add(file, 0, "missing: the %s quiz of %s", lang, where)
+				case !utf8.Valid(b):
+					add(file, 0, "not UTF-8 text")
+				default:
+					pkg.Quizzes[file] = string(b)
+				}
+			}
 		}
 	}
 	for _, name := range m.Images {
@@ -368,7 +403,14 @@ func (s *Service) ImportPackage(ctx context.Context, pkg Package, actor *int64, 
 				if s.QuizPackages == nil {
 					return PackageErrors{{File: q.File, Message: "this server cannot import quizzes"}}
 				}
-				if err := s.QuizPackages.ImportQuiz(ctx, tx, mod.ID, q.QuizSettings, pkg.Quizzes[q.File]); err != nil {
+				st := q.QuizSettings
+				if len(q.Translations) > 0 {
+					st.TranslatedGIFT = map[string]QuizTranslationFile{}
+					for lang, file := range q.Translations {
+						st.TranslatedGIFT[lang] = QuizTranslationFile{File: file, Text: pkg.Quizzes[file]}
+					}
+				}
+				if err := s.QuizPackages.ImportQuiz(ctx, tx, mod.ID, st, pkg.Quizzes[q.File]); err != nil {
 					var pe PackageErrors
 					if errors.As(err, &pe) {
 						for i := range pe {

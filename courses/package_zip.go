@@ -207,9 +207,21 @@ func (s *Service) ExportPackage(ctx context.Context, editor models.User, slug st
 			}
 			if ok {
 				file := dir + "/quiz.gift"
+				trans := st.TranslatedGIFT
+				st.TranslatedGIFT = nil
 				mm.Quiz = &ManifestQuiz{File: file, QuizSettings: st}
 				if err := put(file, []byte(gift)); err != nil {
 					return nil, err
+				}
+				for _, lang := range sortedKeys(trans) {
+					tf := dir + "/quiz." + lang + ".gift"
+					if mm.Quiz.Translations == nil {
+						mm.Quiz.Translations = map[string]string{}
+					}
+					mm.Quiz.Translations[lang] = tf
+					if err := put(tf, []byte(trans[lang].Text)); err != nil {
+						return nil, err
+					}
 				}
 			}
 		}

@@ -28,7 +28,11 @@ func (s *Service) ExportQuiz(ctx context.Context, moduleID int64) (courses.QuizS
 		return courses.QuizSettings{}, "", false, err
 	}
 	st := courses.QuizSettings{Title: q.Title, PassMark: q.PassMark, TimeLimitS: q.TimeLimitS, MaxAttempts: q.MaxAttempts,
-		Draw: q.Draw, DrawPerCategory: q.DrawPerCategory, Shuffle: q.Shuffle, Review: q.Review, OnePerPage: q.OnePerPage}
+		Draw: q.Draw, DrawPerCategory: q.DrawPerCategory, Shuffle: q.Shuffle, Review: q.Review, OnePerPage: q.OnePerPage,
+		TranslatedGIFT: translatedGIFT(qs)}
+	if titles := parseTitles(q.Titles); len(titles) > 0 {
+		st.Titles = titles
+	}
 	return st, ExportGIFT(qs), true, nil
 }
 
@@ -41,6 +45,9 @@ func (s *Service) ImportQuiz(ctx context.Context, tx *gorm.DB, moduleID int64, s
 	if st.Review == "" {
 		in.Review = nil
 	}
+	if st.Titles != nil {
+		in.Titles = &st.Titles
+	}
 	var perrs courses.PackageErrors
 	for _, fe := range in.validate(true) {
 		perrs = append(perrs, courses.PackageError{File: "course.yaml", Message: fmt.Sprintf("quiz %s: %s", fe.Field, fe.Key)})
@@ -48,6 +55,11 @@ func (s *Service) ImportQuiz(ctx context.Context, tx *gorm.DB, moduleID int64, s
 	qs, gerrs := ParseGIFT(gift)
 	for _, e := range gerrs {
 		perrs = append(perrs, courses.PackageError{Line: e.Line, Message: e.Message})
+	}
+	if len(gerrs) == 0 {
+		for _, lang := range sortedLangs(st.TranslatedGIFT) {
+			perrs = append(perrs, attachTranslation(qs, lang, st.TranslatedGIFT[lang])...)
+		}
 	}
 	for i := range qs {
 		if fe := ValidateQuestion(&qs[i]); len(fe) > 0 {

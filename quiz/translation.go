@@ -99,7 +99,11 @@ func rightsConsistent(pairs []Pair, right []string) bool {
 // original's, an untranslated one stays. The accepted answers of a short
 // question in lang come first, the original's stay accepted after them (a
 // trainee may type the term in either language).
-func (q Question) In(lang string) Question {
+func (q Question) In(lang string) Question { return q.worded(lang, true) }
+
+// worded is q with lang's texts; keepOriginal keeps a short question's
+// original answers accepted after the translated ones.
+func (q Question) worded(lang string, keepOriginal bool) Question {
 	t, ok := q.Translations[lang]
 	q.Translations = nil // a snapshot needs only its own language
 	if !ok {
@@ -122,7 +126,7 @@ func (q Question) In(lang string) Question {
 			q.Options[i].Text = pick(t.Options[i], q.Options[i].Text)
 		}
 	}
-	if q.Type == Short {
+	if q.Type == Short && keepOriginal {
 		for _, o := range orig {
 			if !slices.ContainsFunc(q.Options, func(x Option) bool { return x.Text == o.Text }) {
 				o.ID = ""

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"archive/zip"
+	"bytes"
 	"encoding/json"
 	"net/url"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -210,7 +213,7 @@ func TestTranslatedQuizPages(t *testing.T) {
 		t.Error("the form offers to translate into the course's own language")
 	}
 	fields := url.Values{"type": {"single"}, "format": {"markdown"}, "name": {"Q1 single"}, "points": {"1"},
-		"stem": {"Which instrument first defined trafficking in persons internationally?"},
+		"stem":       {"Which instrument first defined trafficking in persons internationally?"},
 		"opt_text_0": {"The Palermo Protocol"}, "opt_weight_0": {"100"}, "opt_text_1": {"The Geneva Convention"}, "opt_weight_1": {"0"},
 		"opt_text_2": {"The Hague Convention"}, "opt_weight_2": {"0"},
 		"tr_en_stem": {"Which treaty came first?"}, "tr_en_opt_0": {"Palermo"}, "tr_en_opt_1": {"Geneva"}, "tr_en_opt_2": {"The Hague"},
@@ -246,5 +249,100 @@ func TestTranslatedQuizPages(t *testing.T) {
 	}
 	if m := attemptLink.FindStringSubmatch(started.Header.Get("Location")); m == nil {
 		t.Fatalf("start redirected to %q", started.Header.Get("Location"))
+	}
+}
+
+// rezip is a package with some of its files replaced.
+func rezip(t *testing.T, data []byte, replace map[string]string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	files := zipFiles(t, data)
+	for _, name := range keys(files) {
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := files[name]
+		if r, ok := replace[name]; ok {
+			b = []byte(r)
+		}
+		_, _ = w.Write(b)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestQuizTranslationsInPackage(t *testing.T) {
+	a := newTestApp(t, nil)
+	tr, slug, quizID := translatedQuiz(t, a)
+	data := exportZip(t, tr, slug)
+	files := zipFiles(t, data)
+	var arFile string
+	for name := range files {
+		if strings.HasSuffix(name, "/quiz.ar.gift") {
+			arFile = name
+		}
+	}
+	if arFile == "" || !strings.Contains(string(files[arFile]), "بروتوكول باليرمو") {
+		t.Fatalf("the package has no Arabic quiz file: %v", keys(files))
+	}
+	manifest := string(files["course.yaml"])
+	if !strings.Contains(manifest, arFile) || !strings.Contains(manifest, "التعاريف") {
+		t.Errorf("the manifest does not name the Arabic quiz or title:\n%s", manifest)
+	}
+
+	b := newTestApp(t, nil)
+	importer := b.trainer()
+	wantStatus(t, importZip(importer, "copie", data), 201)
+	bankOf := func(a *testApp, u user, slug string) (string, any) {
+		c := u.do("GET", "/api/v1/courses/"+slug, nil).JSON(t)
+		qid := c["modules"].([]any)[0].(map[string]any)["quiz"].(map[string]any)["id"].(string)
+		r := u.do("GET", "/api/v1/quizzes/"+qid+"/questions", nil)
+		wantStatus(t, r, 200)
+		var items struct {
+			Items []map[string]any `json:"items"`
+		}
+		_ = json.Unmarshal(r.Body, &items)
+		for _, q := range items.Items {
+			delete(q, "id")
+		}
+		bj, _ := json.Marshal(items.Items)
+		return string(bj), u.do("GET", "/api/v1/quizzes/"+qid, nil).JSON(t)["titles"]
+	}
+	wantBank, wantTitles := bankOf(a, tr, slug)
+	gotBank, gotTitles := bankOf(b, importer, "copie")
+	if wantBank != gotBank {
+		t.Errorf("the imported bank differs:\nwant %s\ngot  %s", wantBank, gotBank)
+	}
+	if !strings.Contains(wantBank, "سبعة وعشرون") {
+		t.Error("the compared bank holds no translation")
+	}
+	if !reflect.DeepEqual(wantTitles, gotTitles) {
+		t.Errorf("titles %v, want %v", gotTitles, wantTitles)
+	}
+	_ = quizID
+
+	// A translation whose structure differs from the original is refused,
+	// naming its file and line, and nothing is imported.
+	broken := strings.Replace(string(files[arFile]), "~%-100%", "~%-50%", 1)
+	if broken == string(files[arFile]) {
+		t.Fatalf("no weight to break in:\n%s", files[arFile])
+	}
+	r := importZip(importer, "cassee", rezip(t, data, map[string]string{arFile: broken}))
+	if r.StatusCode < 400 || r.StatusCode >= 500 || !strings.Contains(string(r.Body), arFile) || !strings.Contains(string(r.Body), "weight") {
+		t.Errorf("a mismatched translation: %d %s", r.StatusCode, r.Body)
+	}
+	wantStatus(t, importer.do("GET", "/api/v1/courses/cassee", nil), 404)
+	// Packages without translations still load (the seed is one).
+	plain := regexp.MustCompile(`(?m)^ +translations:\n( +ar: .*\n)`).ReplaceAllString(manifest, "")
+	if plain == manifest {
+		t.Fatalf("no translations entry to remove in:\n%s", manifest)
+	}
+	wantStatus(t, importZip(importer, "sans", rezip(t, data, map[string]string{"course.yaml": plain})), 201)
+	if plainBank, _ := bankOf(b, importer, "sans"); strings.Contains(plainBank, "translations") {
+		t.Error("a package without translations imported some")
 	}
 }

@@ -1,0 +1,135 @@
+package quiz
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+
+	"tadrib/courses"
+)
+
+// translatedGIFT writes, per language any question is translated into, the
+// whole bank worded in that language (an untranslated text as the
+// original), in the bank's order: a package's quiz.<lang>.gift.
+func translatedGIFT(bank []Question) map[string]courses.QuizTranslationFile {
+	var langs []string
+	for _, q := range bank {
+		for lang := range q.Translations {
+			if !slices.Contains(langs, lang) {
+				langs = append(langs, lang)
+			}
+		}
+	}
+	if len(langs) == 0 {
+		return nil
+	}
+	out := map[string]courses.QuizTranslationFile{}
+	for _, lang := range langs {
+		qs := make([]Question, len(bank))
+		for i, q := range bank {
+			qs[i] = q.worded(lang, false)
+		}
+		out[lang] = courses.QuizTranslationFile{Text: ExportGIFT(qs)}
+	}
+	return out
+}
+
+// attachTranslation reads a translation GIFT file into qs[i].Translations:
+// it must hold as many questions as qs, each with the same structure
+// (type, points, answers, weights, pairs); a text equal to the original's
+// counts as untranslated.
+func attachTranslation(qs []Question, lang string, tf courses.QuizTranslationFile) courses.PackageErrors {
+	var perrs courses.PackageErrors
+	add := func(line int, format string, args ...any) {
+		perrs = append(perrs, courses.PackageError{File: tf.File, Line: line, Message: fmt.Sprintf(format, args...)})
+	}
+	ts, gerrs := ParseGIFT(tf.Text)
+	for _, e := range gerrs {
+		add(e.Line, "%s", e.Message)
+	}
+	if len(gerrs) > 0 {
+		return perrs
+	}
+	if len(ts) != len(qs) {
+		add(0, "%d questions, the original has %d: a translation holds the same questions in the same order", len(ts), len(qs))
+		return perrs
+	}
+	for i := range qs {
+		o, t := qs[i], ts[i]
+		if what := structureDiff(o, t); what != "" {
+			add(t.Line, "question %d does not match the original (line %d): %s", i+1, o.Line, what)
+			continue
+		}
+		same := func(tr, orig string) string {
+			if tr == orig {
+				return ""
+			}
+			return tr
+		}
+		qt := QuestionText{Stem: same(t.Stem, o.Stem), StemAfter: same(t.StemAfter, o.StemAfter), Feedback: same(t.GeneralFeedback, o.GeneralFeedback)}
+		if len(o.Options) > 0 {
+			qt.Options = make([]string, len(o.Options))
+			for j := range o.Options {
+				qt.Options[j] = same(t.Options[j].Text, o.Options[j].Text)
+			}
+		}
+		if len(o.Pairs) > 0 {
+			qt.Left, qt.Right = make([]string, len(o.Pairs)), make([]string, len(o.Pairs))
+			for j := range o.Pairs {
+				qt.Left[j], qt.Right[j] = same(t.Pairs[j].Left, o.Pairs[j].Left), same(t.Pairs[j].Right, o.Pairs[j].Right)
+			}
+		}
+		if qt.empty() {
+			continue
+		}
+		if qs[i].Translations == nil {
+			qs[i].Translations = map[string]QuestionText{}
+		}
+		qs[i].Translations[lang] = qt
+	}
+	return perrs
+}
+
+// structureDiff names what differs between a question and its translation
+// besides their texts, or returns "".
+func structureDiff(o, t Question) string {
+	eq := func(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
+	switch {
+	case o.Type != t.Type:
+		return fmt.Sprintf("type %s, the original is %s", t.Type, o.Type)
+	case !eq(o.Points, t.Points):
+		return "points differ"
+	case len(o.Options) != len(t.Options):
+		return fmt.Sprintf("%d answers, the original has %d", len(t.Options), len(o.Options))
+	case len(o.Pairs) != len(t.Pairs):
+		return fmt.Sprintf("%d pairs, the original has %d", len(t.Pairs), len(o.Pairs))
+	case (o.Correct == nil) != (t.Correct == nil) || (o.Correct != nil && *o.Correct != *t.Correct):
+		return "the right answer differs"
+	}
+	for j := range o.Options {
+		if !eq(o.Options[j].Weight, t.Options[j].Weight) {
+			return fmt.Sprintf("answer %d has another weight", j+1)
+		}
+	}
+	for j := range o.Pairs {
+		if (o.Pairs[j].Left == "") != (t.Pairs[j].Left == "") {
+			return fmt.Sprintf("pair %d differs", j+1)
+		}
+	}
+	on, _ := json.Marshal(o.Numbers)
+	tn, _ := json.Marshal(t.Numbers)
+	if string(on) != string(tn) {
+		return "the numbers differ"
+	}
+	return ""
+}
+
+func sortedLangs(m map[string]courses.QuizTranslationFile) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
