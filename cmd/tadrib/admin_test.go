@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/url"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -484,16 +483,7 @@ func TestAdminExportAndDeleteOneTrainee(t *testing.T) {
 // the user list, a user's page with a reset link, the confirmation before a
 // deletion and the audit log. It checks they fit 360 px and keeps screenshots.
 func TestE2EAdminPages(t *testing.T) {
-	if os.Getenv(e2eEnv) != "1" {
-		t.Skipf("browser test: run it with %s=1", e2eEnv)
-	}
-	chrome := findChromium(t)
-	shots := os.Getenv(e2eShotsEnv)
-	if shots == "" {
-		shots = t.TempDir()
-	} else if err := os.MkdirAll(shots, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	chrome, shots := e2eSetup(t)
 	a := newTestApp(t, nil)
 	ad := a.admin()
 	var target user

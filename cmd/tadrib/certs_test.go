@@ -372,16 +372,7 @@ func TestVerifyFormRedirectsToTheCode(t *testing.T) {
 // confirmation step, and certifies an in-person session (with a bad line
 // first); the public page then says revoked. Screenshots are kept.
 func TestE2ECertificates(t *testing.T) {
-	if os.Getenv(e2eEnv) != "1" {
-		t.Skipf("browser test: run it with %s=1", e2eEnv)
-	}
-	chrome := findChromium(t)
-	shots := os.Getenv(e2eShotsEnv)
-	if shots == "" {
-		shots = t.TempDir()
-	} else if err := os.MkdirAll(shots, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	chrome, shots := e2eSetup(t)
 	a := newTestApp(t, nil)
 	tr, slug, quizID := quizCourse(t, a, nil)
 	u := enrolled(t, a, slug)

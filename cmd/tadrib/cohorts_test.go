@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"mime/multipart"
 	"net/url"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -582,16 +581,7 @@ func TestCohortPages(t *testing.T) {
 // in French and Arabic, then a visitor through an invitation, saving
 // screenshots (TADRIB_E2E=1 TADRIB_SCREENSHOTS=dir).
 func TestE2ECohortPages(t *testing.T) {
-	if os.Getenv(e2eEnv) != "1" {
-		t.Skipf("browser test: run it with %s=1", e2eEnv)
-	}
-	chrome := findChromium(t)
-	shots := os.Getenv(e2eShotsEnv)
-	if shots == "" {
-		shots = t.TempDir()
-	} else if err := os.MkdirAll(shots, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	chrome, shots := e2eSetup(t)
 	a := newTestApp(t, map[string]string{"TADRIB_REGISTRATION": "closed"})
 	tr := cohortAccount(t, a, models.RoleTrainer)
 	base := a.serve(t)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"os"
 	"strings"
 	"testing"
 
@@ -13,16 +12,7 @@ import (
 // error, the item analysis and the grading queue. It checks the pages fit
 // 360 px and keeps screenshots to look at.
 func TestE2EQuizEditor(t *testing.T) {
-	if os.Getenv(e2eEnv) != "1" {
-		t.Skipf("browser test: run it with %s=1", e2eEnv)
-	}
-	chrome := findChromium(t)
-	shots := os.Getenv(e2eShotsEnv)
-	if shots == "" {
-		shots = t.TempDir()
-	} else if err := os.MkdirAll(shots, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	chrome, shots := e2eSetup(t)
 	a := newTestApp(t, nil)
 	tr, slug, quizID := quizCourse(t, a, nil)
 	// Two trainees take it, so that the report has figures.

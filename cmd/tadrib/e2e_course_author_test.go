@@ -17,16 +17,7 @@ import (
 // finds it in the catalogue and completes it (lesson done, quiz passed).
 // Screenshots of the editor in French and Arabic at 360 and 1280 px.
 func TestE2ECourseAuthoring(t *testing.T) {
-	if os.Getenv(e2eEnv) != "1" {
-		t.Skipf("browser test: run it with %s=1", e2eEnv)
-	}
-	chrome := findChromium(t)
-	shots := os.Getenv(e2eShotsEnv)
-	if shots == "" {
-		shots = t.TempDir()
-	} else if err := os.MkdirAll(shots, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	chrome, shots := e2eSetup(t)
 	a := newTestApp(t, nil)
 	tr := a.trainer()
 	base := a.serve(t)

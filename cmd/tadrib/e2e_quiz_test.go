@@ -35,16 +35,7 @@ const e2eQuizTimeout = 2 * e2eTimeout
 // it back without losing an answer, submit after the confirmation, read the
 // result, and see the result and the quiz page in Arabic, right to left.
 func TestE2EQuiz(t *testing.T) {
-	if os.Getenv(e2eEnv) != "1" {
-		t.Skipf("browser test: run it with %s=1 (needs Debian's Chromium: apt-get install -y chromium chromium-driver), e.g. %s=1 %s=./screenshots go test -run E2EQuiz -v ./cmd/tadrib", e2eEnv, e2eEnv, e2eShotsEnv)
-	}
-	chrome := findChromium(t)
-	shots := os.Getenv(e2eShotsEnv)
-	if shots == "" {
-		shots = t.TempDir()
-	} else if err := os.MkdirAll(shots, 0o755); err != nil {
-		t.Fatalf("screenshots folder %s: %v", shots, err)
-	}
+	chrome, shots := e2eSetup(t)
 
 	// 1. Through the API: a trainer's published course for the police with
 	// a timed module quiz (one question of each auto-graded type), and a

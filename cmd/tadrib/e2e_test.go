@@ -191,6 +191,24 @@ func TestE2ETraineeJourney(t *testing.T) {
 	}
 }
 
+// e2eSetup skips a browser test unless it is switched on, and returns the
+// browser to drive and the folder for screenshots (TADRIB_SCREENSHOTS, or a
+// temporary one).
+func e2eSetup(t *testing.T) (chrome, shots string) {
+	t.Helper()
+	if os.Getenv(e2eEnv) != "1" {
+		t.Skipf("browser test: run it with %s=1", e2eEnv)
+	}
+	chrome = findChromium(t)
+	shots = os.Getenv(e2eShotsEnv)
+	if shots == "" {
+		shots = t.TempDir()
+	} else if err := os.MkdirAll(shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return chrome, shots
+}
+
 // findChromium returns the browser to drive. With the test switched on, a
 // missing browser is a failure, never a skip.
 func findChromium(t *testing.T) string {

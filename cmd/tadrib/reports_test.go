@@ -693,19 +693,10 @@ func adminUser(t *testing.T, w *reportWorld) models.User {
 // error from the browser (a refused style would show here), and screenshots
 // (TADRIB_SCREENSHOTS=dir keeps them).
 func TestE2EReportPage(t *testing.T) {
-	if os.Getenv(e2eEnv) != "1" {
-		t.Skipf("browser test: run it with %s=1", e2eEnv)
-	}
-	chrome := findChromium(t)
+	chrome, shots := e2eSetup(t)
 	w := newReportWorld(t)
 	base := w.a.serve(t)
 	b := startE2EBrowser(t, chrome, 90*time.Second)
-	shots := os.Getenv(e2eShotsEnv)
-	if shots == "" {
-		shots = t.TempDir()
-	} else if err := os.MkdirAll(shots, 0o755); err != nil {
-		t.Fatal(err)
-	}
 	s := &e2eSession{t: t, ctx: b.ctx, base: base, shots: shots}
 	s.open("/login?next=/author/reports")
 	s.do(chromedp.SendKeys(chromedp.CSS("#email"), w.editor.Email), chromedp.SendKeys(chromedp.CSS("#password"), testPassword))
