@@ -175,48 +175,7 @@ func runLesson(cfg LessonConfig, progress io.Writer) (*Report, error) {
 		NumCPU: runtime.NumCPU(), GOMAXPROCS: runtime.GOMAXPROCS(0), ServerPID: cfg.PID,
 		RatioGoal: cfg.TargetRPSx, ServerMemGoalMB: cfg.MemGoalMB,
 	}
-	if cfg.PID > 0 {
-		rep.ServerComm = Comm(cfg.PID)
-		if m, err := ReadMemory(cfg.PID); err == nil {
-			rep.ServerBefore = &m
-		}
-	}
-
-	// Latency slices are sized from the previous round's rate against the
-	// same target; without one, from a guess of 50 000 requests/s in all
-	// (about 8 bytes a request); they grow if the guess is short.
-	fallback := func(d time.Duration) int { return int(50000*d.Seconds())/cfg.Conc + 64 }
-	last := map[string]*Round{}
-	if cfg.Warmup > 0 {
-		for _, t := range targets {
-			logf("warming up %s for %s", t.Name, cfg.Warmup)
-			r := RunClosedLoop(t, cfg.Conc, cfg.Warmup, PerWorkerHint(nil, cfg.Conc, cfg.Warmup, fallback(cfg.Warmup)), probe)
-			last[t.Name] = &r
-		}
-	}
-	var rounds []Round
-	for i := 1; i <= cfg.Rounds; i++ {
-		for _, t := range targets {
-			logf("round %d/%d: %s for %s", i, cfg.Rounds, t.Name, cfg.Duration)
-			r := RunClosedLoop(t, cfg.Conc, cfg.Duration, PerWorkerHint(last[t.Name], cfg.Conc, cfg.Duration, fallback(cfg.Duration)), probe)
-			r.Round = i
-			rounds = append(rounds, r)
-			last[t.Name] = &r
-			if s := r.Summary(); s.Errors > 0 {
-				logf("  %d errors; first: %s", s.Errors, s.FirstError)
-			}
-		}
-	}
-	rep.AddRounds(rounds, []string{"bare", "real"})
-
-	if cfg.PID > 0 {
-		if m, err := ReadMemory(cfg.PID); err == nil {
-			rep.ServerAfter = &m
-		}
-	}
-	if m, err := ReadMemory(0); err == nil {
-		rep.Load = &m
-	}
+	measureRounds(rep, targets, cfg, probe, 50000, logf)
 	return rep, nil
 }
 
@@ -250,4 +209,48 @@ func startBare(path string, want Response) (*fiber.App, string, error) {
 	})
 	go func() { _ = app.Listener(ln) }()
 	return app, ln.Addr().String(), nil
+}
+
+// measureRounds runs the interleaved closed-loop rounds of a bare handler
+// and the real one, and records them and the processes' memory in rep.
+// guessRPS sizes the latency slices before a first round has measured the
+// rate (about 8 bytes a request; they grow if the guess is short).
+func measureRounds(rep *Report, targets []Target, cfg LessonConfig, probe CPUProbe, guessRPS int, logf func(string, ...any)) {
+	if cfg.PID > 0 {
+		rep.ServerComm = Comm(cfg.PID)
+		if m, err := ReadMemory(cfg.PID); err == nil {
+			rep.ServerBefore = &m
+		}
+	}
+	fallback := func(d time.Duration) int { return int(float64(guessRPS)*d.Seconds())/cfg.Conc + 64 }
+	last := map[string]*Round{}
+	if cfg.Warmup > 0 {
+		for _, t := range targets {
+			logf("warming up %s for %s", t.Name, cfg.Warmup)
+			r := RunClosedLoop(t, cfg.Conc, cfg.Warmup, PerWorkerHint(nil, cfg.Conc, cfg.Warmup, fallback(cfg.Warmup)), probe)
+			last[t.Name] = &r
+		}
+	}
+	var rounds []Round
+	for i := 1; i <= cfg.Rounds; i++ {
+		for _, t := range targets {
+			logf("round %d/%d: %s for %s", i, cfg.Rounds, t.Name, cfg.Duration)
+			r := RunClosedLoop(t, cfg.Conc, cfg.Duration, PerWorkerHint(last[t.Name], cfg.Conc, cfg.Duration, fallback(cfg.Duration)), probe)
+			r.Round = i
+			rounds = append(rounds, r)
+			last[t.Name] = &r
+			if s := r.Summary(); s.Errors > 0 {
+				logf("  %d errors; first: %s", s.Errors, s.FirstError)
+			}
+		}
+	}
+	rep.AddRounds(rounds, []string{"bare", "real"})
+	if cfg.PID > 0 {
+		if m, err := ReadMemory(cfg.PID); err == nil {
+			rep.ServerAfter = &m
+		}
+	}
+	if m, err := ReadMemory(0); err == nil {
+		rep.Load = &m
+	}
 }

@@ -159,42 +159,6 @@ func runVerify(cfg LessonConfig, code, email, password string, progress io.Write
 		NumCPU: runtime.NumCPU(), GOMAXPROCS: runtime.GOMAXPROCS(0), ServerPID: cfg.PID,
 		RatioGoal: cfg.TargetRPSx, ServerMemGoalMB: cfg.MemGoalMB,
 	}
-	if cfg.PID > 0 {
-		rep.ServerComm = Comm(cfg.PID)
-		if m, err := ReadMemory(cfg.PID); err == nil {
-			rep.ServerBefore = &m
-		}
-	}
-	fallback := func(d time.Duration) int { return int(20000*d.Seconds())/cfg.Conc + 64 }
-	last := map[string]*Round{}
-	if cfg.Warmup > 0 {
-		for _, t := range targets {
-			logf("warming up %s for %s", t.Name, cfg.Warmup)
-			r := RunClosedLoop(t, cfg.Conc, cfg.Warmup, PerWorkerHint(nil, cfg.Conc, cfg.Warmup, fallback(cfg.Warmup)), probe)
-			last[t.Name] = &r
-		}
-	}
-	var rounds []Round
-	for i := 1; i <= cfg.Rounds; i++ {
-		for _, t := range targets {
-			logf("round %d/%d: %s for %s", i, cfg.Rounds, t.Name, cfg.Duration)
-			r := RunClosedLoop(t, cfg.Conc, cfg.Duration, PerWorkerHint(last[t.Name], cfg.Conc, cfg.Duration, fallback(cfg.Duration)), probe)
-			r.Round = i
-			rounds = append(rounds, r)
-			last[t.Name] = &r
-			if s := r.Summary(); s.Errors > 0 {
-				logf("  %d errors; first: %s", s.Errors, s.FirstError)
-			}
-		}
-	}
-	rep.AddRounds(rounds, []string{"bare", "real"})
-	if cfg.PID > 0 {
-		if m, err := ReadMemory(cfg.PID); err == nil {
-			rep.ServerAfter = &m
-		}
-	}
-	if m, err := ReadMemory(0); err == nil {
-		rep.Load = &m
-	}
+	measureRounds(rep, targets, cfg, probe, 20000, logf)
 	return rep, nil
 }
