@@ -238,6 +238,9 @@ func TestTranslatedQuizPages(t *testing.T) {
 	if !strings.Contains(string(overview.Body), "التعاريف") {
 		t.Error("the quiz page does not show the Arabic title")
 	}
+	if course := tb.get("/courses/" + slug); !strings.Contains(string(course.Body), "التعاريف") {
+		t.Error("the course page does not show the quiz's Arabic title")
+	}
 	started := tb.post(overview, "/quizzes/"+quizID+"/start", url.Values{})
 	wantStatus(t, started, 303)
 	page := tb.get(started.Header.Get("Location"))
