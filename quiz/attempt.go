@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"sync"
 	"time"
 
@@ -482,11 +483,18 @@ func (s *Service) finish(ctx context.Context, attemptID int64, status string) er
 			return err
 		}
 		var a models.Attempt
-		if err := tx.Take(&a, "id = ?", attemptID).Error; err != nil {
+		if err := tx.Select(headCols).Take(&a, "id = ?", attemptID).Error; err != nil {
 			return err
 		}
 		if a.Status != models.AttemptInProgress {
 			return nil
+		}
+		if _, ok := s.snapshots.cached(a.ID); !ok {
+			// Through tx: on PostgreSQL a second connection taken from a
+			// full pool while this one is held would wait forever.
+			if err := tx.Model(&models.Attempt{}).Where("id = ?", a.ID).Pluck("snapshot", &a.Snapshot).Error; err != nil {
+				return err
+			}
 		}
 		if status == models.AttemptSubmitted && s.overdue(a) {
 			status = models.AttemptExpired
@@ -514,11 +522,8 @@ func (s *Service) finish(ctx context.Context, attemptID int64, status string) er
 			return err
 		}
 		r := grade(*sn, rows, status, q.PassMark)
-		for _, it := range r.Review {
-			if err := tx.Model(&models.AttemptAnswer{}).Where("attempt_id = ? AND question_id = ?", a.ID, it.QuestionID).
-				Update("points", it.Points).Error; err != nil {
-				return err
-			}
+		if err := storePoints(tx, a.ID, rows, r.Review); err != nil {
+			return err
 		}
 		body, err := json.Marshal(r)
 		if err != nil {
@@ -620,3 +625,31 @@ func (s *Service) expireOverdue(ctx context.Context, quizID, userID *int64) erro
 // every few seconds, so an abandoned attempt is closed even if nobody
 // touches it.
 func (s *Service) SweepExpired(ctx context.Context) error { return s.expireOverdue(ctx, nil, nil) }
+
+// storePoints records each saved answer's points in one statement (an
+// attempt of 20 questions took 20 statements, in the writer's transaction,
+// at the end of an exam when everyone submits).
+func storePoints(tx *gorm.DB, attemptID int64, rows []models.AttemptAnswer, review []ReviewItem) error {
+	saved := make(map[string]bool, len(rows))
+	for _, r := range rows {
+		saved[r.QuestionID] = true
+	}
+	var sql strings.Builder
+	var args []any
+	var ids []string
+	sql.WriteString("UPDATE answers SET points = CASE question_id")
+	for _, it := range review {
+		if !saved[it.QuestionID] {
+			continue
+		}
+		sql.WriteString(" WHEN ? THEN CAST(? AS DOUBLE PRECISION)")
+		args = append(args, it.QuestionID, it.Points)
+		ids = append(ids, it.QuestionID)
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	sql.WriteString(" END WHERE attempt_id = ? AND question_id IN ?")
+	args = append(args, attemptID, ids)
+	return tx.Exec(sql.String(), args...).Error
+}
