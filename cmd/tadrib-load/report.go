@@ -191,11 +191,15 @@ func (r *Report) WriteTable(w io.Writer) {
 	fmt.Fprintln(w)
 
 	if len(r.order) == 2 {
-		verdict := "below"
-		if r.Ratio >= r.RatioGoal {
-			verdict = "meets"
+		goal := ""
+		if r.RatioGoal > 0 {
+			verdict := "below"
+			if r.Ratio >= r.RatioGoal {
+				verdict = "meets"
+			}
+			goal = fmt.Sprintf("; %s the %.0f%% goal", verdict, r.RatioGoal*100)
 		}
-		fmt.Fprintf(w, "ratio %s/%s req/s: %.3f (%.1f%%; %s the %.0f%% goal)\n", r.order[1], r.order[0], r.Ratio, r.Ratio*100, verdict, r.RatioGoal*100)
+		fmt.Fprintf(w, "ratio %s/%s req/s: %.3f (%.1f%%%s)\n", r.order[1], r.order[0], r.Ratio, r.Ratio*100, goal)
 	}
 	for _, name := range r.order {
 		if row := r.Totals[name]; row.Errors > 0 {
