@@ -67,11 +67,14 @@ func attachTranslation(qs []Question, lang string, tf courses.QuizTranslationFil
 			}
 			return tr
 		}
-		qt := QuestionText{Stem: same(t.Stem, o.Stem), StemAfter: same(t.StemAfter, o.StemAfter), Feedback: same(t.GeneralFeedback, o.GeneralFeedback)}
+		qt := QuestionText{Stem: same(t.Stem, o.Stem), StemAfter: same(t.StemAfter, o.StemAfter), Feedback: same(t.GeneralFeedback, o.GeneralFeedback),
+			FeedbackTrue: same(t.FeedbackTrue, o.FeedbackTrue), FeedbackFalse: same(t.FeedbackFalse, o.FeedbackFalse)}
 		if len(o.Options) > 0 {
 			qt.Options = make([]string, len(o.Options))
+			qt.OptionFeedback = make([]string, len(o.Options))
 			for j := range o.Options {
 				qt.Options[j] = same(t.Options[j].Text, o.Options[j].Text)
+				qt.OptionFeedback[j] = same(t.Options[j].Feedback, o.Options[j].Feedback)
 			}
 		}
 		if len(o.Pairs) > 0 {

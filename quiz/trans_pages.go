@@ -12,13 +12,15 @@ import (
 // transBlock is one language's part of the question form: its texts lined
 // up with the form's option and pair rows.
 type transBlock struct {
-	Lang     string
-	Stem     string
-	Feedback string
-	Options  []string // by option row
-	Left     []string // by pair row
-	Right    []string
-	Complete bool
+	Lang                        string
+	Stem                        string
+	Feedback                    string
+	Options                     []string // by option row
+	OptFeedback                 []string // by option row
+	FeedbackTrue, FeedbackFalse string
+	Left                        []string // by pair row
+	Right                       []string
+	Complete                    bool
 }
 
 // otherLangs are the languages a course's texts are translated into.
@@ -39,7 +41,8 @@ func transBlocks(q Question, original string, optionRows, pairRows int) []transB
 	for _, lang := range otherLangs(original) {
 		t := q.Translations[lang]
 		b := transBlock{Lang: lang, Stem: t.Stem, Feedback: t.Feedback,
-			Options: padded(t.Options, optionRows), Left: padded(t.Left, pairRows), Right: padded(t.Right, pairRows)}
+			Options: padded(t.Options, optionRows), Left: padded(t.Left, pairRows), Right: padded(t.Right, pairRows),
+			OptFeedback: padded(t.OptionFeedback, optionRows), FeedbackTrue: t.FeedbackTrue, FeedbackFalse: t.FeedbackFalse}
 		_, has := q.Translations[lang]
 		b.Complete = has && t.complete(q)
 		out = append(out, b)
@@ -56,11 +59,13 @@ func translationsFromForm(c *fiber.Ctx) map[string]QuestionText {
 	out := map[string]QuestionText{}
 	for _, lang := range i18n.Languages {
 		p := "tr_" + lang + "_"
-		t := QuestionText{Stem: c.FormValue(p + "stem"), Feedback: c.FormValue(p + "feedback")}
+		t := QuestionText{Stem: c.FormValue(p + "stem"), Feedback: c.FormValue(p + "feedback"),
+			FeedbackTrue: strings.TrimSpace(c.FormValue(p + "feedback_true")), FeedbackFalse: strings.TrimSpace(c.FormValue(p + "feedback_false"))}
 		for i := 0; i < 20; i++ {
 			k := strconv.Itoa(i)
 			if strings.TrimSpace(c.FormValue("opt_text_"+k)) != "" {
 				t.Options = append(t.Options, strings.TrimSpace(c.FormValue(p+"opt_"+k)))
+				t.OptionFeedback = append(t.OptionFeedback, strings.TrimSpace(c.FormValue(p+"opt_feedback_"+k)))
 			}
 			if strings.TrimSpace(c.FormValue("pair_right_"+k)) != "" {
 				t.Left = append(t.Left, strings.TrimSpace(c.FormValue(p+"left_"+k)))

@@ -21,14 +21,19 @@ type QuestionText struct {
 	Left      []string `json:"left,omitempty"`
 	Right     []string `json:"right,omitempty"`
 	Feedback  string   `json:"feedback,omitempty"` // general feedback
+	// OptionFeedback follows Options one to one; FeedbackTrue and
+	// FeedbackFalse are a true/false question's.
+	OptionFeedback []string `json:"option_feedback,omitempty"`
+	FeedbackTrue   string   `json:"feedback_true,omitempty"`
+	FeedbackFalse  string   `json:"feedback_false,omitempty"`
 }
 
 // empty reports whether t translates nothing.
 func (t QuestionText) empty() bool {
-	if strings.TrimSpace(t.Stem+t.StemAfter+t.Feedback) != "" {
+	if strings.TrimSpace(t.Stem+t.StemAfter+t.Feedback+t.FeedbackTrue+t.FeedbackFalse) != "" {
 		return false
 	}
-	for _, s := range slices.Concat(t.Options, t.Left, t.Right) {
+	for _, s := range slices.Concat(t.Options, t.Left, t.Right, t.OptionFeedback) {
 		if strings.TrimSpace(s) != "" {
 			return false
 		}
@@ -54,6 +59,9 @@ func validateTranslations(q *Question) []web.FieldError {
 		}
 		if len(t.Options) > 0 && len(t.Options) != len(q.Options) {
 			errs = append(errs, web.Field(field+".options", "qtrans.err_count", len(q.Options)))
+		}
+		if len(t.OptionFeedback) > 0 && len(t.OptionFeedback) != len(q.Options) {
+			errs = append(errs, web.Field(field+".option_feedback", "qtrans.err_count", len(q.Options)))
 		}
 		if len(t.Left) > 0 && len(t.Left) != len(q.Pairs) {
 			errs = append(errs, web.Field(field+".left", "qtrans.err_count", len(q.Pairs)))
@@ -118,12 +126,17 @@ func (q Question) worded(lang string, keepOriginal bool) Question {
 	q.Stem = pick(t.Stem, q.Stem)
 	q.StemAfter = pick(t.StemAfter, q.StemAfter)
 	q.GeneralFeedback = pick(t.Feedback, q.GeneralFeedback)
+	q.FeedbackTrue = pick(t.FeedbackTrue, q.FeedbackTrue)
+	q.FeedbackFalse = pick(t.FeedbackFalse, q.FeedbackFalse)
 	orig := q.Options
 	q.Options = make([]Option, len(orig))
 	copy(q.Options, orig)
 	for i := range q.Options {
 		if i < len(t.Options) {
 			q.Options[i].Text = pick(t.Options[i], q.Options[i].Text)
+		}
+		if i < len(t.OptionFeedback) {
+			q.Options[i].Feedback = pick(t.OptionFeedback[i], q.Options[i].Feedback)
 		}
 	}
 	if q.Type == Short && keepOriginal {
@@ -165,8 +178,14 @@ func (q Question) Untranslated(original string) []string {
 // complete reports whether every text q shows has a translation.
 func (t QuestionText) complete(q Question) bool {
 	blank := func(s string) bool { return strings.TrimSpace(s) == "" }
-	if blank(t.Stem) || (q.StemAfter != "" && blank(t.StemAfter)) || (q.GeneralFeedback != "" && blank(t.Feedback)) {
+	if blank(t.Stem) || (q.StemAfter != "" && blank(t.StemAfter)) || (q.GeneralFeedback != "" && blank(t.Feedback)) ||
+		(q.FeedbackTrue != "" && blank(t.FeedbackTrue)) || (q.FeedbackFalse != "" && blank(t.FeedbackFalse)) {
 		return false
+	}
+	for i, o := range q.Options {
+		if o.Feedback != "" && (i >= len(t.OptionFeedback) || blank(t.OptionFeedback[i])) {
+			return false
+		}
 	}
 	if q.Type == Single || q.Type == Multiple {
 		for i := range q.Options {

@@ -56,3 +56,30 @@ func TestValidateTranslations(t *testing.T) {
 		}
 	}
 }
+
+func TestFeedbackTranslations(t *testing.T) {
+	yes := true
+	tf := Question{Type: TrueFalse, Stem: "S", Correct: &yes, FeedbackTrue: "Right.", FeedbackFalse: "No.",
+		Translations: map[string]QuestionText{"ar": {Stem: "ص", FeedbackTrue: "صحيح."}}}
+	if got := tf.In("ar"); got.FeedbackTrue != "صحيح." || got.FeedbackFalse != "No." {
+		t.Errorf("true/false feedback in ar: %q / %q, want the translation and the original's fallback", got.FeedbackTrue, got.FeedbackFalse)
+	}
+	if got := tf.Untranslated("fr"); !slices.Contains(got, "ar") {
+		t.Errorf("a missing false-feedback translation should leave ar untranslated, got %v", got)
+	}
+	single := Question{Type: Single, Stem: "S", Options: []Option{{ID: "1", Text: "A", Weight: 100, Feedback: "Yes"}, {ID: "2", Text: "B"}},
+		Translations: map[string]QuestionText{"ar": {Stem: "ص", Options: []string{"أ", "ب"}, OptionFeedback: []string{"نعم", ""}}}}
+	got := single.In("ar")
+	if got.Options[0].Feedback != "نعم" || got.Options[1].Feedback != "" || single.Options[0].Feedback != "Yes" {
+		t.Errorf("option feedback in ar: %+v (the bank's own must stay %q)", got.Options, single.Options[0].Feedback)
+	}
+	if u := single.Untranslated("fr"); slices.Contains(u, "ar") {
+		t.Errorf("every text of the question is translated, yet ar is listed untranslated: %v", u)
+	}
+	bad := single
+	bad.Translations = map[string]QuestionText{"ar": {OptionFeedback: []string{"نعم"}}}
+	errs := validateTranslations(&bad)
+	if len(errs) != 1 || errs[0].Field != "translations.ar.option_feedback" {
+		t.Errorf("a short option_feedback list: %v, want one error on translations.ar.option_feedback", errs)
+	}
+}
