@@ -57,6 +57,10 @@ func validateTranslations(q *Question) []web.FieldError {
 			delete(q.Translations, lang)
 			continue
 		}
+		if allBlank(t.OptionFeedback) {
+			t.OptionFeedback = nil // the form and packages send one per answer
+			q.Translations[lang] = t
+		}
 		if len(t.Options) > 0 && len(t.Options) != len(q.Options) {
 			errs = append(errs, web.Field(field+".options", "qtrans.err_count", len(q.Options)))
 		}
@@ -209,4 +213,13 @@ func parseTitles(titles string) map[string]string {
 		_ = json.Unmarshal([]byte(titles), &m) // written only by us; a bad value shows the original title
 	}
 	return m
+}
+
+func allBlank(texts []string) bool {
+	for _, s := range texts {
+		if strings.TrimSpace(s) != "" {
+			return false
+		}
+	}
+	return true
 }
