@@ -386,19 +386,7 @@ func (h *Handler) submitModule(c *fiber.Ctx) error {
 	tl := textLang(c, course.Locale)
 	title := c.FormValue("title")
 	if _, err := h.Svc.UpdateModule(c.UserContext(), *viewer(c), mid, ModuleInput{Title: &title, Lang: &tl}); err != nil {
-		fe, err := fieldErrors(err)
-		if err != nil {
-			return err
-		}
-		e, err := h.editorData(c, course.Slug)
-		if err != nil {
-			return err
-		}
-		e.Errors = map[string]web.FieldError{}
-		for _, f := range fe {
-			e.Errors[fmt.Sprintf("module_%d", mid)] = f
-		}
-		return h.renderEditor(c, fiber.StatusUnprocessableEntity, e)
+		return h.editorFieldError(c, course.Slug, fmt.Sprintf("module_%d", mid), err)
 	}
 	return c.Redirect(editorURL(course.Slug, tl, "saved=1", fmt.Sprintf("module-%d", mid)), fiber.StatusSeeOther)
 }
@@ -463,19 +451,7 @@ func (h *Handler) submitNewLesson(c *fiber.Ctx) error {
 		err = web.Invalid()
 	}
 	if err != nil {
-		fe, err := fieldErrors(err)
-		if err != nil {
-			return err
-		}
-		e, err := h.editorData(c, course.Slug)
-		if err != nil {
-			return err
-		}
-		e.Errors = map[string]web.FieldError{}
-		for _, f := range fe {
-			e.Errors[fmt.Sprintf("lesson_%d", mid)] = f
-		}
-		return h.renderEditor(c, fiber.StatusUnprocessableEntity, e)
+		return h.editorFieldError(c, course.Slug, fmt.Sprintf("lesson_%d", mid), err)
 	}
 	return c.Redirect("/author/lessons/"+l.ID+"?tl="+tl+"&created=1", fiber.StatusSeeOther)
 }
@@ -771,4 +747,23 @@ func (h *Handler) submitDeleteModule(c *fiber.Ctx) error {
 		return httpError(err)
 	}
 	return c.Redirect(editorURL(course.Slug, textLang(c, course.Locale), "module_deleted=1", ""), fiber.StatusSeeOther)
+}
+
+// editorFieldError shows the course editor again with the field errors of
+// err (a validation error) under one form's key; any other error is
+// returned as is.
+func (h *Handler) editorFieldError(c *fiber.Ctx, slug, key string, err error) error {
+	fe, err := fieldErrors(err)
+	if err != nil {
+		return err
+	}
+	e, err := h.editorData(c, slug)
+	if err != nil {
+		return err
+	}
+	e.Errors = map[string]web.FieldError{}
+	for _, f := range fe {
+		e.Errors[key] = f
+	}
+	return h.renderEditor(c, fiber.StatusUnprocessableEntity, e)
 }

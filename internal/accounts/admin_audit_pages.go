@@ -133,20 +133,7 @@ func csvCell(s string) string {
 func (a *Admin) apiAudit(c *fiber.Ctx) error {
 	q, errs := auditFilters(c)
 	q.Limit = pageSize
-	if v := c.Query("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 500 {
-			errs = append(errs, web.Field("limit", "err.range", 1, 500))
-		}
-		q.Limit = n
-	}
-	if v := c.Query("offset"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
-			errs = append(errs, web.Field("offset", "err.range", 0, 1<<31))
-		}
-		q.Offset = n
-	}
+	errs = pageParams(c, &q.Limit, &q.Offset, errs)
 	if len(errs) > 0 {
 		return web.Invalid(errs...)
 	}

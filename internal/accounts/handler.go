@@ -188,20 +188,7 @@ func (h *Handler) listUsers(c *fiber.Ctx) error {
 	if q.Role != "" && !models.Valid(q.Role, models.Roles) {
 		errs = append(errs, web.Field("role", "err.role"))
 	}
-	if v := c.Query("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 500 {
-			errs = append(errs, web.Field("limit", "err.range", 1, 500))
-		}
-		q.Limit = n
-	}
-	if v := c.Query("offset"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
-			errs = append(errs, web.Field("offset", "err.range", 0, 1<<31))
-		}
-		q.Offset = n
-	}
+	errs = pageParams(c, &q.Limit, &q.Offset, errs)
 	if len(errs) > 0 {
 		return web.Invalid(errs...)
 	}
@@ -234,4 +221,24 @@ func (h *Handler) updateUser(c *fiber.Ctx) error {
 	}
 	web.LogEvent(c, "admin.user_update", "target_id", id)
 	return c.JSON(ToJSON(u))
+}
+
+// pageParams reads ?limit= (1–500) and ?offset= (≥ 0) of a JSON list into
+// limit and offset when given, adding an error per bad value to errs.
+func pageParams(c *fiber.Ctx, limit, offset *int, errs []web.FieldError) []web.FieldError {
+	if v := c.Query("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 500 {
+			errs = append(errs, web.Field("limit", "err.range", 1, 500))
+		}
+		*limit = n
+	}
+	if v := c.Query("offset"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			errs = append(errs, web.Field("offset", "err.range", 0, 1<<31))
+		}
+		*offset = n
+	}
+	return errs
 }
