@@ -77,6 +77,12 @@ func attachTranslation(qs []Question, lang string, tf courses.QuizTranslationFil
 				qt.OptionFeedback[j] = same(t.Options[j].Feedback, o.Options[j].Feedback)
 			}
 		}
+		if len(o.Numbers) > 0 {
+			qt.NumberFeedback = make([]string, len(o.Numbers))
+			for j := range o.Numbers {
+				qt.NumberFeedback[j] = same(t.Numbers[j].Feedback, o.Numbers[j].Feedback)
+			}
+		}
 		if len(o.Pairs) > 0 {
 			qt.Left, qt.Right = make([]string, len(o.Pairs)), make([]string, len(o.Pairs))
 			for j := range o.Pairs {
@@ -120,8 +126,15 @@ func structureDiff(o, t Question) string {
 			return fmt.Sprintf("pair %d differs", j+1)
 		}
 	}
-	on, _ := json.Marshal(o.Numbers)
-	tn, _ := json.Marshal(t.Numbers)
+	noFeedback := func(ns []NumericAnswer) []NumericAnswer {
+		out := append([]NumericAnswer(nil), ns...)
+		for i := range out {
+			out[i].Feedback = "" // a text: translated, not structure
+		}
+		return out
+	}
+	on, _ := json.Marshal(noFeedback(o.Numbers))
+	tn, _ := json.Marshal(noFeedback(t.Numbers))
 	if string(on) != string(tn) {
 		return "the numbers differ"
 	}

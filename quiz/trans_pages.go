@@ -17,6 +17,7 @@ type transBlock struct {
 	Feedback                    string
 	Options                     []string // by option row
 	OptFeedback                 []string // by option row
+	NumFeedback                 []string // by numerical answer row
 	FeedbackTrue, FeedbackFalse string
 	Left                        []string // by pair row
 	Right                       []string
@@ -42,7 +43,8 @@ func transBlocks(q Question, original string, optionRows, pairRows int) []transB
 		t := q.Translations[lang]
 		b := transBlock{Lang: lang, Stem: t.Stem, Feedback: t.Feedback,
 			Options: padded(t.Options, optionRows), Left: padded(t.Left, pairRows), Right: padded(t.Right, pairRows),
-			OptFeedback: padded(t.OptionFeedback, optionRows), FeedbackTrue: t.FeedbackTrue, FeedbackFalse: t.FeedbackFalse}
+			OptFeedback: padded(t.OptionFeedback, optionRows), FeedbackTrue: t.FeedbackTrue, FeedbackFalse: t.FeedbackFalse,
+			NumFeedback: padded(t.NumberFeedback, len(q.Numbers))}
 		_, has := q.Translations[lang]
 		b.Complete = has && t.complete(q)
 		out = append(out, b)
@@ -66,6 +68,9 @@ func translationsFromForm(c *fiber.Ctx) map[string]QuestionText {
 			if strings.TrimSpace(c.FormValue("opt_text_"+k)) != "" {
 				t.Options = append(t.Options, strings.TrimSpace(c.FormValue(p+"opt_"+k)))
 				t.OptionFeedback = append(t.OptionFeedback, strings.TrimSpace(c.FormValue(p+"opt_feedback_"+k)))
+			}
+			if strings.TrimSpace(c.FormValue("num_value_"+k)) != "" || c.FormValue("num_min_"+k) != "" {
+				t.NumberFeedback = append(t.NumberFeedback, strings.TrimSpace(c.FormValue(p+"num_feedback_"+k)))
 			}
 			if strings.TrimSpace(c.FormValue("pair_right_"+k)) != "" {
 				t.Left = append(t.Left, strings.TrimSpace(c.FormValue(p+"left_"+k)))

@@ -24,6 +24,7 @@ type QuestionText struct {
 	// OptionFeedback follows Options one to one; FeedbackTrue and
 	// FeedbackFalse are a true/false question's.
 	OptionFeedback []string `json:"option_feedback,omitempty"`
+	NumberFeedback []string `json:"number_feedback,omitempty"` // follows Numbers
 	FeedbackTrue   string   `json:"feedback_true,omitempty"`
 	FeedbackFalse  string   `json:"feedback_false,omitempty"`
 }
@@ -33,7 +34,7 @@ func (t QuestionText) empty() bool {
 	if strings.TrimSpace(t.Stem+t.StemAfter+t.Feedback+t.FeedbackTrue+t.FeedbackFalse) != "" {
 		return false
 	}
-	for _, s := range slices.Concat(t.Options, t.Left, t.Right, t.OptionFeedback) {
+	for _, s := range slices.Concat(t.Options, t.Left, t.Right, t.OptionFeedback, t.NumberFeedback) {
 		if strings.TrimSpace(s) != "" {
 			return false
 		}
@@ -59,7 +60,13 @@ func validateTranslations(q *Question) []web.FieldError {
 		}
 		if allBlank(t.OptionFeedback) {
 			t.OptionFeedback = nil // the form and packages send one per answer
-			q.Translations[lang] = t
+		}
+		if allBlank(t.NumberFeedback) {
+			t.NumberFeedback = nil
+		}
+		q.Translations[lang] = t
+		if len(t.NumberFeedback) > 0 && len(t.NumberFeedback) != len(q.Numbers) {
+			errs = append(errs, web.Field(field+".number_feedback", "qtrans.err_count", len(q.Numbers)))
 		}
 		if len(t.Options) > 0 && len(t.Options) != len(q.Options) {
 			errs = append(errs, web.Field(field+".options", "qtrans.err_count", len(q.Options)))
@@ -151,6 +158,14 @@ func (q Question) worded(lang string, keepOriginal bool) Question {
 			}
 		}
 	}
+	if len(t.NumberFeedback) > 0 {
+		q.Numbers = append([]NumericAnswer(nil), q.Numbers...)
+		for i := range q.Numbers {
+			if i < len(t.NumberFeedback) {
+				q.Numbers[i].Feedback = pick(t.NumberFeedback[i], q.Numbers[i].Feedback)
+			}
+		}
+	}
 	q.Pairs = append([]Pair(nil), q.Pairs...)
 	for i := range q.Pairs {
 		if i < len(t.Left) && q.Pairs[i].Left != "" {
@@ -188,6 +203,11 @@ func (t QuestionText) complete(q Question) bool {
 	}
 	for i, o := range q.Options {
 		if o.Feedback != "" && (i >= len(t.OptionFeedback) || blank(t.OptionFeedback[i])) {
+			return false
+		}
+	}
+	for i, n := range q.Numbers {
+		if n.Feedback != "" && (i >= len(t.NumberFeedback) || blank(t.NumberFeedback[i])) {
 			return false
 		}
 	}

@@ -83,3 +83,19 @@ func TestFeedbackTranslations(t *testing.T) {
 		t.Errorf("a short option_feedback list: %v, want one error on translations.ar.option_feedback", errs)
 	}
 }
+
+func TestNumericalFeedbackTranslation(t *testing.T) {
+	q := Question{Type: Numerical, Stem: "How many?", Numbers: []NumericAnswer{{Value: 3, Weight: 1, Feedback: "Act, means, purpose."}},
+		Translations: map[string]QuestionText{"ar": {Stem: "كم؟", NumberFeedback: []string{"الفعل والوسيلة والغرض."}}}}
+	if got := q.In("ar"); got.Numbers[0].Feedback != "الفعل والوسيلة والغرض." || q.Numbers[0].Feedback != "Act, means, purpose." {
+		t.Errorf("numerical feedback in ar: %q (bank's: %q)", got.Numbers[0].Feedback, q.Numbers[0].Feedback)
+	}
+	if u := q.Untranslated("fr"); slices.Contains(u, "ar") {
+		t.Errorf("fully translated, yet untranslated in %v", u)
+	}
+	bad := q
+	bad.Translations = map[string]QuestionText{"ar": {NumberFeedback: []string{"أ", "ب"}}}
+	if errs := validateTranslations(&bad); len(errs) != 1 || errs[0].Field != "translations.ar.number_feedback" {
+		t.Errorf("two feedbacks for one answer: %v", errs)
+	}
+}
