@@ -80,6 +80,10 @@ func isStaff(u *models.User) bool {
 
 // canSee reports whether u may see course c at all: a published course is
 // public; a draft only to its author and to admins.
+// CanSee reports whether u may see course c (a published course, or one
+// they may edit); for features that read a course with their own query.
+func CanSee(u *models.User, c models.Course) bool { return canSee(u, c) }
+
 func canSee(u *models.User, c models.Course) bool {
 	return c.Published || canEdit(u, c)
 }

@@ -13,6 +13,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"tadrib/courses"
 	"tadrib/models"
 )
 
@@ -190,21 +191,37 @@ func (s *Service) Start(ctx context.Context, user models.User, quizID int64) (At
 // in the language it was started in: a second tab in another language
 // resumes the same attempt, worded as it was frozen.
 func (s *Service) StartIn(ctx context.Context, user models.User, quizID int64, lang string) (AttemptJSON, bool, error) {
-	q, err := s.quiz(ctx, quizID)
-	if err != nil {
-		return AttemptJSON{}, false, err
+	// One read for the quiz, whether the trainee may take it, and their
+	// attempt in progress: at the start of an exam every trainee comes at once.
+	var st struct {
+		models.Quiz   `gorm:"embedded"`
+		CoursePub     bool
+		CourseCreator *int64
+		Enrolled      bool
+		OpenID        *int64
 	}
-	if err := s.canTake(ctx, user, q); err != nil {
-		return AttemptJSON{}, false, err
+	res := s.DB.R.WithContext(ctx).Raw(`SELECT q.*, c.published AS course_pub, c.created_by AS course_creator,
+			EXISTS (SELECT 1 FROM enrolments e WHERE e.user_id = ? AND e.course_id = c.id) AS enrolled,
+			(SELECT a.id FROM attempts a WHERE a.quiz_id = q.id AND a.user_id = ? AND a.`+openAttempt+` LIMIT 1) AS open_id
+		FROM quizzes q JOIN modules m ON m.id = q.module_id JOIN courses c ON c.id = m.course_id
+		WHERE q.id = ?`, user.ID, user.ID, quizID).Scan(&st)
+	if res.Error != nil {
+		return AttemptJSON{}, false, res.Error
+	}
+	q := st.Quiz
+	if res.RowsAffected == 0 || !courses.CanSee(&user, models.Course{Published: st.CoursePub, CreatedBy: st.CourseCreator}) {
+		return AttemptJSON{}, false, ErrNotFound
+	}
+	if !st.Enrolled && user.Role == models.RoleTrainee {
+		return AttemptJSON{}, false, ErrNotEnrolled
 	}
 	// An attempt in progress is resumed (a second tab, a reload), or graded
 	// first if its time is up.
-	var a models.Attempt
-	found := s.DB.R.WithContext(ctx).Where("quiz_id = ? AND user_id = ? AND "+openAttempt, quizID, user.ID).Limit(1).Find(&a)
-	if found.Error != nil {
-		return AttemptJSON{}, false, found.Error
-	}
-	if found.RowsAffected > 0 {
+	if st.OpenID != nil {
+		var a models.Attempt
+		if err := s.DB.R.WithContext(ctx).Take(&a, "id = ?", *st.OpenID).Error; err != nil {
+			return AttemptJSON{}, false, err
+		}
 		if !s.overdue(a) {
 			out, err := s.attemptJSON(ctx, a, q)
 			return out, true, err
@@ -245,7 +262,7 @@ func (s *Service) StartIn(ctx context.Context, user models.User, quizID int64, l
 	// worst a trainee racing their own submit gets the attempt they asked
 	// for one last time.
 	now := s.now()
-	a = models.Attempt{QuizID: quizID, UserID: user.ID, Status: models.AttemptInProgress, StartedAt: now, Snapshot: frozen}
+	a := models.Attempt{QuizID: quizID, UserID: user.ID, Status: models.AttemptInProgress, StartedAt: now, Snapshot: frozen}
 	if limit > 0 {
 		d := now.Add(limit)
 		a.Deadline = &d

@@ -514,3 +514,16 @@ func TestAnotherNodeSavesAnswers(t *testing.T) {
 		t.Errorf("saved answer read back as %v, want {value: false}", got)
 	}
 }
+
+// Who may start: an unknown quiz and a draft course's quiz are not found for
+// a trainee; the course's trainer may try their own draft.
+func TestStartVisibility(t *testing.T) {
+	a := newTestApp(t, nil)
+	tr, slug, quizID := quizCourse(t, a, nil)
+	u := enrolled(t, a, slug)
+	wantStatus(t, u.do("POST", "/api/v1/quizzes/999999/attempts", nil), 404)
+	wantStatus(t, tr.do("PATCH", "/api/v1/courses/"+slug, map[string]any{"published": false}), 200)
+	wantStatus(t, u.do("POST", "/api/v1/quizzes/"+quizID+"/attempts", nil), 404)
+	wantStatus(t, a.trainer().do("POST", "/api/v1/quizzes/"+quizID+"/attempts", nil), 404)
+	start(t, tr, quizID, 201)
+}
