@@ -454,14 +454,15 @@ func validAnswer(sn *snapshot, questionID string, raw []byte) ([]byte, error) {
 // the user's; saved is false when it is not.
 func (s *Service) writeAnswer(ctx context.Context, userID, attemptID int64, questionID string, body []byte) (saved bool, err error) {
 	now := s.now()
-	res := s.DB.W.WithContext(ctx).Exec(`INSERT INTO answers (attempt_id, question_id, body, saved_at, comment)
+	// DB.Exec: on SQLite, saves arriving together commit together.
+	n, err := s.DB.Exec(ctx, `INSERT INTO answers (attempt_id, question_id, body, saved_at, comment)
 		SELECT ?, ?, ?, ?, '' WHERE EXISTS (SELECT 1 FROM attempts WHERE id = ? AND user_id = ? AND status = 'in_progress' AND (deadline IS NULL OR deadline > ?))
 		ON CONFLICT (attempt_id, question_id) DO UPDATE SET body = excluded.body, saved_at = excluded.saved_at`,
 		attemptID, questionID, string(body), now, attemptID, userID, now.Add(-Grace))
-	if res.Error != nil {
-		return false, fmt.Errorf("quiz: save answer %d/%s: %w", attemptID, questionID, res.Error)
+	if err != nil {
+		return false, fmt.Errorf("quiz: save answer %d/%s: %w", attemptID, questionID, err)
 	}
-	return res.RowsAffected > 0, nil
+	return n > 0, nil
 }
 
 // Submit grades an attempt. Submitting again returns the stored result.

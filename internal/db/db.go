@@ -32,6 +32,8 @@ type DB struct {
 	W      *gorm.DB // writes and read-modify-write transactions
 	R      *gorm.DB // reads that need not see a transaction in flight
 	Engine string   // "sqlite" or "postgres"
+
+	batch *batcher // SQLite: group commit of single-statement writes (Exec)
 }
 
 // Options say where the database is.
@@ -140,7 +142,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	n := max(4, runtime.GOMAXPROCS(0)*2)
 	rdb.SetMaxOpenConns(n)
 	rdb.SetMaxIdleConns(n)
-	d := &DB{W: w, R: r, Engine: "sqlite"}
+	d := &DB{W: w, R: r, Engine: "sqlite", batch: newBatcher(w)}
 	return d, d.Ping(ctx)
 }
 
@@ -156,6 +158,9 @@ func (d *DB) Ping(ctx context.Context) error {
 // Close closes every pool.
 func (d *DB) Close() error {
 	var errs []error
+	if d.batch != nil {
+		d.batch.close()
+	}
 	for _, g := range []*gorm.DB{d.W, d.R} {
 		if s, err := g.DB(); err == nil {
 			errs = append(errs, s.Close())
