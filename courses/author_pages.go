@@ -375,13 +375,9 @@ func (h *Handler) submitNewModule(c *fiber.Ctx) error {
 }
 
 func (h *Handler) submitModule(c *fiber.Ctx) error {
-	mid, err := pathID(c)
+	mid, course, err := h.editableModule(c)
 	if err != nil {
 		return err
-	}
-	course, err := h.Svc.CheckEditModule(c.UserContext(), *viewer(c), mid)
-	if err != nil {
-		return httpError(err)
 	}
 	tl := textLang(c, course.Locale)
 	title := c.FormValue("title")
@@ -411,13 +407,9 @@ func wantedPosition(c *fiber.Ctx, current int) (int, error) {
 }
 
 func (h *Handler) submitMoveModule(c *fiber.Ctx) error {
-	mid, err := pathID(c)
+	mid, course, err := h.editableModule(c)
 	if err != nil {
 		return err
-	}
-	course, err := h.Svc.CheckEditModule(c.UserContext(), *viewer(c), mid)
-	if err != nil {
-		return httpError(err)
 	}
 	var m models.Module
 	if err := h.Svc.DB.R.WithContext(c.UserContext()).Take(&m, "id = ?", mid).Error; err != nil {
@@ -434,13 +426,9 @@ func (h *Handler) submitMoveModule(c *fiber.Ctx) error {
 }
 
 func (h *Handler) submitNewLesson(c *fiber.Ctx) error {
-	mid, err := pathID(c)
+	mid, course, err := h.editableModule(c)
 	if err != nil {
 		return err
-	}
-	course, err := h.Svc.CheckEditModule(c.UserContext(), *viewer(c), mid)
-	if err != nil {
-		return httpError(err)
 	}
 	tl := textLang(c, course.Locale)
 	title := c.FormValue("title")
@@ -735,13 +723,9 @@ func (h *Handler) showDeleteModule(c *fiber.Ctx) error {
 }
 
 func (h *Handler) submitDeleteModule(c *fiber.Ctx) error {
-	mid, err := pathID(c)
+	mid, course, err := h.editableModule(c)
 	if err != nil {
 		return err
-	}
-	course, err := h.Svc.CheckEditModule(c.UserContext(), *viewer(c), mid)
-	if err != nil {
-		return httpError(err)
 	}
 	if _, err := h.Svc.DeleteModule(c.UserContext(), *viewer(c), mid); err != nil {
 		return httpError(err)
@@ -766,4 +750,18 @@ func (h *Handler) editorFieldError(c *fiber.Ctx, slug, key string, err error) er
 		e.Errors[key] = f
 	}
 	return h.renderEditor(c, fiber.StatusUnprocessableEntity, e)
+}
+
+// editableModule reads the module id of the path and checks that the viewer
+// may edit its course.
+func (h *Handler) editableModule(c *fiber.Ctx) (int64, models.Course, error) {
+	mid, err := pathID(c)
+	if err != nil {
+		return 0, models.Course{}, err
+	}
+	course, err := h.Svc.CheckEditModule(c.UserContext(), *viewer(c), mid)
+	if err != nil {
+		return 0, models.Course{}, httpError(err)
+	}
+	return mid, course, nil
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -47,12 +48,7 @@ type LessonConfig struct {
 func lessonCmd(args []string, stdout, stderr io.Writer) error {
 	var cfg LessonConfig
 	fs := newFlags("lesson", lessonSynopsis, stderr)
-	fs.StringVar(&cfg.URL, "url", "http://127.0.0.1:8080", "base URL of a running Tadrib server (loopback only)")
-	fs.IntVar(&cfg.Conc, "c", 32, "concurrency: workers, each with its own keep-alive connection")
-	fs.DurationVar(&cfg.Duration, "d", 10*time.Second, "duration of one measured round per target")
-	fs.DurationVar(&cfg.Warmup, "warmup", 2*time.Second, "unmeasured warm-up per target before the first round (0: none)")
-	fs.IntVar(&cfg.Rounds, "rounds", 2, "measured rounds per target, interleaved bare, real, bare, real, …")
-	fs.IntVar(&cfg.PID, "pid", 0, "PID of the server process, to report its peak RSS (VmHWM) and processor use")
+	roundFlags(fs, &cfg)
 	fs.StringVar(&cfg.Course, "course", "", "slug of the course to read (default: the first of the catalog)")
 	fs.DurationVar(&cfg.Timeout, "timeout", 10*time.Second, "timeout of one request")
 	fs.BoolVar(&cfg.JSON, "json", false, "print the report as JSON instead of a table")
@@ -60,19 +56,8 @@ func lessonCmd(args []string, stdout, stderr io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	switch {
-	case cfg.Conc < 1 || cfg.Conc > 4096:
-		return fmt.Errorf("-c must be between 1 and 4096, not %d", cfg.Conc)
-	case cfg.Duration <= 0 || cfg.Duration > time.Hour:
-		return fmt.Errorf("-d must be positive and at most 1h, not %s", cfg.Duration)
-	case cfg.Warmup < 0 || cfg.Warmup > 10*time.Minute:
-		return fmt.Errorf("-warmup must be between 0 and 10m, not %s", cfg.Warmup)
-	case cfg.Rounds < 1 || cfg.Rounds > 100:
-		return fmt.Errorf("-rounds must be between 1 and 100, not %d", cfg.Rounds)
-	case cfg.Timeout <= 0:
-		return fmt.Errorf("-timeout must be positive")
-	case cfg.PID < 0:
-		return fmt.Errorf("-pid must be a process id")
+	if err := checkRoundFlags(cfg); err != nil {
+		return err
 	}
 	if cfg.PID > 0 {
 		if _, err := StatusKB(cfg.PID, "VmHWM"); err != nil {
@@ -253,4 +238,33 @@ func measureRounds(rep *Report, targets []Target, cfg LessonConfig, probe CPUPro
 	if m, err := ReadMemory(0); err == nil {
 		rep.Load = &m
 	}
+}
+
+// roundFlags are the flags of the closed-loop scenarios (lesson, verify).
+func roundFlags(fs *flag.FlagSet, cfg *LessonConfig) {
+	fs.StringVar(&cfg.URL, "url", "http://127.0.0.1:8080", "base URL of a running Tadrib server (loopback only)")
+	fs.IntVar(&cfg.Conc, "c", 32, "concurrency: workers, each with its own keep-alive connection")
+	fs.DurationVar(&cfg.Duration, "d", 10*time.Second, "duration of one measured round per target")
+	fs.DurationVar(&cfg.Warmup, "warmup", 2*time.Second, "unmeasured warm-up per target before the first round (0: none)")
+	fs.IntVar(&cfg.Rounds, "rounds", 2, "measured rounds per target, interleaved bare, real, bare, real, …")
+	fs.IntVar(&cfg.PID, "pid", 0, "PID of the server process, to report its peak RSS (VmHWM) and processor use")
+}
+
+// checkRoundFlags refuses out-of-range values of roundFlags and -timeout.
+func checkRoundFlags(cfg LessonConfig) error {
+	switch {
+	case cfg.Conc < 1 || cfg.Conc > 4096:
+		return fmt.Errorf("-c must be between 1 and 4096, not %d", cfg.Conc)
+	case cfg.Duration <= 0 || cfg.Duration > time.Hour:
+		return fmt.Errorf("-d must be positive and at most 1h, not %s", cfg.Duration)
+	case cfg.Warmup < 0 || cfg.Warmup > 10*time.Minute:
+		return fmt.Errorf("-warmup must be between 0 and 10m, not %s", cfg.Warmup)
+	case cfg.Rounds < 1 || cfg.Rounds > 100:
+		return fmt.Errorf("-rounds must be between 1 and 100, not %d", cfg.Rounds)
+	case cfg.Timeout <= 0:
+		return fmt.Errorf("-timeout must be positive")
+	case cfg.PID < 0:
+		return fmt.Errorf("-pid must be a process id")
+	}
+	return nil
 }
