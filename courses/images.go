@@ -59,7 +59,7 @@ func sniffImage(data []byte) (ctype, ext string, err error) {
 	ctype = http.DetectContentType(data)
 	ext, ok := imageTypes[ctype]
 	if !ok {
-		return "", "", &web.Error{Status: fiber.StatusUnsupportedMediaType, Key: "err.media_type", Fields: []web.FieldError{web.Field("image", "authoring.image_type")}}
+		return "", "", &web.Error{Status: fiber.StatusUnsupportedMediaType, Key: "authoring.image_type", Fields: []web.FieldError{web.Field("image", "authoring.image_type")}}
 	}
 	return ctype, ext, nil
 }
