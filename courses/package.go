@@ -35,6 +35,10 @@ type Manifest struct {
 	Title        map[string]string `yaml:"title"`
 	Summary      map[string]string `yaml:"summary,omitempty"`
 	Modules      []ManifestModule  `yaml:"modules"`
+	// Prerequisites are the slugs of courses to complete before this one:
+	// the catalogue shows them as a path, and this course's certificate
+	// waits for them (enrolment stays open).
+	Prerequisites []string `yaml:"prerequisites,omitempty"`
 	// Images are files under images/, each named by its content's SHA-256
 	// and its type's extension, as lessons link to them (ImagePath).
 	Images []string `yaml:"images,omitempty"`
