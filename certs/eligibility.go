@@ -12,7 +12,7 @@ import (
 
 // Missing is one thing left before a course is complete.
 type Missing struct {
-	Kind   string `json:"kind"` // lesson, quiz or enrolment
+	Kind   string `json:"kind"` // lesson, quiz, enrolment, or course (a prerequisite to complete first)
 	ID     string `json:"id,omitempty"`
 	Title  string `json:"title"`
 	Module string `json:"module,omitempty"`
@@ -22,9 +22,10 @@ type Missing struct {
 	AwaitingGrading bool `json:"awaiting_grading,omitempty"`
 }
 
-// Eligibility lists what user still has to do in course slug: every lesson
-// read and every module quiz passed (an essay counts once graded, since only
-// then is its attempt passed). An empty list means complete.
+// Eligibility lists what user still has to do in course slug: every
+// prerequisite course completed, every lesson read and every module quiz
+// passed (an essay counts once graded, since only then is its attempt
+// passed). An empty list means complete.
 func (s *Service) Eligibility(ctx context.Context, user models.User, slug, lang string) (courses.CourseDetail, []Missing, error) {
 	d, err := s.Courses.Course(ctx, slug, &user, lang)
 	if errors.Is(err, courses.ErrNotFound) {
@@ -34,6 +35,11 @@ func (s *Service) Eligibility(ctx context.Context, user models.User, slug, lang 
 		return d, nil, err
 	}
 	missing := []Missing{}
+	for _, p := range d.Prerequisites {
+		if !p.Completed {
+			missing = append(missing, Missing{Kind: "course", Title: p.Title, URL: "/courses/" + p.Slug})
+		}
+	}
 	if !d.Enrolled {
 		missing = append(missing, Missing{Kind: "enrolment", Title: d.Title, URL: "/courses/" + d.Slug})
 	}

@@ -29,6 +29,9 @@ func (h *Handler) PageRoutes(app fiber.Router) {
 // Completed is a finished course whose certificate is not issued yet.
 type Completed struct {
 	Slug, Title string
+	// First are the prerequisite courses still to complete before this
+	// course's certificate can be claimed.
+	First []Missing
 }
 
 type minePage struct {
@@ -58,7 +61,17 @@ func (h *Handler) renderMine(c *fiber.Ctx, missing []Missing, claimed string) er
 	} else {
 		for _, p := range progress {
 			if p.CompletedAt != nil && !have[p.Course.Slug] {
-				done = append(done, Completed{Slug: p.Course.Slug, Title: p.Course.Title})
+				item := Completed{Slug: p.Course.Slug, Title: p.Course.Title}
+				_, left, err := h.Svc.Eligibility(ctx, u, p.Course.Slug, lang)
+				if err != nil {
+					return err
+				}
+				for _, m := range left {
+					if m.Kind == "course" {
+						item.First = append(item.First, m)
+					}
+				}
+				done = append(done, item)
 			}
 		}
 	}

@@ -199,6 +199,8 @@ type courseEditor struct {
 	TextMissing          []string // languages the course's title lacks
 	HasText              bool     // the course has a title in TL
 	Audiences            map[string]bool
+	PrereqOptions        []CourseRef     // the other courses the editor may name as prerequisites
+	Prereqs              map[string]bool // those named
 	Modules              []edModule
 	LessonCount          int
 	Errors               map[string]web.FieldError
@@ -231,6 +233,19 @@ func (h *Handler) editorData(c *fiber.Ctx, slug string) (courseEditor, error) {
 		Audiences: map[string]bool{}, Hours: strconv.FormatFloat(t.Hours, 'f', -1, 64)}
 	for _, a := range t.AudienceList() {
 		e.Audiences[a] = true
+	}
+	others, err := h.Svc.Catalog(ctx, &me, "", e.TL)
+	if err != nil {
+		return e, err
+	}
+	for _, o := range others {
+		if o.Slug != t.Slug {
+			e.PrereqOptions = append(e.PrereqOptions, CourseRef{Slug: o.Slug, Title: o.Title})
+		}
+	}
+	e.Prereqs = map[string]bool{}
+	for _, p := range t.PrerequisiteList() {
+		e.Prereqs[p] = true
 	}
 	has := map[string]bool{}
 	for _, tx := range t.Texts {
@@ -312,8 +327,14 @@ func (h *Handler) submitCourse(c *fiber.Ctx) error {
 	}
 	errs := map[string]web.FieldError{}
 	aud := formAudiences(c)
+	prereqs := []string{}
+	for _, o := range e.PrereqOptions {
+		if c.FormValue("prereq_"+o.Slug) != "" {
+			prereqs = append(prereqs, o.Slug)
+		}
+	}
 	locale := c.FormValue("locale", e.Course.Locale)
-	in := CourseInput{Audiences: &aud, Locale: &locale, Lang: &e.TL,
+	in := CourseInput{Audiences: &aud, Prerequisites: &prereqs, Locale: &locale, Lang: &e.TL,
 		Hours: formFloat(c, "hours", errs), ValidityDays: formInt(c, "validity_days", errs)}
 	title, summary := c.FormValue("title"), c.FormValue("summary")
 	// A language not translated yet may stay so: the form's empty fields
@@ -339,6 +360,10 @@ func (h *Handler) submitCourse(c *fiber.Ctx) error {
 	e.Audiences = map[string]bool{}
 	for _, a := range aud {
 		e.Audiences[a] = true
+	}
+	e.Prereqs = map[string]bool{}
+	for _, p := range prereqs {
+		e.Prereqs[p] = true
 	}
 	return h.renderEditor(c, fiber.StatusUnprocessableEntity, e)
 }

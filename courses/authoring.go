@@ -30,6 +30,9 @@ type CourseInput struct {
 	Published    *bool     `json:"published"`
 	ValidityDays *int      `json:"validity_days"`
 	Lang         *string   `json:"lang"`
+	// Prerequisites are the slugs of existing courses to complete before
+	// this one's certificate.
+	Prerequisites *[]string `json:"prerequisites"`
 	// Texts sets the title and summary in several languages at once.
 	Texts map[string]TextInput `json:"texts"`
 }
@@ -207,6 +210,12 @@ func (s *Service) UpdateCourse(ctx context.Context, editor models.User, slug str
 		}
 		if in.Audiences != nil {
 			set("audiences", strings.Join(*in.Audiences, ","))
+		}
+		if in.Prerequisites != nil {
+			if err := checkPrerequisitesExist(tx, c.Slug, *in.Prerequisites); err != nil {
+				return err
+			}
+			set("prerequisites", strings.Join(*in.Prerequisites, ","))
 		}
 		if in.Locale != nil {
 			set("locale", *in.Locale)

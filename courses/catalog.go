@@ -23,6 +23,11 @@ type CatalogItem struct {
 	Progress     *Progress `json:"progress,omitempty"`
 	Untranslated bool      `json:"untranslated"` // the title is shown in the course's default language
 	UpdatedAt    time.Time `json:"updated_at"`
+	// Prerequisites are the slugs of the courses to complete first.
+	Prerequisites []string `json:"prerequisites"`
+	// StartWith are those courses as the catalogue shows them ("start
+	// with …"): the ones in this catalogue, with their titles.
+	StartWith []CourseRef `json:"-"`
 }
 
 // Catalog lists the courses viewer may see, optionally only those addressed
@@ -70,7 +75,7 @@ func (s *Service) Catalog(ctx context.Context, viewer *models.User, profession, 
 		text, used := pickText(courseTexts(c.Texts), lang, c.Locale)
 		it := CatalogItem{Slug: c.Slug, Title: text.Title, Summary: text.Summary, Locale: c.Locale,
 			Audiences: c.AudienceList(), Hours: c.Hours, ModuleCount: modules[c.ID], Published: c.Published,
-			Untranslated: used != lang, UpdatedAt: c.UpdatedAt}
+			Untranslated: used != lang, UpdatedAt: c.UpdatedAt, Prerequisites: c.PrerequisiteList()}
 		if viewer != nil {
 			e := enrolled[c.ID]
 			it.Enrolled = &e
@@ -88,5 +93,16 @@ func (s *Service) Catalog(ctx context.Context, viewer *models.User, profession, 
 		}
 		items = append(items, it)
 	}
-	return items, nil
+	titles := map[string]string{}
+	for _, it := range items {
+		titles[it.Slug] = it.Title
+	}
+	for i := range items {
+		for _, p := range items[i].Prerequisites {
+			if t, ok := titles[p]; ok {
+				items[i].StartWith = append(items[i].StartWith, CourseRef{Slug: p, Title: t})
+			}
+		}
+	}
+	return orderByPath(items), nil
 }

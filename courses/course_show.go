@@ -55,6 +55,9 @@ type CourseDetail struct {
 	Enrolled     bool         `json:"enrolled"`
 	CanEdit      bool         `json:"can_edit"`
 	Untranslated bool         `json:"untranslated"`
+	// Prerequisites are the courses to complete before this one's
+	// certificate, in order (the path), with the viewer's completion.
+	Prerequisites []PrerequisiteItem `json:"prerequisites"`
 
 	resumeLessonID int64
 	lessonsDone    int
@@ -78,6 +81,9 @@ func (s *Service) Course(ctx context.Context, slug string, viewer *models.User, 
 	d := CourseDetail{Slug: t.Slug, Title: text.Title, Summary: text.Summary, Locale: t.Locale, Hours: t.Hours,
 		Audiences: t.AudienceList(), Published: t.Published, ValidityDays: t.ValidityDays,
 		CanEdit: canEdit(viewer, t.Course), Untranslated: used != lang, Modules: []ModuleItem{}}
+	if d.Prerequisites, err = s.prerequisites(ctx, t.Course, viewer, lang); err != nil {
+		return d, err
+	}
 	done := map[int64]time.Time{}
 	quizzes := map[int64]QuizStatus{}
 	if viewer != nil {

@@ -219,6 +219,9 @@ func ReadPackage(fsys fs.FS) (Package, error) {
 	}
 	checkTexts("title", m.Title, true)
 	checkTexts("summary", m.Summary, false)
+	if msg := checkPrerequisites(m.Slug, m.Prerequisites); msg != "" {
+		add("course.yaml", 0, "prerequisites: %s", msg)
+	}
 	if len(m.Modules) == 0 {
 		add("course.yaml", 0, "modules: a course needs at least one module")
 	}
@@ -365,7 +368,7 @@ func (s *Service) ImportPackage(ctx context.Context, pkg Package, actor *int64, 
 	}
 	now := s.now()
 	c := models.Course{Slug: slug, Locale: m.Locale, Hours: m.Hours, Audiences: strings.Join(m.Audiences, ","),
-		Published: m.Published, ValidityDays: m.ValidityDays, CreatedBy: actor, CreatedAt: now, UpdatedAt: now}
+		Prerequisites: strings.Join(m.Prerequisites, ","), Published: m.Published, ValidityDays: m.ValidityDays, CreatedBy: actor, CreatedAt: now, UpdatedAt: now}
 	err := s.DB.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(&c).Error; err != nil {
 			return err

@@ -157,7 +157,7 @@ func (s *Service) ExportPackage(ctx context.Context, editor models.User, slug st
 		return nil, fmt.Errorf("courses: export %q: %w", slug, err)
 	}
 	m := Manifest{Format: PackageFormat, Slug: full.Slug, Locale: full.Locale, Hours: full.Hours, Audiences: full.AudienceList(),
-		Published: full.Published, ValidityDays: full.ValidityDays, Title: map[string]string{}, Summary: map[string]string{}}
+		Prerequisites: full.PrerequisiteList(), Published: full.Published, ValidityDays: full.ValidityDays, Title: map[string]string{}, Summary: map[string]string{}}
 	for _, t := range full.Texts {
 		m.Title[t.Lang] = t.Title
 		if t.Summary != "" {

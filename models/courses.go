@@ -9,18 +9,21 @@ import (
 // CourseText, one row per language; Locale names the language every
 // text falls back to.
 type Course struct {
-	ID           int64 `gorm:"primaryKey"`
-	Slug         string
-	Locale       string
-	Hours        float64
-	Audiences    string // comma-separated professions
-	Published    bool
-	ValidityDays int // certificate validity; 0 means no expiry
-	CreatedBy    *int64
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
-	Texts        []CourseText `gorm:"foreignKey:CourseID"`
-	Modules      []Module     `gorm:"foreignKey:CourseID"`
+	ID        int64 `gorm:"primaryKey"`
+	Slug      string
+	Locale    string
+	Hours     float64
+	Audiences string // comma-separated professions
+	// Prerequisites are the slugs, comma-separated, of the courses to
+	// complete before this one's certificate (a path; enrolment stays open).
+	Prerequisites string
+	Published     bool
+	ValidityDays  int // certificate validity; 0 means no expiry
+	CreatedBy     *int64
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+	Texts         []CourseText `gorm:"foreignKey:CourseID"`
+	Modules       []Module     `gorm:"foreignKey:CourseID"`
 }
 
 // AudienceList returns the course's audiences as a slice (never nil).
@@ -29,6 +32,14 @@ func (c Course) AudienceList() []string {
 		return []string{}
 	}
 	return strings.Split(c.Audiences, ",")
+}
+
+// PrerequisiteList returns the course's prerequisite slugs (never nil).
+func (c Course) PrerequisiteList() []string {
+	if c.Prerequisites == "" {
+		return []string{}
+	}
+	return strings.Split(c.Prerequisites, ",")
 }
 
 // CourseText is a course's title and summary in one language.

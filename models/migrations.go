@@ -235,6 +235,12 @@ var Migrations = []Migration{
 	{"quiz titles per language", func(tx *gorm.DB, d Dialect) error {
 		return exec(tx, d, `ALTER TABLE quizzes ADD COLUMN titles TEXT NOT NULL DEFAULT '{}'`)
 	}},
+	{"course prerequisites", func(tx *gorm.DB, d Dialect) error {
+		// Slugs, comma-separated like audiences: a package names its
+		// prerequisites before they may be imported (the seed loads in
+		// folder order), so they cannot be foreign keys.
+		return exec(tx, d, `ALTER TABLE courses ADD COLUMN prerequisites TEXT NOT NULL DEFAULT ''`)
+	}},
 }
 
 // ErrSchemaTooNew means the database was migrated by a newer Tadrib: this

@@ -22,7 +22,9 @@ var (
 	md = goldmark.New(
 		goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.Linkify),
 		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
-		// Raw HTML in Markdown is dropped by goldmark's default (no WithUnsafe).
+		// Raw HTML in Markdown is dropped (no WithUnsafe), but for the
+		// <details>/<summary> lines of folded blocks (details.go).
+		goldmark.WithRendererOptions(withDetails),
 	)
 	policy = newPolicy()
 )

@@ -119,3 +119,35 @@ func FuzzToHTML(f *testing.F) {
 		assertSafe(t, in, out)
 	})
 }
+
+// TestFoldedBlocks: a case study's analysis is folded in <details>, with
+// Markdown inside; every other raw HTML is still dropped, also on the lines
+// of a details block.
+func TestFoldedBlocks(t *testing.T) {
+	src := "Case.\n\n<details>\n<summary>Analyse & suite</summary>\n\nThe **answer**.\n\n- one\n\n</details>\n\nAfter."
+	out, err := ToHTML(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"<details>", "<summary>Analyse &amp; suite</summary>", "<strong>answer</strong>", "<li>one</li>", "</details>", "<p>After.</p>"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("ToHTML(details) lacks %q:\n%s", want, out)
+		}
+	}
+	for _, bad := range []string{
+		"<details open ontoggle=alert(1)>\n<summary>x</summary>\n\ny\n\n</details>",
+		"<details>\n<summary><img src=x onerror=alert(1)></summary>\n\ny\n\n</details>",
+		"<details>\n<script>alert(1)</script>\n\n</details>",
+		"<summary>ok</summary><b>x</b>",
+		"<div>\n<details>\n</div>",
+	} {
+		out, err := ToHTML(bad)
+		if err != nil {
+			t.Fatal(err)
+		}
+		assertSafe(t, bad, out)
+		if strings.Contains(out, "ontoggle") || strings.Contains(out, "<img") || strings.Contains(out, "<b>") || strings.Contains(out, "<div") {
+			t.Errorf("ToHTML(%q) kept raw HTML: %s", bad, out)
+		}
+	}
+}
