@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"tadrib/internal/csvcell"
 )
 
 // csvHeader is the CSV export's first row (API.md); its order is the contract.
@@ -17,7 +19,7 @@ var csvHeader = []string{"name", "name_ar", "email", "profession", "organization
 const utf8BOM = "\uFEFF"
 
 // WriteCSV writes the report, one row per trainee, UTF-8 with a BOM. Cells a
-// spreadsheet would read as a formula are neutralised (SECURITY.md M3).
+// spreadsheet would read as a formula are neutralised (internal/csvcell).
 func (r Report) WriteCSV(w io.Writer) error {
 	if _, err := io.WriteString(w, utf8BOM); err != nil {
 		return err
@@ -35,7 +37,7 @@ func (r Report) WriteCSV(w io.Writer) error {
 			strconv.Itoa(t.Percent), strconv.Itoa(t.LessonsDone), strconv.Itoa(t.QuizzesPassed),
 			csvTime(t.LastActivity), csvTime(t.CompletedAt), code}
 		for i := range rec {
-			rec[i] = CSVCell(rec[i])
+			rec[i] = csvcell.Safe(rec[i])
 		}
 		if err := cw.Write(rec); err != nil {
 			return err
@@ -50,19 +52,4 @@ func csvTime(t *time.Time) string {
 		return ""
 	}
 	return t.UTC().Format(time.RFC3339)
-}
-
-// CSVCell neutralises a cell that a spreadsheet would run as a formula (OWASP
-// "CSV Injection"): one starting with = + - @, a tab or a carriage return gets
-// a leading apostrophe, which spreadsheets show as text. Numbers we write
-// ourselves are never negative, so none is altered by mistake.
-func CSVCell(s string) string {
-	if s == "" {
-		return s
-	}
-	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
-		return "'" + s
-	}
-	return s
 }

@@ -1,6 +1,8 @@
 package accounts
 
 import (
+	"tadrib/internal/csvcell"
+
 	"bytes"
 	"encoding/csv"
 	"strconv"
@@ -103,8 +105,8 @@ func (a *Admin) auditCSV(c *fiber.Ctx) error {
 		if r.ActorID != nil {
 			actor = strconv.FormatInt(*r.ActorID, 10)
 		}
-		_ = w.Write([]string{r.At.UTC().Format(time.RFC3339), actor, csvCell(r.ActorEmail), csvCell(r.ActorName),
-			csvCell(r.Action), csvCell(r.Object), csvCell(r.Detail)})
+		_ = w.Write([]string{r.At.UTC().Format(time.RFC3339), actor, csvcell.Safe(r.ActorEmail), csvcell.Safe(r.ActorName),
+			csvcell.Safe(r.Action), csvcell.Safe(r.Object), csvcell.Safe(r.Detail)})
 	}
 	w.Flush()
 	if err := w.Error(); err != nil {
@@ -117,15 +119,6 @@ func (a *Admin) auditCSV(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="tadrib-audit-`+time.Now().UTC().Format("20060102")+`.csv"`)
 	return c.Send(buf.Bytes())
-}
-
-// csvCell keeps a cell from being read as a formula by a spreadsheet
-// (ASVS 1.2.10): a leading = + - @ tab or CR gets a quote mark in front.
-func csvCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }
 
 // apiAudit is GET /api/v1/admin/audit: the same filters as the page, with
