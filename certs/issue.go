@@ -7,9 +7,11 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
 
+	"tadrib/internal/plaintext"
 	"tadrib/internal/web"
 	"tadrib/models"
 )
@@ -220,6 +222,8 @@ func checkName(field, v string, required bool) (web.FieldError, bool) {
 		return web.Field(field, "certs.err.name_required"), false
 	case len([]rune(v)) > 200:
 		return web.Field(field, "certs.err.name_long"), false
+	case !utf8.ValidString(v) || plaintext.HasBadRune(v):
+		return web.Field(field, "err.text_chars"), false
 	}
 	return web.FieldError{}, true
 }

@@ -12,6 +12,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"tadrib/internal/accounts"
+	"tadrib/internal/plaintext"
 	"tadrib/models"
 )
 
@@ -102,7 +103,7 @@ func useProfessionLabels(rows []MemberInput, label func(code string) string) {
 
 func badText(v string, required bool) bool {
 	return (required && v == "") || !utf8.ValidString(v) || utf8.RuneCountInString(v) > 200 ||
-		strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 || r == 0x7f })
+		plaintext.HasBadRune(v)
 }
 
 // checkRow normalizes a row and returns why it cannot be imported, or "".

@@ -4,6 +4,8 @@
 package accounts
 
 import (
+	"tadrib/internal/plaintext"
+
 	"context"
 	"errors"
 	"fmt"
@@ -92,7 +94,7 @@ func textProblems(field, v string, required bool) []web.FieldError {
 	switch {
 	case required && v == "":
 		return []web.FieldError{web.Field(field, "err.required")}
-	case !utf8.ValidString(v) || strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 || r == 0x7f }):
+	case !utf8.ValidString(v) || plaintext.HasBadRune(v):
 		return []web.FieldError{web.Field(field, "err.text_chars")}
 	case utf8.RuneCountInString(v) > maxText:
 		return []web.FieldError{web.Field(field, "err.too_long", maxText)}
