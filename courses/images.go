@@ -122,21 +122,46 @@ func insertImage(tx *gorm.DB, courseID int64, sum, ext, ctype string, data []byt
 	return tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error
 }
 
-// Image returns an image's type and bytes by its URL's last part.
-func (s *Service) Image(ctx context.Context, name string) (string, []byte, error) {
+// Image returns a stored image by its name (<sha256>.<ext>) for viewer: an
+// image of a published course is public; one that only drafts use is shown
+// to those who may see such a draft (its author, admins), and to nobody
+// else — its name is a hash, but a hash that leaks (a copied link, a
+// package) must not open an unpublished course's content. public says
+// whether shared caches may keep it.
+func (s *Service) Image(ctx context.Context, name string, viewer *models.User) (ctype string, data []byte, public bool, err error) {
 	m := imageName.FindStringSubmatch(name)
 	if m == nil {
-		return "", nil, ErrNotFound
+		return "", nil, false, ErrNotFound
+	}
+	var courses []models.Course
+	err = s.DB.R.WithContext(ctx).Model(&models.Course{}).
+		Where("id IN (?)", s.DB.R.Table("images").Select("course_id").Where("sha256 = ? AND name = ?", m[1], name)).
+		Find(&courses).Error
+	if err != nil {
+		return "", nil, false, fmt.Errorf("courses: image %s: %w", name, err)
+	}
+	var from *models.Course
+	for i, c := range courses {
+		if c.Published {
+			from, public = &courses[i], true
+			break
+		}
+		if canSee(viewer, c) && from == nil {
+			from = &courses[i]
+		}
+	}
+	if from == nil {
+		return "", nil, false, ErrNotFound
 	}
 	var row imageRow
-	err := s.DB.R.WithContext(ctx).Where("sha256 = ? AND name = ?", m[1], name).Limit(1).Take(&row).Error
+	err = s.DB.R.WithContext(ctx).Where("course_id = ? AND name = ?", from.ID, name).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return "", nil, ErrNotFound
+		return "", nil, false, ErrNotFound
 	}
 	if err != nil {
-		return "", nil, fmt.Errorf("courses: image %s: %w", name, err)
+		return "", nil, false, fmt.Errorf("courses: image %s: %w", name, err)
 	}
-	return row.ContentType, row.Data, nil
+	return row.ContentType, row.Data, public, nil
 }
 
 // courseImages returns a course's images by name.
@@ -150,12 +175,18 @@ func (s *Service) courseImages(ctx context.Context, courseID int64) ([]imageRow,
 // changes: caches may keep it for a year. nosniff and the real type keep a
 // browser from reading it as anything else.
 func (h *Handler) serveImage(c *fiber.Ctx) error {
-	ctype, data, err := h.Svc.Image(c.UserContext(), c.Params("name"))
+	ctype, data, public, err := h.Svc.Image(c.UserContext(), c.Params("name"), viewer(c))
 	if err != nil {
 		return httpError(err)
 	}
 	c.Set(fiber.HeaderContentType, ctype)
-	c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
+	if public {
+		c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
+	} else {
+		// A draft's image: its author's browser only, checked each time.
+		c.Set(fiber.HeaderCacheControl, "private, no-cache")
+		c.Set(fiber.HeaderVary, fiber.HeaderCookie+", "+fiber.HeaderAuthorization)
+	}
 	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
 	c.Set("Content-Security-Policy", "default-src 'none'; sandbox")
 	return c.Send(data)
