@@ -2,7 +2,6 @@ package quiz
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -174,11 +173,15 @@ func (s *Service) SetOverride(ctx context.Context, editor models.User, quizID in
 	if err != nil {
 		return OverrideJSON{}, err
 	}
-	var u models.User
-	if err := s.DB.R.WithContext(ctx).Take(&u, "id = ?", uid).Error; errors.Is(err, gorm.ErrRecordNotFound) {
-		return OverrideJSON{}, web.Invalid(web.Field("user_id", "err.no_such_user"))
-	} else if err != nil {
-		return OverrideJSON{}, err
+	// Only a trainee of this course may get an override, and whether an
+	// account exists outside it is not the editor's to learn: an unknown id
+	// and someone not enrolled get the same answer (issue 15).
+	var enrolled int64
+	if err := s.DB.R.WithContext(ctx).Model(&models.Enrolment{}).Where("user_id = ? AND course_id = ?", uid, c.ID).Count(&enrolled).Error; err != nil {
+		return OverrideJSON{}, fmt.Errorf("quiz: override: enrolment: %w", err)
+	}
+	if enrolled == 0 {
+		return OverrideJSON{}, web.Invalid(web.Field("user_id", "err.not_in_course"))
 	}
 	o := models.QuizOverride{QuizID: quizID, UserID: uid, CreatedBy: &editor.ID, CreatedAt: s.now()}
 	if in.ExtraTimeS != nil {
