@@ -141,6 +141,7 @@ func TestTrainingJourney(t *testing.T) {
 
 func TestSeedCurriculum(t *testing.T) {
 	a := newTestApp(t, nil)
+	a.loadWholeSeed()
 	items := a.do("GET", "/api/v1/courses", nil).JSON(t)["items"].([]any)
 	if len(items) == 0 {
 		t.Fatal("the seed curriculum is not loaded")

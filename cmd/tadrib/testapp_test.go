@@ -46,10 +46,45 @@ func newTestApp(t testing.TB, env map[string]string) *testApp {
 	if err != nil {
 		t.Fatalf("newApp: %v", err)
 	}
-	if _, err := a.courses.LoadSeed(context.Background(), assets.FS("")); err != nil {
+	if _, err := a.courses.LoadSeed(context.Background(), coreSeedFS()); err != nil {
 		t.Fatalf("seed: %v", err)
 	}
 	return &testApp{app: a, t: t, cfg: cfg}
+}
+
+// loadWholeSeed adds the rest of the seed curriculum (the profession
+// courses) to a test app, which loads only the core course: most tests need
+// one course, and importing five took most of each test's time.
+func (a *testApp) loadWholeSeed() {
+	a.t.Helper()
+	if _, err := a.courses.LoadSeed(context.Background(), assets.FS("")); err != nil {
+		a.t.Fatalf("seed: %v", err)
+	}
+}
+
+// seedOnly is the embedded assets with only some courses under seed/.
+type seedOnly struct {
+	fs.FS
+	keep map[string]bool
+}
+
+func (s seedOnly) ReadDir(name string) ([]fs.DirEntry, error) {
+	entries, err := fs.ReadDir(s.FS, name)
+	if name != "seed" || err != nil {
+		return entries, err
+	}
+	var out []fs.DirEntry
+	for _, e := range entries {
+		if s.keep[e.Name()] {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+// coreSeedFS is the seed with the core course only.
+func coreSeedFS() fs.FS {
+	return seedOnly{FS: assets.FS(""), keep: map[string]bool{"traite-identifier-orienter-poursuivre": true}}
 }
 
 // resp is a response read whole.
