@@ -15,7 +15,7 @@ import (
 	"testing/fstest"
 	"unicode/utf8"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 	"gorm.io/gorm"
 
 	"tadrib/models"

@@ -9,7 +9,6 @@ import (
 	"path"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/gofiber/fiber/v2"
 	"golang.org/x/net/html"
@@ -29,8 +28,7 @@ type Renderer struct {
 	static *Static
 	reload bool
 
-	mu    sync.RWMutex
-	pages map[string]*template.Template
+	pages map[string]*template.Template // parsed once; with reload, parsed per request instead
 }
 
 // NewRenderer parses every page.
