@@ -74,14 +74,15 @@ func newApp(ctx context.Context, cfg config.Config, d *db.DB, log *slog.Logger) 
 		Immutable:             true, // values from c.Params/Body may outlive the handler (SECURITY.md F1)
 		// Always on: with the check off, Fiber believes X-Forwarded-Proto and
 		// X-Forwarded-Host from any client. With no trusted proxy, none is believed.
+		// No ProxyHeader: Fiber's c.IP() would return the header's raw text;
+		// client addresses come from web.ClientIP.
 		EnableTrustedProxyCheck: true,
 		TrustedProxies:          cfg.TrustedProxy,
-		ProxyHeader:             proxyHeader(cfg),
 		JSONEncoder:             web.EncodeJSON,
 		JSONDecoder:             json.Unmarshal,
 	})
 	m := metrics.New()
-	f.Use(web.RequestIDs(), web.AccessLog(log), web.Recover(), m.Middleware(), web.SecurityHeaders())
+	f.Use(web.ClientAddress(cfg.TrustedProxy), web.RequestIDs(), web.AccessLog(log), web.Recover(), m.Middleware(), web.SecurityHeaders())
 
 	// Operations, before compression and sessions: probes must stay cheap.
 	f.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
@@ -102,6 +103,7 @@ func newApp(ctx context.Context, cfg config.Config, d *db.DB, log *slog.Logger) 
 	limits := accounts.Limits{
 		PerAddress: limiter.New(limiter.Config{
 			Max: cfg.RateAuth, Expiration: time.Minute, Storage: kvstore.New(d, "rl:ip:"),
+			KeyGenerator:      web.ClientIP,
 			LimiterMiddleware: limiter.SlidingWindow{},
 			LimitReached:      func(c *fiber.Ctx) error { return web.Errorf(fiber.StatusTooManyRequests, "err.rate_limited") },
 		}),
@@ -137,6 +139,7 @@ func newApp(ctx context.Context, cfg config.Config, d *db.DB, log *slog.Logger) 
 	ch := &certs.Handler{Svc: certSvc, R: renderer}
 	ch.Routes(f, api, limiter.New(limiter.Config{
 		Max: cfg.RateVerify, Expiration: time.Minute, Storage: kvstore.New(d, "rl:verify:"),
+		KeyGenerator:      web.ClientIP,
 		LimiterMiddleware: limiter.SlidingWindow{},
 		LimitReached:      func(c *fiber.Ctx) error { return web.Errorf(fiber.StatusTooManyRequests, "err.rate_limited") },
 	}))
@@ -161,13 +164,6 @@ func loginKey(c *fiber.Ctx) string {
 		email = body.Email
 	}
 	return accounts.NormalizeEmail(email)
-}
-
-func proxyHeader(cfg config.Config) string {
-	if len(cfg.TrustedProxy) > 0 {
-		return fiber.HeaderXForwardedFor
-	}
-	return ""
 }
 
 // String describes the app for the start-up log.

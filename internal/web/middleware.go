@@ -70,7 +70,7 @@ func AccessLog(log *slog.Logger) fiber.Handler {
 			slog.Int("status", status),
 			slog.Float64("ms", float64(time.Since(start).Microseconds())/1000),
 			slog.Int("bytes", len(c.Response().Body())),
-			slog.String("ip", c.IP()),
+			slog.String("ip", ClientIP(c)),
 			slog.String("request_id", RequestID(c)),
 			slog.Int64("user_id", userID(c)),
 		)

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+
+	"tadrib/assets"
+	"tadrib/internal/config"
+	"tadrib/internal/testdb"
+)
+
+// syncBuffer is a log sink the test reads while the app writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// newLoggedTestApp is newTestApp with the access log kept in logs.
+func newLoggedTestApp(t *testing.T, env map[string]string, logs io.Writer) *testApp {
+	t.Helper()
+	base := map[string]string{"TADRIB_ADDR": "127.0.0.1:0", "TADRIB_SECRET": strings.Repeat("s", 40), "TADRIB_RATE_AUTH": "100000", "TADRIB_SIGNING_KEY": testSigningKey}
+	for k, v := range env {
+		base[k] = v
+	}
+	cfg, err := config.Load(func(k string) string { return base[k] })
+	if err != nil {
+		t.Fatalf("config: %v", err)
+	}
+	a, err := newApp(context.Background(), cfg, testdb.New(t), slog.New(slog.NewJSONHandler(logs, nil)))
+	if err != nil {
+		t.Fatalf("newApp: %v", err)
+	}
+	if _, err := a.courses.LoadSeed(context.Background(), assets.FS("")); err != nil {
+		t.Fatalf("seed: %v", err)
+	}
+	return &testApp{app: a, t: t, cfg: cfg}
+}
+
+// TestSecurityH1ForwardedForCannotDodgeLimits: behind a trusted proxy, a
+// client that writes its own X-Forwarded-For entries before the proxy's must
+// still be counted under the address the proxy saw, on every per-address
+// limiter, and logged under it.
+func TestSecurityH1ForwardedForCannotDodgeLimits(t *testing.T) {
+	const max = 5
+	routes := []struct {
+		name, method, path string
+		body               any
+	}{
+		{"login", "POST", "/api/v1/auth/login", map[string]any{"password": "whatever pass"}},
+		{"register", "POST", "/api/v1/auth/register", map[string]any{"password": "short"}},
+		{"verify", "GET", "/verify/" + strings.Repeat("A", 26), nil},
+		{"set-password", "GET", "/set-password/" + strings.Repeat("a", 26), nil},
+		{"join", "POST", "/api/v1/cohorts/join/" + strings.Repeat("b", 26), nil},
+	}
+	for _, rt := range routes {
+		t.Run(rt.name, func(t *testing.T) {
+			logs := &syncBuffer{}
+			// app.Test's peer address is 0.0.0.0: it plays the proxy.
+			a := newLoggedTestApp(t, map[string]string{"TADRIB_TRUSTED_PROXIES": "0.0.0.0",
+				"TADRIB_RATE_AUTH": fmt.Sprint(max), "TADRIB_RATE_VERIFY": fmt.Sprint(max)}, logs)
+			limited := 0
+			for i := 0; i < 3*max; i++ {
+				body := rt.body
+				if m, ok := body.(map[string]any); ok {
+					// A new account each time: only the address limit applies.
+					body = map[string]any{"email": fmt.Sprintf("spray%d@example.org", i), "password": m["password"]}
+				}
+				r := a.do(rt.method, rt.path, body, "Accept", "application/json",
+					"X-Forwarded-For", fmt.Sprintf("198.51.100.%d, 203.0.113.9", i))
+				if r.StatusCode == 429 {
+					limited++
+				}
+			}
+			if limited < 2*max {
+				t.Errorf("%s: %d of %d requests with a rotating X-Forwarded-For prefix were limited, want at least %d",
+					rt.path, limited, 3*max, 2*max)
+			}
+			if strings.Contains(logs.String(), "198.51.100.") || !strings.Contains(logs.String(), `"ip":"203.0.113.9"`) {
+				t.Errorf("the access log should name 203.0.113.9 and never the client's own entries:\n%.1500s", logs.String())
+			}
+		})
+	}
+}
