@@ -109,7 +109,7 @@ func newApp(ctx context.Context, cfg config.Config, d *db.DB, log *slog.Logger) 
 		}),
 		PerAccount: limiter.New(limiter.Config{
 			Max: 10, Expiration: 15 * time.Minute, Storage: kvstore.New(d, "rl:login:"),
-			KeyGenerator:           loginKey,
+			KeyGenerator:           accounts.LoginKey,
 			SkipSuccessfulRequests: true,
 			LimitReached:           func(c *fiber.Ctx) error { return web.Errorf(fiber.StatusTooManyRequests, "err.rate_limited") },
 		}),
@@ -150,20 +150,6 @@ func newApp(ctx context.Context, cfg config.Config, d *db.DB, log *slog.Logger) 
 	// Anything else is not found: problem+json under /api, a page elsewhere.
 	f.Use(func(c *fiber.Ctx) error { return web.ErrNotFound })
 	return &app{App: f, db: d, sessions: sessions, courses: cs, accounts: acc, quizzes: qs}, nil
-}
-
-// loginKey is the per-account rate-limit key: the normalized email, from a
-// JSON body or a form.
-func loginKey(c *fiber.Ctx) string {
-	email := c.FormValue("email")
-	if email == "" {
-		var body struct {
-			Email string `json:"email"`
-		}
-		_ = json.Unmarshal(c.Body(), &body)
-		email = body.Email
-	}
-	return accounts.NormalizeEmail(email)
 }
 
 // String describes the app for the start-up log.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -98,4 +99,46 @@ func TestSecurityH1ForwardedForCannotDodgeLimits(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSecurityM1LockoutKeysOnTheCheckedEmail: the per-account limit must count
+// the email whose password is checked, not one in the query string.
+func TestSecurityM1LockoutKeysOnTheCheckedEmail(t *testing.T) {
+	for _, via := range []string{"api", "form"} {
+		t.Run(via, func(t *testing.T) {
+			a := newTestApp(t, nil)
+			victim := a.register("police")
+			login := func(i int, password string) resp {
+				decoy := fmt.Sprintf("?email=decoy%d@x", i)
+				if via == "api" {
+					return a.do("POST", "/api/v1/auth/login"+decoy, map[string]any{"email": victim.Email, "password": password})
+				}
+				page := a.do("GET", "/login", nil)
+				csrf, cookie := metaCSRF(t, page), page.Header.Get("Set-Cookie")
+				return a.do("POST", "/login"+decoy, "_csrf="+csrf+"&email="+url.QueryEscape(victim.Email)+"&password="+url.QueryEscape(password),
+					"Cookie", strings.Split(cookie, ";")[0])
+			}
+			for i := 0; i < 25; i++ {
+				if r := login(i, "wrong password"); r.StatusCode != 401 && r.StatusCode != 429 {
+					t.Fatalf("wrong password %d: %d, want 401 or 429", i, r.StatusCode)
+				}
+			}
+			if r := login(99, testPassword); r.StatusCode != 429 {
+				t.Errorf("after 25 wrong passwords for %s the right one got %d, want 429", victim.Email, r.StatusCode)
+			}
+		})
+	}
+}
+
+// TestSecurityM1FormsReadTheBodyOnly: the same query-versus-body split on the
+// other forms: a CSRF token (or a password) in the query string is not read.
+func TestSecurityM1FormsReadTheBodyOnly(t *testing.T) {
+	a := newTestApp(t, nil)
+	victim := a.register("police")
+	page := a.do("GET", "/login", nil)
+	csrf, cookie := metaCSRF(t, page), strings.Split(page.Header.Get("Set-Cookie"), ";")[0]
+	r := a.do("POST", "/login?_csrf="+csrf, "email="+url.QueryEscape(victim.Email)+"&password="+url.QueryEscape(testPassword), "Cookie", cookie)
+	wantStatus(t, r, 403)
+	r = a.do("POST", "/login?password="+url.QueryEscape(testPassword), "_csrf="+csrf+"&email="+url.QueryEscape(victim.Email), "Cookie", cookie)
+	wantStatus(t, r, 401)
 }

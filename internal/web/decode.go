@@ -47,3 +47,18 @@ func EncodeJSON(v any) ([]byte, error) {
 	}
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
+
+// PostValue returns a field of a posted form (URL-encoded or multipart),
+// never of the query string: fasthttp's FormValue reads the query first, so a
+// value checked by one piece of code and used by another could differ.
+func PostValue(c *fiber.Ctx, key string) string {
+	if v := c.Request().PostArgs().Peek(key); v != nil {
+		return string(v)
+	}
+	if f, err := c.Request().MultipartForm(); err == nil {
+		if vs := f.Value[key]; len(vs) > 0 {
+			return vs[0]
+		}
+	}
+	return ""
+}

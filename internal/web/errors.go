@@ -98,6 +98,10 @@ func IsAPI(c *fiber.Ctx) bool {
 	return strings.Contains(accept, "json") && !strings.Contains(accept, "html")
 }
 
+// IsAPIRoute reports whether the matched route is one of the JSON API's,
+// whatever the client asked for in Accept.
+func IsAPIRoute(c *fiber.Ctx) bool { return strings.HasPrefix(c.Route().Path, "/api/") }
+
 // classify turns any error into an *Error, and says whether it is a bug.
 func classify(err error) (*Error, bool) {
 	var we *Error
