@@ -40,6 +40,10 @@ type app struct {
 // imports (course packages, question banks) are the large ones.
 const bodyLimit = 8 << 20
 
+// anonBodyLimit bounds the bodies of the routes open to anyone (sign-in,
+// registration, set-password, invitations): a registration is under 2 KiB.
+const anonBodyLimit = 16 << 10
+
 // newApp builds the server on an open, migrated database. It is the one
 // wiring function, used by main and by the tests.
 func newApp(ctx context.Context, cfg config.Config, d *db.DB, log *slog.Logger) (*app, error) {
@@ -82,7 +86,8 @@ func newApp(ctx context.Context, cfg config.Config, d *db.DB, log *slog.Logger) 
 		JSONDecoder:             json.Unmarshal,
 	})
 	m := metrics.New()
-	f.Use(web.ClientAddress(cfg.TrustedProxy), web.RequestIDs(), web.AccessLog(log), web.Recover(), m.Middleware(), web.SecurityHeaders())
+	f.Use(web.ClientAddress(cfg.TrustedProxy), web.RequestIDs(), web.AccessLog(log), web.Recover(), m.Middleware(), web.SecurityHeaders(),
+		web.PlainBodies())
 
 	// Operations, before compression and sessions: probes must stay cheap.
 	f.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
@@ -95,6 +100,11 @@ func newApp(ctx context.Context, cfg config.Config, d *db.DB, log *slog.Logger) 
 		return c.SendString("ok")
 	})
 	f.Get("/metrics", m.Handler(cfg.MetricsToken))
+
+	// Routes anyone may post to without an account take small bodies only.
+	for _, p := range []string{"/api/v1/auth", "/login", "/register", "/set-password", "/join", "/api/v1/cohorts/join"} {
+		f.Use(p, web.MaxBody(anonBodyLimit))
+	}
 
 	f.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))
 	f.Get("/static/*", static.Handler)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"fmt"
 	"io"
@@ -141,4 +142,37 @@ func TestSecurityM1FormsReadTheBodyOnly(t *testing.T) {
 	wantStatus(t, r, 403)
 	r = a.do("POST", "/login?password="+url.QueryEscape(testPassword), "_csrf="+csrf+"&email="+url.QueryEscape(victim.Email), "Cookie", cookie)
 	wantStatus(t, r, 401)
+}
+
+// kvLongestKey is the length of the longest rate-limit key stored.
+func kvLongestKey(t *testing.T, a *testApp) int {
+	t.Helper()
+	var n int
+	if err := a.db.W.Raw("SELECT COALESCE(MAX(LENGTH(k)), 0) FROM kv").Scan(&n).Error; err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestSecurityM2AnonymousBodiesStayBounded: what an anonymous client sends
+// must not become a row of its size (a 4 MiB email was a 4 MiB key).
+func TestSecurityM2AnonymousBodiesStayBounded(t *testing.T) {
+	a := newTestApp(t, nil)
+	huge := strings.Repeat("a", 4<<20) + "@example.org"
+	wantProblem(t, a.do("POST", "/api/v1/auth/login", map[string]any{"email": huge, "password": "whatever pass"}), 413, "")
+	wantStatus(t, a.do("POST", "/login", "email="+huge+"&password=x", "Accept", "text/html"), 413)
+	wantProblem(t, a.do("POST", "/api/v1/auth/register", map[string]any{"email": huge, "password": "whatever pass"}), 413, "")
+	// Under the body cap, the key is still a fixed-size hash.
+	long := strings.Repeat("b", 12<<10) + "@example.org"
+	wantProblem(t, a.do("POST", "/api/v1/auth/login", map[string]any{"email": long, "password": "whatever pass"}), 401, "")
+	if n := kvLongestKey(t, a); n > 64 {
+		t.Errorf("longest rate-limit key is %d bytes, want at most 64", n)
+	}
+	// A compressed body would be inflated without bound by c.Body().
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte(`{"email":"` + huge + `","password":"whatever pass"}`))
+	zw.Close()
+	r := a.do("POST", "/api/v1/auth/login", gz.Bytes(), "Content-Type", "application/json", "Content-Encoding", "gzip")
+	wantProblem(t, r, 415, "")
 }

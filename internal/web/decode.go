@@ -62,3 +62,30 @@ func PostValue(c *fiber.Ctx, key string) string {
 	}
 	return ""
 }
+
+// MaxBody refuses a request body above n bytes with a 413 naming the limit.
+// The server's BodyLimit is sized for imports; routes anyone may call
+// without an account (sign-in, registration, invitations) need a few
+// hundred bytes, and what they receive may become a stored key.
+func MaxBody(n int) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if len(c.Request().Body()) > n {
+			return Errorf(fiber.StatusRequestEntityTooLarge, "err.body_too_large", n>>10)
+		}
+		return c.Next()
+	}
+}
+
+// PlainBodies refuses request bodies sent with a Content-Encoding (415).
+// Fiber's c.Body() inflates gzip, deflate and brotli without any bound, so a
+// few megabytes within BodyLimit could become gigabytes in memory; no client
+// of Tadrib compresses what it sends.
+func PlainBodies() fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		ce := strings.TrimSpace(strings.ToLower(c.Get(fiber.HeaderContentEncoding)))
+		if ce != "" && ce != "identity" {
+			return Errorf(fiber.StatusUnsupportedMediaType, "err.content_encoding")
+		}
+		return c.Next()
+	}
+}
