@@ -99,7 +99,7 @@ func newApp(ctx context.Context, cfg config.Config, d *db.DB, log *slog.Logger) 
 		}
 		return c.SendString("ok")
 	})
-	f.Get("/metrics", m.Handler(cfg.MetricsToken))
+	f.Get("/metrics", m.Handler(cfg.MetricsToken, len(cfg.TrustedProxy) > 0))
 
 	// Routes anyone may post to without an account take small bodies only.
 	for _, p := range []string{"/api/v1/auth", "/login", "/register", "/set-password", "/join", "/api/v1/cohorts/join"} {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"strings"
 	"sync"
@@ -175,4 +176,45 @@ func TestSecurityM2AnonymousBodiesStayBounded(t *testing.T) {
 	zw.Close()
 	r := a.do("POST", "/api/v1/auth/login", gz.Bytes(), "Content-Type", "application/json", "Content-Encoding", "gzip")
 	wantProblem(t, r, 415, "")
+}
+
+// TestSecurityL4MetricsNotOpenThroughALocalProxy: a proxy on the same host
+// makes every visitor a loopback client; loopback alone must not open
+// /metrics then, only the token.
+func TestSecurityL4MetricsNotOpenThroughALocalProxy(t *testing.T) {
+	get := func(t *testing.T, base string, headers ...string) int {
+		t.Helper()
+		req, _ := http.NewRequest("GET", base+"/metrics", nil)
+		for i := 0; i+1 < len(headers); i += 2 {
+			req.Header.Set(headers[i], headers[i+1])
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	cases := []struct {
+		name    string
+		proxies string
+		headers []string
+		want    int
+	}{
+		{"loopback, no proxy", "", nil, 200},
+		{"loopback behind a configured proxy", "127.0.0.1", nil, 404},
+		{"loopback behind a configured proxy, forwarded", "127.0.0.1", []string{"X-Forwarded-For", "203.0.113.9"}, 404},
+		{"forwarded header, no proxy configured", "", []string{"X-Forwarded-For", "203.0.113.9"}, 404},
+		{"Forwarded header", "", []string{"Forwarded", "for=203.0.113.9"}, 404},
+		{"token behind a proxy", "127.0.0.1", []string{"Authorization", "Bearer metrics-secret"}, 200},
+		{"wrong token behind a proxy", "127.0.0.1", []string{"Authorization", "Bearer metrics-secreT"}, 404},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			a := newTestApp(t, map[string]string{"TADRIB_TRUSTED_PROXIES": tc.proxies, "TADRIB_METRICS_TOKEN": "metrics-secret"})
+			if got := get(t, a.serve(t), tc.headers...); got != tc.want {
+				t.Errorf("GET /metrics from 127.0.0.1 (proxies %q, headers %q) = %d, want %d", tc.proxies, tc.headers, got, tc.want)
+			}
+		})
+	}
 }
