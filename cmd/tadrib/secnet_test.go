@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -217,4 +218,37 @@ func TestSecurityL4MetricsNotOpenThroughALocalProxy(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSecurityL1NoRedirectOrLinkToAnotherHost: neither a login's next nor a
+// page's language links may lead off the site.
+func TestSecurityL1NoRedirectOrLinkToAnotherHost(t *testing.T) {
+	a := newTestApp(t, nil)
+	u := a.register("police")
+	t.Run("next", func(t *testing.T) {
+		for _, next := range []string{"/\t/evil.example", "/\n/evil.example", "/\\evil.example", "//evil.example"} {
+			page := a.do("GET", "/login?next="+url.QueryEscape(next), nil)
+			if !strings.Contains(string(page.Body), `name="next" value="/"`) {
+				t.Errorf("the login page keeps next=%q", next)
+			}
+			csrf, cookie := metaCSRF(t, page), strings.Split(page.Header.Get("Set-Cookie"), ";")[0]
+			r := a.do("POST", "/login", "_csrf="+csrf+"&email="+url.QueryEscape(u.Email)+"&password="+url.QueryEscape(testPassword)+
+				"&next="+url.QueryEscape(next), "Cookie", cookie)
+			wantStatus(t, r, 303)
+			if loc := r.Header.Get("Location"); loc != "/dashboard" {
+				t.Errorf("login with next=%q redirects to %q, want /dashboard", next, loc)
+			}
+		}
+	})
+	t.Run("language links", func(t *testing.T) {
+		hrefs := regexp.MustCompile(`href="([^"]*)"`)
+		for _, path := range []string{"//evil.example/x", "//evil.example/", "/\\evil.example/x"} {
+			r := a.do("GET", path, nil, "Accept", "text/html")
+			for _, m := range hrefs.FindAllStringSubmatch(string(r.Body), -1) {
+				if strings.Contains(m[1], "evil.example") || strings.HasPrefix(m[1], "//") {
+					t.Errorf("GET %s: the page links to %q", path, m[1])
+				}
+			}
+		}
+	})
 }
