@@ -252,3 +252,30 @@ func TestSecurityL1NoRedirectOrLinkToAnotherHost(t *testing.T) {
 		}
 	})
 }
+
+// TestSecurityInvitationTokensStayOutOfTheAccessLog: an invitation token (and,
+// by the same rule, a certificate code) is a capability; the access log
+// writes paths, so these must be hidden there as set-password and verify
+// codes are.
+func TestSecurityInvitationTokensStayOutOfTheAccessLog(t *testing.T) {
+	logs := &syncBuffer{}
+	a := newLoggedTestApp(t, nil, logs)
+	u := a.register("police")
+	token := strings.Repeat("q", 26)
+	code := "CODE" + strings.Repeat("Z", 22)
+	a.do("GET", "/join/"+token, nil)
+	a.do("POST", "/join/"+token, "email=x@example.org")
+	u.do("POST", "/api/v1/cohorts/join/"+token, nil)
+	u.do("GET", "/api/v1/certificates/"+code+"/pdf", nil)
+	u.do("POST", "/api/v1/certificates/"+code+"/revoke", map[string]any{"reason": "x"})
+	a.do("GET", "/author/certificates/"+code, nil)
+	out := logs.String()
+	if strings.Contains(out, token) || strings.Contains(out, code) {
+		t.Errorf("the access log holds a token or code:\n%s", out)
+	}
+	for _, p := range []string{`"path":"/join/-"`, `"path":"/api/v1/cohorts/join/-"`, `"path":"/api/v1/certificates/-/pdf"`} {
+		if !strings.Contains(out, p) {
+			t.Errorf("no access log line with %s:\n%s", p, out)
+		}
+	}
+}
