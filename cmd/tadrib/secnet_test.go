@@ -279,3 +279,30 @@ func TestSecurityInvitationTokensStayOutOfTheAccessLog(t *testing.T) {
 		}
 	}
 }
+
+// TestSecurityM5LessonMarkdownBounded: a lesson body whose rendering would
+// take the server down (a table filled out to thousands of columns,
+// thousands of unclosed links) is refused with a 400 naming body_md, on
+// create, update and preview, and on the editor's page.
+func TestSecurityM5LessonMarkdownBounded(t *testing.T) {
+	a := newTestApp(t, nil)
+	tr, _, ids := authorCourse(t, a, []string{"police"}, false)
+	bombs := map[string]string{
+		"table": strings.Repeat("|a", 1000) + "\n" + strings.Repeat("|-", 1000) + "\n" + strings.Repeat("x\n", 300),
+		"links": strings.Repeat("[a](", 16<<10),
+	}
+	m := tr.do("GET", "/api/v1/lessons/"+ids[0], nil).JSON(t)
+	mid, _ := m["module_id"].(string)
+	if mid == "" {
+		t.Fatalf("GET /api/v1/lessons/%s has no module_id: %v", ids[0], m)
+	}
+	for name, body := range bombs {
+		t.Run(name, func(t *testing.T) {
+			wantProblem(t, tr.do("POST", "/api/v1/modules/"+mid+"/lessons", map[string]any{"title": "L", "body_md": body}), 400, "body_md")
+			wantProblem(t, tr.do("PATCH", "/api/v1/lessons/"+ids[0], map[string]any{"body_md": body}), 400, "body_md")
+			wantProblem(t, tr.do("POST", "/api/v1/markdown/preview", map[string]any{"body_md": body}), 400, "body_md")
+		})
+	}
+	// An ordinary lesson still saves.
+	wantStatus(t, tr.do("PATCH", "/api/v1/lessons/"+ids[0], map[string]any{"body_md": "| a | b |\n|---|---|\n| 1 | 2 |\n\n[lien](https://example.org)"}), 200)
+}

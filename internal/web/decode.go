@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+
+	"tadrib/internal/markdown"
 )
 
 // DecodeJSON reads a JSON object body into v. A body that is not JSON, not an
@@ -88,4 +90,14 @@ func PlainBodies() fiber.Handler {
 		}
 		return c.Next()
 	}
+}
+
+// MarkdownField is the field error of a Markdown text that markdown.ToHTML
+// refused: the bound it broke, or that it could not be read.
+func MarkdownField(field string, err error) FieldError {
+	var le *markdown.LimitError
+	if errors.As(err, &le) {
+		return Field(field, le.Key, le.Args...)
+	}
+	return Field(field, "err.markdown")
 }
