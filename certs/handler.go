@@ -27,9 +27,9 @@ func (h *Handler) Routes(app fiber.Router, api fiber.Router, verifyLimit fiber.H
 	api.Get("/me/certificates", auth.RequireUser, h.mine)
 	api.Get("/certificates", staff, h.search)
 	api.Post("/certificates/issue", staff, h.issue)
-	api.Get("/certificates/:code/pdf", auth.RequireUser, h.pdf)
-	api.Post("/certificates/:code/revoke", staff, h.revoke)
-	api.Post("/certificates/:code/reissue", staff, h.reissue)
+	api.Get("/certificates/:code/pdf", hideParam, auth.RequireUser, h.pdf)
+	api.Post("/certificates/:code/revoke", hideParam, staff, h.revoke)
+	api.Post("/certificates/:code/reissue", hideParam, staff, h.reissue)
 
 	app.Get("/verify", verifyLimit, h.verifyForm)
 	app.Get("/verify/:code", hideCode, verifyLimit, h.verify)
@@ -38,6 +38,10 @@ func (h *Handler) Routes(app fiber.Router, api fiber.Router, verifyLimit fiber.H
 	app.Get("/keys/:kid", h.jwk)
 	app.Get("/credentials/status/1", h.statusList)
 }
+
+// hideParam keeps the code out of the logs on the other routes that carry
+// one (a holder's download, staff actions).
+var hideParam = web.HideParam("code")
 
 // hideCode keeps certificate codes out of the access log, which writes the
 // path of every request: the lookup is logged once, by verify, with the

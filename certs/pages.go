@@ -21,9 +21,9 @@ func (h *Handler) PageRoutes(app fiber.Router) {
 	app.Get("/author/certificates", staff, h.registerPage)
 	app.Get("/author/certificates/issue", staff, h.issuePage)
 	app.Post("/author/certificates/issue", staff, h.issueSubmit)
-	app.Get("/author/certificates/:code", staff, h.detailPage)
-	app.Post("/author/certificates/:code/revoke", staff, h.revokeSubmit)
-	app.Post("/author/certificates/:code/reissue", staff, h.reissueSubmit)
+	app.Get("/author/certificates/:code", hideParam, staff, h.detailPage)
+	app.Post("/author/certificates/:code/revoke", hideParam, staff, h.revokeSubmit)
+	app.Post("/author/certificates/:code/reissue", hideParam, staff, h.reissueSubmit)
 }
 
 // Completed is a finished course whose certificate is not issued yet.

@@ -174,7 +174,7 @@ func (h *Handler) previewMarkdown(c *fiber.Ctx) error {
 	}
 	html, err := markdown.ToHTML(in.BodyMD)
 	if err != nil {
-		return web.Invalid(web.Field("body_md", "err.too_long", markdown.MaxSource))
+		return web.Invalid(web.MarkdownField("body_md", err))
 	}
 	return c.JSON(fiber.Map{"html": html})
 }

@@ -581,7 +581,7 @@ func (h *Handler) submitLesson(c *fiber.Ctx) error {
 	}
 	e.PreviewHTML, err = markdown.ToHTML(e.BodyMD)
 	if err != nil {
-		e.Errors["body_md"] = web.Field("body_md", "err.too_long", markdown.MaxSource)
+		e.Errors["body_md"] = web.MarkdownField("body_md", err)
 	}
 	action := c.FormValue("action")
 	if action == "preview" || len(e.Errors) > 0 {

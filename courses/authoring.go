@@ -381,8 +381,12 @@ type LessonInput struct {
 
 func (in *LessonInput) validate(create bool) []web.FieldError {
 	errs := text("title", in.Title, create, 200)
-	if in.BodyMD != nil && len(*in.BodyMD) > markdown.MaxSource {
-		errs = append(errs, web.Field("body_md", "err.too_long", markdown.MaxSource))
+	if in.BodyMD != nil {
+		// Rendered again when saved; checked here so that the error comes
+		// with the others, naming the field and the bound.
+		if _, err := markdown.ToHTML(*in.BodyMD); err != nil {
+			errs = append(errs, web.MarkdownField("body_md", err))
+		}
 	}
 	if in.Minutes != nil && (*in.Minutes < 0 || *in.Minutes > 600) {
 		errs = append(errs, web.Field("minutes", "err.range", 0, 600))
@@ -432,7 +436,7 @@ func (s *Service) AddLesson(ctx context.Context, editor models.User, moduleID in
 	}
 	html, err := markdown.ToHTML(body)
 	if err != nil {
-		return LessonJSON{}, web.Invalid(web.Field("body_md", "err.markdown"))
+		return LessonJSON{}, web.Invalid(web.MarkdownField("body_md", err))
 	}
 	var out LessonJSON
 	err = s.DB.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -519,7 +523,7 @@ func (s *Service) UpdateLesson(ctx context.Context, editor models.User, lessonID
 		if in.BodyMD != nil {
 			html, err := markdown.ToHTML(*in.BodyMD)
 			if err != nil {
-				return web.Invalid(web.Field("body_md", "err.markdown"))
+				return web.Invalid(web.MarkdownField("body_md", err))
 			}
 			t.BodyMD, t.HTML = *in.BodyMD, html
 		}

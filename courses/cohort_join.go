@@ -72,9 +72,9 @@ func (ch *cohortHandler) submitJoin(c *fiber.Ctx) error {
 	if err := ch.env.Sessions.CheckAnonCSRF(c, ch.env.Cookies); err != nil {
 		return err
 	}
-	in := accounts.NewUser{Email: c.FormValue("email"), Password: c.FormValue("password"), Name: c.FormValue("name"),
-		NameAr: c.FormValue("name_ar"), Profession: c.FormValue("profession"),
-		Organization: c.FormValue("organization"), Locale: c.FormValue("locale")}
+	in := accounts.NewUser{Email: web.PostValue(c, "email"), Password: web.PostValue(c, "password"), Name: web.PostValue(c, "name"),
+		NameAr: web.PostValue(c, "name_ar"), Profession: web.PostValue(c, "profession"),
+		Organization: web.PostValue(c, "organization"), Locale: c.FormValue("locale")}
 	if in.Locale == "" {
 		in.Locale = lang
 	}

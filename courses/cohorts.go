@@ -51,7 +51,8 @@ func (h *Handler) cohortRoutes(app, api fiber.Router, staff fiber.Handler) {
 
 	api.Post("/cohorts", staff, ch.createCohort)
 	api.Get("/cohorts", staff, ch.listCohorts)
-	api.Post("/cohorts/join/:token", limit, auth.RequireUser, ch.joinCohort)
+	hide := web.HideParam("token") // a capability: never in the logs
+	api.Post("/cohorts/join/:token", hide, limit, auth.RequireUser, ch.joinCohort)
 	api.Get("/cohorts/:id", staff, ch.showCohort)
 	api.Patch("/cohorts/:id", staff, ch.updateCohort)
 	api.Post("/cohorts/:id/members", staff, ch.importMembers)
@@ -69,8 +70,8 @@ func (h *Handler) cohortRoutes(app, api fiber.Router, staff fiber.Handler) {
 	app.Post("/author/cohorts/:id/members/:user/remove", staff, ch.submitRemove)
 	// Only the posts are limited: a whole classroom behind one address opens
 	// the link at once, and 130-bit tokens leave nothing to guess.
-	app.Get("/join/:token", ch.showJoinPage)
-	app.Post("/join/:token", limit, ch.submitJoin)
+	app.Get("/join/:token", hide, ch.showJoinPage)
+	app.Post("/join/:token", hide, limit, ch.submitJoin)
 }
 
 // inviteURL is the link that lets whoever holds it join the cohort.

@@ -319,8 +319,8 @@ func parseLessonFile(b []byte) (LessonFile, int, string) {
 	if !utf8.Valid(b) {
 		return lf, 0, "not UTF-8 text"
 	}
-	if len(b) > markdown.MaxSource {
-		return lf, 0, fmt.Sprintf("larger than %d bytes", markdown.MaxSource)
+	if len(b) > markdown.MaxSource+4096 { // the body is checked once split from its front matter
+		return lf, 0, fmt.Sprintf("larger than %d bytes", markdown.MaxSource+4096)
 	}
 	s := strings.ReplaceAll(string(b), "\r\n", "\n")
 	if !strings.HasPrefix(s, "---\n") {

@@ -260,6 +260,7 @@ func ValidateQuestion(q *Question) []web.FieldError {
 	if len(q.Stem) > 64*1024 {
 		errs = append(errs, web.Field("stem", "err.too_long", 64*1024))
 	}
+	errs = append(errs, markdownTexts(q)...)
 	if q.Type == Description {
 		q.Points = 0
 	} else if q.Points == 0 {

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"tadrib/internal/markdown"
+	"tadrib/internal/web"
 	"tadrib/models"
 )
 
@@ -50,7 +51,12 @@ func renderText(format, src string, inline bool) string {
 	case FormatPlain:
 		out = strings.ReplaceAll(html.EscapeString(src), "\n", "<br>")
 	default: // markdown, and Moodle's auto-format read as Markdown
-		out, _ = markdown.ToHTML(src)
+		var err error
+		if out, err = markdown.ToHTML(src); err != nil {
+			// Stored before the bounds (ValidateQuestion refuses such
+			// texts now): shown as plain text rather than dropped.
+			return renderText(FormatPlain, src, inline)
+		}
 		out = strings.TrimSpace(out)
 		if inline && strings.HasPrefix(out, "<p>") && strings.HasSuffix(out, "</p>") && strings.Count(out, "<p>") == 1 {
 			out = strings.TrimSuffix(strings.TrimPrefix(out, "<p>"), "</p>")
@@ -199,4 +205,53 @@ func (sn snapshot) question(qid string) (snapQuestion, bool) {
 		}
 	}
 	return snapQuestion{}, false
+}
+
+// markdownTexts checks every text of q that renderText will read as
+// Markdown against the renderer's bounds, naming the field of the first
+// text each field breaks. Texts are rendered when attempts start and when
+// feedback is shown: a text that would be refused then must be refused when
+// it is authored.
+func markdownTexts(q *Question) []web.FieldError {
+	if q.Format != "" && q.Format != FormatMarkdown && q.Format != FormatMoodle {
+		return nil
+	}
+	var errs []web.FieldError
+	seen := map[string]bool{}
+	check := func(field, s string) {
+		if s == "" || seen[field] {
+			return
+		}
+		if _, err := markdown.ToHTML(s); err != nil {
+			seen[field] = true
+			errs = append(errs, web.MarkdownField(field, err))
+		}
+	}
+	check("stem", q.Stem)
+	check("stem_after", q.StemAfter)
+	check("general_feedback", q.GeneralFeedback)
+	check("feedback_true", q.FeedbackTrue)
+	check("feedback_false", q.FeedbackFalse)
+	for _, o := range q.Options {
+		check("options", o.Text)
+		check("options", o.Feedback)
+	}
+	for _, n := range q.Numbers {
+		check("numbers", n.Feedback)
+	}
+	for _, p := range q.Pairs {
+		check("pairs", p.Left)
+		check("pairs", p.Right)
+	}
+	for lang, t := range q.Translations {
+		f := "translations." + lang
+		texts := []string{t.Stem, t.StemAfter, t.Feedback, t.FeedbackTrue, t.FeedbackFalse}
+		for _, list := range [][]string{t.Options, t.Left, t.Right, t.OptionFeedback, t.NumberFeedback} {
+			texts = append(texts, list...)
+		}
+		for _, s := range texts {
+			check(f, s)
+		}
+	}
+	return errs
 }

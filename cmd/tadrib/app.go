@@ -40,6 +40,10 @@ type app struct {
 // imports (course packages, question banks) are the large ones.
 const bodyLimit = 8 << 20
 
+// anonBodyLimit bounds the bodies of the routes open to anyone (sign-in,
+// registration, set-password, invitations): a registration is under 2 KiB.
+const anonBodyLimit = 16 << 10
+
 // newApp builds the server on an open, migrated database. It is the one
 // wiring function, used by main and by the tests.
 func newApp(ctx context.Context, cfg config.Config, d *db.DB, log *slog.Logger) (*app, error) {
@@ -74,14 +78,16 @@ func newApp(ctx context.Context, cfg config.Config, d *db.DB, log *slog.Logger) 
 		Immutable:             true, // values from c.Params/Body may outlive the handler (SECURITY.md F1)
 		// Always on: with the check off, Fiber believes X-Forwarded-Proto and
 		// X-Forwarded-Host from any client. With no trusted proxy, none is believed.
+		// No ProxyHeader: Fiber's c.IP() would return the header's raw text;
+		// client addresses come from web.ClientIP.
 		EnableTrustedProxyCheck: true,
 		TrustedProxies:          cfg.TrustedProxy,
-		ProxyHeader:             proxyHeader(cfg),
 		JSONEncoder:             web.EncodeJSON,
 		JSONDecoder:             json.Unmarshal,
 	})
 	m := metrics.New()
-	f.Use(web.RequestIDs(), web.AccessLog(log), web.Recover(), m.Middleware(), web.SecurityHeaders())
+	f.Use(web.ClientAddress(cfg.TrustedProxy), web.RequestIDs(), web.AccessLog(log), web.Recover(), m.Middleware(), web.SecurityHeaders(),
+		web.PlainBodies())
 
 	// Operations, before compression and sessions: probes must stay cheap.
 	f.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
@@ -93,7 +99,12 @@ func newApp(ctx context.Context, cfg config.Config, d *db.DB, log *slog.Logger) 
 		}
 		return c.SendString("ok")
 	})
-	f.Get("/metrics", m.Handler(cfg.MetricsToken))
+	f.Get("/metrics", m.Handler(cfg.MetricsToken, len(cfg.TrustedProxy) > 0))
+
+	// Routes anyone may post to without an account take small bodies only.
+	for _, p := range []string{"/api/v1/auth", "/login", "/register", "/set-password", "/join", "/api/v1/cohorts/join"} {
+		f.Use(p, web.MaxBody(anonBodyLimit))
+	}
 
 	f.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))
 	f.Get("/static/*", static.Handler)
@@ -102,12 +113,13 @@ func newApp(ctx context.Context, cfg config.Config, d *db.DB, log *slog.Logger) 
 	limits := accounts.Limits{
 		PerAddress: limiter.New(limiter.Config{
 			Max: cfg.RateAuth, Expiration: time.Minute, Storage: kvstore.New(d, "rl:ip:"),
+			KeyGenerator:      web.ClientIP,
 			LimiterMiddleware: limiter.SlidingWindow{},
 			LimitReached:      func(c *fiber.Ctx) error { return web.Errorf(fiber.StatusTooManyRequests, "err.rate_limited") },
 		}),
 		PerAccount: limiter.New(limiter.Config{
 			Max: 10, Expiration: 15 * time.Minute, Storage: kvstore.New(d, "rl:login:"),
-			KeyGenerator:           loginKey,
+			KeyGenerator:           accounts.LoginKey,
 			SkipSuccessfulRequests: true,
 			LimitReached:           func(c *fiber.Ctx) error { return web.Errorf(fiber.StatusTooManyRequests, "err.rate_limited") },
 		}),
@@ -137,6 +149,7 @@ func newApp(ctx context.Context, cfg config.Config, d *db.DB, log *slog.Logger) 
 	ch := &certs.Handler{Svc: certSvc, R: renderer}
 	ch.Routes(f, api, limiter.New(limiter.Config{
 		Max: cfg.RateVerify, Expiration: time.Minute, Storage: kvstore.New(d, "rl:verify:"),
+		KeyGenerator:      web.ClientIP,
 		LimiterMiddleware: limiter.SlidingWindow{},
 		LimitReached:      func(c *fiber.Ctx) error { return web.Errorf(fiber.StatusTooManyRequests, "err.rate_limited") },
 	}))
@@ -147,27 +160,6 @@ func newApp(ctx context.Context, cfg config.Config, d *db.DB, log *slog.Logger) 
 	// Anything else is not found: problem+json under /api, a page elsewhere.
 	f.Use(func(c *fiber.Ctx) error { return web.ErrNotFound })
 	return &app{App: f, db: d, sessions: sessions, courses: cs, accounts: acc, quizzes: qs}, nil
-}
-
-// loginKey is the per-account rate-limit key: the normalized email, from a
-// JSON body or a form.
-func loginKey(c *fiber.Ctx) string {
-	email := c.FormValue("email")
-	if email == "" {
-		var body struct {
-			Email string `json:"email"`
-		}
-		_ = json.Unmarshal(c.Body(), &body)
-		email = body.Email
-	}
-	return accounts.NormalizeEmail(email)
-}
-
-func proxyHeader(cfg config.Config) string {
-	if len(cfg.TrustedProxy) > 0 {
-		return fiber.HeaderXForwardedFor
-	}
-	return ""
 }
 
 // String describes the app for the start-up log.

@@ -113,9 +113,29 @@ type credentials struct {
 	Password string `json:"password" form:"password"`
 }
 
-func (h *Handler) login(c *fiber.Ctx) error {
+// loginCredentials reads a sign-in request exactly as its handler does: the
+// JSON body on the API, the posted form (never the query string) on the page.
+// The per-account limiter keys on the same reading (LoginKey), so no request
+// can be counted against one account and check the password of another.
+func loginCredentials(c *fiber.Ctx) (credentials, error) {
 	var in credentials
-	if err := web.DecodeJSON(c, &in); err != nil {
+	if web.IsAPIRoute(c) {
+		err := web.DecodeJSON(c, &in)
+		return in, err
+	}
+	return credentials{Email: web.PostValue(c, "email"), Password: web.PostValue(c, "password")}, nil
+}
+
+// LoginKey is the per-account rate-limit key of a sign-in request: the
+// normalized email its handler will check.
+func LoginKey(c *fiber.Ctx) string {
+	in, _ := loginCredentials(c)
+	return NormalizeEmail(in.Email)
+}
+
+func (h *Handler) login(c *fiber.Ctx) error {
+	in, err := loginCredentials(c)
+	if err != nil {
 		return err
 	}
 	u, err := h.authenticate(c, in)

@@ -41,7 +41,7 @@ func (h *Handler) submitLogin(c *fiber.Ctx) error {
 	if err := h.Sessions.CheckAnonCSRF(c, h.Cookies); err != nil && auth.From(c) == nil {
 		return err
 	}
-	in := credentials{Email: c.FormValue("email"), Password: c.FormValue("password")}
+	in, _ := loginCredentials(c) // a form always reads
 	form := authForm{In: NewUser{Email: in.Email}, Next: web.SafeNext(c.FormValue("next"))}
 	u, err := h.authenticate(c, in)
 	if err != nil {
@@ -73,9 +73,9 @@ func (h *Handler) submitRegister(c *fiber.Ctx) error {
 	if err := h.Sessions.CheckAnonCSRF(c, h.Cookies); err != nil {
 		return err
 	}
-	in := NewUser{Email: c.FormValue("email"), Password: c.FormValue("password"), Name: c.FormValue("name"),
-		NameAr: c.FormValue("name_ar"), Profession: c.FormValue("profession"),
-		Organization: c.FormValue("organization"), Locale: web.Lang(c)}
+	in := NewUser{Email: web.PostValue(c, "email"), Password: web.PostValue(c, "password"), Name: web.PostValue(c, "name"),
+		NameAr: web.PostValue(c, "name_ar"), Profession: web.PostValue(c, "profession"),
+		Organization: web.PostValue(c, "organization"), Locale: web.Lang(c)}
 	if h.Registration != "open" {
 		return h.renderAuth(c, fiber.StatusForbidden, "register", "register.title", authForm{In: in, Message: "err.registration_closed"})
 	}

@@ -63,7 +63,7 @@ func (h *Handler) submitSetPassword(c *fiber.Ctx) error {
 		}
 	}
 	token := c.Params("token")
-	u, err := h.Svc.SetPasswordWithToken(c.UserContext(), token, c.FormValue("password"), c.FormValue("confirm"))
+	u, err := h.Svc.SetPasswordWithToken(c.UserContext(), token, web.PostValue(c, "password"), web.PostValue(c, "confirm"))
 	var we *web.Error
 	switch {
 	case errors.Is(err, ErrTokenInvalid):

@@ -140,7 +140,15 @@ func csrfToken(c *fiber.Ctx) string {
 	if t := c.Get("X-CSRF-Token"); t != "" {
 		return t
 	}
-	return c.FormValue("_csrf")
+	// From the posted form only: a token in a URL ends up in logs, history
+	// and Referer headers (SECURITY.md H4), and FormValue reads the query.
+	if v := c.Request().PostArgs().Peek("_csrf"); v != nil {
+		return string(v)
+	}
+	if f, err := c.Request().MultipartForm(); err == nil && len(f.Value["_csrf"]) > 0 {
+		return f.Value["_csrf"][0]
+	}
+	return ""
 }
 
 func safeMethod(m string) bool {

@@ -5,6 +5,8 @@ package kvstore
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"sync/atomic"
 	"time"
@@ -29,10 +31,18 @@ func New(d *db.DB, prefix string) *Store {
 	return &Store{db: d, prefix: prefix, now: time.Now}
 }
 
+// row is the stored key of key: the prefix and a hash. Keys come from
+// requests (a login's email, an address); hashed, each costs one bounded row
+// whatever the client sent, and no email sits in the table in clear.
+func (s *Store) row(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return s.prefix + hex.EncodeToString(sum[:16])
+}
+
 // Get returns the value of key, or nil when it is absent or expired.
 func (s *Store) Get(key string) ([]byte, error) {
 	var kv models.KV
-	err := s.db.W.Where("k = ? AND (expires_at = 0 OR expires_at > ?)", s.prefix+key, s.now().Unix()).Take(&kv).Error
+	err := s.db.W.Where("k = ? AND (expires_at = 0 OR expires_at > ?)", s.row(key), s.now().Unix()).Take(&kv).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, nil
 	}
@@ -48,7 +58,7 @@ func (s *Store) Set(key string, val []byte, exp time.Duration) error {
 	err := s.db.W.Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "k"}},
 		DoUpdates: clause.AssignmentColumns([]string{"v", "expires_at"}),
-	}).Create(&models.KV{K: s.prefix + key, V: val, ExpiresAt: expires}).Error
+	}).Create(&models.KV{K: s.row(key), V: val, ExpiresAt: expires}).Error
 	if err != nil {
 		return err
 	}
@@ -67,7 +77,7 @@ func (s *Store) sweep() {
 
 // Delete removes key.
 func (s *Store) Delete(key string) error {
-	return s.db.W.Where("k = ?", s.prefix+key).Delete(&models.KV{}).Error
+	return s.db.W.Where("k = ?", s.row(key)).Delete(&models.KV{}).Error
 }
 
 // Reset removes every key of this store.

@@ -5,7 +5,6 @@
 package markdown
 
 import (
-	"bytes"
 	"fmt"
 	"regexp"
 
@@ -14,9 +13,6 @@ import (
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/parser"
 )
-
-// MaxSource bounds the Markdown of one text.
-const MaxSource = 512 * 1024
 
 var (
 	md = goldmark.New(
@@ -40,16 +36,22 @@ func newPolicy() *bluemonday.Policy {
 	return p
 }
 
-// ToHTML renders Markdown to sanitized HTML.
+// ToHTML renders Markdown to sanitized HTML. A text that breaks one of the
+// bounds (limits.go) is refused with a *LimitError before it is parsed, or
+// as soon as its HTML passes MaxOutput.
 func ToHTML(src string) (string, error) {
-	if len(src) > MaxSource {
-		return "", fmt.Errorf("markdown: text is %d bytes, more than %d", len(src), MaxSource)
+	if err := check(src); err != nil {
+		return "", err
 	}
-	var buf bytes.Buffer
-	if err := md.Convert([]byte(src), &buf); err != nil {
+	w := &limitWriter{max: MaxOutput}
+	err := md.Convert([]byte(src), w)
+	if w.over {
+		return "", errOutput
+	}
+	if err != nil {
 		return "", fmt.Errorf("markdown: %w", err)
 	}
-	return policy.Sanitize(buf.String()), nil
+	return policy.Sanitize(string(w.buf)), nil
 }
 
 // Sanitize cleans HTML that did not come from our Markdown renderer (GIFT's

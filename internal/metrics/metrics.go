@@ -4,6 +4,7 @@
 package metrics
 
 import (
+	"crypto/subtle"
 	"net"
 	"strconv"
 	"time"
@@ -13,6 +14,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"tadrib/internal/web"
 )
 
 // Metrics holds the registry and the request collectors.
@@ -60,13 +63,16 @@ func (m *Metrics) Middleware() fiber.Handler {
 
 // Handler serves /metrics to loopback clients, and to others only with the
 // Bearer token (when one is configured): metrics are not for the public
-// (SECURITY.md F4).
-func (m *Metrics) Handler(token string) fiber.Handler {
+// (SECURITY.md F4). Behind a proxy on the same host every request arrives
+// from loopback, so when proxied is true (a trusted proxy is configured), or
+// the request carries a forwarding header, loopback alone opens nothing.
+func (m *Metrics) Handler(token string, proxied bool) fiber.Handler {
 	h := adaptor.HTTPHandler(promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{}))
+	want := []byte("Bearer " + token)
 	return func(c *fiber.Ctx) error {
 		ip := net.ParseIP(c.Context().RemoteIP().String())
-		allowed := ip != nil && ip.IsLoopback()
-		if token != "" && c.Get(fiber.HeaderAuthorization) == "Bearer "+token {
+		allowed := ip != nil && ip.IsLoopback() && !proxied && !web.Forwarded(c)
+		if token != "" && subtle.ConstantTimeCompare([]byte(c.Get(fiber.HeaderAuthorization)), want) == 1 {
 			allowed = true
 		}
 		if !allowed {

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+
+	"tadrib/internal/markdown"
 )
 
 // DecodeJSON reads a JSON object body into v. A body that is not JSON, not an
@@ -46,4 +48,56 @@ func EncodeJSON(v any) ([]byte, error) {
 		return nil, err
 	}
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// PostValue returns a field of a posted form (URL-encoded or multipart),
+// never of the query string: fasthttp's FormValue reads the query first, so a
+// value checked by one piece of code and used by another could differ.
+func PostValue(c *fiber.Ctx, key string) string {
+	if v := c.Request().PostArgs().Peek(key); v != nil {
+		return string(v)
+	}
+	if f, err := c.Request().MultipartForm(); err == nil {
+		if vs := f.Value[key]; len(vs) > 0 {
+			return vs[0]
+		}
+	}
+	return ""
+}
+
+// MaxBody refuses a request body above n bytes with a 413 naming the limit.
+// The server's BodyLimit is sized for imports; routes anyone may call
+// without an account (sign-in, registration, invitations) need a few
+// hundred bytes, and what they receive may become a stored key.
+func MaxBody(n int) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if len(c.Request().Body()) > n {
+			return Errorf(fiber.StatusRequestEntityTooLarge, "err.body_too_large", n>>10)
+		}
+		return c.Next()
+	}
+}
+
+// PlainBodies refuses request bodies sent with a Content-Encoding (415).
+// Fiber's c.Body() inflates gzip, deflate and brotli without any bound, so a
+// few megabytes within BodyLimit could become gigabytes in memory; no client
+// of Tadrib compresses what it sends.
+func PlainBodies() fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		ce := strings.TrimSpace(strings.ToLower(c.Get(fiber.HeaderContentEncoding)))
+		if ce != "" && ce != "identity" {
+			return Errorf(fiber.StatusUnsupportedMediaType, "err.content_encoding")
+		}
+		return c.Next()
+	}
+}
+
+// MarkdownField is the field error of a Markdown text that markdown.ToHTML
+// refused: the bound it broke, or that it could not be read.
+func MarkdownField(field string, err error) FieldError {
+	var le *markdown.LimitError
+	if errors.As(err, &le) {
+		return Field(field, le.Key, le.Args...)
+	}
+	return Field(field, "err.markdown")
 }

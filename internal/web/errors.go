@@ -98,6 +98,10 @@ func IsAPI(c *fiber.Ctx) bool {
 	return strings.Contains(accept, "json") && !strings.Contains(accept, "html")
 }
 
+// IsAPIRoute reports whether the matched route is one of the JSON API's,
+// whatever the client asked for in Accept.
+func IsAPIRoute(c *fiber.Ctx) bool { return strings.HasPrefix(c.Route().Path, "/api/") }
+
 // classify turns any error into an *Error, and says whether it is a bug.
 func classify(err error) (*Error, bool) {
 	var we *Error
@@ -230,9 +234,22 @@ func Settle(c *fiber.Ctx) error {
 	return nil
 }
 
-// safeNext keeps a post-login redirect on this site.
+// safeNext keeps a post-login redirect on this site: a path on this host,
+// or "/". Browsers drop tabs and newlines anywhere in a URL and read "\\" as
+// "/", so "/\t/evil.example" became "//evil.example" (another host): any
+// control character, space or backslash refuses the whole value rather than
+// guessing how a browser would clean it.
 func safeNext(u string) string {
-	if !strings.HasPrefix(u, "/") || strings.HasPrefix(u, "//") || strings.HasPrefix(u, "/\\") {
+	for _, r := range u {
+		if r <= ' ' || r == 0x7f || r == '\\' || (r >= 0x80 && r <= 0x9f) {
+			return "/"
+		}
+	}
+	if !strings.HasPrefix(u, "/") || strings.HasPrefix(u, "//") {
+		return "/"
+	}
+	p, err := url.Parse(u)
+	if err != nil || p.Scheme != "" || p.Host != "" || p.User != nil || strings.HasPrefix(p.Path, "//") {
 		return "/"
 	}
 	return u

@@ -25,3 +25,35 @@ func TestUnavailableErrorsAre503(t *testing.T) {
 		}
 	}
 }
+
+// TestSecurityL1SafeNext: a post-login redirect stays on this site, however a
+// browser would clean the URL.
+func TestSecurityL1SafeNext(t *testing.T) {
+	cases := map[string]string{
+		"/courses":                    "/courses",
+		"/courses/x?lang=ar#m-1":      "/courses/x?lang=ar#m-1",
+		"/lessons/3?next=//a":         "/lessons/3?next=//a",
+		"":                            "/",
+		"//evil.example":              "/",
+		"/\\evil.example":             "/",
+		"/\t/evil.example":            "/",
+		"/\n/evil.example":            "/",
+		"/\r/evil.example":            "/",
+		"/ /evil.example":             "/",
+		"\t//evil.example":            "/",
+		"/\x00/evil.example":          "/",
+		"/\u0085/evil.example":        "/",
+		"https://evil.example":        "/",
+		"javascript:alert(1)":         "/",
+		"evil.example":                "/",
+		"/%2F%2Fevil.example":         "/", // decoded, it starts with //
+		"/courses\\..\\..\\evil":      "/",
+		"/@evil.example":              "/@evil.example",
+		"/courses?x=https://evil.com": "/courses?x=https://evil.com",
+	}
+	for in, want := range cases {
+		if got := safeNext(in); got != want {
+			t.Errorf("safeNext(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

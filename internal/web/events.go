@@ -12,7 +12,7 @@ import (
 // structured log line with the request id and the actor. Never pass a
 // password, a token or an answer as an attribute.
 func LogEvent(c *fiber.Ctx, event string, attrs ...any) {
-	args := append([]any{"event", event, "request_id", RequestID(c), "actor_id", userID(c), "ip", c.IP()}, attrs...)
+	args := append([]any{"event", event, "request_id", RequestID(c), "actor_id", userID(c), "ip", ClientIP(c)}, attrs...)
 	slog.Info("security", args...)
 }
 

@@ -2,6 +2,7 @@ package web
 
 import (
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -70,7 +71,7 @@ func AccessLog(log *slog.Logger) fiber.Handler {
 			slog.Int("status", status),
 			slog.Float64("ms", float64(time.Since(start).Microseconds())/1000),
 			slog.Int("bytes", len(c.Response().Body())),
-			slog.String("ip", c.IP()),
+			slog.String("ip", ClientIP(c)),
 			slog.String("request_id", RequestID(c)),
 			slog.Int64("user_id", userID(c)),
 		)
@@ -114,6 +115,29 @@ func Languages(secure bool) fiber.Handler {
 		c.Locals(langKey, lang)
 		c.Set(fiber.HeaderContentLanguage, lang)
 		c.Set(fiber.HeaderVary, "Accept-Language, Cookie")
+		return c.Next()
+	}
+}
+
+// HideParam keeps the route parameter name (an invitation token, a
+// certificate code: capabilities) out of the access log and error logs,
+// which write the request path: once the chain has returned (pages have
+// used the real path by then) the path becomes the route's, with "-" for
+// that parameter. Deferred, so a panic's log does not keep it either.
+func HideParam(name string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		route := c.Route().Path
+		segs := strings.Split(route, "/")
+		for i, s := range segs {
+			switch {
+			case s == ":"+name:
+				segs[i] = "-"
+			case strings.HasPrefix(s, ":"):
+				segs[i] = c.Params(strings.TrimSuffix(s[1:], "?"))
+			}
+		}
+		hidden := strings.Join(segs, "/")
+		defer c.Path(hidden)
 		return c.Next()
 	}
 }

@@ -156,7 +156,9 @@ func (r *Renderer) Page(c *fiber.Ctx, status int, name, title string, data any) 
 		args := fiber.AcquireArgs()
 		q.CopyTo(args)
 		args.Set("lang", l)
-		pd.Langs = append(pd.Langs, LangLink{Code: l, Name: langNames[l], URL: c.Path() + "?" + string(args.QueryString()), Current: l == lang})
+		// A query-only reference keeps the page's own path: built from the
+		// request path, "GET //evil.example/x" made links to another host.
+		pd.Langs = append(pd.Langs, LangLink{Code: l, Name: langNames[l], URL: "?" + string(args.QueryString()), Current: l == lang})
 		fiber.ReleaseArgs(args)
 	}
 	// Execute into a buffer first: a template error becomes a clean 500,
