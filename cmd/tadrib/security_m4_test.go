@@ -522,3 +522,36 @@ func TestE2EInvitationPages(t *testing.T) {
 	s.shot("invite-08-trainer-ar")
 	s.wantNoHorizontalScroll("cohort with invitations (ar)")
 }
+
+// TestSecurityM4CertificateByEmail: certifying an in-person session by email
+// had M4's pattern — any address answered "no account" or issued a
+// certificate printed with that account's names and profession. A trainer
+// now finds only the course's trainees; an admin any account.
+func TestSecurityM4CertificateByEmail(t *testing.T) {
+	a := newTestApp(t, nil)
+	tr, slug, _ := authorCourse(t, a, []string{"police"}, true)
+	stranger := m4Account(t, a, "Inconnue")
+	issue := func(as user, email string) resp {
+		return as.do("POST", "/api/v1/certificates/issue", map[string]any{"course_slug": slug,
+			"holders": []any{map[string]any{"email": email}}})
+	}
+	withAccount, without := issue(tr, stranger.Email), issue(tr, "personne.sans.compte@example.org")
+	wantProblem(t, withAccount, 400, "holders[0].email")
+	if a, b := m4Mask(withAccount.Body, stranger.Email), m4Mask(without.Body, "personne.sans.compte@example.org"); a != b {
+		t.Errorf("the answer differs for an address with an account:\n%s\nwithout:\n%s", a, b)
+	}
+	wantNoneOf(t, "the refusal", withAccount.Body, stranger.Name, stranger.NameAr)
+	if n := cohortCount(t, a, "certificates"); n != 0 {
+		t.Fatalf("%d certificates issued to an account outside the course", n)
+	}
+	// A trainee of the course is found.
+	wantStatus(t, stranger.do("POST", "/api/v1/courses/"+slug+"/enroll", nil), 201)
+	ok := issue(tr, stranger.Email)
+	wantStatus(t, ok, 201)
+	if !bytes.Contains(ok.Body, []byte(stranger.Name)) {
+		t.Errorf("the certificate of the course's trainee: %s", ok.Body)
+	}
+	// An admin finds any account.
+	other := m4Account(t, a, "Autre")
+	wantStatus(t, issue(a.admin(), other.Email), 201)
+}
