@@ -109,6 +109,10 @@ func (s *Service) inviteMembers(ctx context.Context, editor models.User, cohortI
 				Object: "user:" + strconv.FormatInt(u.ID, 10), Detail: cohortObject(cohortID)})
 		}
 		invs := make([]models.CohortInvitation, 0, len(good))
+		made := map[int64]bool{}
+		for _, u := range fresh {
+			made[u.ID] = true
+		}
 		members := 0
 		for _, gi := range good {
 			r := &rep.Rows[gi]
@@ -121,7 +125,7 @@ func (s *Service) inviteMembers(ctx context.Context, editor models.User, cohortI
 			}
 			r.token = newInvitationToken()
 			invs = append(invs, models.CohortInvitation{CohortID: cohortID, UserID: r.UserID, Name: r.Name, Email: r.Email,
-				TokenHash: invitationHash(r.token), Status: models.InvitePending, CreatedBy: &editor.ID, CreatedAt: now,
+				TokenHash: invitationHash(r.token), Status: models.InvitePending, NewAccount: made[r.UserID], CreatedBy: &editor.ID, CreatedAt: now,
 				ExpiresAt: now.Add(invitationTTL)})
 			events = append(events, models.AuditEvent{At: now, ActorID: &editor.ID, Action: "cohort.invite",
 				Object: cohortObject(cohortID), Detail: "user:" + strconv.FormatInt(r.UserID, 10)})
@@ -129,7 +133,8 @@ func (s *Service) inviteMembers(ctx context.Context, editor models.User, cohortI
 		}
 		if len(invs) > 0 {
 			// Inviting again replaces the link (the old one stops working)
-			// and reopens a declined or withdrawn invitation.
+			// and reopens a declined invitation; new_account stays as the
+			// first list left it.
 			err := tx.Clauses(clause.OnConflict{
 				Columns: []clause.Column{{Name: "cohort_id"}, {Name: "user_id"}},
 				DoUpdates: clause.AssignmentColumns([]string{"name", "email", "token_hash", "status", "created_by",
@@ -235,6 +240,7 @@ type Invitation struct {
 	ExpiresAt time.Time   `json:"expires_at"`
 
 	id, userID, cohortID int64
+	newAccount           bool
 }
 
 // For reports whether the invitation was sent to user.
@@ -287,7 +293,8 @@ func (s *Service) invitationViews(ctx context.Context, invs []models.CohortInvit
 			continue
 		}
 		v := Invitation{ID: id(iv.ID), Cohort: co.Name, StartsOn: co.StartsOn, EndsOn: co.EndsOn, Place: co.Place,
-			Courses: co.Courses, Email: iv.Email, ExpiresAt: iv.ExpiresAt, id: iv.ID, userID: iv.UserID, cohortID: iv.CohortID}
+			Courses: co.Courses, Email: iv.Email, ExpiresAt: iv.ExpiresAt, id: iv.ID, userID: iv.UserID, cohortID: iv.CohortID,
+			newAccount: iv.NewAccount}
 		if iv.CreatedBy != nil {
 			v.InvitedBy = names[*iv.CreatedBy]
 		}
@@ -380,10 +387,13 @@ func (s *Service) respond(tx *gorm.DB, userID, invID int64, accept bool, detail 
 
 // AcceptWithPassword is the acceptance of someone whose account the
 // trainer's list created: opening the link, they choose its first password
-// (checked like at registration; confirm must match), and are a member. An
-// account that already has a password (or is disabled) is refused with
-// accounts.ErrEmailTaken, the answer registration gives for a taken address,
-// so the link tells its holder no more than the registration form does.
+// (checked like at registration; confirm must match), and are a member. Any
+// other account — one that has a password, is disabled, or was made by
+// another list (whose own link gives its first password) — is refused with
+// accounts.ErrEmailTaken, the answer registration gives for a taken address:
+// the link tells its holder no more than the registration form does, and a
+// trainer holding it can set a password only on an account their list made,
+// as with the set-password links an admin's list hands out.
 func (s *Service) AcceptWithPassword(ctx context.Context, token, password, confirm, lang string) (models.User, error) {
 	iv, err := s.InvitationByToken(ctx, token, lang)
 	if err != nil {
@@ -401,6 +411,9 @@ func (s *Service) AcceptWithPassword(ctx context.Context, token, password, confi
 	hash, err := auth.HashPassword(password)
 	if err != nil {
 		return models.User{}, fmt.Errorf("courses: hash password: %w", err)
+	}
+	if !iv.newAccount {
+		return models.User{}, accounts.ErrEmailTaken
 	}
 	now := s.now()
 	err = s.DB.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {

@@ -57,6 +57,7 @@ type CohortInvitation struct {
 	Email       string
 	TokenHash   string
 	Status      string
+	NewAccount  bool // this invitation's list created the account
 	CreatedBy   *int64
 	CreatedAt   time.Time
 	ExpiresAt   time.Time

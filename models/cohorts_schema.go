@@ -36,7 +36,8 @@ func migrateCohorts(tx *gorm.DB, d Dialect) error {
 // member list sends: a person becomes a member only when they accept. Name
 // and email are what the trainer typed (all the trainer sees until then);
 // only a SHA-256 of each link's token is kept. One invitation per person and
-// cohort: inviting again replaces the link.
+// cohort: inviting again replaces the link. new_account marks the invitation
+// whose list created the account: only its link may give it a first password.
 func migrateCohortInvitations(tx *gorm.DB, d Dialect) error {
 	return exec(tx, d,
 		`CREATE TABLE cohort_invitations (
@@ -47,6 +48,7 @@ func migrateCohortInvitations(tx *gorm.DB, d Dialect) error {
 			email TEXT NOT NULL,
 			token_hash TEXT NOT NULL UNIQUE,
 			status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending','accepted','declined')),
+			new_account BOOLEAN NOT NULL DEFAULT FALSE,
 			created_by {ref} REFERENCES users(id) ON DELETE SET NULL,
 			created_at {time} NOT NULL,
 			expires_at {time} NOT NULL,

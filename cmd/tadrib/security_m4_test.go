@@ -555,3 +555,31 @@ func TestSecurityM4CertificateByEmail(t *testing.T) {
 	other := m4Account(t, a, "Autre")
 	wantStatus(t, issue(a.admin(), other.Email), 201)
 }
+
+// TestSecurityM4LinkSetsPasswordOnlyOnAccountItsListMade: an account made by
+// one trainer's list, not yet claimed, must not be claimed through another
+// trainer's invitation (that trainer would own it). Only the link of the list
+// that made it gives it a first password.
+func TestSecurityM4LinkSetsPasswordOnlyOnAccountItsListMade(t *testing.T) {
+	w := newM4World(t, nil)
+	const fresh = "personne.nouvelle@example.org"
+	linkA := m4InviteURL(t, w.invite(t, w.trainer, fresh, "Nouvelle Personne"))
+	tb := w.a.trainer()
+	r := tb.do("POST", "/api/v1/cohorts", map[string]any{"name": "Session B", "starts_on": "2026-12-01",
+		"ends_on": "2026-12-05", "course_slugs": []string{cohortCourse}})
+	wantStatus(t, r, 201)
+	rb := tb.do("POST", "/api/v1/cohorts/"+r.JSON(t)["id"].(string)+"/members", map[string]any{"members": []map[string]any{
+		{"name": "Nouvelle Personne", "email": fresh, "profession": "police"}}})
+	wantStatus(t, rb, 200)
+	pathB := m4Path(t, m4InviteURL(t, rb))
+	b := w.a.browser()
+	page := b.get(pathB)
+	wantStatus(t, page, 200)
+	taken := b.post(page, pathB, url.Values{"password": {"la phrase du formateur B"}, "confirm": {"la phrase du formateur B"}})
+	wantStatus(t, taken, 422)
+	if !bytes.Contains(taken.Body, []byte("Un compte existe déjà avec cette adresse e-mail.")) {
+		t.Errorf("another list's link set the password: %s", taken.Body)
+	}
+	wantStatus(t, w.a.do("POST", "/api/v1/auth/login", map[string]any{"email": fresh, "password": "la phrase du formateur B"}), 401)
+	acceptInviteWithPassword(t, w.a, linkA)
+}
