@@ -147,8 +147,7 @@ func (s *Service) Issue(ctx context.Context, actor models.User, in IssueIn, lang
 		field := func(f string) string { return "holders[" + strconv.Itoa(i) + "]." + f }
 		d := draft{Course: c, IssuedAt: issued, ExpiresAt: expiry(c, issued.Truncate(time.Second)), IssuedBy: &actor.ID, Locale: lang}
 		if email := strings.ToLower(strings.TrimSpace(h.Email)); email != "" {
-			var u models.User
-			err := s.DB.R.WithContext(ctx).Where("email = ?", email).Take(&u).Error
+			u, err := s.holderAccount(ctx, actor, c, email)
 			if errors.Is(err, gorm.ErrRecordNotFound) {
 				errs = append(errs, web.Field(field("email"), "certs.err.unknown_email"))
 				continue
@@ -213,6 +212,22 @@ func (s *Service) Issue(ctx context.Context, actor models.User, in IssueIn, lang
 		out[i] = s.toJSON(r, lang)
 	}
 	return out, nil
+}
+
+// holderAccount finds the account an email names for an in-person
+// certificate of course c. A trainer finds only the course's trainees (whom
+// its report already shows them): any other address, with an account or
+// not, is not found, so the form is no oracle of who has an account and
+// never prints a stranger's profile on a certificate. Admins, who see every
+// account, find any.
+func (s *Service) holderAccount(ctx context.Context, actor models.User, c models.Course, email string) (models.User, error) {
+	var u models.User
+	q := s.DB.R.WithContext(ctx).Where("email = ?", email)
+	if actor.Role != models.RoleAdmin {
+		q = q.Where("EXISTS (SELECT 1 FROM enrolments e WHERE e.user_id = users.id AND e.course_id = ?)", c.ID)
+	}
+	err := q.Take(&u).Error
+	return u, err
 }
 
 // checkName validates a holder's name: one line, at most 200 characters.

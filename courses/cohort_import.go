@@ -34,8 +34,10 @@ const (
 	RowRejected = "rejected"
 )
 
-// ImportRow says what became of one row. SetPasswordURL is filled by the
-// handler for created accounts: the one-time link to hand to that person.
+// ImportRow says what became of one row: Email and Name as the list gave
+// them. The handler fills SetPasswordURL for accounts an admin's list created
+// (the one-time link to hand to that person) and InviteURL for a trainer's
+// invitations (the personal link, shown once).
 type ImportRow struct {
 	Row            int    `json:"row"`
 	Email          string `json:"email"`
@@ -44,8 +46,14 @@ type ImportRow struct {
 	Reason         string `json:"reason,omitempty"`
 	Message        string `json:"message,omitempty"`
 	SetPasswordURL string `json:"set_password_url,omitempty"`
+	InviteURL      string `json:"invite_url,omitempty"`
 	UserID         int64  `json:"-"`
+
+	token string // the invitation's token, for the handler
 }
+
+// Token is the row's invitation token ("" when none), for the handler.
+func (r ImportRow) Token() string { return r.token }
 
 // Rejection is a rejected row as API.md lists them.
 type Rejection struct {
@@ -54,10 +62,13 @@ type Rejection struct {
 	Message string `json:"message,omitempty"`
 }
 
-// ImportReport is the answer to a member list.
+// ImportReport is the answer to a member list. A trainer's list creates and
+// matches nothing they can see: Created and Matched stay 0 and Invited counts
+// the invitations.
 type ImportReport struct {
 	Created  int         `json:"created"`
 	Matched  int         `json:"matched"`
+	Invited  int         `json:"invited"`
 	Rejected []Rejection `json:"rejected"`
 	Rows     []ImportRow `json:"rows"`
 }
@@ -129,12 +140,16 @@ func checkRow(in *MemberInput) string {
 	return ""
 }
 
-// ImportMembers adds a list of people to a cohort, in one transaction:
-// accounts are found by email (their role and details untouched) or created
-// as trainees without a usable password (they set one through a link), every
-// one becomes a member and is enrolled in the cohort's courses. Rows with bad
-// values are rejected with a reason while the others are imported. lang is
-// the language new accounts start in.
+// ImportMembers adds a list of people to a cohort, in one transaction. Rows
+// with bad values are rejected with a reason while the others are imported.
+// lang is the language new accounts start in.
+//
+// An admin's list: accounts are found by email (their role and details
+// untouched) or created as trainees without a usable password (they set one
+// through a link), every one becomes a member and is enrolled in the cohort's
+// courses. A trainer's list invites instead (inviteMembers): nobody is a
+// member before accepting, and the report is the same for an address with an
+// account and one without.
 func (s *Service) ImportMembers(ctx context.Context, editor models.User, cohortID int64, rows []MemberInput, lang string) (ImportReport, error) {
 	rep := ImportReport{Rejected: []Rejection{}, Rows: make([]ImportRow, 0, len(rows))}
 	seen := map[string]bool{}
@@ -157,6 +172,12 @@ func (s *Service) ImportMembers(ctx context.Context, editor models.User, cohortI
 			good = append(good, len(rep.Rows))
 		}
 		rep.Rows = append(rep.Rows, r)
+	}
+	if editor.Role != models.RoleAdmin {
+		if err := s.inviteMembers(ctx, editor, cohortID, rows, good, &rep, lang); err != nil {
+			return ImportReport{}, err
+		}
+		return rep, nil
 	}
 	err := s.DB.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if _, err := ownCohort(ctx, tx, editor, cohortID); err != nil {
@@ -214,6 +235,9 @@ func (s *Service) ImportMembers(ctx context.Context, editor models.User, cohortI
 				if err := s.enrolMembers(tx, cohortID, ids[start:min(start+500, len(ids))]); err != nil {
 					return fmt.Errorf("enrol members: %w", err)
 				}
+			}
+			if err := settleInvitations(tx, cohortID, ids, now); err != nil {
+				return err
 			}
 		}
 		events = append(events, models.AuditEvent{At: now, ActorID: &editor.ID, Action: "cohort.members_import", Object: cohortObject(cohortID),

@@ -92,8 +92,10 @@ type cohortPage struct {
 	Courses     []CatalogItem
 	Form        cohortForm
 	Errors      map[string]web.FieldError
+	Invitations []InvitedPerson
+	Admin       bool // an admin's list matches accounts; a trainer's invites
 	Report      *ImportReport
-	Links       []ImportRow // created accounts and their set-password links
+	Links       []ImportRow // invitations, or accounts an admin's list created, and their links
 	ImportErr   *web.Error
 	ImportMsg   string
 	CSV         string
@@ -109,10 +111,14 @@ func (ch *cohortHandler) renderCohort(c *fiber.Ctx, status int, cid int64, p coh
 		return httpError(err)
 	}
 	p.Cohort, p.InviteURL, p.Professions = co, ch.inviteURL(co.Token()), models.Professions
+	p.Admin = u.Role == models.RoleAdmin
 	if p.Form.Slugs == nil {
 		p.Form = formOf(co)
 	}
 	if p.Members, err = ch.Svc.CohortMembers(c.UserContext(), u, cid, lang); err != nil {
+		return httpError(err)
+	}
+	if p.Invitations, err = ch.Svc.CohortInvitations(c.UserContext(), u, cid); err != nil {
 		return httpError(err)
 	}
 	if p.Courses, err = ch.Svc.Catalog(c.UserContext(), &u, "", lang); err != nil {
@@ -156,7 +162,8 @@ func (ch *cohortHandler) submitCohortEdit(c *fiber.Ctx) error {
 }
 
 // submitMembers imports a pasted or uploaded list and shows the report on
-// the page that answers the post: the set-password links appear this once.
+// the page that answers the post: the invitation (or set-password) links
+// appear this once.
 func (ch *cohortHandler) submitMembers(c *fiber.Ctx) error {
 	cid, err := pathID(c)
 	if err != nil {
@@ -203,7 +210,7 @@ func (ch *cohortHandler) submitMembers(c *fiber.Ctx) error {
 	ch.finishReport(c, &rep)
 	p := cohortPage{Report: &rep}
 	for _, r := range rep.Rows {
-		if r.Status == RowCreated {
+		if r.Status == RowCreated || r.Status == RowInvited {
 			p.Links = append(p.Links, r)
 		}
 	}

@@ -407,6 +407,9 @@ func (s *Service) JoinCohort(ctx context.Context, user models.User, token, detai
 		if err := s.enrolMembers(tx, cid, []int64{user.ID}); err != nil {
 			return err
 		}
+		if err := settleInvitations(tx, cid, []int64{user.ID}, s.now()); err != nil {
+			return err
+		}
 		if !joined {
 			return nil
 		}

@@ -72,6 +72,7 @@ func (h *Handler) cohortRoutes(app, api fiber.Router, staff fiber.Handler) {
 	// the link at once, and 130-bit tokens leave nothing to guess.
 	app.Get("/join/:token", hide, ch.showJoinPage)
 	app.Post("/join/:token", hide, limit, ch.submitJoin)
+	ch.invitationRoutes(app, api, limit)
 }
 
 // inviteURL is the link that lets whoever holds it join the cohort.
@@ -145,7 +146,11 @@ func (ch *cohortHandler) listMembers(c *fiber.Ctx) error {
 	if err != nil {
 		return httpError(err)
 	}
-	return c.JSON(fiber.Map{"items": ms})
+	invs, err := ch.Svc.CohortInvitations(c.UserContext(), *viewer(c), cid)
+	if err != nil {
+		return httpError(err)
+	}
+	return c.JSON(fiber.Map{"items": ms, "invitations": invs})
 }
 
 func (ch *cohortHandler) removeMember(c *fiber.Ctx) error {
@@ -209,8 +214,9 @@ func (ch *cohortHandler) professionLabels(c *fiber.Ctx, rows []MemberInput) {
 	useProfessionLabels(rows, func(p string) string { return ch.R.T(c, "profession."+p) })
 }
 
-// finishReport adds, after the import is committed, a one-time set-password
-// link for each created account, and the reasons in the reader's language.
+// finishReport adds, after the import is committed, each invitation's link
+// and a one-time set-password link for each account an admin's list created,
+// and the reasons in the reader's language.
 func (ch *cohortHandler) finishReport(c *fiber.Ctx, rep *ImportReport) {
 	ps, _ := any(ch.env.Accounts).(passwordSetter)
 	actor := viewer(c).ID
@@ -218,6 +224,12 @@ func (ch *cohortHandler) finishReport(c *fiber.Ctx, rep *ImportReport) {
 		r := &rep.Rows[i]
 		if r.Reason != "" {
 			r.Message = ch.R.T(c, "cohort.reason."+r.Reason)
+		}
+		if r.Status == RowMember {
+			r.Message = ch.R.T(c, "cohort.row_member")
+		}
+		if r.Token() != "" {
+			r.InviteURL = ch.invitationURL(r.Token())
 		}
 		if r.Status != RowCreated || ps == nil || ch.env.Accounts == nil {
 			continue

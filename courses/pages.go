@@ -103,10 +103,27 @@ func (h *Handler) submitComplete(c *fiber.Ctx) error {
 	return c.Redirect("/courses/"+v.CourseSlug+"?done="+v.ID, fiber.StatusSeeOther)
 }
 
+// dashboardPage is the data of /dashboard: the courses followed, and the
+// invitations waiting for an answer.
+type dashboardPage struct {
+	Items       []ProgressItem
+	Invitations []Invitation
+	Notice      string
+}
+
 func (h *Handler) showDashboard(c *fiber.Ctx) error {
-	items, err := h.Svc.MyProgress(c.UserContext(), *viewer(c), web.Lang(c))
-	if err != nil {
+	p := dashboardPage{}
+	var err error
+	if p.Items, err = h.Svc.MyProgress(c.UserContext(), *viewer(c), web.Lang(c)); err != nil {
 		return err
 	}
-	return h.R.Page(c, fiber.StatusOK, "dashboard", h.R.T(c, "dashboard.title"), items)
+	if p.Invitations, err = h.Svc.MyInvitations(c.UserContext(), *viewer(c), web.Lang(c)); err != nil {
+		return err
+	}
+	for _, k := range []string{"joined", "declined"} {
+		if c.Query(k) == "1" {
+			p.Notice = "invite.notice." + k
+		}
+	}
+	return h.R.Page(c, fiber.StatusOK, "dashboard", h.R.T(c, "dashboard.title"), p)
 }

@@ -79,3 +79,29 @@ func (s *Service) ExportMemberships(ctx context.Context, userID int64) (string, 
 	}
 	return "cohort_memberships", rows, nil
 }
+
+// invitationExport is one invitation sent to the user: what the trainer
+// typed, and its answer.
+type invitationExport struct {
+	CohortID    int64      `json:"cohort_id,string"`
+	Cohort      string     `json:"cohort_name"`
+	Name        string     `json:"name_typed"`
+	Email       string     `json:"email_typed"`
+	Status      string     `json:"status"`
+	InvitedAt   time.Time  `json:"invited_at"`
+	ExpiresAt   time.Time  `json:"expires_at"`
+	RespondedAt *time.Time `json:"responded_at"`
+}
+
+// ExportInvitations is the "cohort_invitations" part.
+func (s *Service) ExportInvitations(ctx context.Context, userID int64) (string, any, error) {
+	rows := []invitationExport{}
+	err := s.DB.R.WithContext(ctx).Raw(`SELECT co.id AS cohort_id, co.name AS cohort, i.name, i.email, i.status,
+		i.created_at AS invited_at, i.expires_at, i.responded_at
+		FROM cohort_invitations i JOIN cohorts co ON co.id = i.cohort_id WHERE i.user_id = ? ORDER BY i.created_at, i.id`, userID).
+		Scan(&rows).Error
+	if err != nil {
+		return "cohort_invitations", nil, fmt.Errorf("courses: export invitations of %d: %w", userID, err)
+	}
+	return "cohort_invitations", rows, nil
+}

@@ -37,3 +37,29 @@ type CohortMember struct {
 	JoinedAt time.Time
 	Via      string
 }
+
+// States of a cohort invitation.
+const (
+	InvitePending  = "pending"
+	InviteAccepted = "accepted"
+	InviteDeclined = "declined"
+)
+
+// CohortInvitation is a personal invitation to a cohort, sent by a trainer's
+// member list. Until the person accepts, the trainer sees only Name and
+// Email, which they typed themselves; TokenHash is the hex SHA-256 of the
+// link's token.
+type CohortInvitation struct {
+	ID          int64 `gorm:"primaryKey"`
+	CohortID    int64
+	UserID      int64
+	Name        string
+	Email       string
+	TokenHash   string
+	Status      string
+	NewAccount  bool // this invitation's list created the account
+	CreatedBy   *int64
+	CreatedAt   time.Time
+	ExpiresAt   time.Time
+	RespondedAt *time.Time
+}

@@ -241,6 +241,7 @@ var Migrations = []Migration{
 		// folder order), so they cannot be foreign keys.
 		return exec(tx, d, `ALTER TABLE courses ADD COLUMN prerequisites TEXT NOT NULL DEFAULT ''`)
 	}},
+	{"cohort invitations", migrateCohortInvitations},
 }
 
 // ErrSchemaTooNew means the database was migrated by a newer Tadrib: this

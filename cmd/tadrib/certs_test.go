@@ -263,6 +263,8 @@ func TestInPersonIssueAndReissue(t *testing.T) {
 	tr, slug, _ := authorCourse(t, a, []string{"police"}, true)
 	wantStatus(t, tr.do("PATCH", "/api/v1/courses/"+slug, map[string]any{"validity_days": 365}), 200)
 	trainee := a.register("police")
+	// A trainer certifies by email only the course's trainees (TestSecurityM4CertificateByEmail).
+	wantStatus(t, trainee.do("POST", "/api/v1/courses/"+slug+"/enroll", nil), 201)
 
 	// One bad holder: nothing issued, the holder named by index.
 	for _, tc := range []struct {

@@ -158,9 +158,11 @@ func TestCohortCreateListAndAuthorization(t *testing.T) {
 	}
 }
 
+// TestCohortImportCSV imports as an admin, whose list matches existing
+// accounts and enrols at once (a trainer's list invites: security_m4_test.go).
 func TestCohortImportCSV(t *testing.T) {
 	a := newTestApp(t, nil)
-	ta := a.trainer()
+	ta := a.admin()
 	existing := a.register("judiciary")
 	other := a.trainer() // a trainer listed as a trainee keeps their role
 	co := createCohort(t, ta, "Session")
@@ -512,7 +514,7 @@ func TestCohortPages(t *testing.T) {
 	rep := b.post(page, "/author/cohorts/"+id+"/members", url.Values{"csv": {csv}})
 	wantStatus(t, rep, 200)
 	body := string(rep.Body)
-	for _, want := range []string{`id="report"`, "sara@example.org", "=HYPERLINK(&#34;http://evil&#34;)", "adresse e-mail invalide"} {
+	for _, want := range []string{`id="report"`, "sara@example.org", "=HYPERLINK(&#34;http://evil&#34;)", "adresse e-mail invalide", "/invite/"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the report lacks %q", want)
 		}
@@ -541,12 +543,20 @@ func TestCohortPages(t *testing.T) {
 	up := a.do("POST", "/author/cohorts/"+id+"/members", buf.Bytes(), "Content-Type", mw.FormDataContentType(),
 		"Accept", "text/html", "Cookie", strings.Join(cookie, "; "))
 	wantStatus(t, up, 200)
-	if !cohortEnrolled(t, a, "omar@example.org", cohortCourse) {
-		t.Error("the uploaded file did not enrol Omar")
+	if inviteLinks(up)["omar@example.org"] == "" {
+		t.Error("the uploaded file did not invite Omar")
 	}
+	if cohortEnrolled(t, a, "omar@example.org", cohortCourse) {
+		t.Error("Omar is enrolled before accepting")
+	}
+	// Sara accepts by choosing her password.
+	acceptInviteWithPassword(t, a, inviteLinks(rep)["sara@example.org"])
 
 	// Members table and removal with confirmation.
 	page = b.get("/author/cohorts/" + id)
+	if !strings.Contains(string(page.Body), "omar@example.org") || !strings.Contains(string(page.Body), "Invitation en attente") {
+		t.Error("the page does not show Omar's pending invitation")
+	}
 	var sara models.User
 	a.db.R.Take(&sara, "email = ?", "sara@example.org")
 	rm := fmt.Sprintf("/author/cohorts/%s/members/%d/remove", id, sara.ID)

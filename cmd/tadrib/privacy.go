@@ -18,6 +18,7 @@ func exportParts(d *db.DB, cs *courses.Service, qs *quiz.Service) []accounts.Exp
 		cs.ExportEnrolments,
 		cs.ExportCompletions,
 		cs.ExportMemberships,
+		cs.ExportInvitations,
 		qs.ExportAttempts,
 		certificatesPart(d),
 	}
