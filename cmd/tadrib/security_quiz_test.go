@@ -1,8 +1,10 @@
 package main
 
 import (
+	"encoding/json"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -84,5 +86,51 @@ func TestSecurityM3ReviewNeverHidesScores(t *testing.T) {
 	q = u.do("GET", "/api/v1/courses/"+slug, nil).JSON(t)["modules"].([]any)[0].(map[string]any)["quiz"].(map[string]any)
 	if q["best_percent"] != 16.67 {
 		t.Errorf("score_only: course best_percent = %v, want 16.67", q["best_percent"])
+	}
+}
+
+// TestSecurityL2MaxAttemptsHoldsUnderConcurrentStarts: 50 synchronised
+// starts of a one-attempt quiz, each submitting the attempt it got at once,
+// made a second attempt (issue 15, L2; SECURITY.md Q6): the limit was
+// checked on a count read before the insert. Every start must end on the
+// one attempt or on the contract's 403 "no attempts left", on both engines.
+func TestSecurityL2MaxAttemptsHoldsUnderConcurrentStarts(t *testing.T) {
+	a := newTestApp(t, nil)
+	_, slug, quizID := quizCourse(t, a, map[string]any{"max_attempts": 1})
+	for round := range 4 {
+		u := enrolled(t, a, slug)
+		var wg sync.WaitGroup
+		gate := make(chan struct{})
+		codes := make([]int, 50)
+		for i := range codes {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-gate
+				r := u.do("POST", "/api/v1/quizzes/"+quizID+"/attempts", nil)
+				codes[i] = r.StatusCode
+				if r.StatusCode == 200 || r.StatusCode == 201 {
+					var at attempt
+					if json.Unmarshal(r.Body, &at) == nil {
+						u.do("POST", "/api/v1/attempts/"+at.ID+"/submit", nil)
+					}
+				}
+			}()
+		}
+		close(gate)
+		wg.Wait()
+		for _, c := range codes {
+			if c != 200 && c != 201 && c != 403 {
+				t.Errorf("round %d: a start answered %d, want 200, 201 or 403 (codes %v)", round, c, codes)
+				break
+			}
+		}
+		var n int64
+		a.db.R.Table("attempts").Where("quiz_id = ? AND user_id = ?", quizID, u.ID).Count(&n)
+		if n != 1 {
+			t.Errorf("round %d: %d attempts at a one-attempt quiz", round, n)
+		}
+		r := u.do("POST", "/api/v1/quizzes/"+quizID+"/attempts", nil)
+		wantProblem(t, r, 403, "")
 	}
 }
