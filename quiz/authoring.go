@@ -273,6 +273,19 @@ func ValidateQuestion(q *Question) []web.FieldError {
 			errs = append(errs, web.Field(field, "err.required"))
 		}
 	}
+	// The same bound as on a quiz's questions (MaxQuestions): the API took
+	// any number of options, pairs or numbers, up to its 4 MB body.
+	for _, l := range []struct {
+		field string
+		n     int
+	}{{"options", len(q.Options)}, {"numbers", len(q.Numbers)}, {"pairs", len(q.Pairs)}} {
+		if l.n > MaxItems {
+			errs = append(errs, web.Field(l.field, "err.too_many", MaxItems))
+		}
+	}
+	if questionText(q) > MaxQuestionText {
+		errs = append(errs, web.Field("stem", "err.too_long", MaxQuestionText))
+	}
 	switch q.Type {
 	case Single, Multiple, Short:
 		weights("options", len(q.Options))
@@ -318,6 +331,28 @@ func ValidateQuestion(q *Question) []web.FieldError {
 		}
 	}
 	return append(errs, validateTranslations(q)...)
+}
+
+// Limits of one question, whether authored through the API, the editor or
+// GIFT (whose questions ParseGIFT bounds to MaxGIFTQuestion bytes).
+const (
+	MaxItems        = 100       // options, numerical answers or pairs
+	MaxQuestionText = 128 << 10 // bytes of all its texts together
+)
+
+// questionText is the size of every text of q, in bytes.
+func questionText(q *Question) int {
+	n := len(q.Stem) + len(q.StemAfter) + len(q.GeneralFeedback) + len(q.FeedbackTrue) + len(q.FeedbackFalse) + len(q.Name) + len(q.Category)
+	for _, o := range q.Options {
+		n += len(o.Text) + len(o.Feedback)
+	}
+	for _, x := range q.Numbers {
+		n += len(x.Feedback)
+	}
+	for _, p := range q.Pairs {
+		n += len(p.Left) + len(p.Right)
+	}
+	return n
 }
 
 // normalizeIDs gives options and pairs the bank ids "1", "2", … and right
