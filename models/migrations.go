@@ -242,6 +242,19 @@ var Migrations = []Migration{
 		return exec(tx, d, `ALTER TABLE courses ADD COLUMN prerequisites TEXT NOT NULL DEFAULT ''`)
 	}},
 	{"cohort invitations", migrateCohortInvitations},
+	// Each attempt is numbered per trainee and quiz, and the number is
+	// unique: a start takes the next number and checks it against the
+	// attempts allowed in the same statement, so two starts racing on two
+	// nodes (or on one SQLite writer) cannot both take the last attempt.
+	// Existing attempts are numbered in the order they were made.
+	{"attempt numbers", func(tx *gorm.DB, d Dialect) error {
+		return exec(tx, d,
+			`ALTER TABLE attempts ADD COLUMN attempt_no INTEGER NOT NULL DEFAULT 1`,
+			`UPDATE attempts SET attempt_no = (SELECT COUNT(*) FROM attempts b
+				WHERE b.quiz_id = attempts.quiz_id AND b.user_id = attempts.user_id AND b.id <= attempts.id)`,
+			`CREATE UNIQUE INDEX attempts_number ON attempts (quiz_id, user_id, attempt_no)`,
+		)
+	}},
 }
 
 // ErrSchemaTooNew means the database was migrated by a newer Tadrib: this

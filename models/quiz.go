@@ -57,6 +57,7 @@ type Attempt struct {
 	ID            int64 `gorm:"primaryKey"`
 	QuizID        int64
 	UserID        int64
+	AttemptNo     int // 1, 2, … per quiz and user; unique, so a limit holds under races
 	Status        string
 	StartedAt     time.Time
 	Deadline      *time.Time

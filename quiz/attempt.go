@@ -255,36 +255,95 @@ func (s *Service) StartIn(ctx context.Context, user models.User, quizID int64, l
 	if err != nil {
 		return AttemptJSON{}, false, err
 	}
-	// One statement, no transaction: the unique index on open attempts is
-	// what keeps two tabs or two nodes from both starting one (the loser
-	// resumes the winner's), and a start held no lock while it read the
-	// bank and froze the draw. The attempts count may be a moment old; at
-	// worst a trainee racing their own submit gets the attempt they asked
-	// for one last time.
 	now := s.now()
 	a := models.Attempt{QuizID: quizID, UserID: user.ID, Status: models.AttemptInProgress, StartedAt: now, Snapshot: frozen}
 	if limit > 0 {
 		d := now.Add(limit)
 		a.Deadline = &d
 	}
-	if err := s.DB.W.WithContext(ctx).Create(&a).Error; err != nil {
-		if errors.Is(err, gorm.ErrDuplicatedKey) {
-			return s.resumeRaced(ctx, user, q, ErrClosed)
+	// The count above may be a moment old (and no lock was held while the
+	// bank was read and the draw frozen): the limit is enforced by the
+	// insert itself, and a start that loses a race resumes the winner's
+	// attempt, or is told there are no attempts left.
+	for try := 0; ; try++ {
+		created, err := s.insertAttempt(ctx, &a, maxAttempts)
+		switch {
+		case err == nil && created:
+			// A new attempt: its snapshot is the one just frozen, and it
+			// has no answers yet.
+			s.snapshots.put(a.ID, a.UserID, snap)
+			return baseJSON(a, snap), false, nil
+		case err == nil:
+			return s.resumeRaced(ctx, user, q, ErrNoAttemptsLeft)
+		case !errors.Is(err, gorm.ErrDuplicatedKey):
+			return AttemptJSON{}, false, err
 		}
-		return AttemptJSON{}, false, err
+		// Another start took this number or has an attempt open. Resume
+		// it; if it is already finished, try the next number, which the
+		// limit may refuse.
+		out, resumed, err := s.resumeRaced(ctx, user, q, errRaced)
+		if !errors.Is(err, errRaced) {
+			return out, resumed, err
+		}
+		if try == 4 {
+			if maxAttempts > 0 {
+				return AttemptJSON{}, false, ErrNoAttemptsLeft
+			}
+			return AttemptJSON{}, false, ErrClosed
+		}
 	}
-	// A new attempt: its snapshot is the one just frozen, and it has no
-	// answers yet.
-	s.snapshots.put(a.ID, a.UserID, snap)
-	return baseJSON(a, snap), false, nil
+}
+
+// errRaced: a start lost a race to one that has already finished.
+var errRaced = errors.New("quiz: start raced a finished attempt")
+
+// insertAttempt inserts a as the user's next attempt at the quiz, numbered
+// one past their last, unless maxAttempts (0: unlimited) are used up; the
+// check and the insert are one statement, and two starts taking the same
+// number collide on the unique index (gorm.ErrDuplicatedKey), as do two
+// open attempts. created is false when the limit refused it.
+//
+// In a transaction, although it is one statement: a statement prepared for
+// the first time outside one waits for SQLite's only writer connection
+// while holding GORM's statement cache, which a transaction holding that
+// connection may need (a deadlock seen with 50 starts and submits at once).
+func (s *Service) insertAttempt(ctx context.Context, a *models.Attempt, maxAttempts int) (created bool, err error) {
+	var ids []struct {
+		ID        int64
+		AttemptNo int
+	}
+	err = s.DB.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return tx.Raw(`INSERT INTO attempts (quiz_id, user_id, attempt_no, status, started_at, deadline, snapshot, pending_manual, result)
+			SELECT ?, ?, n.last + 1, ?, ?, ?, ?, FALSE, ''
+			FROM (SELECT COALESCE(MAX(attempt_no), 0) AS last FROM attempts WHERE quiz_id = ? AND user_id = ?) n
+			WHERE ? = 0 OR n.last < ?
+			RETURNING id, attempt_no`,
+			a.QuizID, a.UserID, a.Status, a.StartedAt, a.Deadline, a.Snapshot, a.QuizID, a.UserID, maxAttempts, maxAttempts).
+			Scan(&ids).Error
+	})
+	if t, ok := s.DB.W.Dialector.(gorm.ErrorTranslator); ok && err != nil {
+		// GORM translates the errors of Exec, not those met reading the
+		// rows a RETURNING hands back (PostgreSQL reports a duplicate there).
+		err = t.Translate(err)
+	}
+	if err != nil {
+		return false, fmt.Errorf("quiz: start attempt at quiz %d: %w", a.QuizID, err)
+	}
+	if len(ids) == 0 {
+		return false, nil
+	}
+	a.ID, a.AttemptNo = ids[0].ID, ids[0].AttemptNo
+	return true, nil
 }
 
 // resumeRaced returns the attempt in progress that another tab or node
 // started a moment ago, or otherwise (it was started and finished in
 // between, or there is none) the error.
 func (s *Service) resumeRaced(ctx context.Context, user models.User, q models.Quiz, otherwise error) (AttemptJSON, bool, error) {
+	// A reader sees the winner: its insert committed before ours collided
+	// with it, or before ours found the limit reached.
 	var open models.Attempt
-	res := s.DB.W.WithContext(ctx).Where("quiz_id = ? AND user_id = ? AND "+openAttempt, q.ID, user.ID).Limit(1).Find(&open)
+	res := s.DB.R.WithContext(ctx).Where("quiz_id = ? AND user_id = ? AND "+openAttempt, q.ID, user.ID).Limit(1).Find(&open)
 	if res.Error != nil {
 		return AttemptJSON{}, false, res.Error
 	}

@@ -274,6 +274,19 @@ func ValidateQuestion(q *Question) []web.FieldError {
 			errs = append(errs, web.Field(field, "err.required"))
 		}
 	}
+	// The same bound as on a quiz's questions (MaxQuestions): the API took
+	// any number of options, pairs or numbers, up to its 4 MB body.
+	for _, l := range []struct {
+		field string
+		n     int
+	}{{"options", len(q.Options)}, {"numbers", len(q.Numbers)}, {"pairs", len(q.Pairs)}} {
+		if l.n > MaxItems {
+			errs = append(errs, web.Field(l.field, "err.too_many", MaxItems))
+		}
+	}
+	if questionText(q) > MaxQuestionText {
+		errs = append(errs, web.Field("stem", "err.too_long", MaxQuestionText))
+	}
 	switch q.Type {
 	case Single, Multiple, Short:
 		weights("options", len(q.Options))
@@ -321,6 +334,28 @@ func ValidateQuestion(q *Question) []web.FieldError {
 	return append(errs, validateTranslations(q)...)
 }
 
+// Limits of one question, whether authored through the API, the editor or
+// GIFT (whose questions ParseGIFT bounds to MaxGIFTQuestion bytes).
+const (
+	MaxItems        = 100       // options, numerical answers or pairs
+	MaxQuestionText = 128 << 10 // bytes of all its texts together
+)
+
+// questionText is the size of every text of q, in bytes.
+func questionText(q *Question) int {
+	n := len(q.Stem) + len(q.StemAfter) + len(q.GeneralFeedback) + len(q.FeedbackTrue) + len(q.FeedbackFalse) + len(q.Name) + len(q.Category)
+	for _, o := range q.Options {
+		n += len(o.Text) + len(o.Feedback)
+	}
+	for _, x := range q.Numbers {
+		n += len(x.Feedback)
+	}
+	for _, p := range q.Pairs {
+		n += len(p.Left) + len(p.Right)
+	}
+	return n
+}
+
 // normalizeIDs gives options and pairs the bank ids "1", "2", … and right
 // items "r1", "r2", … (one per distinct right text).
 func normalizeIDs(q *Question) {
@@ -339,12 +374,25 @@ func normalizeIDs(q *Question) {
 	}
 }
 
-// addQuestions appends questions to a quiz's bank in tx.
+// addQuestions appends questions to a quiz's bank in tx, or none if the
+// bank would then hold more than MaxQuestions (ErrTooManyQuestions).
 func (s *Service) addQuestions(tx *gorm.DB, quizID int64, qs []Question) ([]int64, error) {
-	var pos int
-	if err := tx.Model(&models.QuizQuestion{}).Where("quiz_id = ?", quizID).Select("COALESCE(MAX(position), 0)").Scan(&pos).Error; err != nil {
+	// The version first: on PostgreSQL the update locks the quiz's row, so
+	// two additions at once count one after the other.
+	if err := bumpBank(tx, quizID); err != nil {
 		return nil, err
 	}
+	var bank struct {
+		N   int
+		Pos int
+	}
+	if err := tx.Model(&models.QuizQuestion{}).Where("quiz_id = ?", quizID).Select("COUNT(*) AS n, COALESCE(MAX(position), 0) AS pos").Scan(&bank).Error; err != nil {
+		return nil, err
+	}
+	if bank.N+len(qs) > MaxQuestions {
+		return nil, fmt.Errorf("%w: quiz %d has %d, adding %d", ErrTooManyQuestions, quizID, bank.N, len(qs))
+	}
+	pos := bank.Pos
 	now := s.now()
 	ids := make([]int64, 0, len(qs))
 	for _, q := range qs {
@@ -361,7 +409,7 @@ func (s *Service) addQuestions(tx *gorm.DB, quizID int64, qs []Question) ([]int6
 		}
 		ids = append(ids, row.ID)
 	}
-	return ids, bumpBank(tx, quizID)
+	return ids, nil
 }
 
 // bumpBank marks a change of a quiz's questions, in the change's own
@@ -438,6 +486,16 @@ func (s *Service) ImportGIFT(ctx context.Context, editor models.User, quizID int
 	if len(errs) > 0 && !partial {
 		return res, nil
 	}
+	// Said with a line before anything is written; addQuestions checks
+	// again in the transaction.
+	var have int64
+	if err := s.DB.R.WithContext(ctx).Model(&models.QuizQuestion{}).Where("quiz_id = ?", quizID).Count(&have).Error; err != nil {
+		return res, fmt.Errorf("quiz: import into %d: %w", quizID, err)
+	}
+	if e, ok := overLimit(int(have), good); ok {
+		res.Errors = append(res.Errors, e)
+		return res, nil
+	}
 	err = s.DB.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if _, err := s.addQuestions(tx, quizID, good); err != nil {
 			return err
@@ -449,6 +507,20 @@ func (s *Service) ImportGIFT(ctx context.Context, editor models.User, quizID int
 	}
 	res.Imported = len(good)
 	return res, nil
+}
+
+// overLimit is the error of adding qs to a bank of have questions when that
+// passes MaxQuestions, at the line of the first question too many.
+func overLimit(have int, qs []Question) (GIFTError, bool) {
+	if have+len(qs) <= MaxQuestions {
+		return GIFTError{}, false
+	}
+	line := 1
+	if i := MaxQuestions - have; i >= 0 && i < len(qs) {
+		line = qs[i].Line
+	}
+	return GIFTError{Line: line, Message: fmt.Sprintf("a quiz holds at most %d questions: it has %d, and this adds %d",
+		MaxQuestions, have, len(qs))}, true
 }
 
 // ExportGIFTFor writes a quiz's bank as GIFT.

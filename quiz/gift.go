@@ -28,7 +28,7 @@ import (
 
 // Limits of ParseGIFT.
 const (
-	MaxGIFTSize     = 2 << 20  // bytes of GIFT text
+	MaxGIFTSize     = 1 << 20  // bytes of GIFT text: MaxQuestions of 2 KiB each
 	MaxGIFTQuestion = 64 << 10 // bytes of one question (its lines, comments aside)
 )
 

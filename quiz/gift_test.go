@@ -556,7 +556,7 @@ func TestParseGIFTLimits(t *testing.T) {
 			t.Errorf("took %v", elapsed)
 		}
 	})
-	t.Run("just under 2 MiB of one line", func(t *testing.T) {
+	t.Run("just under MaxGIFTSize of one line", func(t *testing.T) {
 		src := "Q " + strings.Repeat("\\{", (MaxGIFTSize-10)/2)
 		qs, errs := ParseGIFT(src)
 		if len(qs) != 0 || len(errs) != 1 || !strings.Contains(errs[0].Message, "longer than") {
@@ -564,8 +564,8 @@ func TestParseGIFTLimits(t *testing.T) {
 		}
 	})
 	t.Run("many small lines in one question", func(t *testing.T) {
-		// Worst cases: one question of 64 KiB of separators, then 2 MiB
-		// of tiny questions (about 0.4 s: linear, if not cheap).
+		// Worst cases: one question of 64 KiB of separators, then MaxGIFTSize
+		// of tiny questions (about 0.2 s for 1 MiB: linear, if not cheap).
 		src := "Q {" + strings.Repeat("=a ->\n", MaxGIFTQuestion/6-4) + "}\n\n" +
 			"Q {" + strings.Repeat("~a\n", MaxGIFTQuestion/3-4) + "}\n\n" +
 			"Q {" + strings.Repeat("{", MaxGIFTQuestion-8) + "}\n\n" +
@@ -575,7 +575,7 @@ func TestParseGIFTLimits(t *testing.T) {
 		if elapsed := time.Since(start); elapsed > 20*time.Second {
 			t.Errorf("took %v", elapsed)
 		}
-		if len(errs) != 2 || len(qs) < 300000 {
+		if len(errs) != 2 || len(qs) < MaxGIFTSize/8 {
 			t.Errorf("%d questions, errors %v", len(qs), errs)
 		}
 	})

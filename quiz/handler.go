@@ -18,8 +18,8 @@ type Handler struct {
 	R   *web.Renderer
 }
 
-// maxGIFT bounds an imported question bank.
-const maxGIFT = 2 << 20
+// maxGIFT bounds an imported question bank's text (ParseGIFT's limit).
+const maxGIFT = MaxGIFTSize
 
 // Routes mounts the handlers.
 func (h *Handler) Routes(app fiber.Router, api fiber.Router) {
@@ -96,6 +96,8 @@ func httpError(err error) error {
 		return web.Errorf(fiber.StatusConflict, "err.quiz_exists")
 	case errors.Is(err, ErrNotEssayPending):
 		return web.Errorf(fiber.StatusConflict, "err.nothing_to_grade")
+	case errors.Is(err, ErrTooManyQuestions):
+		return web.Errorf(fiber.StatusUnprocessableEntity, "err.too_many_questions", MaxQuestions)
 	case errors.Is(err, ErrEmptyQuiz):
 		return web.Errorf(fiber.StatusConflict, "err.quiz_empty")
 	}

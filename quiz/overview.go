@@ -77,6 +77,12 @@ func (s *Service) Overview(ctx context.Context, user models.User, quizID int64) 
 		left := max(0, maxAttempts-o.AttemptsUsed)
 		o.AttemptsLeft = &left
 	}
+	// A trainee's own standing: with review "never" a score, even a best
+	// percent, would let unlimited attempts recover the key one answer at a
+	// time; they learn whether they passed, nothing else.
+	if q.Review == ReviewNever {
+		hideScores(o.Attempts)
+	}
 	for _, a := range o.Attempts {
 		if a.Status == models.AttemptInProgress {
 			idCopy := a.ID
@@ -130,11 +136,17 @@ func (s *Service) Attempts(ctx context.Context, user models.User, quizID int64) 
 	}
 	list, err := s.briefs(ctx, q, "a.quiz_id = ? AND a.user_id = ?", quizID, user.ID)
 	if q.Review == ReviewNever {
-		for i := range list {
-			list[i].Score, list[i].MaxScore, list[i].Percent = nil, nil, nil
-		}
+		hideScores(list)
 	}
 	return list, err
+}
+
+// hideScores blanks the scores of a trainee's own attempts, for a quiz whose
+// review setting is never: whether each passed stays.
+func hideScores(list []AttemptBrief) {
+	for i := range list {
+		list[i].Score, list[i].MaxScore, list[i].Percent = nil, nil, nil
+	}
 }
 
 // OverrideInput is the body of POST /quizzes/{id}/overrides.

@@ -66,6 +66,9 @@ func (s *Service) ImportQuiz(ctx context.Context, tx *gorm.DB, moduleID int64, s
 			perrs = append(perrs, courses.PackageError{Line: qs[i].Line, Message: fmt.Sprintf("%s: %s", fe[0].Field, fe[0].Key)})
 		}
 	}
+	if e, ok := overLimit(0, qs); ok {
+		perrs = append(perrs, courses.PackageError{Line: e.Line, Message: e.Message})
+	}
 	if len(perrs) > 0 {
 		return perrs
 	}

@@ -58,6 +58,7 @@ type takePage struct {
 	Now        time.Time
 	Remaining  int // seconds, when there is a deadline
 	CourseSlug string
+	numbers    map[string]int // question id → its 1-based number
 }
 
 // Checked reports whether an option is part of the saved answer.
@@ -95,14 +96,18 @@ func (p takePage) Text(qid string) string {
 // Paired is the right item saved for a left item.
 func (p takePage) Paired(qid, left string) string { return p.Answers[qid].Pairs[left] }
 
-// Number is the 1-based number of a question in the attempt.
-func (p takePage) Number(qid string) int {
-	for i, q := range p.Questions {
-		if q.ID == qid {
-			return i + 1
-		}
+// Number is the 1-based number of a question in the attempt. The page asks
+// it of every question: looked up, not searched for (a search made the page
+// quadratic in the questions, 85 s for 60,000).
+func (p takePage) Number(qid string) int { return p.numbers[qid] }
+
+// questionIndex maps each question's id to its position in qs.
+func questionIndex(qs []QuestionView) map[string]int {
+	m := make(map[string]int, len(qs))
+	for i, q := range qs {
+		m[q.ID] = i
 	}
-	return 0
+	return m
 }
 
 func (h *Handler) showAttemptPage(c *fiber.Ctx) error {
@@ -123,7 +128,11 @@ func (h *Handler) showAttemptPage(c *fiber.Ctx) error {
 		return httpError(err)
 	}
 	o.Title = o.TitleIn(attemptLang(a, c))
-	p := takePage{AttemptJSON: a, Quiz: o.QuizJSON, Index: -1, Shown: a.Questions, Now: h.Svc.now(), CourseSlug: o.CourseSlug}
+	p := takePage{AttemptJSON: a, Quiz: o.QuizJSON, Index: -1, Shown: a.Questions, Now: h.Svc.now(), CourseSlug: o.CourseSlug,
+		numbers: make(map[string]int, len(a.Questions))}
+	for id, i := range questionIndex(a.Questions) {
+		p.numbers[id] = i + 1
+	}
 	if (o.OnePerPage || c.Query("q") != "") && c.Query("q") != "all" {
 		i, _ := strconv.Atoi(c.Query("q", "1"))
 		i = min(max(i, 1), len(a.Questions))
@@ -235,7 +244,8 @@ type resultPage struct {
 	Result  ResultJSON
 	Course  string
 	Items   map[string]ReviewItem
-	Yes, No string // "true" and "false" in the page's language
+	Yes, No string         // "true" and "false" in the page's language
+	index   map[string]int // question id → position in Attempt.Questions
 }
 
 // answerHTML describes an answer body in the words of its question's
@@ -285,12 +295,12 @@ func answerHTML(q QuestionView, a *Answer, yes, no string) []template.HTML {
 
 // Given is the trainee's answer to a question, as text.
 func (p resultPage) Given(qid string) []template.HTML {
-	for _, q := range p.Attempt.Questions {
-		if q.ID == qid {
-			if a, ok := p.Attempt.Answers[qid]; ok {
-				return answerHTML(q, &a, p.Yes, p.No)
-			}
-		}
+	i, ok := p.index[qid]
+	if !ok {
+		return nil
+	}
+	if a, ok := p.Attempt.Answers[qid]; ok {
+		return answerHTML(p.Attempt.Questions[i], &a, p.Yes, p.No)
 	}
 	return nil
 }
@@ -298,15 +308,11 @@ func (p resultPage) Given(qid string) []template.HTML {
 // Key is the right answer to a question, as text, when the review shows it.
 func (p resultPage) Key(qid string) []template.HTML {
 	it, ok := p.Items[qid]
-	if !ok || it.CorrectAnswer == nil {
+	i, found := p.index[qid]
+	if !ok || !found || it.CorrectAnswer == nil {
 		return nil
 	}
-	for _, q := range p.Attempt.Questions {
-		if q.ID == qid {
-			return answerHTML(q, it.CorrectAnswer, p.Yes, p.No)
-		}
-	}
-	return nil
+	return answerHTML(p.Attempt.Questions[i], it.CorrectAnswer, p.Yes, p.No)
 }
 
 // Item returns the review of a question, or nil when it is not shown.
@@ -336,7 +342,7 @@ func (h *Handler) showResultPage(c *fiber.Ctx) error {
 	}
 	o.Title = o.TitleIn(attemptLang(a, c))
 	p := resultPage{Attempt: a, Quiz: o.QuizJSON, Result: *a.Result, Course: o.CourseSlug, Items: map[string]ReviewItem{},
-		Yes: h.R.T(c, "quiz.true"), No: h.R.T(c, "quiz.false")}
+		Yes: h.R.T(c, "quiz.true"), No: h.R.T(c, "quiz.false"), index: questionIndex(a.Questions)}
 	for _, it := range a.Result.Review {
 		p.Items[it.QuestionID] = it
 	}

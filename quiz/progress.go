@@ -18,16 +18,17 @@ func (s *Service) CourseQuizzes(ctx context.Context, userID, courseID int64, lan
 		Title    string
 		Titles   string
 		PassMark int
+		Review   string
 		Best     *float64
 		Passed   int
 	}
-	err := s.DB.R.WithContext(ctx).Raw(`SELECT q.id, q.module_id, q.title, q.titles, q.pass_mark,
+	err := s.DB.R.WithContext(ctx).Raw(`SELECT q.id, q.module_id, q.title, q.titles, q.pass_mark, q.review,
 			MAX(a.percent) AS best,
 			MAX(CASE WHEN a.passed THEN 1 ELSE 0 END) AS passed
 		FROM quizzes q JOIN modules m ON m.id = q.module_id
 		LEFT JOIN attempts a ON a.quiz_id = q.id AND a.user_id = ? AND a.status <> 'in_progress'
 		WHERE m.course_id = ? AND EXISTS (SELECT 1 FROM questions x WHERE x.quiz_id = q.id)
-		GROUP BY q.id, q.module_id, q.title, q.titles, q.pass_mark`, userID, courseID).Scan(&rows).Error
+		GROUP BY q.id, q.module_id, q.title, q.titles, q.pass_mark, q.review`, userID, courseID).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("quiz: progress of user %d in course %d: %w", userID, courseID, err)
 	}
@@ -51,6 +52,9 @@ func (s *Service) CourseQuizzes(ctx context.Context, userID, courseID int64, lan
 	out := make(map[int64]courses.QuizStatus, len(rows))
 	for _, r := range rows {
 		st := courses.QuizStatus{ModuleID: r.ModuleID, QuizID: r.ID, Title: QuizJSON{Title: r.Title, Titles: parseTitles(r.Titles)}.TitleIn(lang), PassMark: r.PassMark, Passed: r.Passed == 1, BestPercent: r.Best}
+		if r.Review == ReviewNever {
+			st.BestPercent = nil // whether they passed, nothing else (Overview)
+		}
 		if t, ok := first[r.ID]; ok {
 			st.PassedAt = &t
 		}
