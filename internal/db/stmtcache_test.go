@@ -140,3 +140,49 @@ func forEachEngine(t *testing.T, f func(t *testing.T, d *DB, table string)) {
 		})
 	}
 }
+
+// A statement run outside a transaction is prepared once, cached as the
+// pool's, and reused there and by transactions: nothing is parsed again.
+func TestStatementOutsideATransactionIsCachedOnce(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, d *DB, table string) {
+		q := "SELECT count(*) FROM " + table + " WHERE n = ?"
+		run := func(g *gorm.DB) {
+			var n int64
+			if err := g.Raw(q, 1).Scan(&n).Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		key := q // as GORM sends it
+		if d.Engine == "postgres" {
+			key = strings.Replace(q, "?", "$1", 1)
+		}
+		cache := stmtCache(d.W)
+		run(d.W)
+		st, ok := cache.Stmts.Get(key)
+		if !ok || st.Transaction || st.Stmt == nil {
+			t.Fatalf("after a run outside a transaction the query is cached: %v; want it as a statement of the pool", ok)
+		}
+		run(d.W)
+		if err := d.W.Transaction(func(tx *gorm.DB) error { run(tx); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if again, _ := cache.Stmts.Get(key); again != st {
+			t.Error("a second run, or a transaction, replaced the cached statement")
+		}
+	})
+}
+
+// BenchmarkWriterStatement runs one statement outside a transaction on the
+// writer, from the statement cache: the path stmtDB takes over from GORM.
+func BenchmarkWriterStatement(b *testing.B) {
+	d := openTemp(b, filepath.Join(b.TempDir(), "w.db"))
+	d.W.Exec("CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER)")
+	d.W.Exec("INSERT INTO t (id, n) VALUES (1, 1)")
+	b.ReportAllocs()
+	for b.Loop() {
+		var n int64
+		if err := d.W.Raw("SELECT n FROM t WHERE id = ?", 1).Scan(&n).Error; err != nil {
+			b.Fatal(err)
+		}
+	}
+}
