@@ -302,25 +302,18 @@ var errRaced = errors.New("quiz: start raced a finished attempt")
 // check and the insert are one statement, and two starts taking the same
 // number collide on the unique index (gorm.ErrDuplicatedKey), as do two
 // open attempts. created is false when the limit refused it.
-//
-// In a transaction, although it is one statement: a statement prepared for
-// the first time outside one waits for SQLite's only writer connection
-// while holding GORM's statement cache, which a transaction holding that
-// connection may need (a deadlock seen with 50 starts and submits at once).
 func (s *Service) insertAttempt(ctx context.Context, a *models.Attempt, maxAttempts int) (created bool, err error) {
 	var ids []struct {
 		ID        int64
 		AttemptNo int
 	}
-	err = s.DB.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		return tx.Raw(`INSERT INTO attempts (quiz_id, user_id, attempt_no, status, started_at, deadline, snapshot, pending_manual, result)
-			SELECT ?, ?, n.last + 1, ?, ?, ?, ?, FALSE, ''
-			FROM (SELECT COALESCE(MAX(attempt_no), 0) AS last FROM attempts WHERE quiz_id = ? AND user_id = ?) n
-			WHERE ? = 0 OR n.last < ?
-			RETURNING id, attempt_no`,
-			a.QuizID, a.UserID, a.Status, a.StartedAt, a.Deadline, a.Snapshot, a.QuizID, a.UserID, maxAttempts, maxAttempts).
-			Scan(&ids).Error
-	})
+	err = s.DB.W.WithContext(ctx).Raw(`INSERT INTO attempts (quiz_id, user_id, attempt_no, status, started_at, deadline, snapshot, pending_manual, result)
+		SELECT ?, ?, n.last + 1, ?, ?, ?, ?, FALSE, ''
+		FROM (SELECT COALESCE(MAX(attempt_no), 0) AS last FROM attempts WHERE quiz_id = ? AND user_id = ?) n
+		WHERE ? = 0 OR n.last < ?
+		RETURNING id, attempt_no`,
+		a.QuizID, a.UserID, a.Status, a.StartedAt, a.Deadline, a.Snapshot, a.QuizID, a.UserID, maxAttempts, maxAttempts).
+		Scan(&ids).Error
 	if t, ok := s.DB.W.Dialector.(gorm.ErrorTranslator); ok && err != nil {
 		// GORM translates the errors of Exec, not those met reading the
 		// rows a RETURNING hands back (PostgreSQL reports a duplicate there).

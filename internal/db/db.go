@@ -49,7 +49,7 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 		if err != nil {
 			return nil, fmt.Errorf("db: open postgres: %w", err)
 		}
-		promoteTxStatements(g)
+		cacheStatements(g)
 		sqlDB, _ := g.DB()
 		sqlDB.SetMaxOpenConns(32)
 		sqlDB.SetMaxIdleConns(16)
@@ -124,7 +124,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("db: open sqlite %s: %w", path, err)
 	}
-	promoteTxStatements(w)
+	cacheStatements(w)
 	wdb, _ := w.DB()
 	wdb.SetMaxOpenConns(1)
 	wdb.SetMaxIdleConns(1)
@@ -138,6 +138,10 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("db: open sqlite readers %s: %w", path, err)
 	}
+	// The readers' pool is bounded too: a reader holding its connection
+	// (rows still open) while it runs a statement new to the cache must not
+	// wait on those waiting for a connection.
+	cacheStatements(r)
 	rdb, _ := r.DB()
 	n := max(4, runtime.GOMAXPROCS(0)*2)
 	rdb.SetMaxOpenConns(n)

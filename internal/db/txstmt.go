@@ -29,20 +29,6 @@ type promotingPool struct {
 	done  sync.Map // query → struct{}: promoted (or being promoted) once
 }
 
-// promoteTxStatements installs the pool under g's statement cache. Without
-// PrepareStmt there is nothing to do.
-func promoteTxStatements(g *gorm.DB) {
-	pdb, ok := g.ConnPool.(*gorm.PreparedStmtDB)
-	if !ok {
-		return
-	}
-	sqlDB, ok := pdb.ConnPool.(*sql.DB)
-	if !ok {
-		return
-	}
-	pdb.ConnPool = &promotingPool{DB: sqlDB, stmts: pdb}
-}
-
 // BeginTx starts a transaction that remembers what it prepares. Its
 // signature (returning a gorm.ConnPool) is GORM's ConnPoolBeginner.
 func (p *promotingPool) BeginTx(ctx context.Context, opts *sql.TxOptions) (gorm.ConnPool, error) {
@@ -61,21 +47,8 @@ func (p *promotingPool) promote(queries []string) {
 		if _, seen := p.done.LoadOrStore(q, struct{}{}); seen {
 			continue
 		}
-		if st, ok := p.stmts.Stmts.Get(q); ok && !st.Transaction {
-			continue
-		}
-		// Prepare before touching the cache: GORM's New caches an entry
-		// that others wait on while it prepares, and on SQLite preparing
-		// waits for the one connection, which such a waiter may hold.
-		st, err := p.DB.PrepareContext(context.Background(), q)
-		if err != nil {
+		if _, err := p.stmt(context.Background(), q); err != nil {
 			p.done.Delete(q) // the transaction's copy stays; try again next time
-			continue
-		}
-		p.stmts.Mux.Lock() // New unlocks it, as GORM's own prepare does
-		if _, err := p.stmts.Stmts.New(context.Background(), q, false, prepared{st}, p.stmts.Mux); err != nil {
-			_ = st.Close()
-			p.done.Delete(q)
 		}
 	}
 }

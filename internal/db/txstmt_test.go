@@ -17,7 +17,7 @@ func TestTransactionQueriesArePreparedOnce(t *testing.T) {
 	if err := d.W.Exec("CREATE TABLE t (id INTEGER PRIMARY KEY, status TEXT)").Error; err != nil {
 		t.Fatal(err)
 	}
-	pdb := d.W.ConnPool.(*gorm.PreparedStmtDB)
+	pdb := stmtCache(d.W)
 	const q = "SELECT count(*) FROM t WHERE status = ?"
 	run := func() {
 		err := d.W.Transaction(func(tx *gorm.DB) error {
