@@ -15,6 +15,7 @@ import (
 	"tadrib/certs"
 	"tadrib/courses"
 	"tadrib/internal/accounts"
+	"tadrib/internal/apidoc"
 	"tadrib/internal/auth"
 	"tadrib/internal/config"
 	"tadrib/internal/db"
@@ -108,6 +109,7 @@ func newApp(ctx context.Context, cfg config.Config, d *db.DB, log *slog.Logger) 
 
 	f.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))
 	f.Get("/static/*", static.Handler)
+	f.Get(apidoc.Path, apidoc.Handler) // the API's contract, public: before sessions
 	f.Use(sessions.Middleware(cookies), web.Languages(cfg.Secure()))
 
 	limits := accounts.Limits{
