@@ -7,7 +7,7 @@ import (
 
 // TestSecurityL3ReportCSVSemicolon: a trainee named so that French Excel,
 // which splits CSV lines on semicolons, would find a formula cell in the
-// progress report gets every such cell neutralised (SECURITY.md L3).
+// progress report gets every such cell neutralised (SECURITY.md §10, finding L3).
 func TestSecurityL3ReportCSVSemicolon(t *testing.T) {
 	a := newTestApp(t, nil)
 	tr, slug, _ := authorCourse(t, a, []string{"police"}, true)

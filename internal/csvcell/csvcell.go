@@ -11,7 +11,7 @@ const triggers = "=+-@\t\r"
 // separators are the characters a spreadsheet may split a line on: a comma,
 // and the semicolon French Excel uses as its list separator, which
 // encoding/csv does not quote. After one of them a new cell begins, so what
-// follows is guarded too (SECURITY.md L3: "Karim;=cmd|' /C calc'!A0;").
+// follows is guarded too (SECURITY.md §10, finding L3: "Karim;=cmd|' /C calc'!A0;").
 const separators = ",;"
 
 // Safe returns s with an apostrophe before every character that would start

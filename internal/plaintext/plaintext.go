@@ -13,7 +13,7 @@ import (
 // (Unicode's Bidi_Control: the embeddings, overrides and isolates U+202A–
 // U+202E and U+2066–U+2069, the marks U+200E, U+200F and U+061C). A name
 // holding U+202E reads "Simon Ali" on a page but prints reversed in a PDF
-// and is not found by a search (SECURITY.md, issue 15): pages isolate names
+// and is not found by a search (SECURITY.md §10, the bidi names): pages isolate names
 // with <bdi> already, so nothing legitimate needs them.
 func BadRune(r rune) bool {
 	return r < 0x20 || (r >= 0x7f && r < 0xa0) || unicode.Is(unicode.Bidi_Control, r)
