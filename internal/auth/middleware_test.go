@@ -15,6 +15,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"tadrib/internal/db"
+	"tadrib/internal/testdb"
 	"tadrib/models"
 )
 
@@ -30,7 +32,12 @@ type mwEnv struct {
 
 func newMWEnv(t *testing.T, secure bool) mwEnv {
 	t.Helper()
-	e := mwEnv{sessionEnv: newSessionEnv(t), k: Cookies{Secure: secure}}
+	return newMWEnvOn(t, testdb.New(t), secure)
+}
+
+func newMWEnvOn(t *testing.T, d *db.DB, secure bool) mwEnv {
+	t.Helper()
+	e := mwEnv{sessionEnv: newSessionEnvOn(t, d), k: Cookies{Secure: secure}}
 	e.s.Now = nil // real time: cookies and tokens made here are checked now
 	e.app = fiber.New(fiber.Config{ErrorHandler: func(c *fiber.Ctx, err error) error {
 		switch {
@@ -139,10 +146,9 @@ func (e mwEnv) signIn(t *testing.T, email, role string) (models.User, string, mo
 	return u, tok, sess
 }
 
-func TestMiddlewareResolvesCaller(t *testing.T) {
-	t.Parallel()
-	e := newMWEnv(t, false)
-	_, tok, sess := e.signIn(t, "amina@example.org", models.RoleTrainee)
+func testMiddlewareResolvesCaller(t *testing.T, d *db.DB) {
+	e := newMWEnvOn(t, d, false)
+	u, tok, sess := e.signIn(t, "amina@example.org", models.RoleTrainee)
 	csrf := e.s.Keys.CSRFToken(sess.ID)
 	cases := []struct {
 		name string
@@ -150,9 +156,9 @@ func TestMiddlewareResolvesCaller(t *testing.T) {
 		want string
 	}{
 		{"nothing", req{path: "/whoami"}, "anonymous csrf="},
-		{"cookie", req{path: "/whoami", cookies: map[string]string{"tadrib_session": tok}}, "amina@example.org trainee cookie csrf=" + csrf},
-		{"bearer", req{path: "/whoami", bearer: tok}, "amina@example.org trainee bearer csrf=" + csrf},
-		{"bearer any case", req{path: "/whoami", raw: "bEaReR " + tok}, "amina@example.org trainee bearer csrf=" + csrf},
+		{"cookie", req{path: "/whoami", cookies: map[string]string{"tadrib_session": tok}}, u.Email + " trainee cookie csrf=" + csrf},
+		{"bearer", req{path: "/whoami", bearer: tok}, u.Email + " trainee bearer csrf=" + csrf},
+		{"bearer any case", req{path: "/whoami", raw: "bEaReR " + tok}, u.Email + " trainee bearer csrf=" + csrf},
 		{"bad bearer beats good cookie", req{path: "/whoami", bearer: "x.y.z", cookies: map[string]string{"tadrib_session": tok}}, "anonymous csrf="},
 		{"Basic is no bearer", req{path: "/whoami", raw: "Basic " + tok}, "anonymous csrf="},
 		{"secure-prefixed cookie on plain HTTP", req{path: "/whoami", cookies: map[string]string{"__Host-tadrib_session": tok}}, "anonymous csrf="},
@@ -165,13 +171,12 @@ func TestMiddlewareResolvesCaller(t *testing.T) {
 	}
 }
 
-// TestMiddlewareCSRF: a state-changing request authenticated by the session
+// testMiddlewareCSRF: a state-changing request authenticated by the session
 // cookie needs that session's CSRF token, in X-CSRF-Token or the posted form
 // (never the query string); Bearer requests carry no ambient credential and
 // need none; safe methods need none.
-func TestMiddlewareCSRF(t *testing.T) {
-	t.Parallel()
-	e := newMWEnv(t, false)
+func testMiddlewareCSRF(t *testing.T, d *db.DB) {
+	e := newMWEnvOn(t, d, false)
 	_, tok, sess := e.signIn(t, "csrf@example.org", models.RoleTrainee)
 	_, _, otherSess := e.signIn(t, "other@example.org", models.RoleTrainee)
 	good := e.s.Keys.CSRFToken(sess.ID)
@@ -212,12 +217,11 @@ func TestMiddlewareCSRF(t *testing.T) {
 	}
 }
 
-// TestMiddlewareEndedSessionClearsCookie: a cookie naming no live session (or
+// testMiddlewareEndedSessionClearsCookie: a cookie naming no live session (or
 // a disabled user) is removed and the request goes on anonymous; a bad Bearer
 // token leaves cookies alone.
-func TestMiddlewareEndedSessionClearsCookie(t *testing.T) {
-	t.Parallel()
-	e := newMWEnv(t, false)
+func testMiddlewareEndedSessionClearsCookie(t *testing.T, d *db.DB) {
+	e := newMWEnvOn(t, d, false)
 	u, tok, sess := e.signIn(t, "ended@example.org", models.RoleTrainee)
 	cookie := map[string]string{"tadrib_session": tok}
 	if resp, _ := e.do(t, req{path: "/user", cookies: cookie}); resp.StatusCode != 200 || cleared(resp, "tadrib_session") {
@@ -273,11 +277,10 @@ func TestMiddlewareDatabaseDown(t *testing.T) {
 	}
 }
 
-// TestRequireUserAndRole: anonymous is 401 everywhere; a role outside the
+// testRequireUserAndRole: anonymous is 401 everywhere; a role outside the
 // list is 403; the role is the database's of this request.
-func TestRequireUserAndRole(t *testing.T) {
-	t.Parallel()
-	e := newMWEnv(t, false)
+func testRequireUserAndRole(t *testing.T, d *db.DB) {
+	e := newMWEnvOn(t, d, false)
 	trainee, tTok, _ := e.signIn(t, "trainee@example.org", models.RoleTrainee)
 	_, trTok, _ := e.signIn(t, "trainer@example.org", models.RoleTrainer)
 	_, aTok, _ := e.signIn(t, "admin@example.org", models.RoleAdmin)
@@ -310,12 +313,11 @@ func TestRequireUserAndRole(t *testing.T) {
 	}
 }
 
-// TestAnonCSRF: the login and register forms are protected by a token bound
+// testAnonCSRF: the login and register forms are protected by a token bound
 // to a cookie of the visitor's own (login CSRF): cookie and form field are
 // both required, and must belong together.
-func TestAnonCSRF(t *testing.T) {
-	t.Parallel()
-	e := newMWEnv(t, false)
+func testAnonCSRF(t *testing.T, d *db.DB) {
+	e := newMWEnvOn(t, d, false)
 	resp, token := e.do(t, req{path: "/login"})
 	var anon *http.Cookie
 	for _, c := range resp.Cookies() {
@@ -403,14 +405,13 @@ func TestCookies(t *testing.T) {
 	}
 }
 
-// TestMiddlewareSecureCookieNames: on HTTPS the middleware reads only the
+// testMiddlewareSecureCookieNames: on HTTPS the middleware reads only the
 // __Host- cookie: a cookie without the prefix could have been set by a
 // sibling subdomain.
-func TestMiddlewareSecureCookieNames(t *testing.T) {
-	t.Parallel()
-	e := newMWEnv(t, true)
-	_, tok, _ := e.signIn(t, "secure@example.org", models.RoleTrainee)
-	if _, body := e.do(t, req{path: "/whoami", cookies: map[string]string{"__Host-tadrib_session": tok}}); !strings.HasPrefix(body, "secure@example.org") {
+func testMiddlewareSecureCookieNames(t *testing.T, d *db.DB) {
+	e := newMWEnvOn(t, d, true)
+	u, tok, _ := e.signIn(t, "secure@example.org", models.RoleTrainee)
+	if _, body := e.do(t, req{path: "/whoami", cookies: map[string]string{"__Host-tadrib_session": tok}}); !strings.HasPrefix(body, u.Email) {
 		t.Errorf("__Host- cookie: %q", body)
 	}
 	if _, body := e.do(t, req{path: "/whoami", cookies: map[string]string{"tadrib_session": tok}}); body != "anonymous csrf=" {

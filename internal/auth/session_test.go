@@ -2,7 +2,9 @@ package auth
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -36,13 +38,21 @@ type sessionEnv struct {
 // under TADRIB_TEST_DATABASE_URL) with sessions of 12 h, idle after 30 min.
 func newSessionEnv(t *testing.T) sessionEnv {
 	t.Helper()
-	d := testdb.New(t)
+	return newSessionEnvOn(t, testdb.New(t))
+}
+
+// newSessionEnvOn is newSessionEnv on a database other tests share: its
+// users have emails of their own, its sessions a secret of their own.
+func newSessionEnvOn(t *testing.T, d *db.DB) sessionEnv {
+	t.Helper()
 	clk := &clock{t: t0}
 	return sessionEnv{db: d, clk: clk, s: &Sessions{DB: d, Keys: testKeys(t), TTL: 12 * time.Hour, Idle: 30 * time.Minute, Now: clk.Now}}
 }
 
 func (e sessionEnv) user(t *testing.T, email, role string) models.User {
 	t.Helper()
+	local, domain, _ := strings.Cut(email, "@")
+	email = local + "." + strings.ToLower(rand.Text()[:8]) + "@" + domain
 	u := models.User{Email: email, Name: "Test " + role, Role: role, Locale: "fr", PasswordHash: "x"}
 	if err := e.db.W.Create(&u).Error; err != nil {
 		t.Fatal(err)
@@ -63,9 +73,8 @@ func (e sessionEnv) resolve(tok string) (Identity, error) {
 	return e.s.Resolve(context.Background(), tok)
 }
 
-func TestSessionCreateResolve(t *testing.T) {
-	t.Parallel()
-	e := newSessionEnv(t)
+func testSessionCreateResolve(t *testing.T, d *db.DB) {
+	e := newSessionEnvOn(t, d)
 	u := e.user(t, "amina@example.org", models.RoleTrainee)
 	tok, sess := e.login(t, u)
 	if !sess.ExpiresAt.Equal(t0.Add(12*time.Hour)) || !sess.CreatedAt.Equal(t0) {
@@ -85,11 +94,10 @@ func TestSessionCreateResolve(t *testing.T) {
 	}
 }
 
-// TestSessionIdleExpiry: a session unused for longer than Idle ends; use
+// testSessionIdleExpiry: a session unused for longer than Idle ends; use
 // keeps it alive, but only up to its absolute lifetime.
-func TestSessionIdleExpiry(t *testing.T) {
-	t.Parallel()
-	e := newSessionEnv(t)
+func testSessionIdleExpiry(t *testing.T, d *db.DB) {
+	e := newSessionEnvOn(t, d)
 	u := e.user(t, "idle@example.org", models.RoleTrainee)
 
 	tok, _ := e.login(t, u)
@@ -112,11 +120,10 @@ func TestSessionIdleExpiry(t *testing.T) {
 	}
 }
 
-// TestSessionTouchIsThrottled: reading does not write last_seen_at on every
+// testSessionTouchIsThrottled: reading does not write last_seen_at on every
 // request, at most once a minute.
-func TestSessionTouchIsThrottled(t *testing.T) {
-	t.Parallel()
-	e := newSessionEnv(t)
+func testSessionTouchIsThrottled(t *testing.T, d *db.DB) {
+	e := newSessionEnvOn(t, d)
 	u := e.user(t, "touch@example.org", models.RoleTrainee)
 	tok, sess := e.login(t, u)
 	lastSeen := func() time.Time {
@@ -142,11 +149,10 @@ func TestSessionTouchIsThrottled(t *testing.T) {
 	}
 }
 
-// TestSessionAbsoluteExpiry: however active, a session ends at its absolute
+// testSessionAbsoluteExpiry: however active, a session ends at its absolute
 // lifetime — even within the token's 30 s clock leeway.
-func TestSessionAbsoluteExpiry(t *testing.T) {
-	t.Parallel()
-	e := newSessionEnv(t)
+func testSessionAbsoluteExpiry(t *testing.T, d *db.DB) {
+	e := newSessionEnvOn(t, d)
 	e.s.TTL = time.Hour
 	u := e.user(t, "ttl@example.org", models.RoleTrainee)
 	tok, _ := e.login(t, u)
@@ -166,12 +172,11 @@ func TestSessionAbsoluteExpiry(t *testing.T) {
 	}
 }
 
-// TestSessionEnded: logout (Revoke), a password change (RevokeOthers), a
+// testSessionEnded: logout (Revoke), a password change (RevokeOthers), a
 // deleted session row and a deleted user all end the session at once, though
 // its token is still valid.
-func TestSessionEnded(t *testing.T) {
-	t.Parallel()
-	e := newSessionEnv(t)
+func testSessionEnded(t *testing.T, d *db.DB) {
+	e := newSessionEnvOn(t, d)
 	ctx := context.Background()
 	u := e.user(t, "ended@example.org", models.RoleTrainee)
 
@@ -227,11 +232,10 @@ func TestSessionEnded(t *testing.T) {
 	}
 }
 
-// TestSessionTokenOfAnotherUser: a token whose subject is not the session's
+// testSessionTokenOfAnotherUser: a token whose subject is not the session's
 // user (forged with the key, or a bug) is refused.
-func TestSessionTokenOfAnotherUser(t *testing.T) {
-	t.Parallel()
-	e := newSessionEnv(t)
+func testSessionTokenOfAnotherUser(t *testing.T, d *db.DB) {
+	e := newSessionEnvOn(t, d)
 	victim := e.user(t, "victim@example.org", models.RoleAdmin)
 	attacker := e.user(t, "attacker@example.org", models.RoleTrainee)
 	_, sess := e.login(t, attacker)
@@ -252,11 +256,10 @@ func TestSessionTokenOfAnotherUser(t *testing.T) {
 	}
 }
 
-// TestSessionSeesUserNow: disabling an account and changing a role take
+// testSessionSeesUserNow: disabling an account and changing a role take
 // effect on the next request, without a new sign-in.
-func TestSessionSeesUserNow(t *testing.T) {
-	t.Parallel()
-	e := newSessionEnv(t)
+func testSessionSeesUserNow(t *testing.T, d *db.DB) {
+	e := newSessionEnvOn(t, d)
 	u := e.user(t, "role@example.org", models.RoleTrainee)
 	tok, _ := e.login(t, u)
 	if err := e.db.W.Model(&models.User{}).Where("id = ?", u.ID).Update("role", models.RoleTrainer).Error; err != nil {
@@ -358,5 +361,33 @@ func TestLoadOrCreateSecret(t *testing.T) {
 	again, err := LoadOrCreateSecret(ctx, d, "")
 	if err != nil || again != got[0] {
 		t.Errorf("a restart reads %q (%v), want the stored %q", again, err, got[0])
+	}
+}
+
+// TestSessionsSharedDB runs the session and middleware tests that need no
+// database of their own on one database, in parallel: on PostgreSQL each
+// database is a schema created and migrated for the test.
+func TestSessionsSharedDB(t *testing.T) {
+	t.Parallel()
+	d := testdb.New(t)
+	for name, f := range map[string]func(*testing.T, *db.DB){
+		"SessionCreateResolve":               testSessionCreateResolve,
+		"SessionIdleExpiry":                  testSessionIdleExpiry,
+		"SessionTouchIsThrottled":            testSessionTouchIsThrottled,
+		"SessionAbsoluteExpiry":              testSessionAbsoluteExpiry,
+		"SessionEnded":                       testSessionEnded,
+		"SessionTokenOfAnotherUser":          testSessionTokenOfAnotherUser,
+		"SessionSeesUserNow":                 testSessionSeesUserNow,
+		"MiddlewareResolvesCaller":           testMiddlewareResolvesCaller,
+		"MiddlewareCSRF":                     testMiddlewareCSRF,
+		"MiddlewareEndedSessionClearsCookie": testMiddlewareEndedSessionClearsCookie,
+		"RequireUserAndRole":                 testRequireUserAndRole,
+		"AnonCSRF":                           testAnonCSRF,
+		"MiddlewareSecureCookieNames":        testMiddlewareSecureCookieNames,
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			f(t, d)
+		})
 	}
 }
