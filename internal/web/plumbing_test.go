@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"mime/multipart"
 	"net/http/httptest"
 	"strings"
@@ -12,6 +13,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"tadrib/internal/i18n"
+	"tadrib/internal/markdown"
+	"tadrib/models"
 )
 
 // TestStatic: versioned URLs are immutable for a year, others for five
@@ -284,5 +287,62 @@ func TestRenderPage(t *testing.T) {
 		if res := send(t, app, request{target: "/x?page=" + page}); res.StatusCode != 500 || res.body != "clean 500" {
 			t.Errorf("page %s: %d %q", page, res.StatusCode, res.body)
 		}
+	}
+}
+
+// TestPageHelpers: the helpers templates call translate field errors in the
+// page's language and keep the first error of each field; Hours takes the
+// plural form of the whole number (Arabic has a dual) and shows fractions.
+func TestPageHelpers(t *testing.T) {
+	t.Parallel()
+	cat, r := catalogAndRenderer(t)
+	errs := FormErrors([]FieldError{Field("title", "err.required"), Field("title", "err.json"), Field("body", "err.json")})
+	if len(errs) != 2 || errs["title"].Key != "err.required" {
+		t.Errorf("FormErrors = %v", errs)
+	}
+	for _, lang := range i18n.Languages {
+		p := PageData{Lang: lang, r: r}
+		if got := p.Err(errs, "title"); got != cat.T(lang, "err.required") || got == "err.required" {
+			t.Errorf("%s: Err(title) = %q", lang, got)
+		}
+		if got := p.Err(errs, "none"); got != "" {
+			t.Errorf("%s: Err(none) = %q", lang, got)
+		}
+		if got := p.Hours(1.5); !strings.Contains(got, "1.5") {
+			t.Errorf("%s: Hours(1.5) = %q", lang, got)
+		}
+		if got := p.Hours(2); lang == "ar" && got != "ساعتان" || lang != "ar" && (!strings.Contains(got, "2") || strings.Contains(got, "2.0")) {
+			t.Errorf("%s: Hours(2) = %q", lang, got)
+		}
+	}
+	staff := PageData{User: &models.User{Role: models.RoleTrainer}}
+	if !staff.IsStaff() || (PageData{User: &models.User{Role: models.RoleTrainee}}).IsStaff() || (PageData{}).IsStaff() {
+		t.Error("IsStaff")
+	}
+}
+
+func TestForwarded(t *testing.T) {
+	t.Parallel()
+	app := fiber.New()
+	app.Get("/", func(c *fiber.Ctx) error { return c.SendString(map[bool]string{true: "yes", false: "no"}[Forwarded(c)]) })
+	for h, want := range map[string]string{"": "no", "X-Forwarded-For": "yes", "Forwarded": "yes", "X-Real-Ip": "yes",
+		"X-Forwarded-Proto": "yes", "X-Forwarded-Host": "yes", "X-Other": "no"} {
+		hdr := map[string]string{}
+		if h != "" {
+			hdr[h] = "1.2.3.4"
+		}
+		if r := send(t, app, request{target: "/", header: hdr}); r.body != want {
+			t.Errorf("Forwarded with %q = %s, want %s", h, r.body, want)
+		}
+	}
+}
+
+func TestMarkdownField(t *testing.T) {
+	t.Parallel()
+	if f := MarkdownField("body", fmt.Errorf("render: %w", &markdown.LimitError{Key: "err.markdown_long", Args: []any{100}})); f.Field != "body" || f.Key != "err.markdown_long" || len(f.Args) != 1 {
+		t.Errorf("a limit: %+v", f)
+	}
+	if f := MarkdownField("body", errors.New("boom")); f.Field != "body" || f.Key != "err.markdown" {
+		t.Errorf("another error: %+v", f)
 	}
 }
