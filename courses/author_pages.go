@@ -24,8 +24,6 @@ func (h *Handler) authorRoutes(app, api fiber.Router, staff fiber.Handler) {
 	app.Get("/author", staff, h.showAuthorHome)
 	app.Get("/author/courses/new", staff, h.showNewCourse)
 	app.Post("/author/courses", staff, h.submitNewCourse)
-	app.Get("/author/courses/import", staff, h.showImportCourse)
-	app.Post("/author/courses/import", staff, h.submitImportCourse)
 	app.Get("/author/courses/:slug", staff, h.showCourseEditor)
 	app.Post("/author/courses/:slug", staff, h.submitCourse)
 	app.Post("/author/courses/:slug/modules", staff, h.submitNewModule)
@@ -60,11 +58,11 @@ func fieldErrors(err error) (map[string]web.FieldError, error) {
 	if errors.As(err, &we) && we.Status == fiber.StatusBadRequest {
 		return web.FormErrors(we.Fields), nil
 	}
-	return nil, httpError(err)
+	return nil, HTTPError(err)
 }
 
 func (h *Handler) showAuthorHome(c *fiber.Ctx) error {
-	items, err := h.Svc.Authored(c.UserContext(), *viewer(c), web.Lang(c))
+	items, err := h.Svc.Authored(c.UserContext(), *Viewer(c), web.Lang(c))
 	if err != nil {
 		return err
 	}
@@ -138,7 +136,7 @@ func (h *Handler) submitNewCourse(c *fiber.Ctx) error {
 	var d CourseDetail
 	var err error
 	if len(f.Errors) == 0 {
-		d, err = h.Svc.CreateCourse(c.UserContext(), *viewer(c), in)
+		d, err = h.Svc.CreateCourse(c.UserContext(), *Viewer(c), in)
 	} else {
 		err = web.Invalid(in.validate(true)...) // the other fields' errors too
 	}
@@ -220,14 +218,14 @@ func missing(has map[string]bool) []string {
 
 // editorData loads a course for its editor, checking editor's rights.
 func (h *Handler) editorData(c *fiber.Ctx, slug string) (courseEditor, error) {
-	me := *viewer(c)
+	me := *Viewer(c)
 	ctx := c.UserContext()
-	if _, err := h.Svc.editable(ctx, h.Svc.DB.R.WithContext(ctx), me, slug); err != nil {
-		return courseEditor{}, httpError(err)
+	if _, err := h.Svc.Editable(ctx, h.Svc.DB.R.WithContext(ctx), me, slug); err != nil {
+		return courseEditor{}, HTTPError(err)
 	}
-	t, err := h.Svc.loadTree(ctx, slug)
+	t, err := h.Svc.LoadTree(ctx, slug)
 	if err != nil {
-		return courseEditor{}, httpError(err)
+		return courseEditor{}, HTTPError(err)
 	}
 	e := courseEditor{Course: t.Course, TL: textLang(c, t.Locale), Locales: models.Locales, Professions: models.Professions,
 		Audiences: map[string]bool{}, Hours: strconv.FormatFloat(t.Hours, 'f', -1, 64)}
@@ -255,7 +253,7 @@ func (h *Handler) editorData(c *fiber.Ctx, slug string) (courseEditor, error) {
 		}
 	}
 	e.TextMissing = missing(has)
-	e.Heading, _ = t.title(e.TL)
+	e.Heading, _ = t.Title(e.TL)
 	var quizzes map[int64]QuizStatus
 	if h.Svc.Quizzes != nil {
 		if quizzes, err = h.Svc.Quizzes.CourseQuizzes(ctx, me.ID, t.ID, e.TL); err != nil {
@@ -263,7 +261,7 @@ func (h *Handler) editorData(c *fiber.Ctx, slug string) (courseEditor, error) {
 		}
 	}
 	for i, m := range t.Modules {
-		em := edModule{ID: m.ID, Slug: m.Slug, Title: moduleTitle(m, e.TL, t.Locale), QuizID: quizzes[m.ID].QuizID,
+		em := edModule{ID: m.ID, Slug: m.Slug, Title: ModuleTitle(m, e.TL, t.Locale), QuizID: quizzes[m.ID].QuizID,
 			First: i == 0, Last: i == len(t.Modules)-1, Position: i + 1, MoveURL: fmt.Sprintf("/author/modules/%d/move", m.ID)}
 		has := map[string]bool{}
 		for _, tx := range m.Texts {
@@ -346,7 +344,7 @@ func (h *Handler) submitCourse(c *fiber.Ctx) error {
 		}
 	}
 	if len(errs) == 0 {
-		_, err = h.Svc.UpdateCourse(c.UserContext(), *viewer(c), slug, in)
+		_, err = h.Svc.UpdateCourse(c.UserContext(), *Viewer(c), slug, in)
 		if err == nil {
 			return c.Redirect(editorURL(slug, e.TL, "saved=1", ""), fiber.StatusSeeOther)
 		}
@@ -384,7 +382,7 @@ func (h *Handler) submitNewModule(c *fiber.Ctx) error {
 	for i, base := 2, mslug; taken[mslug]; i++ {
 		mslug = fmt.Sprintf("%s-%d", base, i)
 	}
-	m, err := h.Svc.AddModule(c.UserContext(), *viewer(c), slug, ModuleInput{Slug: &mslug, Title: &title, Lang: &e.TL})
+	m, err := h.Svc.AddModule(c.UserContext(), *Viewer(c), slug, ModuleInput{Slug: &mslug, Title: &title, Lang: &e.TL})
 	if err != nil {
 		fe, err := fieldErrors(err)
 		if err != nil {
@@ -406,7 +404,7 @@ func (h *Handler) submitModule(c *fiber.Ctx) error {
 	}
 	tl := textLang(c, course.Locale)
 	title := c.FormValue("title")
-	if _, err := h.Svc.UpdateModule(c.UserContext(), *viewer(c), mid, ModuleInput{Title: &title, Lang: &tl}); err != nil {
+	if _, err := h.Svc.UpdateModule(c.UserContext(), *Viewer(c), mid, ModuleInput{Title: &title, Lang: &tl}); err != nil {
 		return h.editorFieldError(c, course.Slug, fmt.Sprintf("module_%d", mid), err)
 	}
 	return c.Redirect(editorURL(course.Slug, tl, "saved=1", fmt.Sprintf("module-%d", mid)), fiber.StatusSeeOther)
@@ -444,8 +442,8 @@ func (h *Handler) submitMoveModule(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := h.Svc.UpdateModule(c.UserContext(), *viewer(c), mid, ModuleInput{Position: &pos}); err != nil {
-		return httpError(err)
+	if _, err := h.Svc.UpdateModule(c.UserContext(), *Viewer(c), mid, ModuleInput{Position: &pos}); err != nil {
+		return HTTPError(err)
 	}
 	return c.Redirect(editorURL(course.Slug, textLang(c, course.Locale), "", fmt.Sprintf("module-%d", mid)), fiber.StatusSeeOther)
 }
@@ -459,7 +457,7 @@ func (h *Handler) submitNewLesson(c *fiber.Ctx) error {
 	title := c.FormValue("title")
 	errs := map[string]web.FieldError{}
 	minutes := formInt(c, "minutes", errs)
-	l, err := h.Svc.AddLesson(c.UserContext(), *viewer(c), mid, LessonInput{Title: &title, Minutes: minutes, Lang: &tl})
+	l, err := h.Svc.AddLesson(c.UserContext(), *Viewer(c), mid, LessonInput{Title: &title, Minutes: minutes, Lang: &tl})
 	if err == nil && len(errs) > 0 {
 		err = web.Invalid()
 	}
@@ -482,8 +480,8 @@ func (h *Handler) submitMoveLesson(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := h.Svc.UpdateLesson(c.UserContext(), *viewer(c), lid, LessonInput{Position: &pos}); err != nil {
-		return httpError(err)
+	if _, err := h.Svc.UpdateLesson(c.UserContext(), *Viewer(c), lid, LessonInput{Position: &pos}); err != nil {
+		return HTTPError(err)
 	}
 	return c.Redirect(editorURL(le.Course.Slug, le.TL, "", fmt.Sprintf("module-%d", le.Lesson.ModuleID)), fiber.StatusSeeOther)
 }
@@ -514,9 +512,9 @@ func (h *Handler) lessonData(c *fiber.Ctx, lid int64) (lessonEditor, error) {
 	if err := h.Svc.DB.R.WithContext(ctx).Preload("Texts").Take(&l, "id = ?", lid).Error; err != nil {
 		return lessonEditor{}, web.ErrNotFound
 	}
-	course, err := h.Svc.CheckEditModule(ctx, *viewer(c), l.ModuleID)
+	course, err := h.Svc.CheckEditModule(ctx, *Viewer(c), l.ModuleID)
 	if err != nil {
-		return lessonEditor{}, httpError(err)
+		return lessonEditor{}, HTTPError(err)
 	}
 	var m models.Module
 	if err := h.Svc.DB.R.WithContext(ctx).Preload("Texts").Take(&m, "id = ?", l.ModuleID).Error; err != nil {
@@ -524,7 +522,7 @@ func (h *Handler) lessonData(c *fiber.Ctx, lid int64) (lessonEditor, error) {
 	}
 	e := lessonEditor{Course: course, Lesson: l, TL: textLang(c, course.Locale), Locales: models.Locales, Texts: map[string]models.LessonText{},
 		Minutes: l.Minutes, MaxImageMB: MaxImage >> 20}
-	e.ModuleTitle = moduleTitle(m, e.TL, course.Locale)
+	e.ModuleTitle = ModuleTitle(m, e.TL, course.Locale)
 	e.Has = map[string]bool{}
 	for _, t := range l.Texts {
 		e.Texts[t.Lang] = t
@@ -593,23 +591,23 @@ func (h *Handler) submitLesson(c *fiber.Ctx) error {
 	}
 	query := "saved=1"
 	if fh, ferr := c.FormFile("image"); ferr == nil && fh.Size > 0 {
-		data, err := readUpload(fh, MaxImage)
+		data, err := ReadUpload(fh, MaxImage)
 		if err != nil {
 			return err
 		}
-		img, err := h.Svc.SaveImage(c.UserContext(), *viewer(c), e.Course.Slug, c.FormValue("alt", fh.Filename), data)
+		img, err := h.Svc.SaveImage(c.UserContext(), *Viewer(c), e.Course.Slug, c.FormValue("alt", fh.Filename), data)
 		if err != nil {
 			var we *web.Error
 			if errors.As(err, &we) && len(we.Fields) > 0 {
 				e.Errors["image"] = we.Fields[0]
 				return h.R.Page(c, we.Status, "author_lesson", e.Title, e)
 			}
-			return httpError(err)
+			return HTTPError(err)
 		}
 		e.BodyMD = strings.TrimRight(e.BodyMD, "\n") + "\n\n" + img.Markdown + "\n"
 		query = "image=1"
 	}
-	_, err = h.Svc.UpdateLesson(c.UserContext(), *viewer(c), lid, LessonInput{Title: &e.Title, BodyMD: &e.BodyMD, Minutes: minutes, Lang: &e.TL})
+	_, err = h.Svc.UpdateLesson(c.UserContext(), *Viewer(c), lid, LessonInput{Title: &e.Title, BodyMD: &e.BodyMD, Minutes: minutes, Lang: &e.TL})
 	if err != nil {
 		fe, err := fieldErrors(err)
 		if err != nil {
@@ -645,8 +643,8 @@ func (h *Handler) submitDeleteLesson(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := h.Svc.DeleteLesson(c.UserContext(), *viewer(c), lid); err != nil {
-		return httpError(err)
+	if _, err := h.Svc.DeleteLesson(c.UserContext(), *Viewer(c), lid); err != nil {
+		return HTTPError(err)
 	}
 	return c.Redirect(editorURL(e.Course.Slug, e.TL, "deleted=1", fmt.Sprintf("module-%d", e.Lesson.ModuleID)), fiber.StatusSeeOther)
 }
@@ -667,9 +665,9 @@ func (h *Handler) showPublish(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d, err := h.Svc.Course(c.UserContext(), slug, viewer(c), web.Lang(c))
+	d, err := h.Svc.Course(c.UserContext(), slug, Viewer(c), web.Lang(c))
 	if err != nil {
-		return httpError(err)
+		return HTTPError(err)
 	}
 	p := publishPage{Editor: e, Detail: d, Empty: e.LessonCount == 0}
 	if len(e.TextMissing) > 0 {
@@ -691,8 +689,8 @@ func (h *Handler) showPublish(c *fiber.Ctx) error {
 func (h *Handler) submitPublish(c *fiber.Ctx) error {
 	slug := c.Params("slug")
 	publish := c.FormValue("state") == "publish"
-	if _, err := h.Svc.UpdateCourse(c.UserContext(), *viewer(c), slug, CourseInput{Published: &publish}); err != nil {
-		return httpError(err)
+	if _, err := h.Svc.UpdateCourse(c.UserContext(), *Viewer(c), slug, CourseInput{Published: &publish}); err != nil {
+		return HTTPError(err)
 	}
 	q := "unpublished=1"
 	if publish {
@@ -701,41 +699,14 @@ func (h *Handler) submitPublish(c *fiber.Ctx) error {
 	return c.Redirect(editorURL(slug, textLang(c, ""), q, ""), fiber.StatusSeeOther)
 }
 
-func (h *Handler) showImportCourse(c *fiber.Ctx) error {
-	return h.R.Page(c, fiber.StatusOK, "author_course_import", h.R.T(c, "authoring.import_title"), map[string]any{})
-}
-
-func (h *Handler) submitImportCourse(c *fiber.Ctx) error {
-	render := func(status int, data map[string]any) error {
-		return h.R.Page(c, status, "author_course_import", h.R.T(c, "authoring.import_title"), data)
-	}
-	fh, err := c.FormFile("package")
-	if err != nil {
-		return render(fiber.StatusUnprocessableEntity, map[string]any{"Missing": true})
-	}
-	data, err := readUpload(fh, int64(len(c.Body())))
-	if err != nil {
-		return err
-	}
-	slug, err := h.importZip(c, data, strings.TrimSpace(c.FormValue("slug")))
-	if err != nil {
-		var we *web.Error
-		if errors.As(err, &we) && (we.Status == fiber.StatusUnprocessableEntity || we.Status == fiber.StatusConflict || we.Status == fiber.StatusBadRequest) {
-			return render(we.Status, map[string]any{"Problems": we.Fields, "Conflict": we.Status == fiber.StatusConflict, "Slug": c.FormValue("slug")})
-		}
-		return err
-	}
-	return c.Redirect("/author/courses/"+slug+"?imported=1", fiber.StatusSeeOther)
-}
-
 func (h *Handler) showDeleteModule(c *fiber.Ctx) error {
 	mid, err := pathID(c)
 	if err != nil {
 		return err
 	}
-	course, w, err := h.Svc.ModuleWeight(c.UserContext(), *viewer(c), mid)
+	course, w, err := h.Svc.ModuleWeight(c.UserContext(), *Viewer(c), mid)
 	if err != nil {
-		return httpError(err)
+		return HTTPError(err)
 	}
 	var m models.Module
 	if err := h.Svc.DB.R.WithContext(c.UserContext()).Preload("Texts").Take(&m, "id = ?", mid).Error; err != nil {
@@ -743,7 +714,7 @@ func (h *Handler) showDeleteModule(c *fiber.Ctx) error {
 	}
 	tl := textLang(c, course.Locale)
 	return h.R.Page(c, fiber.StatusOK, "author_module_delete", h.R.T(c, "authoring.delete_module"), map[string]any{
-		"Course": course, "ModuleID": mid, "Title": moduleTitle(m, tl, course.Locale), "TL": tl,
+		"Course": course, "ModuleID": mid, "Title": ModuleTitle(m, tl, course.Locale), "TL": tl,
 		"Lessons": int(w.Lessons), "Questions": int(w.Questions), "Attempts": int(w.Attempts)})
 }
 
@@ -752,8 +723,8 @@ func (h *Handler) submitDeleteModule(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := h.Svc.DeleteModule(c.UserContext(), *viewer(c), mid); err != nil {
-		return httpError(err)
+	if _, err := h.Svc.DeleteModule(c.UserContext(), *Viewer(c), mid); err != nil {
+		return HTTPError(err)
 	}
 	return c.Redirect(editorURL(course.Slug, textLang(c, course.Locale), "module_deleted=1", ""), fiber.StatusSeeOther)
 }
@@ -784,9 +755,9 @@ func (h *Handler) editableModule(c *fiber.Ctx) (int64, models.Course, error) {
 	if err != nil {
 		return 0, models.Course{}, err
 	}
-	course, err := h.Svc.CheckEditModule(c.UserContext(), *viewer(c), mid)
+	course, err := h.Svc.CheckEditModule(c.UserContext(), *Viewer(c), mid)
 	if err != nil {
-		return 0, models.Course{}, httpError(err)
+		return 0, models.Course{}, HTTPError(err)
 	}
 	return mid, course, nil
 }

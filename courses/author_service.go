@@ -166,7 +166,7 @@ func (s *Service) Authored(ctx context.Context, editor models.User, lang string)
 	}
 	out := make([]AuthoredCourse, 0, len(cs))
 	for _, c := range cs {
-		t, _ := pickText(courseTexts(c.Texts), lang, c.Locale)
+		t, _ := PickText(courseTexts(c.Texts), lang, c.Locale)
 		a := AuthoredCourse{Slug: c.Slug, Title: t.Title, Published: c.Published, Modules: len(c.Modules), UpdatedAt: c.UpdatedAt.Format("2006-01-02")}
 		for _, m := range c.Modules {
 			a.Lessons += len(m.Lessons)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -14,8 +13,6 @@ import (
 	"tadrib/internal/web"
 	"tadrib/models"
 )
-
-var slugRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,79}$`)
 
 // CourseInput is the body of POST /courses and PATCH /courses/{slug}; nil
 // fields are left as they are on PATCH. Lang says which language the texts
@@ -123,9 +120,9 @@ func (in *CourseInput) validate(create bool) []web.FieldError {
 	return errs
 }
 
-// editable loads a course that editor may change; others get ErrNotFound for
+// Editable loads a course that editor may change; others get ErrNotFound for
 // a draft they cannot see and ErrForbidden for a published course.
-func (s *Service) editable(ctx context.Context, tx *gorm.DB, editor models.User, slug string) (models.Course, error) {
+func (s *Service) Editable(ctx context.Context, tx *gorm.DB, editor models.User, slug string) (models.Course, error) {
 	var c models.Course
 	err := tx.WithContext(ctx).Where("slug = ?", slug).Take(&c).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -134,7 +131,7 @@ func (s *Service) editable(ctx context.Context, tx *gorm.DB, editor models.User,
 	if err != nil {
 		return c, fmt.Errorf("courses: load %q: %w", slug, err)
 	}
-	if !canEdit(&editor, c) {
+	if !CanEdit(&editor, c) {
 		if !canSee(&editor, c) {
 			return c, ErrNotFound
 		}
@@ -196,7 +193,7 @@ func (s *Service) UpdateCourse(ctx context.Context, editor models.User, slug str
 	var c models.Course
 	err := s.DB.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var err error
-		if c, err = s.editable(ctx, tx, editor, slug); err != nil {
+		if c, err = s.Editable(ctx, tx, editor, slug); err != nil {
 			return err
 		}
 		updates := map[string]any{"updated_at": s.now()}
@@ -322,7 +319,7 @@ func (s *Service) AddModule(ctx context.Context, editor models.User, slug string
 	}
 	var m models.Module
 	err := s.DB.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		c, err := s.editable(ctx, tx, editor, slug)
+		c, err := s.Editable(ctx, tx, editor, slug)
 		if err != nil {
 			return err
 		}
@@ -422,7 +419,7 @@ func (s *Service) moduleCourse(ctx context.Context, tx *gorm.DB, editor models.U
 	if res.RowsAffected == 0 {
 		return models.Course{}, ErrNotFound
 	}
-	return s.editable(ctx, tx, editor, slug)
+	return s.Editable(ctx, tx, editor, slug)
 }
 
 // AddLesson adds a lesson to a module.

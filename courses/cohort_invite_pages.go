@@ -31,7 +31,7 @@ func (ch *cohortHandler) invitationURL(token string) string {
 }
 
 func (ch *cohortHandler) listMyInvitations(c *fiber.Ctx) error {
-	list, err := ch.Svc.MyInvitations(c.UserContext(), *viewer(c), web.Lang(c))
+	list, err := ch.Svc.MyInvitations(c.UserContext(), *Viewer(c), web.Lang(c))
 	if err != nil {
 		return err
 	}
@@ -51,8 +51,8 @@ func (ch *cohortHandler) answerInvitation(accept, page bool) fiber.Handler {
 		if page {
 			detail = "dashboard"
 		}
-		if err := ch.Svc.RespondInvitation(c.UserContext(), *viewer(c), iid, accept, detail); err != nil {
-			return httpError(err)
+		if err := ch.Svc.RespondInvitation(c.UserContext(), *Viewer(c), iid, accept, detail); err != nil {
+			return HTTPError(err)
 		}
 		if !page {
 			return c.SendStatus(fiber.StatusNoContent)
@@ -86,7 +86,7 @@ func (ch *cohortHandler) renderInvite(c *fiber.Ctx, status int, p invitePage) er
 	// The token is in this page's URL: never send it on in a Referer.
 	c.Set(fiber.HeaderReferrerPolicy, "no-referrer")
 	p.CanSetPassword = ch.env.Accounts != nil && ch.env.Sessions != nil
-	if u := viewer(c); u != nil {
+	if u := Viewer(c); u != nil {
 		p.Mine, p.Other = !p.Invalid && p.Inv.For(*u), !p.Invalid && !p.Inv.For(*u)
 	} else if ch.env.Sessions != nil {
 		ch.env.Sessions.EnsureAnonCSRF(c, ch.env.Cookies)
@@ -123,7 +123,7 @@ func (ch *cohortHandler) submitInvite(c *fiber.Ctx) error {
 		return err
 	}
 	page := invitePage{Inv: inv, Token: token}
-	if u := viewer(c); u != nil {
+	if u := Viewer(c); u != nil {
 		if !inv.For(*u) {
 			return ch.renderInvite(c, fiber.StatusForbidden, page)
 		}
@@ -132,7 +132,7 @@ func (ch *cohortHandler) submitInvite(c *fiber.Ctx) error {
 			return web.Invalid(web.Field("action", "err.required"))
 		}
 		if err := ch.Svc.RespondInvitation(c.UserContext(), *u, inv.id, action == "accept", "page"); err != nil {
-			return httpError(err)
+			return HTTPError(err)
 		}
 		return c.Redirect(answeredURL(action == "accept"), fiber.StatusSeeOther)
 	}

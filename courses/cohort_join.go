@@ -29,7 +29,7 @@ func (ch *cohortHandler) renderJoin(c *fiber.Ctx, status int, co Cohort, p joinP
 	p.Cohort, p.Token, p.Professions = co, co.Token(), models.Professions
 	p.CanRegister = ch.env.Accounts != nil && ch.env.Sessions != nil
 	p.In.Password = ""
-	if u := viewer(c); u != nil {
+	if u := Viewer(c); u != nil {
 		cid, _ := strconv.ParseInt(co.ID, 10, 64)
 		member, err := ch.Svc.IsMember(c.UserContext(), u.ID, cid)
 		if err != nil {
@@ -45,7 +45,7 @@ func (ch *cohortHandler) renderJoin(c *fiber.Ctx, status int, co Cohort, p joinP
 func (ch *cohortHandler) showJoinPage(c *fiber.Ctx) error {
 	co, err := ch.Svc.CohortByToken(c.UserContext(), c.Params("token"), web.Lang(c))
 	if err != nil {
-		return httpError(err)
+		return HTTPError(err)
 	}
 	return ch.renderJoin(c, fiber.StatusOK, co, joinPage{In: accounts.NewUser{Locale: web.Lang(c)}})
 }
@@ -56,15 +56,15 @@ func (ch *cohortHandler) showJoinPage(c *fiber.Ctx) error {
 func (ch *cohortHandler) submitJoin(c *fiber.Ctx) error {
 	token := c.Params("token")
 	lang := web.Lang(c)
-	if u := viewer(c); u != nil {
+	if u := Viewer(c); u != nil {
 		if _, _, err := ch.Svc.JoinCohort(c.UserContext(), *u, token, "page", lang); err != nil {
-			return httpError(err)
+			return HTTPError(err)
 		}
 		return c.Redirect("/dashboard?joined=1", fiber.StatusSeeOther)
 	}
 	co, err := ch.Svc.CohortByToken(c.UserContext(), token, lang)
 	if err != nil {
-		return httpError(err)
+		return HTTPError(err)
 	}
 	if ch.env.Accounts == nil || ch.env.Sessions == nil {
 		return web.ErrUnauth
@@ -91,7 +91,7 @@ func (ch *cohortHandler) submitJoin(c *fiber.Ctx) error {
 	}
 	web.LogEvent(c, "auth.register", "user_id", u.ID, "via", "invite")
 	if _, _, err := ch.Svc.JoinCohort(c.UserContext(), u, token, "page,new_account", lang); err != nil {
-		return httpError(err)
+		return HTTPError(err)
 	}
 	tok, sess, err := ch.env.Sessions.Create(c.UserContext(), u.ID)
 	if err != nil {

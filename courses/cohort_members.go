@@ -48,10 +48,10 @@ func (s *Service) CohortMembers(ctx context.Context, editor models.User, cohortI
 	if err != nil {
 		return nil, fmt.Errorf("courses: members of cohort %d: %w", cohortID, err)
 	}
-	var trees []tree
+	var trees []Tree
 	if len(rows) <= maxProgressMembers {
 		for _, ref := range co.Courses {
-			t, err := s.loadTree(ctx, ref.Slug)
+			t, err := s.LoadTree(ctx, ref.Slug)
 			if err != nil {
 				return nil, err
 			}

@@ -48,7 +48,7 @@ type cohortsPage struct {
 }
 
 func (ch *cohortHandler) renderCohorts(c *fiber.Ctx, status int, p cohortsPage) error {
-	u := *viewer(c)
+	u := *Viewer(c)
 	var err error
 	if p.Items, err = ch.Svc.Cohorts(c.UserContext(), u, web.Lang(c)); err != nil {
 		return err
@@ -65,12 +65,12 @@ func (ch *cohortHandler) showCohortsPage(c *fiber.Ctx) error {
 
 func (ch *cohortHandler) submitCohort(c *fiber.Ctx) error {
 	f, in := readCohortForm(c)
-	co, err := ch.Svc.CreateCohort(c.UserContext(), *viewer(c), in, web.Lang(c))
+	co, err := ch.Svc.CreateCohort(c.UserContext(), *Viewer(c), in, web.Lang(c))
 	if fe := formError(err); fe != nil {
 		return ch.renderCohorts(c, fiber.StatusUnprocessableEntity, cohortsPage{Form: f, Errors: web.FormErrors(fe.Fields)})
 	}
 	if err != nil {
-		return httpError(err)
+		return HTTPError(err)
 	}
 	return c.Redirect("/author/cohorts/"+co.ID+"?created=1", fiber.StatusSeeOther)
 }
@@ -104,11 +104,11 @@ type cohortPage struct {
 }
 
 func (ch *cohortHandler) renderCohort(c *fiber.Ctx, status int, cid int64, p cohortPage) error {
-	u := *viewer(c)
+	u := *Viewer(c)
 	lang := web.Lang(c)
 	co, err := ch.Svc.Cohort(c.UserContext(), u, cid, lang)
 	if err != nil {
-		return httpError(err)
+		return HTTPError(err)
 	}
 	p.Cohort, p.InviteURL, p.Professions = co, ch.inviteURL(co.Token()), models.Professions
 	p.Admin = u.Role == models.RoleAdmin
@@ -116,10 +116,10 @@ func (ch *cohortHandler) renderCohort(c *fiber.Ctx, status int, cid int64, p coh
 		p.Form = formOf(co)
 	}
 	if p.Members, err = ch.Svc.CohortMembers(c.UserContext(), u, cid, lang); err != nil {
-		return httpError(err)
+		return HTTPError(err)
 	}
 	if p.Invitations, err = ch.Svc.CohortInvitations(c.UserContext(), u, cid); err != nil {
-		return httpError(err)
+		return HTTPError(err)
 	}
 	if p.Courses, err = ch.Svc.Catalog(c.UserContext(), &u, "", lang); err != nil {
 		return err
@@ -151,12 +151,12 @@ func (ch *cohortHandler) submitCohortEdit(c *fiber.Ctx) error {
 		return err
 	}
 	f, in := readCohortForm(c)
-	_, err = ch.Svc.UpdateCohort(c.UserContext(), *viewer(c), cid, in, web.Lang(c))
+	_, err = ch.Svc.UpdateCohort(c.UserContext(), *Viewer(c), cid, in, web.Lang(c))
 	if fe := formError(err); fe != nil {
 		return ch.renderCohort(c, fiber.StatusUnprocessableEntity, cid, cohortPage{Form: f, Errors: web.FormErrors(fe.Fields)})
 	}
 	if err != nil {
-		return httpError(err)
+		return HTTPError(err)
 	}
 	return c.Redirect("/author/cohorts/"+strconv.FormatInt(cid, 10)+"?saved=1", fiber.StatusSeeOther)
 }
@@ -169,8 +169,8 @@ func (ch *cohortHandler) submitMembers(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := ch.Svc.Cohort(c.UserContext(), *viewer(c), cid, web.Lang(c)); err != nil {
-		return httpError(err)
+	if _, err := ch.Svc.Cohort(c.UserContext(), *Viewer(c), cid, web.Lang(c)); err != nil {
+		return HTTPError(err)
 	}
 	text := c.FormValue("csv")
 	var data []byte
@@ -203,9 +203,9 @@ func (ch *cohortHandler) submitMembers(c *fiber.Ctx) error {
 		return err
 	}
 	ch.professionLabels(c, rows)
-	rep, err := ch.Svc.ImportMembers(c.UserContext(), *viewer(c), cid, rows, web.Lang(c))
+	rep, err := ch.Svc.ImportMembers(c.UserContext(), *Viewer(c), cid, rows, web.Lang(c))
 	if err != nil {
-		return httpError(err)
+		return HTTPError(err)
 	}
 	ch.finishReport(c, &rep)
 	p := cohortPage{Report: &rep}
@@ -227,9 +227,9 @@ func (ch *cohortHandler) confirmRegenerate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	co, err := ch.Svc.Cohort(c.UserContext(), *viewer(c), cid, web.Lang(c))
+	co, err := ch.Svc.Cohort(c.UserContext(), *Viewer(c), cid, web.Lang(c))
 	if err != nil {
-		return httpError(err)
+		return HTTPError(err)
 	}
 	back := "/author/cohorts/" + co.ID
 	return ch.R.Page(c, fiber.StatusOK, "cohort_confirm", ch.R.T(c, "cohort.regenerate"), confirmPage{
@@ -241,8 +241,8 @@ func (ch *cohortHandler) submitRegenerate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := ch.Svc.RegenerateInvite(c.UserContext(), *viewer(c), cid); err != nil {
-		return httpError(err)
+	if err := ch.Svc.RegenerateInvite(c.UserContext(), *Viewer(c), cid); err != nil {
+		return HTTPError(err)
 	}
 	return c.Redirect("/author/cohorts/"+strconv.FormatInt(cid, 10)+"?regenerated=1#invite", fiber.StatusSeeOther)
 }
@@ -256,9 +256,9 @@ func (ch *cohortHandler) confirmRemove(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ms, err := ch.Svc.CohortMembers(c.UserContext(), *viewer(c), cid, web.Lang(c))
+	ms, err := ch.Svc.CohortMembers(c.UserContext(), *Viewer(c), cid, web.Lang(c))
 	if err != nil {
-		return httpError(err)
+		return HTTPError(err)
 	}
 	for _, m := range ms {
 		if m.UserID == strconv.FormatInt(uid, 10) {
@@ -280,8 +280,8 @@ func (ch *cohortHandler) submitRemove(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := ch.Svc.RemoveMember(c.UserContext(), *viewer(c), cid, uid); err != nil {
-		return httpError(err)
+	if err := ch.Svc.RemoveMember(c.UserContext(), *Viewer(c), cid, uid); err != nil {
+		return HTTPError(err)
 	}
 	return c.Redirect("/author/cohorts/"+strconv.FormatInt(cid, 10)+"?removed=1#members", fiber.StatusSeeOther)
 }

@@ -338,7 +338,7 @@ func (s *Service) cohortViews(ctx context.Context, cos []models.Cohort, lang str
 	}
 	refs := map[int64]CourseRef{}
 	for _, c := range courses {
-		t, _ := pickText(courseTexts(c.Texts), lang, c.Locale)
+		t, _ := PickText(courseTexts(c.Texts), lang, c.Locale)
 		refs[c.ID] = CourseRef{Slug: c.Slug, Title: t.Title}
 	}
 	var counts []struct {

@@ -91,15 +91,15 @@ func (ch *cohortHandler) createCohort(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	co, err := ch.Svc.CreateCohort(c.UserContext(), *viewer(c), in, web.Lang(c))
+	co, err := ch.Svc.CreateCohort(c.UserContext(), *Viewer(c), in, web.Lang(c))
 	if err != nil {
-		return httpError(err)
+		return HTTPError(err)
 	}
 	return c.Status(fiber.StatusCreated).JSON(ch.out(co))
 }
 
 func (ch *cohortHandler) listCohorts(c *fiber.Ctx) error {
-	list, err := ch.Svc.Cohorts(c.UserContext(), *viewer(c), web.Lang(c))
+	list, err := ch.Svc.Cohorts(c.UserContext(), *Viewer(c), web.Lang(c))
 	if err != nil {
 		return err
 	}
@@ -114,9 +114,9 @@ func (ch *cohortHandler) showCohort(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	co, err := ch.Svc.Cohort(c.UserContext(), *viewer(c), cid, web.Lang(c))
+	co, err := ch.Svc.Cohort(c.UserContext(), *Viewer(c), cid, web.Lang(c))
 	if err != nil {
-		return httpError(err)
+		return HTTPError(err)
 	}
 	return c.JSON(ch.out(co))
 }
@@ -130,9 +130,9 @@ func (ch *cohortHandler) updateCohort(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	co, err := ch.Svc.UpdateCohort(c.UserContext(), *viewer(c), cid, in, web.Lang(c))
+	co, err := ch.Svc.UpdateCohort(c.UserContext(), *Viewer(c), cid, in, web.Lang(c))
 	if err != nil {
-		return httpError(err)
+		return HTTPError(err)
 	}
 	return c.JSON(ch.out(co))
 }
@@ -142,13 +142,13 @@ func (ch *cohortHandler) listMembers(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ms, err := ch.Svc.CohortMembers(c.UserContext(), *viewer(c), cid, web.Lang(c))
+	ms, err := ch.Svc.CohortMembers(c.UserContext(), *Viewer(c), cid, web.Lang(c))
 	if err != nil {
-		return httpError(err)
+		return HTTPError(err)
 	}
-	invs, err := ch.Svc.CohortInvitations(c.UserContext(), *viewer(c), cid)
+	invs, err := ch.Svc.CohortInvitations(c.UserContext(), *Viewer(c), cid)
 	if err != nil {
-		return httpError(err)
+		return HTTPError(err)
 	}
 	return c.JSON(fiber.Map{"items": ms, "invitations": invs})
 }
@@ -162,8 +162,8 @@ func (ch *cohortHandler) removeMember(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := ch.Svc.RemoveMember(c.UserContext(), *viewer(c), cid, uid); err != nil {
-		return httpError(err)
+	if err := ch.Svc.RemoveMember(c.UserContext(), *Viewer(c), cid, uid); err != nil {
+		return HTTPError(err)
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
@@ -175,8 +175,8 @@ func (ch *cohortHandler) importMembers(c *fiber.Ctx) error {
 		return err
 	}
 	// Ownership first: someone else's cohort is not found, whatever the body.
-	if _, err := ch.Svc.Cohort(c.UserContext(), *viewer(c), cid, web.Lang(c)); err != nil {
-		return httpError(err)
+	if _, err := ch.Svc.Cohort(c.UserContext(), *Viewer(c), cid, web.Lang(c)); err != nil {
+		return HTTPError(err)
 	}
 	var rows []MemberInput
 	ct := strings.ToLower(c.Get(fiber.HeaderContentType))
@@ -200,9 +200,9 @@ func (ch *cohortHandler) importMembers(c *fiber.Ctx) error {
 		rows = in.Members
 	}
 	ch.professionLabels(c, rows)
-	rep, err := ch.Svc.ImportMembers(c.UserContext(), *viewer(c), cid, rows, web.Lang(c))
+	rep, err := ch.Svc.ImportMembers(c.UserContext(), *Viewer(c), cid, rows, web.Lang(c))
 	if err != nil {
-		return httpError(err)
+		return HTTPError(err)
 	}
 	ch.finishReport(c, &rep)
 	return c.JSON(rep)
@@ -219,7 +219,7 @@ func (ch *cohortHandler) professionLabels(c *fiber.Ctx, rows []MemberInput) {
 // and the reasons in the reader's language.
 func (ch *cohortHandler) finishReport(c *fiber.Ctx, rep *ImportReport) {
 	ps, _ := any(ch.env.Accounts).(passwordSetter)
-	actor := viewer(c).ID
+	actor := Viewer(c).ID
 	for i := range rep.Rows {
 		r := &rep.Rows[i]
 		if r.Reason != "" {
@@ -248,9 +248,9 @@ func (ch *cohortHandler) finishReport(c *fiber.Ctx, rep *ImportReport) {
 
 // joinCohort lets a signed-in user join through an invitation.
 func (ch *cohortHandler) joinCohort(c *fiber.Ctx) error {
-	co, joined, err := ch.Svc.JoinCohort(c.UserContext(), *viewer(c), c.Params("token"), "api", web.Lang(c))
+	co, joined, err := ch.Svc.JoinCohort(c.UserContext(), *Viewer(c), c.Params("token"), "api", web.Lang(c))
 	if err != nil {
-		return httpError(err)
+		return HTTPError(err)
 	}
 	return c.JSON(fiber.Map{"cohort": ch.out(co), "joined": joined})
 }

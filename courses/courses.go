@@ -12,6 +12,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"regexp"
+	"sort"
 	"sync"
 	"time"
 
@@ -51,9 +53,7 @@ type Service struct {
 	// CertificateCodes returns a user's certificate code per course id (set
 	// by cmd/tadrib from package certs, which depends on this one); nil: none.
 	CertificateCodes func(ctx context.Context, userID int64) (map[int64]string, error)
-	// QuizPackages carries modules' quizzes in course packages (package.go).
-	QuizPackages QuizPackages
-	Now          func() time.Time
+	Now              func() time.Time
 
 	content contentCache // lesson texts and reading order by course version
 	encoded struct {     // trainees' lesson answers, encoded, by course version
@@ -66,6 +66,9 @@ type Service struct {
 	stmtErr  error
 }
 
+// Time is the service's clock, for the packages built on this one.
+func (s *Service) Time() time.Time { return s.now() }
+
 func (s *Service) now() time.Time {
 	if s.Now != nil {
 		return s.Now().UTC()
@@ -73,8 +76,8 @@ func (s *Service) now() time.Time {
 	return time.Now().UTC().Truncate(time.Microsecond)
 }
 
-// isStaff reports whether u may author and follow courses.
-func isStaff(u *models.User) bool {
+// IsStaff reports whether u may author and follow courses.
+func IsStaff(u *models.User) bool {
 	return u != nil && (u.Role == models.RoleTrainer || u.Role == models.RoleAdmin)
 }
 
@@ -85,21 +88,21 @@ func isStaff(u *models.User) bool {
 func CanSee(u *models.User, c models.Course) bool { return canSee(u, c) }
 
 func canSee(u *models.User, c models.Course) bool {
-	return c.Published || canEdit(u, c)
+	return c.Published || CanEdit(u, c)
 }
 
-// canEdit reports whether u may change course c: admins, and the trainer who
+// CanEdit reports whether u may change course c: admins, and the trainer who
 // created it.
-func canEdit(u *models.User, c models.Course) bool {
+func CanEdit(u *models.User, c models.Course) bool {
 	if u == nil {
 		return false
 	}
 	return u.Role == models.RoleAdmin || (u.Role == models.RoleTrainer && c.CreatedBy != nil && *c.CreatedBy == u.ID)
 }
 
-// pickText chooses, among a text's versions, the one in lang, else the
+// PickText chooses, among a text's versions, the one in lang, else the
 // course's default language, else any; and says whether it fell back.
-func pickText[T any](versions map[string]T, lang, def string) (T, string) {
+func PickText[T any](versions map[string]T, lang, def string) (T, string) {
 	if v, ok := versions[lang]; ok {
 		return v, lang
 	}
@@ -113,4 +116,19 @@ func pickText[T any](versions map[string]T, lang, def string) (T, string) {
 	}
 	var zero T
 	return zero, def
+}
+
+// slugRE is what a course's or a module's slug looks like.
+var slugRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,79}$`)
+
+// ValidSlug reports whether s may be a course's or a module's slug.
+func ValidSlug(s string) bool { return slugRE.MatchString(s) }
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

@@ -46,8 +46,8 @@ func (h *Handler) Routes(app fiber.Router, api fiber.Router) {
 	h.reportRoutes(app, api, staff)
 }
 
-// httpError maps the service's errors to HTTP errors.
-func httpError(err error) error {
+// HTTPError maps the service's errors to HTTP errors.
+func HTTPError(err error) error {
 	switch {
 	case errors.Is(err, ErrNotFound):
 		return web.ErrNotFound
@@ -61,7 +61,7 @@ func httpError(err error) error {
 	return err
 }
 
-func viewer(c *fiber.Ctx) *models.User {
+func Viewer(c *fiber.Ctx) *models.User {
 	if id := auth.From(c); id != nil {
 		return &id.User
 	}
@@ -77,7 +77,7 @@ func pathID(c *fiber.Ctx) (int64, error) {
 	return n, nil
 }
 
-func professionFilter(c *fiber.Ctx) (string, error) {
+func ProfessionFilter(c *fiber.Ctx) (string, error) {
 	p := c.Query("profession")
 	if p != "" && !models.Valid(p, models.Professions) {
 		return "", web.Invalid(web.Field("profession", "err.profession"))
@@ -86,11 +86,11 @@ func professionFilter(c *fiber.Ctx) (string, error) {
 }
 
 func (h *Handler) listCourses(c *fiber.Ctx) error {
-	p, err := professionFilter(c)
+	p, err := ProfessionFilter(c)
 	if err != nil {
 		return err
 	}
-	items, err := h.Svc.Catalog(c.UserContext(), viewer(c), p, web.Lang(c))
+	items, err := h.Svc.Catalog(c.UserContext(), Viewer(c), p, web.Lang(c))
 	if err != nil {
 		return err
 	}
@@ -98,17 +98,17 @@ func (h *Handler) listCourses(c *fiber.Ctx) error {
 }
 
 func (h *Handler) showCourse(c *fiber.Ctx) error {
-	d, err := h.Svc.Course(c.UserContext(), c.Params("slug"), viewer(c), web.Lang(c))
+	d, err := h.Svc.Course(c.UserContext(), c.Params("slug"), Viewer(c), web.Lang(c))
 	if err != nil {
-		return httpError(err)
+		return HTTPError(err)
 	}
 	return c.JSON(d)
 }
 
 func (h *Handler) enrol(c *fiber.Ctx) error {
-	created, err := h.Svc.Enrol(c.UserContext(), *viewer(c), c.Params("slug"))
+	created, err := h.Svc.Enrol(c.UserContext(), *Viewer(c), c.Params("slug"))
 	if err != nil {
-		return httpError(err)
+		return HTTPError(err)
 	}
 	status := fiber.StatusOK
 	if created {
@@ -122,9 +122,9 @@ func (h *Handler) showLesson(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	b, err := h.Svc.LessonJSON(c.UserContext(), lid, *viewer(c), web.Lang(c), web.EncodeJSON)
+	b, err := h.Svc.LessonJSON(c.UserContext(), lid, *Viewer(c), web.Lang(c), web.EncodeJSON)
 	if err != nil {
-		return httpError(err)
+		return HTTPError(err)
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
 	return c.Send(b)
@@ -135,14 +135,14 @@ func (h *Handler) completeLesson(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.Svc.Complete(c.UserContext(), *viewer(c), lid); err != nil {
-		return httpError(err)
+	if err := h.Svc.Complete(c.UserContext(), *Viewer(c), lid); err != nil {
+		return HTTPError(err)
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
 func (h *Handler) myProgress(c *fiber.Ctx) error {
-	items, err := h.Svc.MyProgress(c.UserContext(), *viewer(c), web.Lang(c))
+	items, err := h.Svc.MyProgress(c.UserContext(), *Viewer(c), web.Lang(c))
 	if err != nil {
 		return err
 	}
@@ -154,9 +154,9 @@ func (h *Handler) createCourse(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	d, err := h.Svc.CreateCourse(c.UserContext(), *viewer(c), in)
+	d, err := h.Svc.CreateCourse(c.UserContext(), *Viewer(c), in)
 	if err != nil {
-		return httpError(err)
+		return HTTPError(err)
 	}
 	return c.Status(fiber.StatusCreated).JSON(d)
 }
@@ -166,9 +166,9 @@ func (h *Handler) updateCourse(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	d, err := h.Svc.UpdateCourse(c.UserContext(), *viewer(c), c.Params("slug"), in)
+	d, err := h.Svc.UpdateCourse(c.UserContext(), *Viewer(c), c.Params("slug"), in)
 	if err != nil {
-		return httpError(err)
+		return HTTPError(err)
 	}
 	return c.JSON(d)
 }
@@ -178,9 +178,9 @@ func (h *Handler) addModule(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	m, err := h.Svc.AddModule(c.UserContext(), *viewer(c), c.Params("slug"), in)
+	m, err := h.Svc.AddModule(c.UserContext(), *Viewer(c), c.Params("slug"), in)
 	if err != nil {
-		return httpError(err)
+		return HTTPError(err)
 	}
 	return c.Status(fiber.StatusCreated).JSON(m)
 }
@@ -194,9 +194,9 @@ func (h *Handler) addLesson(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	l, err := h.Svc.AddLesson(c.UserContext(), *viewer(c), mid, in)
+	l, err := h.Svc.AddLesson(c.UserContext(), *Viewer(c), mid, in)
 	if err != nil {
-		return httpError(err)
+		return HTTPError(err)
 	}
 	return c.Status(fiber.StatusCreated).JSON(l)
 }
@@ -210,9 +210,9 @@ func (h *Handler) updateLesson(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	l, err := h.Svc.UpdateLesson(c.UserContext(), *viewer(c), lid, in)
+	l, err := h.Svc.UpdateLesson(c.UserContext(), *Viewer(c), lid, in)
 	if err != nil {
-		return httpError(err)
+		return HTTPError(err)
 	}
 	return c.JSON(l)
 }

@@ -23,14 +23,14 @@ import (
 // networks.
 const MaxImage = 2 << 20
 
-// imageTypes are the types an image may have, as http.DetectContentType
+// ImageTypes are the types an image may have, as http.DetectContentType
 // names them from the first bytes, and the extension of its URL. SVG is not
 // among them: it can carry script.
-var imageTypes = map[string]string{"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp"}
+var ImageTypes = map[string]string{"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp"}
 
-// imageName matches the last part of an image's URL: its content's SHA-256
+// ImageName matches the last part of an image's URL: its content's SHA-256
 // and the extension of its type.
-var imageName = regexp.MustCompile(`^([0-9a-f]{64})\.(png|jpg|gif|webp)$`)
+var ImageName = regexp.MustCompile(`^([0-9a-f]{64})\.(png|jpg|gif|webp)$`)
 
 // ImagePath is where images are served; an image's URL is
 // ImagePath + sha256 + "." + extension, the same for the same bytes in every
@@ -57,7 +57,7 @@ func sniffImage(data []byte) (ctype, ext string, err error) {
 		return "", "", &web.Error{Status: fiber.StatusRequestEntityTooLarge, Key: "err.too_large", Fields: []web.FieldError{web.Field("image", "authoring.image_too_large", MaxImage>>20)}}
 	}
 	ctype = http.DetectContentType(data)
-	ext, ok := imageTypes[ctype]
+	ext, ok := ImageTypes[ctype]
 	if !ok {
 		return "", "", &web.Error{Status: fiber.StatusUnsupportedMediaType, Key: "authoring.image_type", Fields: []web.FieldError{web.Field("image", "authoring.image_type")}}
 	}
@@ -87,11 +87,11 @@ func (s *Service) SaveImage(ctx context.Context, editor models.User, slug, alt s
 	sum := sha256.Sum256(data)
 	hexSum := hex.EncodeToString(sum[:])
 	err = s.DB.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		c, err := s.editable(ctx, tx, editor, slug)
+		c, err := s.Editable(ctx, tx, editor, slug)
 		if err != nil {
 			return err
 		}
-		if err := insertImage(tx, c.ID, hexSum, ext, ctype, data, &editor.ID, s.now()); err != nil {
+		if err := InsertImage(tx, c.ID, hexSum, ext, ctype, data, &editor.ID, s.now()); err != nil {
 			return err
 		}
 		return models.Audit(tx, &editor.ID, "image.upload", "course:"+c.Slug, "image:"+hexSum+"."+ext)
@@ -102,8 +102,8 @@ func (s *Service) SaveImage(ctx context.Context, editor models.User, slug, alt s
 	return imageJSON(hexSum, ctype, ext, len(data), alt), nil
 }
 
-// imageRow is a row of the images table.
-type imageRow struct {
+// ImageRow is a row of the images table.
+type ImageRow struct {
 	ID          int64 `gorm:"primaryKey"`
 	CourseID    int64
 	Name        string
@@ -114,11 +114,11 @@ type imageRow struct {
 	CreatedAt   time.Time
 }
 
-func (imageRow) TableName() string { return "images" }
+func (ImageRow) TableName() string { return "images" }
 
-// insertImage adds an image to a course; the same bytes twice are one row.
-func insertImage(tx *gorm.DB, courseID int64, sum, ext, ctype string, data []byte, by *int64, now time.Time) error {
-	row := imageRow{CourseID: courseID, Name: sum + "." + ext, ContentType: ctype, SHA256: sum, Data: data, CreatedBy: by, CreatedAt: now}
+// InsertImage adds an image to a course; the same bytes twice are one row.
+func InsertImage(tx *gorm.DB, courseID int64, sum, ext, ctype string, data []byte, by *int64, now time.Time) error {
+	row := ImageRow{CourseID: courseID, Name: sum + "." + ext, ContentType: ctype, SHA256: sum, Data: data, CreatedBy: by, CreatedAt: now}
 	return tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error
 }
 
@@ -129,7 +129,7 @@ func insertImage(tx *gorm.DB, courseID int64, sum, ext, ctype string, data []byt
 // package) must not open an unpublished course's content. public says
 // whether shared caches may keep it.
 func (s *Service) Image(ctx context.Context, name string, viewer *models.User) (ctype string, data []byte, public bool, err error) {
-	m := imageName.FindStringSubmatch(name)
+	m := ImageName.FindStringSubmatch(name)
 	if m == nil {
 		return "", nil, false, ErrNotFound
 	}
@@ -153,7 +153,7 @@ func (s *Service) Image(ctx context.Context, name string, viewer *models.User) (
 	if from == nil {
 		return "", nil, false, ErrNotFound
 	}
-	var row imageRow
+	var row ImageRow
 	err = s.DB.R.WithContext(ctx).Where("course_id = ? AND name = ?", from.ID, name).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return "", nil, false, ErrNotFound
@@ -164,9 +164,9 @@ func (s *Service) Image(ctx context.Context, name string, viewer *models.User) (
 	return row.ContentType, row.Data, public, nil
 }
 
-// courseImages returns a course's images by name.
-func (s *Service) courseImages(ctx context.Context, courseID int64) ([]imageRow, error) {
-	var rows []imageRow
+// CourseImages returns a course's images by name.
+func (s *Service) CourseImages(ctx context.Context, courseID int64) ([]ImageRow, error) {
+	var rows []ImageRow
 	err := s.DB.R.WithContext(ctx).Where("course_id = ?", courseID).Order("name").Find(&rows).Error
 	return rows, err
 }
@@ -175,9 +175,9 @@ func (s *Service) courseImages(ctx context.Context, courseID int64) ([]imageRow,
 // changes: caches may keep it for a year. nosniff and the real type keep a
 // browser from reading it as anything else.
 func (h *Handler) serveImage(c *fiber.Ctx) error {
-	ctype, data, public, err := h.Svc.Image(c.UserContext(), c.Params("name"), viewer(c))
+	ctype, data, public, err := h.Svc.Image(c.UserContext(), c.Params("name"), Viewer(c))
 	if err != nil {
-		return httpError(err)
+		return HTTPError(err)
 	}
 	c.Set(fiber.HeaderContentType, ctype)
 	if public {

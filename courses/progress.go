@@ -50,7 +50,7 @@ func (s *Service) MyProgress(ctx context.Context, user models.User, lang string)
 		}
 	}
 	for _, r := range rows {
-		t, err := s.loadTree(ctx, r.Slug)
+		t, err := s.LoadTree(ctx, r.Slug)
 		if err != nil {
 			return nil, err
 		}
@@ -61,7 +61,7 @@ func (s *Service) MyProgress(ctx context.Context, user models.User, lang string)
 		if err != nil {
 			return nil, err
 		}
-		title, _ := t.title(lang)
+		title, _ := t.Title(lang)
 		it := ProgressItem{Course: CourseRef{Slug: t.Slug, Title: title}, Percent: p.Percent,
 			LessonsDone: p.LessonsDone, LessonsTotal: p.LessonsTotal, QuizzesPassed: p.QuizzesPassed,
 			QuizzesTotal: p.QuizzesTotal, CompletedAt: p.CompletedAt, LastActivity: p.LastActivity, EnrolledAt: r.CreatedAt}

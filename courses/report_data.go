@@ -46,7 +46,7 @@ type cohortName struct {
 
 // reportData runs the report's queries. Each joins the filtered enrolments
 // (where, args from population) to one table and aggregates per trainee.
-func (s *Service) reportData(ctx context.Context, t tree, sc reportScope, where string, args []any) (reportData, error) {
+func (s *Service) reportData(ctx context.Context, t Tree, sc reportScope, where string, args []any) (reportData, error) {
 	d := reportData{lessons: map[int64]lessonAgg{}, attempts: map[userModule]attemptAgg{}, activity: map[int64]time.Time{},
 		quizzes: map[int64]bool{}, certs: map[int64]string{}, cohorts: map[int64][]cohortName{}}
 	const from = " FROM enrolments e JOIN users u ON u.id = e.user_id "

@@ -26,7 +26,7 @@ type CohortOption struct {
 // admin; for a trainer, those they may edit and those their cohorts follow.
 // With a cohort filter, only the courses that cohort follows.
 func (s *Service) ReportCourses(ctx context.Context, viewer models.User, f ReportFilter, lang string) ([]ReportCourse, error) {
-	if !isStaff(&viewer) {
+	if !IsStaff(&viewer) {
 		return nil, ErrForbidden
 	}
 	mine := "c.created_by = ? OR EXISTS (SELECT 1 FROM cohort_courses mc JOIN cohorts mco ON mco.id = mc.cohort_id WHERE mc.course_id = c.id AND mco.created_by = ?)"
@@ -75,7 +75,7 @@ func (s *Service) ReportCourses(ctx context.Context, viewer models.User, f Repor
 	}
 	out := make([]ReportCourse, 0, len(cs))
 	for _, c := range cs {
-		title, _ := tree{c}.title(lang)
+		title, _ := Tree{c}.Title(lang)
 		out = append(out, ReportCourse{Slug: c.Slug, Title: title, Published: c.Published, Enrolled: n[c.ID]})
 	}
 	return out, nil

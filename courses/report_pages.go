@@ -28,7 +28,7 @@ func (h *Handler) showReports(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v := *viewer(c)
+	v := *Viewer(c)
 	cohorts, err := h.Svc.ReportCohorts(c.UserContext(), v, 0, false)
 	if err != nil {
 		return err
@@ -38,7 +38,7 @@ func (h *Handler) showReports(c *fiber.Ctx) error {
 	}
 	list, err := h.Svc.ReportCourses(c.UserContext(), v, f, web.Lang(c))
 	if err != nil {
-		return httpError(err)
+		return HTTPError(err)
 	}
 	p := reportsPage{Courses: list, Cohorts: cohorts, Professions: models.Professions, Filter: f}
 	if q := f.query().Encode(); q != "" {
@@ -101,10 +101,10 @@ func (h *Handler) showCourseReport(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v, lang := *viewer(c), web.Lang(c)
+	v, lang := *Viewer(c), web.Lang(c)
 	r, err := h.Svc.CourseReport(c.UserContext(), v, c.Params("slug"), f, lang)
 	if err != nil {
-		return httpError(err)
+		return HTTPError(err)
 	}
 	cohorts, err := h.Svc.ReportCohorts(c.UserContext(), v, r.courseID, r.scope.all)
 	if err != nil {

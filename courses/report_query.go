@@ -89,7 +89,7 @@ type Report struct {
 // a trainee's own progress (Progress.finish) turns the counts into percent and
 // completion.
 func (s *Service) CourseReport(ctx context.Context, viewer models.User, slug string, f ReportFilter, lang string) (Report, error) {
-	t, err := s.loadTree(ctx, slug)
+	t, err := s.LoadTree(ctx, slug)
 	if err != nil {
 		return Report{}, err
 	}
@@ -102,7 +102,7 @@ func (s *Service) CourseReport(ctx context.Context, viewer models.User, slug str
 			return Report{}, err
 		}
 	}
-	title, _ := t.title(lang)
+	title, _ := t.Title(lang)
 	r := Report{Course: CourseRef{Slug: t.Slug, Title: title}, ByProfession: map[string]*Counts{},
 		ByCohort: []CohortCounts{}, Modules: []ModuleStats{}, Trainees: []TraineeRow{}, courseID: t.ID, scope: sc}
 	for _, p := range models.Professions {
@@ -118,8 +118,8 @@ func (s *Service) CourseReport(ctx context.Context, viewer models.User, slug str
 }
 
 // build turns the rows into the report's numbers.
-func (r *Report) build(t tree, d reportData, lang string) {
-	lessons := len(t.lessonIDs())
+func (r *Report) build(t Tree, d reportData, lang string) {
+	lessons := len(t.LessonIDs())
 	var quizModules []models.Module // modules whose quiz counts, in course order
 	for _, m := range t.Modules {
 		if d.quizzes[m.ID] {
@@ -177,7 +177,7 @@ func (r *Report) build(t tree, d reportData, lang string) {
 			started = true
 			activity = later(activity, a)
 		}
-		p.finish(last)
+		p.Finish(last)
 		activity = later(activity, last)
 		row.Percent, row.LessonsDone, row.QuizzesPassed = p.Percent, p.LessonsDone, p.QuizzesPassed
 		row.LessonsTotal, row.QuizzesTotal, row.CompletedAt, row.Started = p.LessonsTotal, p.QuizzesTotal, p.CompletedAt, started
@@ -223,7 +223,7 @@ func (r *Report) build(t tree, d reportData, lang string) {
 		}
 	}
 	for _, m := range t.Modules {
-		ms := ModuleStats{Slug: m.Slug, Title: moduleTitle(m, lang, t.Locale), HasQuiz: d.quizzes[m.ID]}
+		ms := ModuleStats{Slug: m.Slug, Title: ModuleTitle(m, lang, t.Locale), HasQuiz: d.quizzes[m.ID]}
 		if a := acc[m.ID]; ms.HasQuiz && a != nil {
 			ms.Attempted, ms.Passed = a.attempted, a.passed
 			ms.PassRate = ptr(round(float64(a.passed)/float64(a.attempted), 4))

@@ -27,10 +27,10 @@ type reportScope struct {
 // the course sees that cohort's members only (SECURITY.md X4: a trainer does
 // not read another trainer's cohort). Anyone else: not found.
 func (s *Service) scopeFor(ctx context.Context, viewer models.User, c models.Course) (reportScope, error) {
-	if !isStaff(&viewer) {
+	if !IsStaff(&viewer) {
 		return reportScope{}, ErrForbidden
 	}
-	if canEdit(&viewer, c) {
+	if CanEdit(&viewer, c) {
 		return reportScope{all: true}, nil
 	}
 	var n int64

@@ -27,7 +27,7 @@ func (h *Handler) reportRoutes(app, api fiber.Router, staff fiber.Handler) {
 func reportFilter(c *fiber.Ctx) (ReportFilter, error) {
 	var f ReportFilter
 	var err error
-	if f.Profession, err = professionFilter(c); err != nil {
+	if f.Profession, err = ProfessionFilter(c); err != nil {
 		return f, err
 	}
 	if v := c.Query("cohort"); v != "" {
@@ -61,9 +61,9 @@ func (h *Handler) courseReport(c *fiber.Ctx) error {
 	if format != "json" && format != "csv" {
 		return web.Invalid(web.Field("format", "reports.err_format"))
 	}
-	r, err := h.Svc.CourseReport(c.UserContext(), *viewer(c), c.Params("slug"), f, web.Lang(c))
+	r, err := h.Svc.CourseReport(c.UserContext(), *Viewer(c), c.Params("slug"), f, web.Lang(c))
 	if err != nil {
-		return httpError(err)
+		return HTTPError(err)
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store") // trainees' personal data
 	if format == "json" {
@@ -73,7 +73,7 @@ func (h *Handler) courseReport(c *fiber.Ctx) error {
 	if err := r.WriteCSV(&buf); err != nil {
 		return fmt.Errorf("courses: report csv: %w", err)
 	}
-	if err := h.Svc.auditExport(c.UserContext(), *viewer(c), r, f); err != nil {
+	if err := h.Svc.auditExport(c.UserContext(), *Viewer(c), r, f); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")

@@ -14,6 +14,7 @@ import (
 	"tadrib/assets"
 	"tadrib/certs"
 	"tadrib/courses"
+	"tadrib/courses/coursepkg"
 	"tadrib/internal/accounts"
 	"tadrib/internal/auth"
 	"tadrib/internal/config"
@@ -32,6 +33,7 @@ type app struct {
 	db       *db.DB
 	sessions *auth.Sessions
 	courses  *courses.Service
+	packages *coursepkg.Service
 	accounts *accounts.Service
 	quizzes  *quiz.Service
 }
@@ -132,8 +134,10 @@ func newApp(ctx context.Context, cfg config.Config, d *db.DB, log *slog.Logger) 
 	cs := &courses.Service{DB: d}
 	qs := &quiz.Service{DB: d, Courses: cs}
 	cs.Quizzes = qs // progress counts passed quizzes
-	// Course packages carry modules' quizzes.
-	cs.QuizPackages = qs
+	// Course packages carry modules' quizzes; their import page comes before
+	// the course editor's /author/courses/:slug.
+	packages := coursepkg.NewService(d, cs, qs)
+	coursepkg.NewHandler(packages, cs, renderer).Routes(f, api)
 	(&courses.Handler{Svc: cs, R: renderer, Cohorts: courses.CohortEnv{
 		BaseURL: cfg.BaseURL.String(), Accounts: acc, Sessions: sessions, Cookies: cookies, JoinLimit: limits.PerAddress,
 	}}).Routes(f, api)
@@ -159,7 +163,7 @@ func newApp(ctx context.Context, cfg config.Config, d *db.DB, log *slog.Logger) 
 
 	// Anything else is not found: problem+json under /api, a page elsewhere.
 	f.Use(func(c *fiber.Ctx) error { return web.ErrNotFound })
-	return &app{App: f, db: d, sessions: sessions, courses: cs, accounts: acc, quizzes: qs}, nil
+	return &app{App: f, db: d, sessions: sessions, courses: cs, packages: packages, accounts: acc, quizzes: qs}, nil
 }
 
 // String describes the app for the start-up log.

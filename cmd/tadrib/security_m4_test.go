@@ -407,7 +407,7 @@ func TestSecurityM4InvitationTokenStaysOutOfTheAccessLog(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := &testApp{app: app, t: t, cfg: cfg}
-	if _, err := a.courses.LoadSeed(context.Background(), assetsFS()); err != nil {
+	if _, err := a.packages.LoadSeed(context.Background(), assetsFS()); err != nil {
 		t.Fatal(err)
 	}
 	ta := a.trainer()

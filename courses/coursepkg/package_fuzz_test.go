@@ -1,10 +1,12 @@
-package courses
+package coursepkg
 
 import (
 	"archive/zip"
 	"bytes"
 	"io/fs"
 	"testing"
+
+	"tadrib/courses"
 )
 
 func zipOf(t testing.TB, files map[string]string) []byte {
@@ -45,7 +47,7 @@ func FuzzReadZip(f *testing.F) {
 			}
 		}
 		for name, b := range pkg.Images {
-			if !fs.ValidPath(name) || len(b) > MaxImage {
+			if !fs.ValidPath(name) || len(b) > courses.MaxImage {
 				t.Fatalf("accepted image %q of %d bytes", name, len(b))
 			}
 		}
