@@ -43,7 +43,6 @@ func (h *Handler) Routes(app fiber.Router, api fiber.Router) {
 
 	h.authorRoutes(app, api, staff)
 	h.cohortRoutes(app, api, staff)
-	h.reportRoutes(app, api, staff)
 }
 
 // HTTPError maps the service's errors to HTTP errors.

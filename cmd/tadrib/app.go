@@ -15,6 +15,7 @@ import (
 	"tadrib/certs"
 	"tadrib/courses"
 	"tadrib/courses/coursepkg"
+	"tadrib/courses/reports"
 	"tadrib/internal/accounts"
 	"tadrib/internal/auth"
 	"tadrib/internal/config"
@@ -34,6 +35,7 @@ type app struct {
 	sessions *auth.Sessions
 	courses  *courses.Service
 	packages *coursepkg.Service
+	reports  *reports.Service
 	accounts *accounts.Service
 	quizzes  *quiz.Service
 }
@@ -141,6 +143,8 @@ func newApp(ctx context.Context, cfg config.Config, d *db.DB, log *slog.Logger) 
 	(&courses.Handler{Svc: cs, R: renderer, Cohorts: courses.CohortEnv{
 		BaseURL: cfg.BaseURL.String(), Accounts: acc, Sessions: sessions, Cookies: cookies, JoinLimit: limits.PerAddress,
 	}}).Routes(f, api)
+	reps := reports.NewService(d, cs)
+	reports.NewHandler(reps, renderer).Routes(f, api)
 	qh := &quiz.Handler{Svc: qs, R: renderer}
 	qh.Routes(f, api)
 	qh.PageRoutes(f, auth.RequireUser)
@@ -163,7 +167,7 @@ func newApp(ctx context.Context, cfg config.Config, d *db.DB, log *slog.Logger) 
 
 	// Anything else is not found: problem+json under /api, a page elsewhere.
 	f.Use(func(c *fiber.Ctx) error { return web.ErrNotFound })
-	return &app{App: f, db: d, sessions: sessions, courses: cs, packages: packages, accounts: acc, quizzes: qs}, nil
+	return &app{App: f, db: d, sessions: sessions, courses: cs, packages: packages, reports: reps, accounts: acc, quizzes: qs}, nil
 }
 
 // String describes the app for the start-up log.

@@ -1,4 +1,4 @@
-package courses
+package reports
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"math"
 	"time"
 
+	"tadrib/courses"
 	"tadrib/models"
 )
 
@@ -69,7 +70,7 @@ type TraineeRow struct {
 
 // Report is a course's progress report (API.md GET /reports/courses/{slug}).
 type Report struct {
-	Course CourseRef `json:"course"`
+	Course courses.CourseRef `json:"course"`
 	Counts
 	ByProfession map[string]*Counts `json:"by_profession"`
 	ByCohort     []CohortCounts     `json:"by_cohort"`
@@ -81,15 +82,15 @@ type Report struct {
 }
 
 // CourseReport computes the progress report of course slug for viewer.
-// Trainees get ErrForbidden; a trainer who may neither edit the course nor
-// runs a cohort following it, ErrNotFound.
+// Trainees get courses.ErrForbidden; a trainer who may neither edit the course nor
+// runs a cohort following it, courses.ErrNotFound.
 //
 // A handful of aggregate queries do the work whatever the number of trainees
 // (one row per trainee, or per trainee and quiz, comes back); the same rule as
-// a trainee's own progress (Progress.finish) turns the counts into percent and
+// a trainee's own progress (courses.Progress.Finish) turns the counts into percent and
 // completion.
 func (s *Service) CourseReport(ctx context.Context, viewer models.User, slug string, f ReportFilter, lang string) (Report, error) {
-	t, err := s.LoadTree(ctx, slug)
+	t, err := s.courses.LoadTree(ctx, slug)
 	if err != nil {
 		return Report{}, err
 	}
@@ -103,7 +104,7 @@ func (s *Service) CourseReport(ctx context.Context, viewer models.User, slug str
 		}
 	}
 	title, _ := t.Title(lang)
-	r := Report{Course: CourseRef{Slug: t.Slug, Title: title}, ByProfession: map[string]*Counts{},
+	r := Report{Course: courses.CourseRef{Slug: t.Slug, Title: title}, ByProfession: map[string]*Counts{},
 		ByCohort: []CohortCounts{}, Modules: []ModuleStats{}, Trainees: []TraineeRow{}, courseID: t.ID, scope: sc}
 	for _, p := range models.Professions {
 		r.ByProfession[p] = &Counts{}
@@ -118,7 +119,7 @@ func (s *Service) CourseReport(ctx context.Context, viewer models.User, slug str
 }
 
 // build turns the rows into the report's numbers.
-func (r *Report) build(t Tree, d reportData, lang string) {
+func (r *Report) build(t courses.Tree, d reportData, lang string) {
 	lessons := len(t.LessonIDs())
 	var quizModules []models.Module // modules whose quiz counts, in course order
 	for _, m := range t.Modules {
@@ -136,7 +137,7 @@ func (r *Report) build(t Tree, d reportData, lang string) {
 	for _, u := range d.users {
 		row := TraineeRow{ID: id(u.id), Name: u.name, NameAr: u.nameAr, Email: u.email, Profession: u.profession,
 			Organization: u.organization, EnrolledAt: u.enrolledAt, Cohorts: []string{}, Scores: []Score{}}
-		p := Progress{LessonsTotal: lessons, QuizzesTotal: len(quizModules)}
+		p := courses.Progress{LessonsTotal: lessons, QuizzesTotal: len(quizModules)}
 		c := d.lessons[u.id]
 		p.LessonsDone = c.done
 		last := c.last
@@ -223,7 +224,7 @@ func (r *Report) build(t Tree, d reportData, lang string) {
 		}
 	}
 	for _, m := range t.Modules {
-		ms := ModuleStats{Slug: m.Slug, Title: ModuleTitle(m, lang, t.Locale), HasQuiz: d.quizzes[m.ID]}
+		ms := ModuleStats{Slug: m.Slug, Title: courses.ModuleTitle(m, lang, t.Locale), HasQuiz: d.quizzes[m.ID]}
 		if a := acc[m.ID]; ms.HasQuiz && a != nil {
 			ms.Attempted, ms.Passed = a.attempted, a.passed
 			ms.PassRate = ptr(round(float64(a.passed)/float64(a.attempted), 4))

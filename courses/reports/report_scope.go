@@ -1,4 +1,4 @@
-package courses
+package reports
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"tadrib/courses"
 	"tadrib/models"
 )
 
@@ -27,21 +28,21 @@ type reportScope struct {
 // the course sees that cohort's members only (SECURITY.md X4: a trainer does
 // not read another trainer's cohort). Anyone else: not found.
 func (s *Service) scopeFor(ctx context.Context, viewer models.User, c models.Course) (reportScope, error) {
-	if !IsStaff(&viewer) {
-		return reportScope{}, ErrForbidden
+	if !courses.IsStaff(&viewer) {
+		return reportScope{}, courses.ErrForbidden
 	}
-	if CanEdit(&viewer, c) {
+	if courses.CanEdit(&viewer, c) {
 		return reportScope{all: true}, nil
 	}
 	var n int64
-	err := s.DB.R.WithContext(ctx).Table("cohorts co").
+	err := s.db.R.WithContext(ctx).Table("cohorts co").
 		Joins("JOIN cohort_courses cc ON cc.cohort_id = co.id").
 		Where("co.created_by = ? AND cc.course_id = ?", viewer.ID, c.ID).Count(&n).Error
 	if err != nil {
 		return reportScope{}, fmt.Errorf("courses: report scope: %w", err)
 	}
 	if n == 0 {
-		return reportScope{}, ErrNotFound
+		return reportScope{}, courses.ErrNotFound
 	}
 	return reportScope{trainer: viewer.ID}, nil
 }
@@ -54,9 +55,9 @@ func (s *Service) checkCohort(ctx context.Context, viewer models.User, c models.
 		ID        int64
 		CreatedBy *int64
 	}
-	err := s.DB.R.WithContext(ctx).Table("cohorts").Select("id, created_by").Where("id = ?", cohortID).Take(&co).Error
+	err := s.db.R.WithContext(ctx).Table("cohorts").Select("id, created_by").Where("id = ?", cohortID).Take(&co).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return ErrNotFound
+		return courses.ErrNotFound
 	}
 	if err != nil {
 		return fmt.Errorf("courses: cohort %d: %w", cohortID, err)
@@ -66,14 +67,14 @@ func (s *Service) checkCohort(ctx context.Context, viewer models.User, c models.
 	}
 	if sc.all {
 		var n int64
-		if err := s.DB.R.WithContext(ctx).Table("cohort_courses").Where("cohort_id = ? AND course_id = ?", cohortID, c.ID).Count(&n).Error; err != nil {
+		if err := s.db.R.WithContext(ctx).Table("cohort_courses").Where("cohort_id = ? AND course_id = ?", cohortID, c.ID).Count(&n).Error; err != nil {
 			return fmt.Errorf("courses: cohort %d: %w", cohortID, err)
 		}
 		if n > 0 {
 			return nil
 		}
 	}
-	return ErrNotFound
+	return courses.ErrNotFound
 }
 
 // population is the SQL condition, over enrolments e joined to users u, that

@@ -1,10 +1,12 @@
-package courses
+package reports
 
 import (
 	"context"
 	"database/sql"
 	"fmt"
 	"time"
+
+	"tadrib/courses"
 )
 
 // reportData is what the report's queries return, keyed by user.
@@ -46,7 +48,7 @@ type cohortName struct {
 
 // reportData runs the report's queries. Each joins the filtered enrolments
 // (where, args from population) to one table and aggregates per trainee.
-func (s *Service) reportData(ctx context.Context, t Tree, sc reportScope, where string, args []any) (reportData, error) {
+func (s *Service) reportData(ctx context.Context, t courses.Tree, sc reportScope, where string, args []any) (reportData, error) {
 	d := reportData{lessons: map[int64]lessonAgg{}, attempts: map[userModule]attemptAgg{}, activity: map[int64]time.Time{},
 		quizzes: map[int64]bool{}, certs: map[int64]string{}, cohorts: map[int64][]cohortName{}}
 	const from = " FROM enrolments e JOIN users u ON u.id = e.user_id "
@@ -114,7 +116,7 @@ func (s *Service) reportData(ctx context.Context, t Tree, sc reportScope, where 
 		return d, fmt.Errorf("attempts: %w", err)
 	}
 
-	if s.Quizzes != nil { // without the quiz engine, progress counts no quiz either
+	if s.courses.Quizzes != nil { // without the quiz engine, progress counts no quiz either
 		err = s.scanRows(ctx, `SELECT q.module_id FROM quizzes q JOIN modules m ON m.id = q.module_id
 			WHERE m.course_id = ? AND EXISTS (SELECT 1 FROM questions x WHERE x.quiz_id = q.id)`, []any{t.ID}, func(rs *sql.Rows) error {
 			var mid int64
@@ -182,7 +184,7 @@ func (s *Service) reportData(ctx context.Context, t Tree, sc reportScope, where 
 
 // scanRows runs a read query and hands each row to fn.
 func (s *Service) scanRows(ctx context.Context, q string, args []any, fn func(*sql.Rows) error) error {
-	rs, err := s.DB.R.WithContext(ctx).Raw(q, args...).Rows()
+	rs, err := s.db.R.WithContext(ctx).Raw(q, args...).Rows()
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package courses
+package reports
 
 import (
 	"fmt"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"tadrib/courses"
 	"tadrib/internal/i18n"
 	"tadrib/internal/web"
 	"tadrib/models"
@@ -28,23 +29,23 @@ func (h *Handler) showReports(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v := *Viewer(c)
-	cohorts, err := h.Svc.ReportCohorts(c.UserContext(), v, 0, false)
+	v := *courses.Viewer(c)
+	cohorts, err := h.svc.ReportCohorts(c.UserContext(), v, 0, false)
 	if err != nil {
 		return err
 	}
 	if f.CohortID != 0 && !hasCohort(cohorts, f.CohortID) {
 		return web.ErrNotFound
 	}
-	list, err := h.Svc.ReportCourses(c.UserContext(), v, f, web.Lang(c))
+	list, err := h.svc.ReportCourses(c.UserContext(), v, f, web.Lang(c))
 	if err != nil {
-		return HTTPError(err)
+		return courses.HTTPError(err)
 	}
 	p := reportsPage{Courses: list, Cohorts: cohorts, Professions: models.Professions, Filter: f}
 	if q := f.query().Encode(); q != "" {
 		p.Query = "?" + q
 	}
-	return h.R.Page(c, fiber.StatusOK, "reports", h.R.T(c, "reports.title"), p)
+	return h.r.Page(c, fiber.StatusOK, "reports", h.r.T(c, "reports.title"), p)
 }
 
 func hasCohort(list []CohortOption, id int64) bool {
@@ -101,16 +102,16 @@ func (h *Handler) showCourseReport(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v, lang := *Viewer(c), web.Lang(c)
-	r, err := h.Svc.CourseReport(c.UserContext(), v, c.Params("slug"), f, lang)
+	v, lang := *courses.Viewer(c), web.Lang(c)
+	r, err := h.svc.CourseReport(c.UserContext(), v, c.Params("slug"), f, lang)
 	if err != nil {
-		return HTTPError(err)
+		return courses.HTTPError(err)
 	}
-	cohorts, err := h.Svc.ReportCohorts(c.UserContext(), v, r.courseID, r.scope.all)
+	cohorts, err := h.svc.ReportCohorts(c.UserContext(), v, r.courseID, r.scope.all)
 	if err != nil {
 		return err
 	}
-	t := func(key string, args ...any) string { return h.R.T(c, key, args...) }
+	t := func(key string, args ...any) string { return h.r.T(c, key, args...) }
 	p := courseReportPage{Report: r, Filter: f, Filtered: f != ReportFilter{}, Cohorts: cohorts, Professions: models.Professions}
 	q := f.query()
 	if enc := q.Encode(); enc != "" {
@@ -160,7 +161,7 @@ func (h *Handler) showCourseReport(c *fiber.Ctx) error {
 	p.ProfChart = professionChart(p.ProfRows, rtl, t)
 	p.ModuleChart = moduleChart(p.Modules, rtl, t)
 	c.Set(fiber.HeaderCacheControl, "no-store") // trainees' personal data
-	return h.R.Page(c, fiber.StatusOK, "report_course", t("reports.course_title", r.Course.Title), p)
+	return h.r.Page(c, fiber.StatusOK, "report_course", t("reports.course_title", r.Course.Title), p)
 }
 
 // professionChart draws enrolled, completed and certified per profession.

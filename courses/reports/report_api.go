@@ -1,4 +1,4 @@
-package courses
+package reports
 
 import (
 	"bytes"
@@ -10,24 +10,17 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"tadrib/courses"
 	"tadrib/internal/web"
 	"tadrib/models"
 )
-
-// reportRoutes mounts the progress reports: the JSON and CSV API, and the
-// trainers' pages.
-func (h *Handler) reportRoutes(app, api fiber.Router, staff fiber.Handler) {
-	api.Get("/reports/courses/:slug", staff, h.courseReport)
-	app.Get("/author/reports", staff, h.showReports)
-	app.Get("/author/reports/courses/:slug", staff, h.showCourseReport)
-}
 
 // reportFilter reads ?cohort= and ?profession=; a malformed value is a 400
 // naming the parameter.
 func reportFilter(c *fiber.Ctx) (ReportFilter, error) {
 	var f ReportFilter
 	var err error
-	if f.Profession, err = ProfessionFilter(c); err != nil {
+	if f.Profession, err = courses.ProfessionFilter(c); err != nil {
 		return f, err
 	}
 	if v := c.Query("cohort"); v != "" {
@@ -61,9 +54,9 @@ func (h *Handler) courseReport(c *fiber.Ctx) error {
 	if format != "json" && format != "csv" {
 		return web.Invalid(web.Field("format", "reports.err_format"))
 	}
-	r, err := h.Svc.CourseReport(c.UserContext(), *Viewer(c), c.Params("slug"), f, web.Lang(c))
+	r, err := h.svc.CourseReport(c.UserContext(), *courses.Viewer(c), c.Params("slug"), f, web.Lang(c))
 	if err != nil {
-		return HTTPError(err)
+		return courses.HTTPError(err)
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store") // trainees' personal data
 	if format == "json" {
@@ -73,11 +66,11 @@ func (h *Handler) courseReport(c *fiber.Ctx) error {
 	if err := r.WriteCSV(&buf); err != nil {
 		return fmt.Errorf("courses: report csv: %w", err)
 	}
-	if err := h.Svc.auditExport(c.UserContext(), *Viewer(c), r, f); err != nil {
+	if err := h.svc.auditExport(c.UserContext(), *courses.Viewer(c), r, f); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+csvFilename(r.Course.Slug, f, h.Svc.now())+`"`)
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+csvFilename(r.Course.Slug, f, h.svc.now())+`"`)
 	return c.Send(buf.Bytes())
 }
 
@@ -88,7 +81,7 @@ func (s *Service) auditExport(ctx context.Context, viewer models.User, r Report,
 	if q := f.query().Encode(); q != "" {
 		detail += " " + q
 	}
-	if err := models.Audit(s.DB.W.WithContext(ctx), &viewer.ID, "report.export", "course:"+r.Course.Slug, detail); err != nil {
+	if err := models.Audit(s.db.W.WithContext(ctx), &viewer.ID, "report.export", "course:"+r.Course.Slug, detail); err != nil {
 		return fmt.Errorf("courses: audit export: %w", err)
 	}
 	return nil

@@ -1,4 +1,4 @@
-package courses
+package reports
 
 import (
 	"encoding/csv"

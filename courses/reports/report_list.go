@@ -1,9 +1,10 @@
-package courses
+package reports
 
 import (
 	"context"
 	"fmt"
 
+	"tadrib/courses"
 	"tadrib/models"
 )
 
@@ -26,11 +27,11 @@ type CohortOption struct {
 // admin; for a trainer, those they may edit and those their cohorts follow.
 // With a cohort filter, only the courses that cohort follows.
 func (s *Service) ReportCourses(ctx context.Context, viewer models.User, f ReportFilter, lang string) ([]ReportCourse, error) {
-	if !IsStaff(&viewer) {
-		return nil, ErrForbidden
+	if !courses.IsStaff(&viewer) {
+		return nil, courses.ErrForbidden
 	}
 	mine := "c.created_by = ? OR EXISTS (SELECT 1 FROM cohort_courses mc JOIN cohorts mco ON mco.id = mc.cohort_id WHERE mc.course_id = c.id AND mco.created_by = ?)"
-	q := s.DB.R.WithContext(ctx).Model(&models.Course{}).Table("courses c").Preload("Texts")
+	q := s.db.R.WithContext(ctx).Model(&models.Course{}).Table("courses c").Preload("Texts")
 	if viewer.Role != models.RoleAdmin {
 		q = q.Where(mine, viewer.ID, viewer.ID)
 	}
@@ -63,7 +64,7 @@ func (s *Service) ReportCourses(ctx context.Context, viewer models.User, f Repor
 		CourseID int64
 		N        int
 	}
-	err := s.DB.R.WithContext(ctx).Raw(`SELECT e.course_id, COUNT(*) AS n FROM enrolments e
+	err := s.db.R.WithContext(ctx).Raw(`SELECT e.course_id, COUNT(*) AS n FROM enrolments e
 		JOIN users u ON u.id = e.user_id JOIN courses c ON c.id = e.course_id
 		WHERE `+where+` GROUP BY e.course_id`, args...).Scan(&counts).Error
 	if err != nil {
@@ -75,7 +76,7 @@ func (s *Service) ReportCourses(ctx context.Context, viewer models.User, f Repor
 	}
 	out := make([]ReportCourse, 0, len(cs))
 	for _, c := range cs {
-		title, _ := Tree{c}.Title(lang)
+		title, _ := courses.Tree{Course: c}.Title(lang)
 		out = append(out, ReportCourse{Slug: c.Slug, Title: title, Published: c.Published, Enrolled: n[c.ID]})
 	}
 	return out, nil
@@ -85,7 +86,7 @@ func (s *Service) ReportCourses(ctx context.Context, viewer models.User, f Repor
 // admin, their own for a trainer; with courseID, only those following it (and
 // for a course they edit, every cohort following it).
 func (s *Service) ReportCohorts(ctx context.Context, viewer models.User, courseID int64, editor bool) ([]CohortOption, error) {
-	q := s.DB.R.WithContext(ctx).Table("cohorts co").Select("co.id, co.name")
+	q := s.db.R.WithContext(ctx).Table("cohorts co").Select("co.id, co.name")
 	if courseID != 0 {
 		q = q.Where("EXISTS (SELECT 1 FROM cohort_courses cc WHERE cc.cohort_id = co.id AND cc.course_id = ?)", courseID)
 	}
