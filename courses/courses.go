@@ -1,11 +1,11 @@
 // Package courses owns courses, their modules and lessons, enrolment, lesson
-// completion and progress, the authoring of all of these, and course packages
-// (the format the seed curriculum is written in). It serves them as JSON under
-// /api/v1 and as pages.
+// completion and progress, prerequisites, the course editor and cohorts. It
+// serves them as JSON under /api/v1 and as pages.
 //
-// Quizzes live in package quiz, which depends on this one; where progress must
-// know whether a module's quiz is passed, this package asks through the
-// QuizProgress seam, which cmd/tadrib connects.
+// Its sub-packages stand on it: courses/coursepkg (course packages and the
+// seed) and courses/reports (progress reports). Quizzes live in package quiz,
+// which depends on this one; where progress must know whether a module's
+// quiz is passed, this package asks through the QuizProgress seam.
 package courses
 
 import (
@@ -38,6 +38,20 @@ type QuizStatus struct {
 	Passed      bool
 	BestPercent *float64
 	PassedAt    *time.Time
+}
+
+// QuizResult is a trainee's results at one module's quiz, as progress
+// reports count them: the best percent and whether they passed among
+// finished attempts, how many they finished, when they first passed, and
+// when they last started or finished an attempt.
+type QuizResult struct {
+	UserID       int64
+	ModuleID     int64
+	BestPercent  *float64
+	Passed       bool
+	Finished     int
+	FirstPass    time.Time
+	LastActivity time.Time
 }
 
 // QuizProgress reports, for a user and a course, the quiz of each module that

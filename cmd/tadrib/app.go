@@ -143,8 +143,6 @@ func newApp(ctx context.Context, cfg config.Config, d *db.DB, log *slog.Logger) 
 	(&courses.Handler{Svc: cs, R: renderer, Cohorts: courses.CohortEnv{
 		BaseURL: cfg.BaseURL.String(), Accounts: acc, Sessions: sessions, Cookies: cookies, JoinLimit: limits.PerAddress,
 	}}).Routes(f, api)
-	reps := reports.NewService(d, cs)
-	reports.NewHandler(reps, renderer).Routes(f, api)
 	qh := &quiz.Handler{Svc: qs, R: renderer}
 	qh.Routes(f, api)
 	qh.PageRoutes(f, auth.RequireUser)
@@ -162,6 +160,9 @@ func newApp(ctx context.Context, cfg config.Config, d *db.DB, log *slog.Logger) 
 		LimitReached:      func(c *fiber.Ctx) error { return web.Errorf(fiber.StatusTooManyRequests, "err.rate_limited") },
 	}))
 	ch.PageRoutes(f)
+	// Progress reports ask quiz results and certificates held of their engines.
+	reps := reports.NewService(d, cs, qs, certSvc)
+	reports.NewHandler(reps, renderer).Routes(f, api)
 	// Administration; a trainee's data export gathers each feature's part.
 	(&accounts.Admin{Handler: ah, Exporters: exportParts(d, cs, qs), BaseURL: cfg.BaseURL.String()}).Routes(f, api)
 

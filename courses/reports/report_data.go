@@ -86,71 +86,22 @@ func (s *Service) reportData(ctx context.Context, t courses.Tree, sc reportScope
 		return d, fmt.Errorf("lessons: %w", err)
 	}
 
-	// Best and passed count finished attempts only, like the trainee's own
-	// progress (quiz.Service.CourseQuizzes); any attempt shows activity.
-	err = s.scanRows(ctx, `SELECT a.user_id, q.module_id,
-			MAX(CASE WHEN a.status <> 'in_progress' THEN a.percent END),
-			MAX(CASE WHEN a.status <> 'in_progress' AND a.passed THEN 1 ELSE 0 END),
-			SUM(CASE WHEN a.status <> 'in_progress' THEN 1 ELSE 0 END),
-			MIN(CASE WHEN a.passed AND a.finished_at IS NOT NULL THEN a.finished_at END),
-			MAX(a.started_at), MAX(a.finished_at)`+from+
-		`JOIN attempts a ON a.user_id = e.user_id JOIN quizzes q ON q.id = a.quiz_id JOIN modules m ON m.id = q.module_id
-		WHERE `+where+" AND m.course_id = e.course_id GROUP BY a.user_id, q.module_id", args, func(rs *sql.Rows) error {
-		var k userModule
-		var a attemptAgg
-		var best sql.NullFloat64
-		var passed int
-		var first, started, finished dbTime
-		if err := rs.Scan(&k.user, &k.module, &best, &passed, &a.finished, &first, &started, &finished); err != nil {
-			return err
-		}
-		if best.Valid {
-			a.best = ptr(best.Float64)
-		}
-		a.passed, a.firstPass = passed == 1, first.t
-		d.attempts[k] = a
-		d.activity[k.user] = later(later(d.activity[k.user], started.t), finished.t)
-		return nil
-	})
-	if err != nil {
-		return d, fmt.Errorf("attempts: %w", err)
-	}
-
-	if s.courses.Quizzes != nil { // without the quiz engine, progress counts no quiz either
-		err = s.scanRows(ctx, `SELECT q.module_id FROM quizzes q JOIN modules m ON m.id = q.module_id
-			WHERE m.course_id = ? AND EXISTS (SELECT 1 FROM questions x WHERE x.quiz_id = q.id)`, []any{t.ID}, func(rs *sql.Rows) error {
-			var mid int64
-			if err := rs.Scan(&mid); err != nil {
-				return err
-			}
-			d.quizzes[mid] = true
-			return nil
-		})
+	if s.quizzes != nil { // without the quiz engine, progress counts no quiz either
+		results, counted, err := s.quizzes.CourseResults(ctx, t.ID)
 		if err != nil {
 			return d, fmt.Errorf("quizzes: %w", err)
 		}
+		for _, r := range results {
+			d.attempts[userModule{r.UserID, r.ModuleID}] = attemptAgg{best: r.BestPercent, passed: r.Passed, finished: r.Finished, firstPass: r.FirstPass}
+			d.activity[r.UserID] = later(d.activity[r.UserID], r.LastActivity)
+		}
+		d.quizzes = counted
 	}
 
-	// A corrected certificate supersedes the old one; both may be unrevoked
-	// for a while, and the current one's code is the one to show.
-	current := map[int64]bool{}
-	err = s.scanRows(ctx, "SELECT c.user_id, c.code, c.superseded_by"+from+
-		`JOIN certificates c ON c.user_id = e.user_id AND c.course_id = e.course_id
-		WHERE `+where+" AND c.revoked_at IS NULL ORDER BY c.issued_at, c.id", args, func(rs *sql.Rows) error {
-		var uid int64
-		var code string
-		var sup sql.NullString
-		if err := rs.Scan(&uid, &code, &sup); err != nil {
-			return err
+	if s.certs != nil {
+		if d.certs, err = s.certs.HeldCodes(ctx, t.ID); err != nil {
+			return d, fmt.Errorf("certificates: %w", err)
 		}
-		if !current[uid] {
-			d.certs[uid] = code
-			current[uid] = !sup.Valid
-		}
-		return nil
-	})
-	if err != nil {
-		return d, fmt.Errorf("certificates: %w", err)
 	}
 
 	cq := "SELECT cm.user_id, co.id, co.name" + from +

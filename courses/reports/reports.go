@@ -4,10 +4,13 @@
 // with SVG charts.
 //
 // It stands above the other course packages: it reads courses through
-// package courses, and nothing but cmd/tadrib imports it.
+// package courses, asks quiz results and certificates held through the
+// QuizResults and Certificates interfaces (packages quiz and certs satisfy
+// them), and nothing but cmd/tadrib imports it.
 package reports
 
 import (
+	"context"
 	"strconv"
 	"time"
 
@@ -20,15 +23,31 @@ import (
 	"tadrib/models"
 )
 
+// QuizResults is what a report asks of the quiz engine (package quiz): each
+// trainee's results at each module's quiz of a course, and the modules whose
+// quiz counts for progress.
+type QuizResults interface {
+	CourseResults(ctx context.Context, courseID int64) ([]courses.QuizResult, map[int64]bool, error)
+}
+
+// Certificates is what a report asks of the certificate register (package
+// certs): the code of the certificate each user holds for a course.
+type Certificates interface {
+	HeldCodes(ctx context.Context, courseID int64) (map[int64]string, error)
+}
+
 // Service computes reports.
 type Service struct {
 	db      *db.DB
 	courses *courses.Service
+	quizzes QuizResults  // nil: no quiz counts
+	certs   Certificates // nil: nobody is certified
 }
 
-// NewService builds the report service on the courses service.
-func NewService(d *db.DB, cs *courses.Service) *Service {
-	return &Service{db: d, courses: cs}
+// NewService builds the report service on the courses service, the quiz
+// results and the certificates held.
+func NewService(d *db.DB, cs *courses.Service, quizzes QuizResults, certs Certificates) *Service {
+	return &Service{db: d, courses: cs, quizzes: quizzes, certs: certs}
 }
 
 func (s *Service) now() time.Time { return s.courses.Time() }
