@@ -24,7 +24,7 @@ func (h *Handler) authorAPIRoutes(app, api fiber.Router, staff fiber.Handler) {
 }
 
 func (h *Handler) updateModule(c *fiber.Ctx) error {
-	mid, err := pathID(c)
+	mid, err := PathID(c)
 	if err != nil {
 		return err
 	}
@@ -32,7 +32,7 @@ func (h *Handler) updateModule(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	m, err := h.Svc.UpdateModule(c.UserContext(), *Viewer(c), mid, in)
+	m, err := h.svc.UpdateModule(c.UserContext(), *Viewer(c), mid, in)
 	if err != nil {
 		return HTTPError(err)
 	}
@@ -40,22 +40,22 @@ func (h *Handler) updateModule(c *fiber.Ctx) error {
 }
 
 func (h *Handler) deleteLesson(c *fiber.Ctx) error {
-	lid, err := pathID(c)
+	lid, err := PathID(c)
 	if err != nil {
 		return err
 	}
-	if _, err := h.Svc.DeleteLesson(c.UserContext(), *Viewer(c), lid); err != nil {
+	if _, err := h.svc.DeleteLesson(c.UserContext(), *Viewer(c), lid); err != nil {
 		return HTTPError(err)
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
 func (h *Handler) deleteModule(c *fiber.Ctx) error {
-	mid, err := pathID(c)
+	mid, err := PathID(c)
 	if err != nil {
 		return err
 	}
-	if _, err := h.Svc.DeleteModule(c.UserContext(), *Viewer(c), mid); err != nil {
+	if _, err := h.svc.DeleteModule(c.UserContext(), *Viewer(c), mid); err != nil {
 		return HTTPError(err)
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -92,7 +92,7 @@ func (h *Handler) uploadImage(c *fiber.Ctx) error {
 		return err
 	}
 	alt := c.FormValue("alt", name)
-	img, err := h.Svc.SaveImage(c.UserContext(), *Viewer(c), c.Params("slug"), alt, data)
+	img, err := h.svc.SaveImage(c.UserContext(), *Viewer(c), c.Params("slug"), alt, data)
 	if err != nil {
 		return HTTPError(err)
 	}

@@ -62,11 +62,11 @@ func fieldErrors(err error) (map[string]web.FieldError, error) {
 }
 
 func (h *Handler) showAuthorHome(c *fiber.Ctx) error {
-	items, err := h.Svc.Authored(c.UserContext(), *Viewer(c), web.Lang(c))
+	items, err := h.svc.Authored(c.UserContext(), *Viewer(c), web.Lang(c))
 	if err != nil {
 		return err
 	}
-	return h.R.Page(c, fiber.StatusOK, "author_home", h.R.T(c, "authoring.home_title"), map[string]any{"Items": items})
+	return h.r.Page(c, fiber.StatusOK, "author_home", h.r.T(c, "authoring.home_title"), map[string]any{"Items": items})
 }
 
 // courseForm is the new-course form and what was typed into it.
@@ -79,7 +79,7 @@ type courseForm struct {
 
 func (h *Handler) showNewCourse(c *fiber.Ctx) error {
 	f := courseForm{Locale: web.Lang(c), Hours: "1", ValidityDays: "0", Audiences: map[string]bool{}, Professions: models.Professions, Locales: models.Locales}
-	return h.R.Page(c, fiber.StatusOK, "author_course_new", h.R.T(c, "authoring.new_course"), f)
+	return h.r.Page(c, fiber.StatusOK, "author_course_new", h.r.T(c, "authoring.new_course"), f)
 }
 
 // formFloat and formInt read optional numbers; a malformed one is a field error.
@@ -136,7 +136,7 @@ func (h *Handler) submitNewCourse(c *fiber.Ctx) error {
 	var d CourseDetail
 	var err error
 	if len(f.Errors) == 0 {
-		d, err = h.Svc.CreateCourse(c.UserContext(), *Viewer(c), in)
+		d, err = h.svc.CreateCourse(c.UserContext(), *Viewer(c), in)
 	} else {
 		err = web.Invalid(in.validate(true)...) // the other fields' errors too
 	}
@@ -154,7 +154,7 @@ func (h *Handler) submitNewCourse(c *fiber.Ctx) error {
 		if _, ok := f.Errors["slug"]; ok && f.Slug == "" {
 			f.Slug = slug // show the slug we made, to be corrected
 		}
-		return h.R.Page(c, fiber.StatusUnprocessableEntity, "author_course_new", h.R.T(c, "authoring.new_course"), f)
+		return h.r.Page(c, fiber.StatusUnprocessableEntity, "author_course_new", h.r.T(c, "authoring.new_course"), f)
 	}
 	return c.Redirect("/author/courses/"+d.Slug+"?created=1", fiber.StatusSeeOther)
 }
@@ -220,10 +220,10 @@ func missing(has map[string]bool) []string {
 func (h *Handler) editorData(c *fiber.Ctx, slug string) (courseEditor, error) {
 	me := *Viewer(c)
 	ctx := c.UserContext()
-	if _, err := h.Svc.Editable(ctx, h.Svc.DB.R.WithContext(ctx), me, slug); err != nil {
+	if _, err := h.svc.Editable(ctx, h.svc.DB.R.WithContext(ctx), me, slug); err != nil {
 		return courseEditor{}, HTTPError(err)
 	}
-	t, err := h.Svc.LoadTree(ctx, slug)
+	t, err := h.svc.LoadTree(ctx, slug)
 	if err != nil {
 		return courseEditor{}, HTTPError(err)
 	}
@@ -232,7 +232,7 @@ func (h *Handler) editorData(c *fiber.Ctx, slug string) (courseEditor, error) {
 	for _, a := range t.AudienceList() {
 		e.Audiences[a] = true
 	}
-	others, err := h.Svc.Catalog(ctx, &me, "", e.TL)
+	others, err := h.svc.Catalog(ctx, &me, "", e.TL)
 	if err != nil {
 		return e, err
 	}
@@ -255,8 +255,8 @@ func (h *Handler) editorData(c *fiber.Ctx, slug string) (courseEditor, error) {
 	e.TextMissing = missing(has)
 	e.Heading, _ = t.Title(e.TL)
 	var quizzes map[int64]QuizStatus
-	if h.Svc.Quizzes != nil {
-		if quizzes, err = h.Svc.Quizzes.CourseQuizzes(ctx, me.ID, t.ID, e.TL); err != nil {
+	if h.svc.Quizzes != nil {
+		if quizzes, err = h.svc.Quizzes.CourseQuizzes(ctx, me.ID, t.ID, e.TL); err != nil {
 			return e, err
 		}
 	}
@@ -289,7 +289,7 @@ func (h *Handler) renderEditor(c *fiber.Ctx, status int, e courseEditor) error {
 	if title == "" {
 		title = e.Course.Slug
 	}
-	return h.R.Page(c, status, "author_course", title, e)
+	return h.r.Page(c, status, "author_course", title, e)
 }
 
 func (h *Handler) showCourseEditor(c *fiber.Ctx) error {
@@ -344,7 +344,7 @@ func (h *Handler) submitCourse(c *fiber.Ctx) error {
 		}
 	}
 	if len(errs) == 0 {
-		_, err = h.Svc.UpdateCourse(c.UserContext(), *Viewer(c), slug, in)
+		_, err = h.svc.UpdateCourse(c.UserContext(), *Viewer(c), slug, in)
 		if err == nil {
 			return c.Redirect(editorURL(slug, e.TL, "saved=1", ""), fiber.StatusSeeOther)
 		}
@@ -382,7 +382,7 @@ func (h *Handler) submitNewModule(c *fiber.Ctx) error {
 	for i, base := 2, mslug; taken[mslug]; i++ {
 		mslug = fmt.Sprintf("%s-%d", base, i)
 	}
-	m, err := h.Svc.AddModule(c.UserContext(), *Viewer(c), slug, ModuleInput{Slug: &mslug, Title: &title, Lang: &e.TL})
+	m, err := h.svc.AddModule(c.UserContext(), *Viewer(c), slug, ModuleInput{Slug: &mslug, Title: &title, Lang: &e.TL})
 	if err != nil {
 		fe, err := fieldErrors(err)
 		if err != nil {
@@ -404,7 +404,7 @@ func (h *Handler) submitModule(c *fiber.Ctx) error {
 	}
 	tl := textLang(c, course.Locale)
 	title := c.FormValue("title")
-	if _, err := h.Svc.UpdateModule(c.UserContext(), *Viewer(c), mid, ModuleInput{Title: &title, Lang: &tl}); err != nil {
+	if _, err := h.svc.UpdateModule(c.UserContext(), *Viewer(c), mid, ModuleInput{Title: &title, Lang: &tl}); err != nil {
 		return h.editorFieldError(c, course.Slug, fmt.Sprintf("module_%d", mid), err)
 	}
 	return c.Redirect(editorURL(course.Slug, tl, "saved=1", fmt.Sprintf("module-%d", mid)), fiber.StatusSeeOther)
@@ -435,14 +435,14 @@ func (h *Handler) submitMoveModule(c *fiber.Ctx) error {
 		return err
 	}
 	var m models.Module
-	if err := h.Svc.DB.R.WithContext(c.UserContext()).Take(&m, "id = ?", mid).Error; err != nil {
+	if err := h.svc.DB.R.WithContext(c.UserContext()).Take(&m, "id = ?", mid).Error; err != nil {
 		return err
 	}
 	pos, err := wantedPosition(c, m.Position)
 	if err != nil {
 		return err
 	}
-	if _, err := h.Svc.UpdateModule(c.UserContext(), *Viewer(c), mid, ModuleInput{Position: &pos}); err != nil {
+	if _, err := h.svc.UpdateModule(c.UserContext(), *Viewer(c), mid, ModuleInput{Position: &pos}); err != nil {
 		return HTTPError(err)
 	}
 	return c.Redirect(editorURL(course.Slug, textLang(c, course.Locale), "", fmt.Sprintf("module-%d", mid)), fiber.StatusSeeOther)
@@ -457,7 +457,7 @@ func (h *Handler) submitNewLesson(c *fiber.Ctx) error {
 	title := c.FormValue("title")
 	errs := map[string]web.FieldError{}
 	minutes := formInt(c, "minutes", errs)
-	l, err := h.Svc.AddLesson(c.UserContext(), *Viewer(c), mid, LessonInput{Title: &title, Minutes: minutes, Lang: &tl})
+	l, err := h.svc.AddLesson(c.UserContext(), *Viewer(c), mid, LessonInput{Title: &title, Minutes: minutes, Lang: &tl})
 	if err == nil && len(errs) > 0 {
 		err = web.Invalid()
 	}
@@ -468,7 +468,7 @@ func (h *Handler) submitNewLesson(c *fiber.Ctx) error {
 }
 
 func (h *Handler) submitMoveLesson(c *fiber.Ctx) error {
-	lid, err := pathID(c)
+	lid, err := PathID(c)
 	if err != nil {
 		return err
 	}
@@ -480,7 +480,7 @@ func (h *Handler) submitMoveLesson(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := h.Svc.UpdateLesson(c.UserContext(), *Viewer(c), lid, LessonInput{Position: &pos}); err != nil {
+	if _, err := h.svc.UpdateLesson(c.UserContext(), *Viewer(c), lid, LessonInput{Position: &pos}); err != nil {
 		return HTTPError(err)
 	}
 	return c.Redirect(editorURL(le.Course.Slug, le.TL, "", fmt.Sprintf("module-%d", le.Lesson.ModuleID)), fiber.StatusSeeOther)
@@ -509,15 +509,15 @@ type lessonEditor struct {
 func (h *Handler) lessonData(c *fiber.Ctx, lid int64) (lessonEditor, error) {
 	ctx := c.UserContext()
 	var l models.Lesson
-	if err := h.Svc.DB.R.WithContext(ctx).Preload("Texts").Take(&l, "id = ?", lid).Error; err != nil {
+	if err := h.svc.DB.R.WithContext(ctx).Preload("Texts").Take(&l, "id = ?", lid).Error; err != nil {
 		return lessonEditor{}, web.ErrNotFound
 	}
-	course, err := h.Svc.CheckEditModule(ctx, *Viewer(c), l.ModuleID)
+	course, err := h.svc.CheckEditModule(ctx, *Viewer(c), l.ModuleID)
 	if err != nil {
 		return lessonEditor{}, HTTPError(err)
 	}
 	var m models.Module
-	if err := h.Svc.DB.R.WithContext(ctx).Preload("Texts").Take(&m, "id = ?", l.ModuleID).Error; err != nil {
+	if err := h.svc.DB.R.WithContext(ctx).Preload("Texts").Take(&m, "id = ?", l.ModuleID).Error; err != nil {
 		return lessonEditor{}, err
 	}
 	e := lessonEditor{Course: course, Lesson: l, TL: textLang(c, course.Locale), Locales: models.Locales, Texts: map[string]models.LessonText{},
@@ -537,7 +537,7 @@ func (h *Handler) lessonData(c *fiber.Ctx, lid int64) (lessonEditor, error) {
 }
 
 func (h *Handler) showLessonEditor(c *fiber.Ctx) error {
-	lid, err := pathID(c)
+	lid, err := PathID(c)
 	if err != nil {
 		return err
 	}
@@ -550,7 +550,7 @@ func (h *Handler) showLessonEditor(c *fiber.Ctx) error {
 			e.Notice = "authoring.notice_lesson_" + n
 		}
 	}
-	return h.R.Page(c, fiber.StatusOK, "author_lesson", e.Title, e)
+	return h.r.Page(c, fiber.StatusOK, "author_lesson", e.Title, e)
 }
 
 // submitLesson saves a lesson's text in one language. The same form
@@ -558,7 +558,7 @@ func (h *Handler) showLessonEditor(c *fiber.Ctx) error {
 // image (its Markdown is added at the end of the text, then all is saved),
 // so that nothing typed is lost without JavaScript.
 func (h *Handler) submitLesson(c *fiber.Ctx) error {
-	lid, err := pathID(c)
+	lid, err := PathID(c)
 	if err != nil {
 		return err
 	}
@@ -587,7 +587,7 @@ func (h *Handler) submitLesson(c *fiber.Ctx) error {
 		if len(e.Errors) > 0 {
 			status = fiber.StatusUnprocessableEntity
 		}
-		return h.R.Page(c, status, "author_lesson", e.Title, e)
+		return h.r.Page(c, status, "author_lesson", e.Title, e)
 	}
 	query := "saved=1"
 	if fh, ferr := c.FormFile("image"); ferr == nil && fh.Size > 0 {
@@ -595,32 +595,32 @@ func (h *Handler) submitLesson(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		img, err := h.Svc.SaveImage(c.UserContext(), *Viewer(c), e.Course.Slug, c.FormValue("alt", fh.Filename), data)
+		img, err := h.svc.SaveImage(c.UserContext(), *Viewer(c), e.Course.Slug, c.FormValue("alt", fh.Filename), data)
 		if err != nil {
 			var we *web.Error
 			if errors.As(err, &we) && len(we.Fields) > 0 {
 				e.Errors["image"] = we.Fields[0]
-				return h.R.Page(c, we.Status, "author_lesson", e.Title, e)
+				return h.r.Page(c, we.Status, "author_lesson", e.Title, e)
 			}
 			return HTTPError(err)
 		}
 		e.BodyMD = strings.TrimRight(e.BodyMD, "\n") + "\n\n" + img.Markdown + "\n"
 		query = "image=1"
 	}
-	_, err = h.Svc.UpdateLesson(c.UserContext(), *Viewer(c), lid, LessonInput{Title: &e.Title, BodyMD: &e.BodyMD, Minutes: minutes, Lang: &e.TL})
+	_, err = h.svc.UpdateLesson(c.UserContext(), *Viewer(c), lid, LessonInput{Title: &e.Title, BodyMD: &e.BodyMD, Minutes: minutes, Lang: &e.TL})
 	if err != nil {
 		fe, err := fieldErrors(err)
 		if err != nil {
 			return err
 		}
 		e.Errors = fe
-		return h.R.Page(c, fiber.StatusUnprocessableEntity, "author_lesson", e.Title, e)
+		return h.r.Page(c, fiber.StatusUnprocessableEntity, "author_lesson", e.Title, e)
 	}
 	return c.Redirect(fmt.Sprintf("/author/lessons/%d?tl=%s&%s", lid, e.TL, query), fiber.StatusSeeOther)
 }
 
 func (h *Handler) showDeleteLesson(c *fiber.Ctx) error {
-	lid, err := pathID(c)
+	lid, err := PathID(c)
 	if err != nil {
 		return err
 	}
@@ -631,11 +631,11 @@ func (h *Handler) showDeleteLesson(c *fiber.Ctx) error {
 	if e.Title == "" && e.Fallback != nil {
 		e.Title = e.Fallback.Title
 	}
-	return h.R.Page(c, fiber.StatusOK, "author_lesson_delete", h.R.T(c, "authoring.delete_lesson"), e)
+	return h.r.Page(c, fiber.StatusOK, "author_lesson_delete", h.r.T(c, "authoring.delete_lesson"), e)
 }
 
 func (h *Handler) submitDeleteLesson(c *fiber.Ctx) error {
-	lid, err := pathID(c)
+	lid, err := PathID(c)
 	if err != nil {
 		return err
 	}
@@ -643,7 +643,7 @@ func (h *Handler) submitDeleteLesson(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := h.Svc.DeleteLesson(c.UserContext(), *Viewer(c), lid); err != nil {
+	if _, err := h.svc.DeleteLesson(c.UserContext(), *Viewer(c), lid); err != nil {
 		return HTTPError(err)
 	}
 	return c.Redirect(editorURL(e.Course.Slug, e.TL, "deleted=1", fmt.Sprintf("module-%d", e.Lesson.ModuleID)), fiber.StatusSeeOther)
@@ -665,7 +665,7 @@ func (h *Handler) showPublish(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d, err := h.Svc.Course(c.UserContext(), slug, Viewer(c), web.Lang(c))
+	d, err := h.svc.Course(c.UserContext(), slug, Viewer(c), web.Lang(c))
 	if err != nil {
 		return HTTPError(err)
 	}
@@ -683,13 +683,13 @@ func (h *Handler) showPublish(c *fiber.Ctx) error {
 			}
 		}
 	}
-	return h.R.Page(c, fiber.StatusOK, "author_publish", h.R.T(c, "authoring.publish_title"), p)
+	return h.r.Page(c, fiber.StatusOK, "author_publish", h.r.T(c, "authoring.publish_title"), p)
 }
 
 func (h *Handler) submitPublish(c *fiber.Ctx) error {
 	slug := c.Params("slug")
 	publish := c.FormValue("state") == "publish"
-	if _, err := h.Svc.UpdateCourse(c.UserContext(), *Viewer(c), slug, CourseInput{Published: &publish}); err != nil {
+	if _, err := h.svc.UpdateCourse(c.UserContext(), *Viewer(c), slug, CourseInput{Published: &publish}); err != nil {
 		return HTTPError(err)
 	}
 	q := "unpublished=1"
@@ -700,20 +700,20 @@ func (h *Handler) submitPublish(c *fiber.Ctx) error {
 }
 
 func (h *Handler) showDeleteModule(c *fiber.Ctx) error {
-	mid, err := pathID(c)
+	mid, err := PathID(c)
 	if err != nil {
 		return err
 	}
-	course, w, err := h.Svc.ModuleWeight(c.UserContext(), *Viewer(c), mid)
+	course, w, err := h.svc.ModuleWeight(c.UserContext(), *Viewer(c), mid)
 	if err != nil {
 		return HTTPError(err)
 	}
 	var m models.Module
-	if err := h.Svc.DB.R.WithContext(c.UserContext()).Preload("Texts").Take(&m, "id = ?", mid).Error; err != nil {
+	if err := h.svc.DB.R.WithContext(c.UserContext()).Preload("Texts").Take(&m, "id = ?", mid).Error; err != nil {
 		return err
 	}
 	tl := textLang(c, course.Locale)
-	return h.R.Page(c, fiber.StatusOK, "author_module_delete", h.R.T(c, "authoring.delete_module"), map[string]any{
+	return h.r.Page(c, fiber.StatusOK, "author_module_delete", h.r.T(c, "authoring.delete_module"), map[string]any{
 		"Course": course, "ModuleID": mid, "Title": ModuleTitle(m, tl, course.Locale), "TL": tl,
 		"Lessons": int(w.Lessons), "Questions": int(w.Questions), "Attempts": int(w.Attempts)})
 }
@@ -723,7 +723,7 @@ func (h *Handler) submitDeleteModule(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := h.Svc.DeleteModule(c.UserContext(), *Viewer(c), mid); err != nil {
+	if _, err := h.svc.DeleteModule(c.UserContext(), *Viewer(c), mid); err != nil {
 		return HTTPError(err)
 	}
 	return c.Redirect(editorURL(course.Slug, textLang(c, course.Locale), "module_deleted=1", ""), fiber.StatusSeeOther)
@@ -751,11 +751,11 @@ func (h *Handler) editorFieldError(c *fiber.Ctx, slug, key string, err error) er
 // editableModule reads the module id of the path and checks that the viewer
 // may edit its course.
 func (h *Handler) editableModule(c *fiber.Ctx) (int64, models.Course, error) {
-	mid, err := pathID(c)
+	mid, err := PathID(c)
 	if err != nil {
 		return 0, models.Course{}, err
 	}
-	course, err := h.Svc.CheckEditModule(c.UserContext(), *Viewer(c), mid)
+	course, err := h.svc.CheckEditModule(c.UserContext(), *Viewer(c), mid)
 	if err != nil {
 		return 0, models.Course{}, HTTPError(err)
 	}

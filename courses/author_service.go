@@ -39,7 +39,7 @@ func move(tx *gorm.DB, table, parentCol string, parentID, rowID int64, want int)
 
 // UpdateModule renames a module in a language, changes its slug, or moves it.
 func (s *Service) UpdateModule(ctx context.Context, editor models.User, moduleID int64, in ModuleInput) (ModuleJSON, error) {
-	errs := text("title", in.Title, false, 200)
+	errs := ValidText("title", in.Title, false, 200)
 	if in.Title != nil && *in.Title == "" {
 		errs = append(errs, web.Field("title", "err.required"))
 	}
@@ -166,7 +166,7 @@ func (s *Service) Authored(ctx context.Context, editor models.User, lang string)
 	}
 	out := make([]AuthoredCourse, 0, len(cs))
 	for _, c := range cs {
-		t, _ := PickText(courseTexts(c.Texts), lang, c.Locale)
+		t, _ := PickText(CourseTexts(c.Texts), lang, c.Locale)
 		a := AuthoredCourse{Slug: c.Slug, Title: t.Title, Published: c.Published, Modules: len(c.Modules), UpdatedAt: c.UpdatedAt.Format("2006-01-02")}
 		for _, m := range c.Modules {
 			a.Lessons += len(m.Lessons)

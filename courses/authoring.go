@@ -40,7 +40,7 @@ type TextInput struct {
 	Summary *string `json:"summary"`
 }
 
-func text(field string, v *string, required bool, max int) []web.FieldError {
+func ValidText(field string, v *string, required bool, max int) []web.FieldError {
 	if v == nil {
 		if required {
 			return []web.FieldError{web.Field(field, "err.required")}
@@ -78,16 +78,16 @@ func (in *CourseInput) validate(create bool) []web.FieldError {
 			delete(in.Texts, locale)
 		}
 	}
-	errs = append(errs, text("title", in.Title, needTitle, 200)...)
-	errs = append(errs, text("summary", in.Summary, false, 2000)...)
+	errs = append(errs, ValidText("title", in.Title, needTitle, 200)...)
+	errs = append(errs, ValidText("summary", in.Summary, false, 2000)...)
 	for _, lang := range sortedKeys(in.Texts) {
 		t := in.Texts[lang]
 		if !models.Valid(lang, models.Locales) {
 			errs = append(errs, web.Field("texts", "err.locale"))
 			continue
 		}
-		errs = append(errs, text("texts."+lang+".title", t.Title, false, 200)...)
-		errs = append(errs, text("texts."+lang+".summary", t.Summary, false, 2000)...)
+		errs = append(errs, ValidText("texts."+lang+".title", t.Title, false, 200)...)
+		errs = append(errs, ValidText("texts."+lang+".summary", t.Summary, false, 2000)...)
 		if t.Title != nil && *t.Title == "" {
 			errs = append(errs, web.Field("texts."+lang+".title", "err.required"))
 		}
@@ -304,7 +304,7 @@ type ModuleJSON struct {
 
 // AddModule appends (or inserts at Position) a module to a course.
 func (s *Service) AddModule(ctx context.Context, editor models.User, slug string, in ModuleInput) (ModuleJSON, error) {
-	errs := text("title", in.Title, true, 200)
+	errs := ValidText("title", in.Title, true, 200)
 	if in.Slug == nil || !slugRE.MatchString(*in.Slug) {
 		errs = append(errs, web.Field("slug", "err.slug"))
 	}
@@ -377,7 +377,7 @@ type LessonInput struct {
 }
 
 func (in *LessonInput) validate(create bool) []web.FieldError {
-	errs := text("title", in.Title, create, 200)
+	errs := ValidText("title", in.Title, create, 200)
 	if in.BodyMD != nil {
 		// Rendered again when saved; checked here so that the error comes
 		// with the others, naming the field and the bound.

@@ -72,7 +72,7 @@ func (s *Service) Catalog(ctx context.Context, viewer *models.User, profession, 
 	}
 	items := make([]CatalogItem, 0, len(list))
 	for _, c := range list {
-		text, used := PickText(courseTexts(c.Texts), lang, c.Locale)
+		text, used := PickText(CourseTexts(c.Texts), lang, c.Locale)
 		it := CatalogItem{Slug: c.Slug, Title: text.Title, Summary: text.Summary, Locale: c.Locale,
 			Audiences: c.AudienceList(), Hours: c.Hours, ModuleCount: modules[c.ID], Published: c.Published,
 			Untranslated: used != lang, UpdatedAt: c.UpdatedAt, Prerequisites: c.PrerequisiteList()}
@@ -85,7 +85,7 @@ func (s *Service) Catalog(ctx context.Context, viewer *models.User, profession, 
 				if err != nil {
 					return nil, err
 				}
-				if p, _, _, err = s.progress(ctx, t, viewer.ID, lang); err != nil {
+				if p, _, _, err = s.CourseProgress(ctx, t, viewer.ID, lang); err != nil {
 					return nil, err
 				}
 			}

@@ -77,7 +77,7 @@ func (s *Service) Course(ctx context.Context, slug string, viewer *models.User, 
 	if !canSee(viewer, t.Course) {
 		return CourseDetail{}, ErrNotFound
 	}
-	text, used := PickText(courseTexts(t.Texts), lang, t.Locale)
+	text, used := PickText(CourseTexts(t.Texts), lang, t.Locale)
 	d := CourseDetail{Slug: t.Slug, Title: text.Title, Summary: text.Summary, Locale: t.Locale, Hours: t.Hours,
 		Audiences: t.AudienceList(), Published: t.Published, ValidityDays: t.ValidityDays,
 		CanEdit: CanEdit(viewer, t.Course), Untranslated: used != lang, Modules: []ModuleItem{}}
@@ -87,7 +87,7 @@ func (s *Service) Course(ctx context.Context, slug string, viewer *models.User, 
 	done := map[int64]time.Time{}
 	quizzes := map[int64]QuizStatus{}
 	if viewer != nil {
-		if d.Progress, done, quizzes, err = s.progress(ctx, t, viewer.ID, lang); err != nil {
+		if d.Progress, done, quizzes, err = s.CourseProgress(ctx, t, viewer.ID, lang); err != nil {
 			return d, err
 		}
 		if d.Enrolled, err = s.isEnrolled(ctx, viewer.ID, t.ID); err != nil {

@@ -1,6 +1,7 @@
 package courses
 
 import (
+	"context"
 	"errors"
 	"strconv"
 
@@ -11,11 +12,24 @@ import (
 	"tadrib/models"
 )
 
+// PendingInvitations lists, for a user's dashboard, what waits for their
+// answer (package cohorts: invitations to cohorts), as the dashboard page
+// shows it.
+type PendingInvitations interface {
+	PendingFor(ctx context.Context, user models.User, lang string) (any, error)
+}
+
 // Handler serves courses as JSON and as pages.
 type Handler struct {
-	Svc     *Service
-	R       *web.Renderer
-	Cohorts CohortEnv // what cohort pages need from outside the package
+	svc         *Service
+	r           *web.Renderer
+	invitations PendingInvitations // nil: none
+}
+
+// NewHandler builds the courses handler; invitations fills the dashboard's
+// list of pending invitations.
+func NewHandler(svc *Service, r *web.Renderer, invitations PendingInvitations) *Handler {
+	return &Handler{svc: svc, r: r, invitations: invitations}
 }
 
 // Routes mounts the handlers: the JSON API on api, the pages on app.
@@ -42,7 +56,6 @@ func (h *Handler) Routes(app fiber.Router, api fiber.Router) {
 	app.Get("/dashboard", auth.RequireUser, h.showDashboard)
 
 	h.authorRoutes(app, api, staff)
-	h.cohortRoutes(app, api, staff)
 }
 
 // HTTPError maps the service's errors to HTTP errors.
@@ -67,8 +80,8 @@ func Viewer(c *fiber.Ctx) *models.User {
 	return nil
 }
 
-// pathID reads a numeric id from the path; anything else is not found.
-func pathID(c *fiber.Ctx) (int64, error) {
+// PathID reads a numeric id from the path; anything else is not found.
+func PathID(c *fiber.Ctx) (int64, error) {
 	n, err := strconv.ParseInt(c.Params("id"), 10, 64)
 	if err != nil || n <= 0 {
 		return 0, web.ErrNotFound
@@ -89,7 +102,7 @@ func (h *Handler) listCourses(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	items, err := h.Svc.Catalog(c.UserContext(), Viewer(c), p, web.Lang(c))
+	items, err := h.svc.Catalog(c.UserContext(), Viewer(c), p, web.Lang(c))
 	if err != nil {
 		return err
 	}
@@ -97,7 +110,7 @@ func (h *Handler) listCourses(c *fiber.Ctx) error {
 }
 
 func (h *Handler) showCourse(c *fiber.Ctx) error {
-	d, err := h.Svc.Course(c.UserContext(), c.Params("slug"), Viewer(c), web.Lang(c))
+	d, err := h.svc.Course(c.UserContext(), c.Params("slug"), Viewer(c), web.Lang(c))
 	if err != nil {
 		return HTTPError(err)
 	}
@@ -105,7 +118,7 @@ func (h *Handler) showCourse(c *fiber.Ctx) error {
 }
 
 func (h *Handler) enrol(c *fiber.Ctx) error {
-	created, err := h.Svc.Enrol(c.UserContext(), *Viewer(c), c.Params("slug"))
+	created, err := h.svc.Enrol(c.UserContext(), *Viewer(c), c.Params("slug"))
 	if err != nil {
 		return HTTPError(err)
 	}
@@ -117,11 +130,11 @@ func (h *Handler) enrol(c *fiber.Ctx) error {
 }
 
 func (h *Handler) showLesson(c *fiber.Ctx) error {
-	lid, err := pathID(c)
+	lid, err := PathID(c)
 	if err != nil {
 		return err
 	}
-	b, err := h.Svc.LessonJSON(c.UserContext(), lid, *Viewer(c), web.Lang(c), web.EncodeJSON)
+	b, err := h.svc.LessonJSON(c.UserContext(), lid, *Viewer(c), web.Lang(c), web.EncodeJSON)
 	if err != nil {
 		return HTTPError(err)
 	}
@@ -130,18 +143,18 @@ func (h *Handler) showLesson(c *fiber.Ctx) error {
 }
 
 func (h *Handler) completeLesson(c *fiber.Ctx) error {
-	lid, err := pathID(c)
+	lid, err := PathID(c)
 	if err != nil {
 		return err
 	}
-	if err := h.Svc.Complete(c.UserContext(), *Viewer(c), lid); err != nil {
+	if err := h.svc.Complete(c.UserContext(), *Viewer(c), lid); err != nil {
 		return HTTPError(err)
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
 func (h *Handler) myProgress(c *fiber.Ctx) error {
-	items, err := h.Svc.MyProgress(c.UserContext(), *Viewer(c), web.Lang(c))
+	items, err := h.svc.MyProgress(c.UserContext(), *Viewer(c), web.Lang(c))
 	if err != nil {
 		return err
 	}
@@ -153,7 +166,7 @@ func (h *Handler) createCourse(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	d, err := h.Svc.CreateCourse(c.UserContext(), *Viewer(c), in)
+	d, err := h.svc.CreateCourse(c.UserContext(), *Viewer(c), in)
 	if err != nil {
 		return HTTPError(err)
 	}
@@ -165,7 +178,7 @@ func (h *Handler) updateCourse(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	d, err := h.Svc.UpdateCourse(c.UserContext(), *Viewer(c), c.Params("slug"), in)
+	d, err := h.svc.UpdateCourse(c.UserContext(), *Viewer(c), c.Params("slug"), in)
 	if err != nil {
 		return HTTPError(err)
 	}
@@ -177,7 +190,7 @@ func (h *Handler) addModule(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	m, err := h.Svc.AddModule(c.UserContext(), *Viewer(c), c.Params("slug"), in)
+	m, err := h.svc.AddModule(c.UserContext(), *Viewer(c), c.Params("slug"), in)
 	if err != nil {
 		return HTTPError(err)
 	}
@@ -185,7 +198,7 @@ func (h *Handler) addModule(c *fiber.Ctx) error {
 }
 
 func (h *Handler) addLesson(c *fiber.Ctx) error {
-	mid, err := pathID(c)
+	mid, err := PathID(c)
 	if err != nil {
 		return err
 	}
@@ -193,7 +206,7 @@ func (h *Handler) addLesson(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	l, err := h.Svc.AddLesson(c.UserContext(), *Viewer(c), mid, in)
+	l, err := h.svc.AddLesson(c.UserContext(), *Viewer(c), mid, in)
 	if err != nil {
 		return HTTPError(err)
 	}
@@ -201,7 +214,7 @@ func (h *Handler) addLesson(c *fiber.Ctx) error {
 }
 
 func (h *Handler) updateLesson(c *fiber.Ctx) error {
-	lid, err := pathID(c)
+	lid, err := PathID(c)
 	if err != nil {
 		return err
 	}
@@ -209,7 +222,7 @@ func (h *Handler) updateLesson(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	l, err := h.Svc.UpdateLesson(c.UserContext(), *Viewer(c), lid, in)
+	l, err := h.svc.UpdateLesson(c.UserContext(), *Viewer(c), lid, in)
 	if err != nil {
 		return HTTPError(err)
 	}

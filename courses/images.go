@@ -175,7 +175,7 @@ func (s *Service) CourseImages(ctx context.Context, courseID int64) ([]ImageRow,
 // changes: caches may keep it for a year. nosniff and the real type keep a
 // browser from reading it as anything else.
 func (h *Handler) serveImage(c *fiber.Ctx) error {
-	ctype, data, public, err := h.Svc.Image(c.UserContext(), c.Params("name"), Viewer(c))
+	ctype, data, public, err := h.svc.Image(c.UserContext(), c.Params("name"), Viewer(c))
 	if err != nil {
 		return HTTPError(err)
 	}

@@ -59,10 +59,10 @@ func (s *Service) prerequisites(ctx context.Context, c models.Course, viewer *mo
 		if err != nil {
 			return nil, err
 		}
-		text, _ := PickText(courseTexts(t.Texts), lang, t.Locale)
+		text, _ := PickText(CourseTexts(t.Texts), lang, t.Locale)
 		it := PrerequisiteItem{Slug: t.Slug, Title: text.Title}
 		if viewer != nil {
-			p, _, _, err := s.progress(ctx, t, viewer.ID, lang)
+			p, _, _, err := s.CourseProgress(ctx, t, viewer.ID, lang)
 			if err != nil {
 				return nil, err
 			}

@@ -57,7 +57,7 @@ func (s *Service) MyProgress(ctx context.Context, user models.User, lang string)
 		if !canSee(&user, t.Course) {
 			continue // a course taken back to draft leaves the dashboard
 		}
-		p, _, _, err := s.progress(ctx, t, user.ID, lang)
+		p, _, _, err := s.CourseProgress(ctx, t, user.ID, lang)
 		if err != nil {
 			return nil, err
 		}

@@ -49,11 +49,11 @@ func (t Tree) LessonIDs() []int64 {
 }
 
 func (t Tree) Title(lang string) (string, string) {
-	v, l := PickText(courseTexts(t.Texts), lang, t.Locale)
+	v, l := PickText(CourseTexts(t.Texts), lang, t.Locale)
 	return v.Title, l
 }
 
-func courseTexts(ts []models.CourseText) map[string]models.CourseText {
+func CourseTexts(ts []models.CourseText) map[string]models.CourseText {
 	m := make(map[string]models.CourseText, len(ts))
 	for _, t := range ts {
 		m[t.Lang] = t
@@ -115,9 +115,9 @@ type Progress struct {
 	LastActivity   *time.Time `json:"-"`
 }
 
-// progress computes a user's progress in a loaded course: lessons done and
+// CourseProgress computes a user's progress in a loaded course: lessons done and
 // quizzes passed over lessons and quizzes in all.
-func (s *Service) progress(ctx context.Context, t Tree, userID int64, lang string) (Progress, map[int64]time.Time, map[int64]QuizStatus, error) {
+func (s *Service) CourseProgress(ctx context.Context, t Tree, userID int64, lang string) (Progress, map[int64]time.Time, map[int64]QuizStatus, error) {
 	done, err := s.completions(ctx, userID, t.ID)
 	if err != nil {
 		return Progress{}, nil, nil, err

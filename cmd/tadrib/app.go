@@ -14,6 +14,7 @@ import (
 	"tadrib/assets"
 	"tadrib/certs"
 	"tadrib/courses"
+	"tadrib/courses/cohorts"
 	"tadrib/courses/coursepkg"
 	"tadrib/courses/reports"
 	"tadrib/internal/accounts"
@@ -35,6 +36,7 @@ type app struct {
 	sessions *auth.Sessions
 	courses  *courses.Service
 	packages *coursepkg.Service
+	cohorts  *cohorts.Service
 	reports  *reports.Service
 	accounts *accounts.Service
 	quizzes  *quiz.Service
@@ -140,9 +142,11 @@ func newApp(ctx context.Context, cfg config.Config, d *db.DB, log *slog.Logger) 
 	// the course editor's /author/courses/:slug.
 	packages := coursepkg.NewService(d, cs, qs)
 	coursepkg.NewHandler(packages, cs, renderer).Routes(f, api)
-	(&courses.Handler{Svc: cs, R: renderer, Cohorts: courses.CohortEnv{
+	cos := cohorts.NewService(d, cs)
+	courses.NewHandler(cs, renderer, cos).Routes(f, api) // the dashboard lists pending invitations
+	cohorts.NewHandler(cos, cs, renderer, cohorts.Env{
 		BaseURL: cfg.BaseURL.String(), Accounts: acc, Sessions: sessions, Cookies: cookies, JoinLimit: limits.PerAddress,
-	}}).Routes(f, api)
+	}).Routes(f, api)
 	qh := &quiz.Handler{Svc: qs, R: renderer}
 	qh.Routes(f, api)
 	qh.PageRoutes(f, auth.RequireUser)
@@ -164,11 +168,11 @@ func newApp(ctx context.Context, cfg config.Config, d *db.DB, log *slog.Logger) 
 	reps := reports.NewService(d, cs, qs, certSvc)
 	reports.NewHandler(reps, renderer).Routes(f, api)
 	// Administration; a trainee's data export gathers each feature's part.
-	(&accounts.Admin{Handler: ah, Exporters: exportParts(d, cs, qs), BaseURL: cfg.BaseURL.String()}).Routes(f, api)
+	(&accounts.Admin{Handler: ah, Exporters: exportParts(d, cs, cos, qs), BaseURL: cfg.BaseURL.String()}).Routes(f, api)
 
 	// Anything else is not found: problem+json under /api, a page elsewhere.
 	f.Use(func(c *fiber.Ctx) error { return web.ErrNotFound })
-	return &app{App: f, db: d, sessions: sessions, courses: cs, packages: packages, reports: reps, accounts: acc, quizzes: qs}, nil
+	return &app{App: f, db: d, sessions: sessions, courses: cs, packages: packages, cohorts: cos, reports: reps, accounts: acc, quizzes: qs}, nil
 }
 
 // String describes the app for the start-up log.

@@ -356,7 +356,7 @@ func TestSecurityM4AcceptOnDashboardThenMemberAndInReport(t *testing.T) {
 		t.Error("the accepted member is not listed")
 	}
 	// The declined invitation is part of the person's data export.
-	if _, part, err := w.a.courses.ExportInvitations(context.Background(), mustInt(t, decliner.ID)); err != nil {
+	if _, part, err := w.a.cohorts.ExportInvitations(context.Background(), mustInt(t, decliner.ID)); err != nil {
 		t.Fatal(err)
 	} else if j, _ := json.Marshal(part); !bytes.Contains(j, []byte(`"status":"declined"`)) || !bytes.Contains(j, []byte("Session M4")) {
 		t.Errorf("data export of invitations: %s", j)

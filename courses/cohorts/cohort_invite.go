@@ -1,4 +1,4 @@
-package courses
+package cohorts
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"tadrib/courses"
 	"tadrib/internal/accounts"
 	"tadrib/internal/auth"
 	"tadrib/internal/web"
@@ -67,7 +68,7 @@ func invitationTokenOK(token string) bool {
 // without a password, as an admin's import makes them; an address with one is
 // left untouched. Both get the same row.
 func (s *Service) inviteMembers(ctx context.Context, editor models.User, cohortID int64, rows []MemberInput, good []int, rep *ImportReport, lang string) error {
-	return s.DB.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if _, err := ownCohort(ctx, tx, editor, cohortID); err != nil {
 			return err
 		}
@@ -203,11 +204,11 @@ const InvitationExpired = "expired"
 // CohortInvitations lists the invitations of a cohort editor manages that
 // are not accepted, by name.
 func (s *Service) CohortInvitations(ctx context.Context, editor models.User, cohortID int64) ([]InvitedPerson, error) {
-	if _, err := ownCohort(ctx, s.DB.R, editor, cohortID); err != nil {
+	if _, err := ownCohort(ctx, s.db.R, editor, cohortID); err != nil {
 		return nil, err
 	}
 	var invs []models.CohortInvitation
-	err := s.DB.R.WithContext(ctx).Where("cohort_id = ? AND status <> ?", cohortID, models.InviteAccepted).
+	err := s.db.R.WithContext(ctx).Where("cohort_id = ? AND status <> ?", cohortID, models.InviteAccepted).
 		Order("name, id").Find(&invs).Error
 	if err != nil {
 		return nil, fmt.Errorf("courses: invitations of cohort %d: %w", cohortID, err)
@@ -229,15 +230,15 @@ func (s *Service) CohortInvitations(ctx context.Context, editor models.User, coh
 // address it was sent to (as the trainer typed it). Nothing in it comes from
 // the invited account, so it reads the same whether or not one existed.
 type Invitation struct {
-	ID        string      `json:"id"`
-	Cohort    string      `json:"cohort"`
-	StartsOn  string      `json:"starts_on"`
-	EndsOn    string      `json:"ends_on"`
-	Place     string      `json:"place"`
-	Courses   []CourseRef `json:"courses"`
-	InvitedBy string      `json:"invited_by"`
-	Email     string      `json:"email"`
-	ExpiresAt time.Time   `json:"expires_at"`
+	ID        string              `json:"id"`
+	Cohort    string              `json:"cohort"`
+	StartsOn  string              `json:"starts_on"`
+	EndsOn    string              `json:"ends_on"`
+	Place     string              `json:"place"`
+	Courses   []courses.CourseRef `json:"courses"`
+	InvitedBy string              `json:"invited_by"`
+	Email     string              `json:"email"`
+	ExpiresAt time.Time           `json:"expires_at"`
 
 	id, userID, cohortID int64
 	newAccount           bool
@@ -266,7 +267,7 @@ func (s *Service) invitationViews(ctx context.Context, invs []models.CohortInvit
 		}
 	}
 	var cos []models.Cohort
-	if err := s.DB.R.WithContext(ctx).Where("id IN ?", cids).Find(&cos).Error; err != nil {
+	if err := s.db.R.WithContext(ctx).Where("id IN ?", cids).Find(&cos).Error; err != nil {
 		return nil, fmt.Errorf("courses: invited cohorts: %w", err)
 	}
 	views, err := s.cohortViews(ctx, cos, lang)
@@ -280,7 +281,7 @@ func (s *Service) invitationViews(ctx context.Context, invs []models.CohortInvit
 	names := map[int64]string{}
 	if len(uids) > 0 {
 		var us []models.User
-		if err := s.DB.R.WithContext(ctx).Select("id", "name").Where("id IN ?", uids).Find(&us).Error; err != nil {
+		if err := s.db.R.WithContext(ctx).Select("id", "name").Where("id IN ?", uids).Find(&us).Error; err != nil {
 			return nil, fmt.Errorf("courses: inviters: %w", err)
 		}
 		for _, u := range us {
@@ -306,7 +307,7 @@ func (s *Service) invitationViews(ctx context.Context, invs []models.CohortInvit
 // MyInvitations lists user's live invitations, newest first.
 func (s *Service) MyInvitations(ctx context.Context, user models.User, lang string) ([]Invitation, error) {
 	var invs []models.CohortInvitation
-	err := s.liveInvitations(s.DB.R.WithContext(ctx)).Where("user_id = ?", user.ID).Order("created_at DESC, id DESC").Find(&invs).Error
+	err := s.liveInvitations(s.db.R.WithContext(ctx)).Where("user_id = ?", user.ID).Order("created_at DESC, id DESC").Find(&invs).Error
 	if err != nil {
 		return nil, fmt.Errorf("courses: invitations of %d: %w", user.ID, err)
 	}
@@ -314,16 +315,16 @@ func (s *Service) MyInvitations(ctx context.Context, user models.User, lang stri
 }
 
 // InvitationByToken finds the live invitation a link opens. Unknown, expired,
-// answered: ErrNotFound, one answer for all.
+// answered: courses.ErrNotFound, one answer for all.
 func (s *Service) InvitationByToken(ctx context.Context, token, lang string) (Invitation, error) {
 	token = strings.ToLower(token)
 	if !invitationTokenOK(token) {
-		return Invitation{}, ErrNotFound
+		return Invitation{}, courses.ErrNotFound
 	}
 	var iv models.CohortInvitation
-	err := s.liveInvitations(s.DB.R.WithContext(ctx)).Where("token_hash = ?", invitationHash(token)).Take(&iv).Error
+	err := s.liveInvitations(s.db.R.WithContext(ctx)).Where("token_hash = ?", invitationHash(token)).Take(&iv).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return Invitation{}, ErrNotFound
+		return Invitation{}, courses.ErrNotFound
 	}
 	if err != nil {
 		return Invitation{}, fmt.Errorf("courses: invitation by token: %w", err)
@@ -333,7 +334,7 @@ func (s *Service) InvitationByToken(ctx context.Context, token, lang string) (In
 		return Invitation{}, err
 	}
 	if len(list) == 0 {
-		return Invitation{}, ErrNotFound
+		return Invitation{}, courses.ErrNotFound
 	}
 	return list[0], nil
 }
@@ -343,7 +344,7 @@ func (s *Service) InvitationByToken(ctx context.Context, token, lang string) (In
 // tells the trainer "declined" and nothing else. Someone else's invitation,
 // or one no longer live, is not found. Audited.
 func (s *Service) RespondInvitation(ctx context.Context, user models.User, invID int64, accept bool, detail string) error {
-	return s.DB.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		return s.respond(tx, user.ID, invID, accept, detail)
 	})
 }
@@ -354,7 +355,7 @@ func (s *Service) respond(tx *gorm.DB, userID, invID int64, accept bool, detail 
 	var iv models.CohortInvitation
 	err := s.liveInvitations(tx).Where("id = ? AND user_id = ?", invID, userID).Take(&iv).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return ErrNotFound
+		return courses.ErrNotFound
 	}
 	if err != nil {
 		return fmt.Errorf("courses: invitation %d: %w", invID, err)
@@ -370,7 +371,7 @@ func (s *Service) respond(tx *gorm.DB, userID, invID int64, accept bool, detail 
 		return fmt.Errorf("courses: answer invitation %d: %w", invID, res.Error)
 	}
 	if res.RowsAffected != 1 {
-		return ErrNotFound
+		return courses.ErrNotFound
 	}
 	if accept {
 		err := tx.Clauses(clause.OnConflict{DoNothing: true}).
@@ -416,7 +417,7 @@ func (s *Service) AcceptWithPassword(ctx context.Context, token, password, confi
 		return models.User{}, accounts.ErrEmailTaken
 	}
 	now := s.now()
-	err = s.DB.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		// Only an account nobody can sign in to yet: no password, enabled.
 		res := tx.Model(&models.User{}).Where("id = ? AND password_hash = '' AND disabled = ?", iv.userID, false).
 			Updates(map[string]any{"password_hash": hash, "updated_at": now})
@@ -432,13 +433,13 @@ func (s *Service) AcceptWithPassword(ctx context.Context, token, password, confi
 		return s.respond(tx, iv.userID, iv.id, true, "page,new_password")
 	})
 	if err != nil {
-		if errors.Is(err, accounts.ErrEmailTaken) || errors.Is(err, ErrNotFound) {
+		if errors.Is(err, accounts.ErrEmailTaken) || errors.Is(err, courses.ErrNotFound) {
 			return models.User{}, err
 		}
 		return models.User{}, fmt.Errorf("courses: accept invitation with password: %w", err)
 	}
 	var u models.User
-	if err := s.DB.W.WithContext(ctx).Take(&u, "id = ?", iv.userID).Error; err != nil {
+	if err := s.db.W.WithContext(ctx).Take(&u, "id = ?", iv.userID).Error; err != nil {
 		return u, fmt.Errorf("courses: invited user %d: %w", iv.userID, err)
 	}
 	return u, nil

@@ -1,4 +1,4 @@
-package courses
+package cohorts
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"tadrib/courses"
 	"tadrib/internal/web"
 	"tadrib/models"
 )
@@ -41,17 +42,17 @@ func (s *Service) CohortMembers(ctx context.Context, editor models.User, cohortI
 		Via      string
 		JoinedAt time.Time
 	}
-	err = s.DB.R.WithContext(ctx).Table("cohort_members m").
+	err = s.db.R.WithContext(ctx).Table("cohort_members m").
 		Select("u.id, u.name, u.name_ar, u.email, u.profession, u.organization, m.via, m.joined_at").
 		Joins("JOIN users u ON u.id = m.user_id").Where("m.cohort_id = ?", cohortID).
 		Order("u.name, u.id").Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("courses: members of cohort %d: %w", cohortID, err)
 	}
-	var trees []Tree
+	var trees []courses.Tree
 	if len(rows) <= maxProgressMembers {
 		for _, ref := range co.Courses {
-			t, err := s.LoadTree(ctx, ref.Slug)
+			t, err := s.courses.LoadTree(ctx, ref.Slug)
 			if err != nil {
 				return nil, err
 			}
@@ -63,7 +64,7 @@ func (s *Service) CohortMembers(ctx context.Context, editor models.User, cohortI
 		m := Member{UserID: id(r.ID), Name: r.Name, NameAr: r.NameAr, Email: r.Email, Profession: r.Profession,
 			Organization: r.Organization, Via: r.Via, JoinedAt: r.JoinedAt}
 		for _, t := range trees {
-			p, _, _, err := s.progress(ctx, t, r.ID, lang)
+			p, _, _, err := s.courses.CourseProgress(ctx, t, r.ID, lang)
 			if err != nil {
 				return nil, err
 			}

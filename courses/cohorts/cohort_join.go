@@ -1,4 +1,4 @@
-package courses
+package cohorts
 
 import (
 	"errors"
@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"tadrib/courses"
 	"tadrib/internal/accounts"
 	"tadrib/internal/auth"
 	"tadrib/internal/web"
@@ -25,13 +26,13 @@ type joinPage struct {
 	CanRegister bool
 }
 
-func (ch *cohortHandler) renderJoin(c *fiber.Ctx, status int, co Cohort, p joinPage) error {
+func (ch *Handler) renderJoin(c *fiber.Ctx, status int, co Cohort, p joinPage) error {
 	p.Cohort, p.Token, p.Professions = co, co.Token(), models.Professions
 	p.CanRegister = ch.env.Accounts != nil && ch.env.Sessions != nil
 	p.In.Password = ""
-	if u := Viewer(c); u != nil {
+	if u := courses.Viewer(c); u != nil {
 		cid, _ := strconv.ParseInt(co.ID, 10, 64)
-		member, err := ch.Svc.IsMember(c.UserContext(), u.ID, cid)
+		member, err := ch.svc.IsMember(c.UserContext(), u.ID, cid)
 		if err != nil {
 			return err
 		}
@@ -39,13 +40,13 @@ func (ch *cohortHandler) renderJoin(c *fiber.Ctx, status int, co Cohort, p joinP
 	} else if ch.env.Sessions != nil {
 		ch.env.Sessions.EnsureAnonCSRF(c, ch.env.Cookies)
 	}
-	return ch.R.Page(c, status, "join", ch.R.T(c, "cohort.join_title", co.Name), p)
+	return ch.r.Page(c, status, "join", ch.r.T(c, "cohort.join_title", co.Name), p)
 }
 
-func (ch *cohortHandler) showJoinPage(c *fiber.Ctx) error {
-	co, err := ch.Svc.CohortByToken(c.UserContext(), c.Params("token"), web.Lang(c))
+func (ch *Handler) showJoinPage(c *fiber.Ctx) error {
+	co, err := ch.svc.CohortByToken(c.UserContext(), c.Params("token"), web.Lang(c))
 	if err != nil {
-		return HTTPError(err)
+		return courses.HTTPError(err)
 	}
 	return ch.renderJoin(c, fiber.StatusOK, co, joinPage{In: accounts.NewUser{Locale: web.Lang(c)}})
 }
@@ -53,18 +54,18 @@ func (ch *cohortHandler) showJoinPage(c *fiber.Ctx) error {
 // submitJoin joins a signed-in user (the session middleware has checked the
 // CSRF token), or registers a visitor and joins them: an invitation opens
 // registration even when it is closed to the public.
-func (ch *cohortHandler) submitJoin(c *fiber.Ctx) error {
+func (ch *Handler) submitJoin(c *fiber.Ctx) error {
 	token := c.Params("token")
 	lang := web.Lang(c)
-	if u := Viewer(c); u != nil {
-		if _, _, err := ch.Svc.JoinCohort(c.UserContext(), *u, token, "page", lang); err != nil {
-			return HTTPError(err)
+	if u := courses.Viewer(c); u != nil {
+		if _, _, err := ch.svc.JoinCohort(c.UserContext(), *u, token, "page", lang); err != nil {
+			return courses.HTTPError(err)
 		}
 		return c.Redirect("/dashboard?joined=1", fiber.StatusSeeOther)
 	}
-	co, err := ch.Svc.CohortByToken(c.UserContext(), token, lang)
+	co, err := ch.svc.CohortByToken(c.UserContext(), token, lang)
 	if err != nil {
-		return HTTPError(err)
+		return courses.HTTPError(err)
 	}
 	if ch.env.Accounts == nil || ch.env.Sessions == nil {
 		return web.ErrUnauth
@@ -90,8 +91,8 @@ func (ch *cohortHandler) submitJoin(c *fiber.Ctx) error {
 		return err
 	}
 	web.LogEvent(c, "auth.register", "user_id", u.ID, "via", "invite")
-	if _, _, err := ch.Svc.JoinCohort(c.UserContext(), u, token, "page,new_account", lang); err != nil {
-		return HTTPError(err)
+	if _, _, err := ch.svc.JoinCohort(c.UserContext(), u, token, "page,new_account", lang); err != nil {
+		return courses.HTTPError(err)
 	}
 	tok, sess, err := ch.env.Sessions.Create(c.UserContext(), u.ID)
 	if err != nil {

@@ -1,4 +1,4 @@
-package courses
+package cohorts
 
 import (
 	"context"
@@ -179,7 +179,7 @@ func (s *Service) ImportMembers(ctx context.Context, editor models.User, cohortI
 		}
 		return rep, nil
 	}
-	err := s.DB.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if _, err := ownCohort(ctx, tx, editor, cohortID); err != nil {
 			return err
 		}

@@ -1,4 +1,4 @@
-package courses
+package cohorts
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"tadrib/courses"
 	"tadrib/internal/web"
 	"tadrib/models"
 )
@@ -29,15 +30,15 @@ type CohortInput struct {
 // Cohort is a cohort as the API and pages show it. InviteURL is filled by
 // the handler, which knows the public address.
 type Cohort struct {
-	ID          string      `json:"id"`
-	Name        string      `json:"name"`
-	StartsOn    string      `json:"starts_on"`
-	EndsOn      string      `json:"ends_on"`
-	Place       string      `json:"place"`
-	Courses     []CourseRef `json:"courses"`
-	MemberCount int         `json:"member_count"`
-	InviteURL   string      `json:"invite_url"`
-	CreatedAt   time.Time   `json:"created_at"`
+	ID          string              `json:"id"`
+	Name        string              `json:"name"`
+	StartsOn    string              `json:"starts_on"`
+	EndsOn      string              `json:"ends_on"`
+	Place       string              `json:"place"`
+	Courses     []courses.CourseRef `json:"courses"`
+	MemberCount int                 `json:"member_count"`
+	InviteURL   string              `json:"invite_url"`
+	CreatedAt   time.Time           `json:"created_at"`
 
 	token    string
 	courseID []int64
@@ -81,8 +82,8 @@ func datesOK(errs []web.FieldError) bool {
 
 func (in *CohortInput) validate(create bool) []web.FieldError {
 	var errs []web.FieldError
-	errs = append(errs, text("name", in.Name, create || in.Name != nil, 200)...)
-	errs = append(errs, text("place", in.Place, false, 200)...)
+	errs = append(errs, courses.ValidText("name", in.Name, create || in.Name != nil, 200)...)
+	errs = append(errs, courses.ValidText("place", in.Place, false, 200)...)
 	errs = append(errs, validDate("starts_on", in.StartsOn, create)...)
 	errs = append(errs, validDate("ends_on", in.EndsOn, create)...)
 	if create && in.CourseSlugs == nil || in.CourseSlugs != nil && len(*in.CourseSlugs) == 0 {
@@ -106,7 +107,7 @@ func cohortCourses(ctx context.Context, tx *gorm.DB, editor models.User, slugs [
 	for _, slug := range slugs {
 		var c models.Course
 		err := tx.WithContext(ctx).Where("slug = ?", strings.TrimSpace(slug)).Take(&c).Error
-		if err != nil || !canSee(&editor, c) {
+		if err != nil || !courses.CanSee(&editor, c) {
 			return nil, []web.FieldError{web.Field("course_slugs", "cohort.err.unknown_course", slug)}
 		}
 		if !seen[c.ID] {
@@ -132,7 +133,7 @@ func (s *Service) CreateCohort(ctx context.Context, editor models.User, in Cohor
 	if in.Place != nil {
 		co.Place = *in.Place
 	}
-	err := s.DB.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		ids, ferrs := cohortCourses(ctx, tx, editor, *in.CourseSlugs)
 		if ferrs != nil {
 			return web.Invalid(ferrs...)
@@ -156,12 +157,12 @@ func (s *Service) CreateCohort(ctx context.Context, editor models.User, in Cohor
 func cohortObject(id int64) string { return "cohort:" + strconv.FormatInt(id, 10) }
 
 // ownCohort loads a cohort editor may manage: an admin any, a trainer those
-// they created. Anyone else gets ErrNotFound, as if it did not exist.
+// they created. Anyone else gets courses.ErrNotFound, as if it did not exist.
 func ownCohort(ctx context.Context, tx *gorm.DB, editor models.User, id int64) (models.Cohort, error) {
 	var co models.Cohort
 	err := tx.WithContext(ctx).Take(&co, "id = ?", id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return co, ErrNotFound
+		return co, courses.ErrNotFound
 	}
 	if err != nil {
 		return co, fmt.Errorf("courses: cohort %d: %w", id, err)
@@ -169,7 +170,7 @@ func ownCohort(ctx context.Context, tx *gorm.DB, editor models.User, id int64) (
 	if editor.Role == models.RoleAdmin || (editor.Role == models.RoleTrainer && co.CreatedBy != nil && *co.CreatedBy == editor.ID) {
 		return co, nil
 	}
-	return co, ErrNotFound
+	return co, courses.ErrNotFound
 }
 
 // UpdateCohort changes a cohort's fields; new courses are followed by every
@@ -178,7 +179,7 @@ func (s *Service) UpdateCohort(ctx context.Context, editor models.User, id int64
 	if errs := in.validate(false); len(errs) > 0 {
 		return Cohort{}, web.Invalid(errs...)
 	}
-	err := s.DB.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		co, err := ownCohort(ctx, tx, editor, id)
 		if err != nil {
 			return err
@@ -256,7 +257,7 @@ func (s *Service) enrolMembers(tx *gorm.DB, cohortID int64, userIDs []int64) err
 // RegenerateInvite gives a cohort a new invitation token: the old link stops
 // working at once.
 func (s *Service) RegenerateInvite(ctx context.Context, editor models.User, id int64) error {
-	return s.DB.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if _, err := ownCohort(ctx, tx, editor, id); err != nil {
 			return err
 		}
@@ -271,7 +272,7 @@ func (s *Service) RegenerateInvite(ctx context.Context, editor models.User, id i
 // RemoveMember takes a user out of a cohort. Their enrolments and progress
 // stay: leaving a session does not erase what was learnt.
 func (s *Service) RemoveMember(ctx context.Context, editor models.User, id, userID int64) error {
-	return s.DB.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if _, err := ownCohort(ctx, tx, editor, id); err != nil {
 			return err
 		}
@@ -280,7 +281,7 @@ func (s *Service) RemoveMember(ctx context.Context, editor models.User, id, user
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
-			return ErrNotFound
+			return courses.ErrNotFound
 		}
 		return models.Audit(tx, &editor.ID, "cohort.member_remove", cohortObject(id), "user:"+strconv.FormatInt(userID, 10))
 	})
@@ -288,7 +289,7 @@ func (s *Service) RemoveMember(ctx context.Context, editor models.User, id, user
 
 // Cohort returns one cohort viewer manages.
 func (s *Service) Cohort(ctx context.Context, viewer models.User, id int64, lang string) (Cohort, error) {
-	co, err := ownCohort(ctx, s.DB.R, viewer, id)
+	co, err := ownCohort(ctx, s.db.R, viewer, id)
 	if err != nil {
 		return Cohort{}, err
 	}
@@ -301,7 +302,7 @@ func (s *Service) Cohort(ctx context.Context, viewer models.User, id int64, lang
 
 // Cohorts lists the cohorts viewer manages (an admin: all), latest first.
 func (s *Service) Cohorts(ctx context.Context, viewer models.User, lang string) ([]Cohort, error) {
-	q := s.DB.R.WithContext(ctx).Order("starts_on DESC, id DESC")
+	q := s.db.R.WithContext(ctx).Order("starts_on DESC, id DESC")
 	if viewer.Role != models.RoleAdmin {
 		q = q.Where("created_by = ?", viewer.ID)
 	}
@@ -323,29 +324,29 @@ func (s *Service) cohortViews(ctx context.Context, cos []models.Cohort, lang str
 		ids[i] = co.ID
 	}
 	var links []models.CohortCourse
-	if err := s.DB.R.WithContext(ctx).Where("cohort_id IN ?", ids).Find(&links).Error; err != nil {
+	if err := s.db.R.WithContext(ctx).Where("cohort_id IN ?", ids).Find(&links).Error; err != nil {
 		return nil, fmt.Errorf("courses: cohort courses: %w", err)
 	}
 	courseIDs := make([]int64, 0, len(links))
 	for _, l := range links {
 		courseIDs = append(courseIDs, l.CourseID)
 	}
-	var courses []models.Course
+	var linked []models.Course
 	if len(courseIDs) > 0 {
-		if err := s.DB.R.WithContext(ctx).Preload("Texts").Where("id IN ?", courseIDs).Order("id").Find(&courses).Error; err != nil {
+		if err := s.db.R.WithContext(ctx).Preload("Texts").Where("id IN ?", courseIDs).Order("id").Find(&linked).Error; err != nil {
 			return nil, fmt.Errorf("courses: cohort courses: %w", err)
 		}
 	}
-	refs := map[int64]CourseRef{}
-	for _, c := range courses {
-		t, _ := PickText(courseTexts(c.Texts), lang, c.Locale)
-		refs[c.ID] = CourseRef{Slug: c.Slug, Title: t.Title}
+	refs := map[int64]courses.CourseRef{}
+	for _, c := range linked {
+		t, _ := courses.PickText(courses.CourseTexts(c.Texts), lang, c.Locale)
+		refs[c.ID] = courses.CourseRef{Slug: c.Slug, Title: t.Title}
 	}
 	var counts []struct {
 		CohortID int64
 		N        int
 	}
-	if err := s.DB.R.WithContext(ctx).Model(&models.CohortMember{}).Select("cohort_id, COUNT(*) AS n").
+	if err := s.db.R.WithContext(ctx).Model(&models.CohortMember{}).Select("cohort_id, COUNT(*) AS n").
 		Where("cohort_id IN ?", ids).Group("cohort_id").Scan(&counts).Error; err != nil {
 		return nil, fmt.Errorf("courses: cohort members: %w", err)
 	}
@@ -355,7 +356,7 @@ func (s *Service) cohortViews(ctx context.Context, cos []models.Cohort, lang str
 	}
 	for _, co := range cos {
 		v := Cohort{ID: id(co.ID), Name: co.Name, StartsOn: co.StartsOn, EndsOn: co.EndsOn, Place: co.Place,
-			Courses: []CourseRef{}, MemberCount: n[co.ID], CreatedAt: co.CreatedAt, token: co.InviteToken}
+			Courses: []courses.CourseRef{}, MemberCount: n[co.ID], CreatedAt: co.CreatedAt, token: co.InviteToken}
 		for _, l := range links {
 			if l.CohortID == co.ID {
 				v.Courses = append(v.Courses, refs[l.CourseID])
@@ -371,12 +372,12 @@ func (s *Service) cohortViews(ctx context.Context, cos []models.Cohort, lang str
 func (s *Service) CohortByToken(ctx context.Context, token, lang string) (Cohort, error) {
 	token = strings.ToLower(strings.TrimSpace(token))
 	if token == "" || len(token) > 64 {
-		return Cohort{}, ErrNotFound
+		return Cohort{}, courses.ErrNotFound
 	}
 	var co models.Cohort
-	err := s.DB.R.WithContext(ctx).Take(&co, "invite_token = ?", token).Error
+	err := s.db.R.WithContext(ctx).Take(&co, "invite_token = ?", token).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return Cohort{}, ErrNotFound
+		return Cohort{}, courses.ErrNotFound
 	}
 	if err != nil {
 		return Cohort{}, fmt.Errorf("courses: cohort by token: %w", err)
@@ -397,7 +398,7 @@ func (s *Service) JoinCohort(ctx context.Context, user models.User, token, detai
 	}
 	cid, _ := strconv.ParseInt(co.ID, 10, 64)
 	joined := false
-	err = s.DB.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Clauses(clause.OnConflict{DoNothing: true}).
 			Create(&models.CohortMember{CohortID: cid, UserID: user.ID, JoinedAt: s.now(), Via: models.ViaInvite})
 		if res.Error != nil {
@@ -427,7 +428,7 @@ func (s *Service) JoinCohort(ctx context.Context, user models.User, token, detai
 // IsMember reports whether user belongs to the cohort.
 func (s *Service) IsMember(ctx context.Context, userID, cohortID int64) (bool, error) {
 	var n int64
-	err := s.DB.R.WithContext(ctx).Model(&models.CohortMember{}).
+	err := s.db.R.WithContext(ctx).Model(&models.CohortMember{}).
 		Where("cohort_id = ? AND user_id = ?", cohortID, userID).Count(&n).Error
 	return n > 0, err
 }

@@ -1,10 +1,11 @@
-package courses
+package cohorts
 
 import (
 	"errors"
 
 	"github.com/gofiber/fiber/v2"
 
+	"tadrib/courses"
 	"tadrib/internal/accounts"
 	"tadrib/internal/auth"
 	"tadrib/internal/web"
@@ -12,7 +13,7 @@ import (
 
 // invitationRoutes mounts personal invitations: the link's page, the
 // answers from the dashboard, and the same in JSON.
-func (ch *cohortHandler) invitationRoutes(app, api fiber.Router, limit fiber.Handler) {
+func (ch *Handler) invitationRoutes(app, api fiber.Router, limit fiber.Handler) {
 	api.Get("/me/invitations", auth.RequireUser, ch.listMyInvitations)
 	api.Post("/me/invitations/:id/accept", auth.RequireUser, ch.answerInvitation(true, false))
 	api.Post("/me/invitations/:id/decline", auth.RequireUser, ch.answerInvitation(false, false))
@@ -26,12 +27,12 @@ func (ch *cohortHandler) invitationRoutes(app, api fiber.Router, limit fiber.Han
 }
 
 // invitationURL is the personal link of an invitation.
-func (ch *cohortHandler) invitationURL(token string) string {
+func (ch *Handler) invitationURL(token string) string {
 	return ch.env.BaseURL + "/invite/" + token
 }
 
-func (ch *cohortHandler) listMyInvitations(c *fiber.Ctx) error {
-	list, err := ch.Svc.MyInvitations(c.UserContext(), *Viewer(c), web.Lang(c))
+func (ch *Handler) listMyInvitations(c *fiber.Ctx) error {
+	list, err := ch.svc.MyInvitations(c.UserContext(), *courses.Viewer(c), web.Lang(c))
 	if err != nil {
 		return err
 	}
@@ -41,9 +42,9 @@ func (ch *cohortHandler) listMyInvitations(c *fiber.Ctx) error {
 // answerInvitation accepts or declines one of the viewer's invitations by
 // its id (the dashboard's buttons; the session middleware checked the CSRF
 // token). Another person's invitation is not found.
-func (ch *cohortHandler) answerInvitation(accept, page bool) fiber.Handler {
+func (ch *Handler) answerInvitation(accept, page bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		iid, err := pathID(c)
+		iid, err := courses.PathID(c)
 		if err != nil {
 			return err
 		}
@@ -51,8 +52,8 @@ func (ch *cohortHandler) answerInvitation(accept, page bool) fiber.Handler {
 		if page {
 			detail = "dashboard"
 		}
-		if err := ch.Svc.RespondInvitation(c.UserContext(), *Viewer(c), iid, accept, detail); err != nil {
-			return HTTPError(err)
+		if err := ch.svc.RespondInvitation(c.UserContext(), *courses.Viewer(c), iid, accept, detail); err != nil {
+			return courses.HTTPError(err)
 		}
 		if !page {
 			return c.SendStatus(fiber.StatusNoContent)
@@ -82,26 +83,26 @@ type invitePage struct {
 	Errors         map[string]web.FieldError
 }
 
-func (ch *cohortHandler) renderInvite(c *fiber.Ctx, status int, p invitePage) error {
+func (ch *Handler) renderInvite(c *fiber.Ctx, status int, p invitePage) error {
 	// The token is in this page's URL: never send it on in a Referer.
 	c.Set(fiber.HeaderReferrerPolicy, "no-referrer")
 	p.CanSetPassword = ch.env.Accounts != nil && ch.env.Sessions != nil
-	if u := Viewer(c); u != nil {
+	if u := courses.Viewer(c); u != nil {
 		p.Mine, p.Other = !p.Invalid && p.Inv.For(*u), !p.Invalid && !p.Inv.For(*u)
 	} else if ch.env.Sessions != nil {
 		ch.env.Sessions.EnsureAnonCSRF(c, ch.env.Cookies)
 	}
-	title := ch.R.T(c, "invite.title")
+	title := ch.r.T(c, "invite.title")
 	if !p.Invalid {
-		title = ch.R.T(c, "cohort.join_title", p.Inv.Cohort)
+		title = ch.r.T(c, "cohort.join_title", p.Inv.Cohort)
 	}
-	return ch.R.Page(c, status, "invite", title, p)
+	return ch.r.Page(c, status, "invite", title, p)
 }
 
-func (ch *cohortHandler) showInvitePage(c *fiber.Ctx) error {
+func (ch *Handler) showInvitePage(c *fiber.Ctx) error {
 	token := c.Params("token")
-	inv, err := ch.Svc.InvitationByToken(c.UserContext(), token, web.Lang(c))
-	if errors.Is(err, ErrNotFound) {
+	inv, err := ch.svc.InvitationByToken(c.UserContext(), token, web.Lang(c))
+	if errors.Is(err, courses.ErrNotFound) {
 		return ch.renderInvite(c, fiber.StatusNotFound, invitePage{Invalid: true})
 	}
 	if err != nil {
@@ -113,17 +114,17 @@ func (ch *cohortHandler) showInvitePage(c *fiber.Ctx) error {
 // submitInvite answers an invitation from its page: Accept or Decline for
 // the invited person signed in, or, for a visitor, the first password of an
 // account the list created (which accepts it).
-func (ch *cohortHandler) submitInvite(c *fiber.Ctx) error {
+func (ch *Handler) submitInvite(c *fiber.Ctx) error {
 	token := c.Params("token")
-	inv, err := ch.Svc.InvitationByToken(c.UserContext(), token, web.Lang(c))
-	if errors.Is(err, ErrNotFound) {
+	inv, err := ch.svc.InvitationByToken(c.UserContext(), token, web.Lang(c))
+	if errors.Is(err, courses.ErrNotFound) {
 		return ch.renderInvite(c, fiber.StatusNotFound, invitePage{Invalid: true})
 	}
 	if err != nil {
 		return err
 	}
 	page := invitePage{Inv: inv, Token: token}
-	if u := Viewer(c); u != nil {
+	if u := courses.Viewer(c); u != nil {
 		if !inv.For(*u) {
 			return ch.renderInvite(c, fiber.StatusForbidden, page)
 		}
@@ -131,8 +132,8 @@ func (ch *cohortHandler) submitInvite(c *fiber.Ctx) error {
 		if action != "accept" && action != "decline" {
 			return web.Invalid(web.Field("action", "err.required"))
 		}
-		if err := ch.Svc.RespondInvitation(c.UserContext(), *u, inv.id, action == "accept", "page"); err != nil {
-			return HTTPError(err)
+		if err := ch.svc.RespondInvitation(c.UserContext(), *u, inv.id, action == "accept", "page"); err != nil {
+			return courses.HTTPError(err)
 		}
 		return c.Redirect(answeredURL(action == "accept"), fiber.StatusSeeOther)
 	}
@@ -142,9 +143,9 @@ func (ch *cohortHandler) submitInvite(c *fiber.Ctx) error {
 	if err := ch.env.Sessions.CheckAnonCSRF(c, ch.env.Cookies); err != nil {
 		return err
 	}
-	u, err := ch.Svc.AcceptWithPassword(c.UserContext(), token, c.FormValue("password"), c.FormValue("confirm"), web.Lang(c))
+	u, err := ch.svc.AcceptWithPassword(c.UserContext(), token, c.FormValue("password"), c.FormValue("confirm"), web.Lang(c))
 	switch fe := formError(err); {
-	case errors.Is(err, ErrNotFound):
+	case errors.Is(err, courses.ErrNotFound):
 		return ch.renderInvite(c, fiber.StatusNotFound, invitePage{Invalid: true})
 	case errors.Is(err, accounts.ErrEmailTaken):
 		// The registration page's answer for a taken address.

@@ -1,4 +1,4 @@
-package courses
+package cohorts
 
 import (
 	"errors"
@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"tadrib/courses"
 	"tadrib/internal/web"
 	"tadrib/models"
 )
@@ -42,35 +43,35 @@ func readCohortForm(c *fiber.Ctx) (cohortForm, CohortInput) {
 type cohortsPage struct {
 	Cohort  Cohort // none: the form creates one
 	Items   []Cohort
-	Courses []CatalogItem
+	Courses []courses.CatalogItem
 	Form    cohortForm
 	Errors  map[string]web.FieldError
 }
 
-func (ch *cohortHandler) renderCohorts(c *fiber.Ctx, status int, p cohortsPage) error {
-	u := *Viewer(c)
+func (ch *Handler) renderCohorts(c *fiber.Ctx, status int, p cohortsPage) error {
+	u := *courses.Viewer(c)
 	var err error
-	if p.Items, err = ch.Svc.Cohorts(c.UserContext(), u, web.Lang(c)); err != nil {
+	if p.Items, err = ch.svc.Cohorts(c.UserContext(), u, web.Lang(c)); err != nil {
 		return err
 	}
-	if p.Courses, err = ch.Svc.Catalog(c.UserContext(), &u, "", web.Lang(c)); err != nil {
+	if p.Courses, err = ch.courses.Catalog(c.UserContext(), &u, "", web.Lang(c)); err != nil {
 		return err
 	}
-	return ch.R.Page(c, status, "cohorts", ch.R.T(c, "cohort.list_title"), p)
+	return ch.r.Page(c, status, "cohorts", ch.r.T(c, "cohort.list_title"), p)
 }
 
-func (ch *cohortHandler) showCohortsPage(c *fiber.Ctx) error {
+func (ch *Handler) showCohortsPage(c *fiber.Ctx) error {
 	return ch.renderCohorts(c, fiber.StatusOK, cohortsPage{Form: cohortForm{Slugs: map[string]bool{}}})
 }
 
-func (ch *cohortHandler) submitCohort(c *fiber.Ctx) error {
+func (ch *Handler) submitCohort(c *fiber.Ctx) error {
 	f, in := readCohortForm(c)
-	co, err := ch.Svc.CreateCohort(c.UserContext(), *Viewer(c), in, web.Lang(c))
+	co, err := ch.svc.CreateCohort(c.UserContext(), *courses.Viewer(c), in, web.Lang(c))
 	if fe := formError(err); fe != nil {
 		return ch.renderCohorts(c, fiber.StatusUnprocessableEntity, cohortsPage{Form: f, Errors: web.FormErrors(fe.Fields)})
 	}
 	if err != nil {
-		return HTTPError(err)
+		return courses.HTTPError(err)
 	}
 	return c.Redirect("/author/cohorts/"+co.ID+"?created=1", fiber.StatusSeeOther)
 }
@@ -89,7 +90,7 @@ type cohortPage struct {
 	Cohort      Cohort
 	InviteURL   string
 	Members     []Member
-	Courses     []CatalogItem
+	Courses     []courses.CatalogItem
 	Form        cohortForm
 	Errors      map[string]web.FieldError
 	Invitations []InvitedPerson
@@ -103,29 +104,29 @@ type cohortPage struct {
 	Professions []string
 }
 
-func (ch *cohortHandler) renderCohort(c *fiber.Ctx, status int, cid int64, p cohortPage) error {
-	u := *Viewer(c)
+func (ch *Handler) renderCohort(c *fiber.Ctx, status int, cid int64, p cohortPage) error {
+	u := *courses.Viewer(c)
 	lang := web.Lang(c)
-	co, err := ch.Svc.Cohort(c.UserContext(), u, cid, lang)
+	co, err := ch.svc.Cohort(c.UserContext(), u, cid, lang)
 	if err != nil {
-		return HTTPError(err)
+		return courses.HTTPError(err)
 	}
 	p.Cohort, p.InviteURL, p.Professions = co, ch.inviteURL(co.Token()), models.Professions
 	p.Admin = u.Role == models.RoleAdmin
 	if p.Form.Slugs == nil {
 		p.Form = formOf(co)
 	}
-	if p.Members, err = ch.Svc.CohortMembers(c.UserContext(), u, cid, lang); err != nil {
-		return HTTPError(err)
+	if p.Members, err = ch.svc.CohortMembers(c.UserContext(), u, cid, lang); err != nil {
+		return courses.HTTPError(err)
 	}
-	if p.Invitations, err = ch.Svc.CohortInvitations(c.UserContext(), u, cid); err != nil {
-		return HTTPError(err)
+	if p.Invitations, err = ch.svc.CohortInvitations(c.UserContext(), u, cid); err != nil {
+		return courses.HTTPError(err)
 	}
-	if p.Courses, err = ch.Svc.Catalog(c.UserContext(), &u, "", lang); err != nil {
+	if p.Courses, err = ch.courses.Catalog(c.UserContext(), &u, "", lang); err != nil {
 		return err
 	}
 	if p.ImportErr != nil {
-		p.ImportMsg = ch.R.T(c, p.ImportErr.Key, p.ImportErr.Args...)
+		p.ImportMsg = ch.r.T(c, p.ImportErr.Key, p.ImportErr.Args...)
 	}
 	if p.Notice == "" {
 		for _, k := range []string{"created", "saved", "regenerated", "removed"} {
@@ -134,29 +135,29 @@ func (ch *cohortHandler) renderCohort(c *fiber.Ctx, status int, cid int64, p coh
 			}
 		}
 	}
-	return ch.R.Page(c, status, "cohort", co.Name, p)
+	return ch.r.Page(c, status, "cohort", co.Name, p)
 }
 
-func (ch *cohortHandler) showCohortPage(c *fiber.Ctx) error {
-	cid, err := pathID(c)
+func (ch *Handler) showCohortPage(c *fiber.Ctx) error {
+	cid, err := courses.PathID(c)
 	if err != nil {
 		return err
 	}
 	return ch.renderCohort(c, fiber.StatusOK, cid, cohortPage{})
 }
 
-func (ch *cohortHandler) submitCohortEdit(c *fiber.Ctx) error {
-	cid, err := pathID(c)
+func (ch *Handler) submitCohortEdit(c *fiber.Ctx) error {
+	cid, err := courses.PathID(c)
 	if err != nil {
 		return err
 	}
 	f, in := readCohortForm(c)
-	_, err = ch.Svc.UpdateCohort(c.UserContext(), *Viewer(c), cid, in, web.Lang(c))
+	_, err = ch.svc.UpdateCohort(c.UserContext(), *courses.Viewer(c), cid, in, web.Lang(c))
 	if fe := formError(err); fe != nil {
 		return ch.renderCohort(c, fiber.StatusUnprocessableEntity, cid, cohortPage{Form: f, Errors: web.FormErrors(fe.Fields)})
 	}
 	if err != nil {
-		return HTTPError(err)
+		return courses.HTTPError(err)
 	}
 	return c.Redirect("/author/cohorts/"+strconv.FormatInt(cid, 10)+"?saved=1", fiber.StatusSeeOther)
 }
@@ -164,13 +165,13 @@ func (ch *cohortHandler) submitCohortEdit(c *fiber.Ctx) error {
 // submitMembers imports a pasted or uploaded list and shows the report on
 // the page that answers the post: the invitation (or set-password) links
 // appear this once.
-func (ch *cohortHandler) submitMembers(c *fiber.Ctx) error {
-	cid, err := pathID(c)
+func (ch *Handler) submitMembers(c *fiber.Ctx) error {
+	cid, err := courses.PathID(c)
 	if err != nil {
 		return err
 	}
-	if _, err := ch.Svc.Cohort(c.UserContext(), *Viewer(c), cid, web.Lang(c)); err != nil {
-		return HTTPError(err)
+	if _, err := ch.svc.Cohort(c.UserContext(), *courses.Viewer(c), cid, web.Lang(c)); err != nil {
+		return courses.HTTPError(err)
 	}
 	text := c.FormValue("csv")
 	var data []byte
@@ -203,9 +204,9 @@ func (ch *cohortHandler) submitMembers(c *fiber.Ctx) error {
 		return err
 	}
 	ch.professionLabels(c, rows)
-	rep, err := ch.Svc.ImportMembers(c.UserContext(), *Viewer(c), cid, rows, web.Lang(c))
+	rep, err := ch.svc.ImportMembers(c.UserContext(), *courses.Viewer(c), cid, rows, web.Lang(c))
 	if err != nil {
-		return HTTPError(err)
+		return courses.HTTPError(err)
 	}
 	ch.finishReport(c, &rep)
 	p := cohortPage{Report: &rep}
@@ -222,33 +223,33 @@ type confirmPage struct {
 	Message, Action, Back, Button string
 }
 
-func (ch *cohortHandler) confirmRegenerate(c *fiber.Ctx) error {
-	cid, err := pathID(c)
+func (ch *Handler) confirmRegenerate(c *fiber.Ctx) error {
+	cid, err := courses.PathID(c)
 	if err != nil {
 		return err
 	}
-	co, err := ch.Svc.Cohort(c.UserContext(), *Viewer(c), cid, web.Lang(c))
+	co, err := ch.svc.Cohort(c.UserContext(), *courses.Viewer(c), cid, web.Lang(c))
 	if err != nil {
-		return HTTPError(err)
+		return courses.HTTPError(err)
 	}
 	back := "/author/cohorts/" + co.ID
-	return ch.R.Page(c, fiber.StatusOK, "cohort_confirm", ch.R.T(c, "cohort.regenerate"), confirmPage{
-		Message: ch.R.T(c, "cohort.regenerate_confirm", co.Name), Action: back + "/invite", Back: back, Button: ch.R.T(c, "cohort.regenerate")})
+	return ch.r.Page(c, fiber.StatusOK, "cohort_confirm", ch.r.T(c, "cohort.regenerate"), confirmPage{
+		Message: ch.r.T(c, "cohort.regenerate_confirm", co.Name), Action: back + "/invite", Back: back, Button: ch.r.T(c, "cohort.regenerate")})
 }
 
-func (ch *cohortHandler) submitRegenerate(c *fiber.Ctx) error {
-	cid, err := pathID(c)
+func (ch *Handler) submitRegenerate(c *fiber.Ctx) error {
+	cid, err := courses.PathID(c)
 	if err != nil {
 		return err
 	}
-	if err := ch.Svc.RegenerateInvite(c.UserContext(), *Viewer(c), cid); err != nil {
-		return HTTPError(err)
+	if err := ch.svc.RegenerateInvite(c.UserContext(), *courses.Viewer(c), cid); err != nil {
+		return courses.HTTPError(err)
 	}
 	return c.Redirect("/author/cohorts/"+strconv.FormatInt(cid, 10)+"?regenerated=1#invite", fiber.StatusSeeOther)
 }
 
-func (ch *cohortHandler) confirmRemove(c *fiber.Ctx) error {
-	cid, err := pathID(c)
+func (ch *Handler) confirmRemove(c *fiber.Ctx) error {
+	cid, err := courses.PathID(c)
 	if err != nil {
 		return err
 	}
@@ -256,23 +257,23 @@ func (ch *cohortHandler) confirmRemove(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ms, err := ch.Svc.CohortMembers(c.UserContext(), *Viewer(c), cid, web.Lang(c))
+	ms, err := ch.svc.CohortMembers(c.UserContext(), *courses.Viewer(c), cid, web.Lang(c))
 	if err != nil {
-		return HTTPError(err)
+		return courses.HTTPError(err)
 	}
 	for _, m := range ms {
 		if m.UserID == strconv.FormatInt(uid, 10) {
 			back := "/author/cohorts/" + strconv.FormatInt(cid, 10)
-			return ch.R.Page(c, fiber.StatusOK, "cohort_confirm", ch.R.T(c, "cohort.remove_member"), confirmPage{
-				Message: ch.R.T(c, "cohort.remove_confirm", m.Name, m.Email), Action: back + "/members/" + m.UserID + "/remove",
-				Back: back + "#members", Button: ch.R.T(c, "cohort.remove")})
+			return ch.r.Page(c, fiber.StatusOK, "cohort_confirm", ch.r.T(c, "cohort.remove_member"), confirmPage{
+				Message: ch.r.T(c, "cohort.remove_confirm", m.Name, m.Email), Action: back + "/members/" + m.UserID + "/remove",
+				Back: back + "#members", Button: ch.r.T(c, "cohort.remove")})
 		}
 	}
 	return web.ErrNotFound
 }
 
-func (ch *cohortHandler) submitRemove(c *fiber.Ctx) error {
-	cid, err := pathID(c)
+func (ch *Handler) submitRemove(c *fiber.Ctx) error {
+	cid, err := courses.PathID(c)
 	if err != nil {
 		return err
 	}
@@ -280,8 +281,8 @@ func (ch *cohortHandler) submitRemove(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := ch.Svc.RemoveMember(c.UserContext(), *Viewer(c), cid, uid); err != nil {
-		return HTTPError(err)
+	if err := ch.svc.RemoveMember(c.UserContext(), *courses.Viewer(c), cid, uid); err != nil {
+		return courses.HTTPError(err)
 	}
 	return c.Redirect("/author/cohorts/"+strconv.FormatInt(cid, 10)+"?removed=1#members", fiber.StatusSeeOther)
 }
