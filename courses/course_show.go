@@ -100,7 +100,7 @@ func (s *Service) Course(ctx context.Context, slug string, viewer *models.User, 
 		mi := ModuleItem{ID: id(m.ID), Slug: m.Slug, Title: ModuleTitle(m, lang, t.Locale), Position: m.Position, Lessons: []LessonItem{}}
 		for _, l := range m.Lessons {
 			_, ok := done[l.ID]
-			mi.Lessons = append(mi.Lessons, LessonItem{ID: id(l.ID), Title: lessonTitle(l, lang, t.Locale), Minutes: l.Minutes, Position: l.Position, Completed: ok})
+			mi.Lessons = append(mi.Lessons, LessonItem{ID: id(l.ID), Title: LessonTitle(l, lang, t.Locale), Minutes: l.Minutes, Position: l.Position, Completed: ok})
 		}
 		if q, ok := quizzes[m.ID]; ok {
 			mi.Quiz = &QuizItem{ID: id(q.QuizID), Title: q.Title, PassMark: q.PassMark, Passed: q.Passed, BestPercent: q.BestPercent}

@@ -1,11 +1,17 @@
-// Package courses owns courses, their modules and lessons, enrolment, lesson
-// completion and progress, prerequisites, the course editor and cohorts. It
-// serves them as JSON under /api/v1 and as pages.
+// Package courses owns courses, their modules and lessons, the catalogue,
+// the course page, lessons, enrolment, lesson completion and progress,
+// prerequisites, and what its sub-packages share: who may see and edit a
+// course, slugs and texts, the images table. It serves the trainees' side as
+// JSON under /api/v1 and as pages.
 //
-// Its sub-packages stand on it: courses/coursepkg (course packages and the
-// seed) and courses/reports (progress reports). Quizzes live in package quiz,
-// which depends on this one; where progress must know whether a module's
-// quiz is passed, this package asks through the QuizProgress seam.
+// The sub-packages stand on it, and it imports none of them:
+// courses/authoring (the course editor), courses/cohorts (cohorts, member
+// imports, invitations, join links), courses/coursepkg (course packages and
+// the seed) and courses/reports (progress reports, above the others).
+// Quizzes live in package quiz, which depends on this one; where progress
+// must know whether a module's quiz is passed, this package asks through the
+// QuizProgress seam, and the dashboard asks cohorts for pending invitations
+// through PendingInvitations.
 package courses
 
 import (
@@ -138,7 +144,8 @@ var slugRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,79}$`)
 // ValidSlug reports whether s may be a course's or a module's slug.
 func ValidSlug(s string) bool { return slugRE.MatchString(s) }
 
-func sortedKeys[V any](m map[string]V) []string {
+// SortedKeys returns the keys of m in order (languages, files).
+func SortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)

@@ -3,6 +3,8 @@ package courses
 import (
 	"context"
 	"errors"
+	"io"
+	"mime/multipart"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -34,16 +36,10 @@ func NewHandler(svc *Service, r *web.Renderer, invitations PendingInvitations) *
 
 // Routes mounts the handlers: the JSON API on api, the pages on app.
 func (h *Handler) Routes(app fiber.Router, api fiber.Router) {
-	staff := auth.RequireRole(models.RoleTrainer, models.RoleAdmin)
 	api.Get("/courses", h.listCourses)
-	api.Post("/courses", staff, h.createCourse)
 	api.Get("/courses/:slug", h.showCourse)
-	api.Patch("/courses/:slug", staff, h.updateCourse)
 	api.Post("/courses/:slug/enroll", auth.RequireUser, h.enrol)
-	api.Post("/courses/:slug/modules", staff, h.addModule)
-	api.Post("/modules/:id/lessons", staff, h.addLesson)
 	api.Get("/lessons/:id", auth.RequireUser, h.showLesson)
-	api.Patch("/lessons/:id", staff, h.updateLesson)
 	api.Post("/lessons/:id/complete", auth.RequireUser, h.completeLesson)
 	api.Get("/me/progress", auth.RequireUser, h.myProgress)
 
@@ -54,8 +50,6 @@ func (h *Handler) Routes(app fiber.Router, api fiber.Router) {
 	app.Get("/lessons/:id", auth.RequireUser, h.showLessonPage)
 	app.Post("/lessons/:id/complete", auth.RequireUser, h.submitComplete)
 	app.Get("/dashboard", auth.RequireUser, h.showDashboard)
-
-	h.authorRoutes(app, api, staff)
 }
 
 // HTTPError maps the service's errors to HTTP errors.
@@ -161,70 +155,13 @@ func (h *Handler) myProgress(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"items": items})
 }
 
-func (h *Handler) createCourse(c *fiber.Ctx) error {
-	var in CourseInput
-	if err := web.DecodeJSON(c, &in); err != nil {
-		return err
-	}
-	d, err := h.svc.CreateCourse(c.UserContext(), *Viewer(c), in)
+// ReadUpload reads at most max+1 bytes of an uploaded file (the check of
+// the size is the caller's).
+func ReadUpload(fh *multipart.FileHeader, max int64) ([]byte, error) {
+	f, err := fh.Open()
 	if err != nil {
-		return HTTPError(err)
+		return nil, err
 	}
-	return c.Status(fiber.StatusCreated).JSON(d)
-}
-
-func (h *Handler) updateCourse(c *fiber.Ctx) error {
-	var in CourseInput
-	if err := web.DecodeJSON(c, &in); err != nil {
-		return err
-	}
-	d, err := h.svc.UpdateCourse(c.UserContext(), *Viewer(c), c.Params("slug"), in)
-	if err != nil {
-		return HTTPError(err)
-	}
-	return c.JSON(d)
-}
-
-func (h *Handler) addModule(c *fiber.Ctx) error {
-	var in ModuleInput
-	if err := web.DecodeJSON(c, &in); err != nil {
-		return err
-	}
-	m, err := h.svc.AddModule(c.UserContext(), *Viewer(c), c.Params("slug"), in)
-	if err != nil {
-		return HTTPError(err)
-	}
-	return c.Status(fiber.StatusCreated).JSON(m)
-}
-
-func (h *Handler) addLesson(c *fiber.Ctx) error {
-	mid, err := PathID(c)
-	if err != nil {
-		return err
-	}
-	var in LessonInput
-	if err := web.DecodeJSON(c, &in); err != nil {
-		return err
-	}
-	l, err := h.svc.AddLesson(c.UserContext(), *Viewer(c), mid, in)
-	if err != nil {
-		return HTTPError(err)
-	}
-	return c.Status(fiber.StatusCreated).JSON(l)
-}
-
-func (h *Handler) updateLesson(c *fiber.Ctx) error {
-	lid, err := PathID(c)
-	if err != nil {
-		return err
-	}
-	var in LessonInput
-	if err := web.DecodeJSON(c, &in); err != nil {
-		return err
-	}
-	l, err := h.svc.UpdateLesson(c.UserContext(), *Viewer(c), lid, in)
-	if err != nil {
-		return HTTPError(err)
-	}
-	return c.JSON(l)
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, max+1))
 }

@@ -102,10 +102,10 @@ func orderByPath(items []CatalogItem) []CatalogItem {
 	return out
 }
 
-// checkPrerequisitesExist checks, for an editor's change, that prereqs are
+// CheckPrerequisitesExist checks, for an editor's change, that prereqs are
 // well formed, name existing courses, and that none of them requires course
 // slug in turn (a path has no loop).
-func checkPrerequisitesExist(tx *gorm.DB, slug string, prereqs []string) error {
+func CheckPrerequisitesExist(tx *gorm.DB, slug string, prereqs []string) error {
 	bad := web.Invalid(web.Field("prerequisites", "err.prerequisites", MaxPrerequisites))
 	if CheckPrerequisites(slug, prereqs) != "" {
 		return bad

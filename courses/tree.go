@@ -70,7 +70,7 @@ func ModuleTitle(m models.Module, lang, def string) string {
 	return v
 }
 
-func lessonTitle(l models.Lesson, lang, def string) string {
+func LessonTitle(l models.Lesson, lang, def string) string {
 	vs := make(map[string]string, len(l.Texts))
 	for _, t := range l.Texts {
 		vs[t.Lang] = t.Title

@@ -14,6 +14,7 @@ import (
 	"tadrib/assets"
 	"tadrib/certs"
 	"tadrib/courses"
+	"tadrib/courses/authoring"
 	"tadrib/courses/cohorts"
 	"tadrib/courses/coursepkg"
 	"tadrib/courses/reports"
@@ -144,6 +145,7 @@ func newApp(ctx context.Context, cfg config.Config, d *db.DB, log *slog.Logger) 
 	coursepkg.NewHandler(packages, cs, renderer).Routes(f, api)
 	cos := cohorts.NewService(d, cs)
 	courses.NewHandler(cs, renderer, cos).Routes(f, api) // the dashboard lists pending invitations
+	authoring.NewHandler(authoring.NewService(d, cs), cs, renderer).Routes(f, api)
 	cohorts.NewHandler(cos, cs, renderer, cohorts.Env{
 		BaseURL: cfg.BaseURL.String(), Accounts: acc, Sessions: sessions, Cookies: cookies, JoinLimit: limits.PerAddress,
 	}).Routes(f, api)
