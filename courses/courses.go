@@ -61,7 +61,7 @@ type QuizResult struct {
 }
 
 // QuizProgress reports, for a user and a course, the quiz of each module that
-// has one. It is nil until the quiz engine is connected.
+// has one. Package quiz implements it; a Service without it counts no quiz.
 type QuizProgress interface {
 	CourseQuizzes(ctx context.Context, userID, courseID int64, lang string) (map[int64]QuizStatus, error)
 }

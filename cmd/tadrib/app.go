@@ -136,14 +136,24 @@ func newApp(ctx context.Context, cfg config.Config, d *db.DB, log *slog.Logger) 
 	acc := &accounts.Service{DB: d}
 	ah := &accounts.Handler{Svc: acc, Sessions: sessions, Cookies: cookies, R: renderer, Registration: cfg.Registration}
 	ah.Routes(f, api, limits)
+	// The course features' services. Courses and quizzes know each other:
+	// progress counts passed quizzes and names certificates, so the courses
+	// service gets both before any route is mounted.
 	cs := &courses.Service{DB: d}
 	qs := &quiz.Service{DB: d, Courses: cs}
-	cs.Quizzes = qs // progress counts passed quizzes
-	// Course packages carry modules' quizzes; their import page comes before
-	// the course editor's /author/courses/:slug.
-	packages := coursepkg.NewService(d, cs, qs)
-	coursepkg.NewHandler(packages, cs, renderer).Routes(f, api)
+	certSvc, err := newCerts(cfg, d, cs, log)
+	if err != nil {
+		return nil, err
+	}
+	cs.Quizzes = qs                             // progress counts passed quizzes
+	cs.CertificateCodes = certSvc.CodesByCourse // /me/progress names each course's certificate
+	packages := coursepkg.NewService(d, cs, qs) // packages carry modules' quizzes
 	cos := cohorts.NewService(d, cs)
+	reps := reports.NewService(d, cs, qs, certSvc) // reports ask quiz results and certificates held
+
+	// The package import page comes before the course editor's
+	// /author/courses/:slug.
+	coursepkg.NewHandler(packages, cs, renderer).Routes(f, api)
 	courses.NewHandler(cs, renderer, cos).Routes(f, api) // the dashboard lists pending invitations
 	authoring.NewHandler(authoring.NewService(d, cs), cs, renderer).Routes(f, api)
 	cohorts.NewHandler(cos, cs, renderer, cohorts.Env{
@@ -153,11 +163,6 @@ func newApp(ctx context.Context, cfg config.Config, d *db.DB, log *slog.Logger) 
 	qh.Routes(f, api)
 	qh.PageRoutes(f, auth.RequireUser)
 	qh.AuthorRoutes(f, auth.RequireRole(models.RoleTrainer, models.RoleAdmin))
-	certSvc, err := newCerts(cfg, d, cs, log)
-	if err != nil {
-		return nil, err
-	}
-	cs.CertificateCodes = certSvc.CodesByCourse // /me/progress names each course's certificate
 	ch := &certs.Handler{Svc: certSvc, R: renderer}
 	ch.Routes(f, api, limiter.New(limiter.Config{
 		Max: cfg.RateVerify, Expiration: time.Minute, Storage: kvstore.New(d, "rl:verify:"),
@@ -166,8 +171,6 @@ func newApp(ctx context.Context, cfg config.Config, d *db.DB, log *slog.Logger) 
 		LimitReached:      func(c *fiber.Ctx) error { return web.Errorf(fiber.StatusTooManyRequests, "err.rate_limited") },
 	}))
 	ch.PageRoutes(f)
-	// Progress reports ask quiz results and certificates held of their engines.
-	reps := reports.NewService(d, cs, qs, certSvc)
 	reports.NewHandler(reps, renderer).Routes(f, api)
 	// Administration; a trainee's data export gathers each feature's part.
 	(&accounts.Admin{Handler: ah, Exporters: exportParts(d, cs, cos, qs), BaseURL: cfg.BaseURL.String()}).Routes(f, api)
