@@ -29,7 +29,7 @@ type Manifest struct {
 	// waits for them (enrolment stays open).
 	Prerequisites []string `yaml:"prerequisites,omitempty"`
 	// Images are files under images/, each named by its content's SHA-256
-	// and its type's extension, as lessons link to them (ImagePath).
+	// and its type's extension, as lessons link to them (courses.ImagePath).
 	Images []string `yaml:"images,omitempty"`
 }
 
@@ -79,10 +79,10 @@ type QuizTranslationFile struct {
 }
 
 // QuizPackages exports and imports modules' quizzes for course packages.
-// Package quiz implements it (courses may not import quiz: DESIGN.md);
-// cmd/tadrib connects it. ImportQuiz runs in the import's transaction and
-// reports problems in the GIFT text as PackageErrors (their File is filled in
-// by the caller).
+// Package quiz implements it (quiz imports this package, not the other way
+// round); cmd/tadrib passes it to NewService. ImportQuiz runs in the
+// import's transaction and reports problems in the GIFT text as
+// PackageErrors (their File is filled in by the caller).
 type QuizPackages interface {
 	ExportQuiz(ctx context.Context, moduleID int64) (settings QuizSettings, gift string, ok bool, err error)
 	ImportQuiz(ctx context.Context, tx *gorm.DB, moduleID int64, settings QuizSettings, gift string) error
