@@ -35,7 +35,7 @@ type CatalogItem struct {
 func (s *Service) Catalog(ctx context.Context, viewer *models.User, profession, lang string) ([]CatalogItem, error) {
 	q := s.DB.R.WithContext(ctx).Model(&models.Course{}).Preload("Texts")
 	if viewer == nil || viewer.Role != models.RoleAdmin {
-		if isStaff(viewer) {
+		if IsStaff(viewer) {
 			q = q.Where("published = ? OR created_by = ?", true, viewer.ID)
 		} else {
 			q = q.Where("published = ?", true)
@@ -72,7 +72,7 @@ func (s *Service) Catalog(ctx context.Context, viewer *models.User, profession, 
 	}
 	items := make([]CatalogItem, 0, len(list))
 	for _, c := range list {
-		text, used := pickText(courseTexts(c.Texts), lang, c.Locale)
+		text, used := PickText(CourseTexts(c.Texts), lang, c.Locale)
 		it := CatalogItem{Slug: c.Slug, Title: text.Title, Summary: text.Summary, Locale: c.Locale,
 			Audiences: c.AudienceList(), Hours: c.Hours, ModuleCount: modules[c.ID], Published: c.Published,
 			Untranslated: used != lang, UpdatedAt: c.UpdatedAt, Prerequisites: c.PrerequisiteList()}
@@ -81,11 +81,11 @@ func (s *Service) Catalog(ctx context.Context, viewer *models.User, profession, 
 			it.Enrolled = &e
 			p := Progress{}
 			if e {
-				t, err := s.loadTree(ctx, c.Slug)
+				t, err := s.LoadTree(ctx, c.Slug)
 				if err != nil {
 					return nil, err
 				}
-				if p, _, _, err = s.progress(ctx, t, viewer.ID, lang); err != nil {
+				if p, _, _, err = s.CourseProgress(ctx, t, viewer.ID, lang); err != nil {
 					return nil, err
 				}
 			}

@@ -70,24 +70,24 @@ func (d CourseDetail) ResumeLessonID() int64 { return d.resumeLessonID }
 // Course returns a course's outline as viewer sees it; a draft is not found
 // for anyone who may not edit it.
 func (s *Service) Course(ctx context.Context, slug string, viewer *models.User, lang string) (CourseDetail, error) {
-	t, err := s.loadTree(ctx, slug)
+	t, err := s.LoadTree(ctx, slug)
 	if err != nil {
 		return CourseDetail{}, err
 	}
 	if !canSee(viewer, t.Course) {
 		return CourseDetail{}, ErrNotFound
 	}
-	text, used := pickText(courseTexts(t.Texts), lang, t.Locale)
+	text, used := PickText(CourseTexts(t.Texts), lang, t.Locale)
 	d := CourseDetail{Slug: t.Slug, Title: text.Title, Summary: text.Summary, Locale: t.Locale, Hours: t.Hours,
 		Audiences: t.AudienceList(), Published: t.Published, ValidityDays: t.ValidityDays,
-		CanEdit: canEdit(viewer, t.Course), Untranslated: used != lang, Modules: []ModuleItem{}}
+		CanEdit: CanEdit(viewer, t.Course), Untranslated: used != lang, Modules: []ModuleItem{}}
 	if d.Prerequisites, err = s.prerequisites(ctx, t.Course, viewer, lang); err != nil {
 		return d, err
 	}
 	done := map[int64]time.Time{}
 	quizzes := map[int64]QuizStatus{}
 	if viewer != nil {
-		if d.Progress, done, quizzes, err = s.progress(ctx, t, viewer.ID, lang); err != nil {
+		if d.Progress, done, quizzes, err = s.CourseProgress(ctx, t, viewer.ID, lang); err != nil {
 			return d, err
 		}
 		if d.Enrolled, err = s.isEnrolled(ctx, viewer.ID, t.ID); err != nil {
@@ -97,10 +97,10 @@ func (s *Service) Course(ctx context.Context, slug string, viewer *models.User, 
 		d.lessonsDone, d.lessonsTotal = d.Progress.LessonsDone, d.Progress.LessonsTotal
 	}
 	for _, m := range t.Modules {
-		mi := ModuleItem{ID: id(m.ID), Slug: m.Slug, Title: moduleTitle(m, lang, t.Locale), Position: m.Position, Lessons: []LessonItem{}}
+		mi := ModuleItem{ID: id(m.ID), Slug: m.Slug, Title: ModuleTitle(m, lang, t.Locale), Position: m.Position, Lessons: []LessonItem{}}
 		for _, l := range m.Lessons {
 			_, ok := done[l.ID]
-			mi.Lessons = append(mi.Lessons, LessonItem{ID: id(l.ID), Title: lessonTitle(l, lang, t.Locale), Minutes: l.Minutes, Position: l.Position, Completed: ok})
+			mi.Lessons = append(mi.Lessons, LessonItem{ID: id(l.ID), Title: LessonTitle(l, lang, t.Locale), Minutes: l.Minutes, Position: l.Position, Completed: ok})
 		}
 		if q, ok := quizzes[m.ID]; ok {
 			mi.Quiz = &QuizItem{ID: id(q.QuizID), Title: q.Title, PassMark: q.PassMark, Passed: q.Passed, BestPercent: q.BestPercent}

@@ -1,17 +1,25 @@
-// Package courses owns courses, their modules and lessons, enrolment, lesson
-// completion and progress, the authoring of all of these, and course packages
-// (the format the seed curriculum is written in). It serves them as JSON under
-// /api/v1 and as pages.
+// Package courses owns courses, their modules and lessons, the catalogue,
+// the course page, lessons, enrolment, lesson completion and progress,
+// prerequisites, and what its sub-packages share: who may see and edit a
+// course, slugs and texts, the images table. It serves the trainees' side as
+// JSON under /api/v1 and as pages.
 //
-// Quizzes live in package quiz, which depends on this one; where progress must
-// know whether a module's quiz is passed, this package asks through the
-// QuizProgress seam, which cmd/tadrib connects.
+// The sub-packages stand on it, and it imports none of them:
+// courses/authoring (the course editor), courses/cohorts (cohorts, member
+// imports, invitations, join links), courses/coursepkg (course packages and
+// the seed) and courses/reports (progress reports, above the others).
+// Quizzes live in package quiz, which depends on this one; where progress
+// must know whether a module's quiz is passed, this package asks through the
+// QuizProgress seam, and the dashboard asks cohorts for pending invitations
+// through PendingInvitations.
 package courses
 
 import (
 	"context"
 	"database/sql"
 	"errors"
+	"regexp"
+	"sort"
 	"sync"
 	"time"
 
@@ -38,8 +46,22 @@ type QuizStatus struct {
 	PassedAt    *time.Time
 }
 
+// QuizResult is a trainee's results at one module's quiz, as progress
+// reports count them: the best percent and whether they passed among
+// finished attempts, how many they finished, when they first passed, and
+// when they last started or finished an attempt.
+type QuizResult struct {
+	UserID       int64
+	ModuleID     int64
+	BestPercent  *float64
+	Passed       bool
+	Finished     int
+	FirstPass    time.Time
+	LastActivity time.Time
+}
+
 // QuizProgress reports, for a user and a course, the quiz of each module that
-// has one. It is nil until the quiz engine is connected.
+// has one. Package quiz implements it; a Service without it counts no quiz.
 type QuizProgress interface {
 	CourseQuizzes(ctx context.Context, userID, courseID int64, lang string) (map[int64]QuizStatus, error)
 }
@@ -51,9 +73,7 @@ type Service struct {
 	// CertificateCodes returns a user's certificate code per course id (set
 	// by cmd/tadrib from package certs, which depends on this one); nil: none.
 	CertificateCodes func(ctx context.Context, userID int64) (map[int64]string, error)
-	// QuizPackages carries modules' quizzes in course packages (package.go).
-	QuizPackages QuizPackages
-	Now          func() time.Time
+	Now              func() time.Time
 
 	content contentCache // lesson texts and reading order by course version
 	encoded struct {     // trainees' lesson answers, encoded, by course version
@@ -66,6 +86,9 @@ type Service struct {
 	stmtErr  error
 }
 
+// Time is the service's clock, for the packages built on this one.
+func (s *Service) Time() time.Time { return s.now() }
+
 func (s *Service) now() time.Time {
 	if s.Now != nil {
 		return s.Now().UTC()
@@ -73,8 +96,8 @@ func (s *Service) now() time.Time {
 	return time.Now().UTC().Truncate(time.Microsecond)
 }
 
-// isStaff reports whether u may author and follow courses.
-func isStaff(u *models.User) bool {
+// IsStaff reports whether u may author and follow courses.
+func IsStaff(u *models.User) bool {
 	return u != nil && (u.Role == models.RoleTrainer || u.Role == models.RoleAdmin)
 }
 
@@ -85,21 +108,21 @@ func isStaff(u *models.User) bool {
 func CanSee(u *models.User, c models.Course) bool { return canSee(u, c) }
 
 func canSee(u *models.User, c models.Course) bool {
-	return c.Published || canEdit(u, c)
+	return c.Published || CanEdit(u, c)
 }
 
-// canEdit reports whether u may change course c: admins, and the trainer who
+// CanEdit reports whether u may change course c: admins, and the trainer who
 // created it.
-func canEdit(u *models.User, c models.Course) bool {
+func CanEdit(u *models.User, c models.Course) bool {
 	if u == nil {
 		return false
 	}
 	return u.Role == models.RoleAdmin || (u.Role == models.RoleTrainer && c.CreatedBy != nil && *c.CreatedBy == u.ID)
 }
 
-// pickText chooses, among a text's versions, the one in lang, else the
+// PickText chooses, among a text's versions, the one in lang, else the
 // course's default language, else any; and says whether it fell back.
-func pickText[T any](versions map[string]T, lang, def string) (T, string) {
+func PickText[T any](versions map[string]T, lang, def string) (T, string) {
 	if v, ok := versions[lang]; ok {
 		return v, lang
 	}
@@ -113,4 +136,20 @@ func pickText[T any](versions map[string]T, lang, def string) (T, string) {
 	}
 	var zero T
 	return zero, def
+}
+
+// slugRE is what a course's or a module's slug looks like.
+var slugRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,79}$`)
+
+// ValidSlug reports whether s may be a course's or a module's slug.
+func ValidSlug(s string) bool { return slugRE.MatchString(s) }
+
+// SortedKeys returns the keys of m in order (languages, files).
+func SortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

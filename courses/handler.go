@@ -1,7 +1,10 @@
 package courses
 
 import (
+	"context"
 	"errors"
+	"io"
+	"mime/multipart"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -11,25 +14,32 @@ import (
 	"tadrib/models"
 )
 
+// PendingInvitations lists, for a user's dashboard, what waits for their
+// answer (package cohorts: invitations to cohorts), as the dashboard page
+// shows it.
+type PendingInvitations interface {
+	PendingFor(ctx context.Context, user models.User, lang string) (any, error)
+}
+
 // Handler serves courses as JSON and as pages.
 type Handler struct {
-	Svc     *Service
-	R       *web.Renderer
-	Cohorts CohortEnv // what cohort pages need from outside the package
+	svc         *Service
+	r           *web.Renderer
+	invitations PendingInvitations // nil: none
+}
+
+// NewHandler builds the courses handler; invitations fills the dashboard's
+// list of pending invitations.
+func NewHandler(svc *Service, r *web.Renderer, invitations PendingInvitations) *Handler {
+	return &Handler{svc: svc, r: r, invitations: invitations}
 }
 
 // Routes mounts the handlers: the JSON API on api, the pages on app.
 func (h *Handler) Routes(app fiber.Router, api fiber.Router) {
-	staff := auth.RequireRole(models.RoleTrainer, models.RoleAdmin)
 	api.Get("/courses", h.listCourses)
-	api.Post("/courses", staff, h.createCourse)
 	api.Get("/courses/:slug", h.showCourse)
-	api.Patch("/courses/:slug", staff, h.updateCourse)
 	api.Post("/courses/:slug/enroll", auth.RequireUser, h.enrol)
-	api.Post("/courses/:slug/modules", staff, h.addModule)
-	api.Post("/modules/:id/lessons", staff, h.addLesson)
 	api.Get("/lessons/:id", auth.RequireUser, h.showLesson)
-	api.Patch("/lessons/:id", staff, h.updateLesson)
 	api.Post("/lessons/:id/complete", auth.RequireUser, h.completeLesson)
 	api.Get("/me/progress", auth.RequireUser, h.myProgress)
 
@@ -40,14 +50,10 @@ func (h *Handler) Routes(app fiber.Router, api fiber.Router) {
 	app.Get("/lessons/:id", auth.RequireUser, h.showLessonPage)
 	app.Post("/lessons/:id/complete", auth.RequireUser, h.submitComplete)
 	app.Get("/dashboard", auth.RequireUser, h.showDashboard)
-
-	h.authorRoutes(app, api, staff)
-	h.cohortRoutes(app, api, staff)
-	h.reportRoutes(app, api, staff)
 }
 
-// httpError maps the service's errors to HTTP errors.
-func httpError(err error) error {
+// HTTPError maps the service's errors to HTTP errors.
+func HTTPError(err error) error {
 	switch {
 	case errors.Is(err, ErrNotFound):
 		return web.ErrNotFound
@@ -61,15 +67,15 @@ func httpError(err error) error {
 	return err
 }
 
-func viewer(c *fiber.Ctx) *models.User {
+func Viewer(c *fiber.Ctx) *models.User {
 	if id := auth.From(c); id != nil {
 		return &id.User
 	}
 	return nil
 }
 
-// pathID reads a numeric id from the path; anything else is not found.
-func pathID(c *fiber.Ctx) (int64, error) {
+// PathID reads a numeric id from the path; anything else is not found.
+func PathID(c *fiber.Ctx) (int64, error) {
 	n, err := strconv.ParseInt(c.Params("id"), 10, 64)
 	if err != nil || n <= 0 {
 		return 0, web.ErrNotFound
@@ -77,7 +83,7 @@ func pathID(c *fiber.Ctx) (int64, error) {
 	return n, nil
 }
 
-func professionFilter(c *fiber.Ctx) (string, error) {
+func ProfessionFilter(c *fiber.Ctx) (string, error) {
 	p := c.Query("profession")
 	if p != "" && !models.Valid(p, models.Professions) {
 		return "", web.Invalid(web.Field("profession", "err.profession"))
@@ -86,11 +92,11 @@ func professionFilter(c *fiber.Ctx) (string, error) {
 }
 
 func (h *Handler) listCourses(c *fiber.Ctx) error {
-	p, err := professionFilter(c)
+	p, err := ProfessionFilter(c)
 	if err != nil {
 		return err
 	}
-	items, err := h.Svc.Catalog(c.UserContext(), viewer(c), p, web.Lang(c))
+	items, err := h.svc.Catalog(c.UserContext(), Viewer(c), p, web.Lang(c))
 	if err != nil {
 		return err
 	}
@@ -98,17 +104,17 @@ func (h *Handler) listCourses(c *fiber.Ctx) error {
 }
 
 func (h *Handler) showCourse(c *fiber.Ctx) error {
-	d, err := h.Svc.Course(c.UserContext(), c.Params("slug"), viewer(c), web.Lang(c))
+	d, err := h.svc.Course(c.UserContext(), c.Params("slug"), Viewer(c), web.Lang(c))
 	if err != nil {
-		return httpError(err)
+		return HTTPError(err)
 	}
 	return c.JSON(d)
 }
 
 func (h *Handler) enrol(c *fiber.Ctx) error {
-	created, err := h.Svc.Enrol(c.UserContext(), *viewer(c), c.Params("slug"))
+	created, err := h.svc.Enrol(c.UserContext(), *Viewer(c), c.Params("slug"))
 	if err != nil {
-		return httpError(err)
+		return HTTPError(err)
 	}
 	status := fiber.StatusOK
 	if created {
@@ -118,101 +124,44 @@ func (h *Handler) enrol(c *fiber.Ctx) error {
 }
 
 func (h *Handler) showLesson(c *fiber.Ctx) error {
-	lid, err := pathID(c)
+	lid, err := PathID(c)
 	if err != nil {
 		return err
 	}
-	b, err := h.Svc.LessonJSON(c.UserContext(), lid, *viewer(c), web.Lang(c), web.EncodeJSON)
+	b, err := h.svc.LessonJSON(c.UserContext(), lid, *Viewer(c), web.Lang(c), web.EncodeJSON)
 	if err != nil {
-		return httpError(err)
+		return HTTPError(err)
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
 	return c.Send(b)
 }
 
 func (h *Handler) completeLesson(c *fiber.Ctx) error {
-	lid, err := pathID(c)
+	lid, err := PathID(c)
 	if err != nil {
 		return err
 	}
-	if err := h.Svc.Complete(c.UserContext(), *viewer(c), lid); err != nil {
-		return httpError(err)
+	if err := h.svc.Complete(c.UserContext(), *Viewer(c), lid); err != nil {
+		return HTTPError(err)
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
 func (h *Handler) myProgress(c *fiber.Ctx) error {
-	items, err := h.Svc.MyProgress(c.UserContext(), *viewer(c), web.Lang(c))
+	items, err := h.svc.MyProgress(c.UserContext(), *Viewer(c), web.Lang(c))
 	if err != nil {
 		return err
 	}
 	return c.JSON(fiber.Map{"items": items})
 }
 
-func (h *Handler) createCourse(c *fiber.Ctx) error {
-	var in CourseInput
-	if err := web.DecodeJSON(c, &in); err != nil {
-		return err
-	}
-	d, err := h.Svc.CreateCourse(c.UserContext(), *viewer(c), in)
+// ReadUpload reads at most max+1 bytes of an uploaded file (the check of
+// the size is the caller's).
+func ReadUpload(fh *multipart.FileHeader, max int64) ([]byte, error) {
+	f, err := fh.Open()
 	if err != nil {
-		return httpError(err)
+		return nil, err
 	}
-	return c.Status(fiber.StatusCreated).JSON(d)
-}
-
-func (h *Handler) updateCourse(c *fiber.Ctx) error {
-	var in CourseInput
-	if err := web.DecodeJSON(c, &in); err != nil {
-		return err
-	}
-	d, err := h.Svc.UpdateCourse(c.UserContext(), *viewer(c), c.Params("slug"), in)
-	if err != nil {
-		return httpError(err)
-	}
-	return c.JSON(d)
-}
-
-func (h *Handler) addModule(c *fiber.Ctx) error {
-	var in ModuleInput
-	if err := web.DecodeJSON(c, &in); err != nil {
-		return err
-	}
-	m, err := h.Svc.AddModule(c.UserContext(), *viewer(c), c.Params("slug"), in)
-	if err != nil {
-		return httpError(err)
-	}
-	return c.Status(fiber.StatusCreated).JSON(m)
-}
-
-func (h *Handler) addLesson(c *fiber.Ctx) error {
-	mid, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	var in LessonInput
-	if err := web.DecodeJSON(c, &in); err != nil {
-		return err
-	}
-	l, err := h.Svc.AddLesson(c.UserContext(), *viewer(c), mid, in)
-	if err != nil {
-		return httpError(err)
-	}
-	return c.Status(fiber.StatusCreated).JSON(l)
-}
-
-func (h *Handler) updateLesson(c *fiber.Ctx) error {
-	lid, err := pathID(c)
-	if err != nil {
-		return err
-	}
-	var in LessonInput
-	if err := web.DecodeJSON(c, &in); err != nil {
-		return err
-	}
-	l, err := h.Svc.UpdateLesson(c.UserContext(), *viewer(c), lid, in)
-	if err != nil {
-		return httpError(err)
-	}
-	return c.JSON(l)
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, max+1))
 }

@@ -2,35 +2,25 @@ package courses
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"errors"
-	"fmt"
-	"net/http"
 	"regexp"
-	"strings"
 	"time"
 
-	"github.com/gofiber/fiber/v2"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
-
-	"tadrib/internal/web"
-	"tadrib/models"
 )
 
 // MaxImage bounds one uploaded image: lessons are read on phones over slow
 // networks.
 const MaxImage = 2 << 20
 
-// imageTypes are the types an image may have, as http.DetectContentType
+// ImageTypes are the types an image may have, as http.DetectContentType
 // names them from the first bytes, and the extension of its URL. SVG is not
 // among them: it can carry script.
-var imageTypes = map[string]string{"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp"}
+var ImageTypes = map[string]string{"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/webp": "webp"}
 
-// imageName matches the last part of an image's URL: its content's SHA-256
+// ImageName matches the last part of an image's URL: its content's SHA-256
 // and the extension of its type.
-var imageName = regexp.MustCompile(`^([0-9a-f]{64})\.(png|jpg|gif|webp)$`)
+var ImageName = regexp.MustCompile(`^([0-9a-f]{64})\.(png|jpg|gif|webp)$`)
 
 // ImagePath is where images are served; an image's URL is
 // ImagePath + sha256 + "." + extension, the same for the same bytes in every
@@ -38,72 +28,8 @@ var imageName = regexp.MustCompile(`^([0-9a-f]{64})\.(png|jpg|gif|webp)$`)
 // export and an import.
 const ImagePath = "/images/"
 
-// ImageJSON is an uploaded image.
-type ImageJSON struct {
-	URL         string `json:"url"`
-	SHA256      string `json:"sha256"`
-	ContentType string `json:"content_type"`
-	Size        int    `json:"size"`
-	Markdown    string `json:"markdown"`
-}
-
-// sniffImage checks an image by its content, never by its name or the type
-// a client claims, and returns its type and extension.
-func sniffImage(data []byte) (ctype, ext string, err error) {
-	if len(data) == 0 {
-		return "", "", web.Invalid(web.Field("image", "err.required"))
-	}
-	if len(data) > MaxImage {
-		return "", "", &web.Error{Status: fiber.StatusRequestEntityTooLarge, Key: "err.too_large", Fields: []web.FieldError{web.Field("image", "authoring.image_too_large", MaxImage>>20)}}
-	}
-	ctype = http.DetectContentType(data)
-	ext, ok := imageTypes[ctype]
-	if !ok {
-		return "", "", &web.Error{Status: fiber.StatusUnsupportedMediaType, Key: "authoring.image_type", Fields: []web.FieldError{web.Field("image", "authoring.image_type")}}
-	}
-	return ctype, ext, nil
-}
-
-func imageJSON(sum, ctype, ext string, size int, alt string) ImageJSON {
-	url := ImagePath + sum + "." + ext
-	return ImageJSON{URL: url, SHA256: sum, ContentType: ctype, Size: size, Markdown: "![" + altText(alt) + "](" + url + ")"}
-}
-
-// altText keeps an image's description safe inside ![…]: no brackets, one line.
-func altText(s string) string {
-	s = strings.NewReplacer("[", "", "]", "", "\n", " ", "\r", " ").Replace(strings.TrimSpace(s))
-	if i := strings.LastIndexByte(s, '.'); i > 0 && len(s)-i <= 5 {
-		s = s[:i] // a file name's extension says nothing to a reader
-	}
-	return s
-}
-
-// SaveImage stores an image in a course that editor may change.
-func (s *Service) SaveImage(ctx context.Context, editor models.User, slug, alt string, data []byte) (ImageJSON, error) {
-	ctype, ext, err := sniffImage(data)
-	if err != nil {
-		return ImageJSON{}, err
-	}
-	sum := sha256.Sum256(data)
-	hexSum := hex.EncodeToString(sum[:])
-	err = s.DB.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		c, err := s.editable(ctx, tx, editor, slug)
-		if err != nil {
-			return err
-		}
-		if err := insertImage(tx, c.ID, hexSum, ext, ctype, data, &editor.ID, s.now()); err != nil {
-			return err
-		}
-		return models.Audit(tx, &editor.ID, "image.upload", "course:"+c.Slug, "image:"+hexSum+"."+ext)
-	})
-	if err != nil {
-		return ImageJSON{}, err
-	}
-	return imageJSON(hexSum, ctype, ext, len(data), alt), nil
-}
-
-// imageRow is a row of the images table.
-type imageRow struct {
+// ImageRow is a row of the images table.
+type ImageRow struct {
 	ID          int64 `gorm:"primaryKey"`
 	CourseID    int64
 	Name        string
@@ -114,80 +40,17 @@ type imageRow struct {
 	CreatedAt   time.Time
 }
 
-func (imageRow) TableName() string { return "images" }
+func (ImageRow) TableName() string { return "images" }
 
-// insertImage adds an image to a course; the same bytes twice are one row.
-func insertImage(tx *gorm.DB, courseID int64, sum, ext, ctype string, data []byte, by *int64, now time.Time) error {
-	row := imageRow{CourseID: courseID, Name: sum + "." + ext, ContentType: ctype, SHA256: sum, Data: data, CreatedBy: by, CreatedAt: now}
+// InsertImage adds an image to a course; the same bytes twice are one row.
+func InsertImage(tx *gorm.DB, courseID int64, sum, ext, ctype string, data []byte, by *int64, now time.Time) error {
+	row := ImageRow{CourseID: courseID, Name: sum + "." + ext, ContentType: ctype, SHA256: sum, Data: data, CreatedBy: by, CreatedAt: now}
 	return tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error
 }
 
-// Image returns a stored image by its name (<sha256>.<ext>) for viewer: an
-// image of a published course is public; one that only drafts use is shown
-// to those who may see such a draft (its author, admins), and to nobody
-// else — its name is a hash, but a hash that leaks (a copied link, a
-// package) must not open an unpublished course's content. public says
-// whether shared caches may keep it.
-func (s *Service) Image(ctx context.Context, name string, viewer *models.User) (ctype string, data []byte, public bool, err error) {
-	m := imageName.FindStringSubmatch(name)
-	if m == nil {
-		return "", nil, false, ErrNotFound
-	}
-	var courses []models.Course
-	err = s.DB.R.WithContext(ctx).Model(&models.Course{}).
-		Where("id IN (?)", s.DB.R.Table("images").Select("course_id").Where("sha256 = ? AND name = ?", m[1], name)).
-		Find(&courses).Error
-	if err != nil {
-		return "", nil, false, fmt.Errorf("courses: image %s: %w", name, err)
-	}
-	var from *models.Course
-	for i, c := range courses {
-		if c.Published {
-			from, public = &courses[i], true
-			break
-		}
-		if canSee(viewer, c) && from == nil {
-			from = &courses[i]
-		}
-	}
-	if from == nil {
-		return "", nil, false, ErrNotFound
-	}
-	var row imageRow
-	err = s.DB.R.WithContext(ctx).Where("course_id = ? AND name = ?", from.ID, name).Take(&row).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return "", nil, false, ErrNotFound
-	}
-	if err != nil {
-		return "", nil, false, fmt.Errorf("courses: image %s: %w", name, err)
-	}
-	return row.ContentType, row.Data, public, nil
-}
-
-// courseImages returns a course's images by name.
-func (s *Service) courseImages(ctx context.Context, courseID int64) ([]imageRow, error) {
-	var rows []imageRow
+// CourseImages returns a course's images by name.
+func (s *Service) CourseImages(ctx context.Context, courseID int64) ([]ImageRow, error) {
+	var rows []ImageRow
 	err := s.DB.R.WithContext(ctx).Where("course_id = ?", courseID).Order("name").Find(&rows).Error
 	return rows, err
-}
-
-// serveImage sends an image. Its URL names its content, so it never
-// changes: caches may keep it for a year. nosniff and the real type keep a
-// browser from reading it as anything else.
-func (h *Handler) serveImage(c *fiber.Ctx) error {
-	ctype, data, public, err := h.Svc.Image(c.UserContext(), c.Params("name"), viewer(c))
-	if err != nil {
-		return httpError(err)
-	}
-	c.Set(fiber.HeaderContentType, ctype)
-	if public {
-		c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
-	} else {
-		// A draft's image: its author's browser only, checked each time.
-		c.Set(fiber.HeaderCacheControl, "private, no-cache")
-		c.Set(fiber.HeaderVary, fiber.HeaderCookie+", "+fiber.HeaderAuthorization)
-	}
-	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
-	c.Set("Content-Security-Policy", "default-src 'none'; sandbox")
-	return c.Send(data)
 }

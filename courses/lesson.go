@@ -68,7 +68,7 @@ func (s *Service) access(ctx context.Context, viewer models.User, lc lessonCours
 	if !canSee(&viewer, c) {
 		return ErrNotFound
 	}
-	if isStaff(&viewer) {
+	if IsStaff(&viewer) {
 		return nil
 	}
 	ok, err := s.isEnrolled(ctx, viewer.ID, lc.CourseID)
@@ -142,7 +142,7 @@ func (s *Service) Lesson(ctx context.Context, lessonID int64, viewer models.User
 	if !canSee(&viewer, models.Course{ID: lc.CourseID, Published: lc.Published, CreatedBy: lc.CreatedBy}) {
 		return LessonView{}, ErrNotFound
 	}
-	if !isStaff(&viewer) && !row.Enrolled {
+	if !IsStaff(&viewer) && !row.Enrolled {
 		return LessonView{}, ErrNotEnrolled
 	}
 
@@ -155,7 +155,7 @@ func (s *Service) Lesson(ctx context.Context, lessonID int64, viewer models.User
 	v := LessonView{ID: id(lessonID), Title: content.text.Title, HTML: content.text.HTML, Minutes: lc.Minutes, ModuleID: id(lc.ModuleID),
 		ModuleTitle: content.module, CourseSlug: lc.Slug, CourseTitle: content.course, Completed: row.Completed,
 		Lang: content.used, Untranslated: content.used != lang, version: row.UpdatedAt.UnixNano()}
-	if isStaff(&viewer) {
+	if IsStaff(&viewer) {
 		v.BodyMD = content.text.BodyMD
 	}
 	ids := content.order
@@ -203,9 +203,9 @@ func (s *Service) loadContent(ctx context.Context, lc lessonCourse, lang string)
 		versions[t.Kind][t.Lang] = t
 	}
 	var c lessonContent
-	c.text, c.used = pickText(versions["l"], lang, lc.Locale)
-	module, _ := pickText(versions["m"], lang, lc.Locale)
-	course, _ := pickText(versions["c"], lang, lc.Locale)
+	c.text, c.used = PickText(versions["l"], lang, lc.Locale)
+	module, _ := PickText(versions["m"], lang, lc.Locale)
+	course, _ := PickText(versions["c"], lang, lc.Locale)
 	c.module, c.course = module.Title, course.Title
 	err = db.Raw(`SELECT l.id FROM lessons l JOIN modules m ON m.id = l.module_id WHERE m.course_id = ?
 		ORDER BY m.position, m.id, l.position, l.id`, lc.CourseID).Scan(&c.order).Error
@@ -263,7 +263,7 @@ func (s *Service) LessonJSON(ctx context.Context, lessonID int64, viewer models.
 	if err != nil {
 		return nil, err
 	}
-	if isStaff(&viewer) { // carries body_md: not shared with trainees
+	if IsStaff(&viewer) { // carries body_md: not shared with trainees
 		return encode(v)
 	}
 	k := encodedKey{lessonID, v.version, lang, v.Completed}
@@ -300,7 +300,7 @@ func (s *Service) Complete(ctx context.Context, user models.User, lessonID int64
 	if err := s.access(ctx, user, lc); err != nil {
 		return err
 	}
-	if isStaff(&user) {
+	if IsStaff(&user) {
 		// Staff read without enrolling; completing enrols them, so that their
 		// progress has a course to belong to.
 		if _, err := s.Enrol(ctx, user, lc.Slug); err != nil && !errors.Is(err, ErrNotFound) {

@@ -21,45 +21,45 @@ func (h *Handler) showHome(c *fiber.Ctx) error {
 	if c.Path() != "/" {
 		return web.ErrNotFound
 	}
-	items, err := h.Svc.Catalog(c.UserContext(), viewer(c), "", web.Lang(c))
+	items, err := h.svc.Catalog(c.UserContext(), Viewer(c), "", web.Lang(c))
 	if err != nil {
 		return err
 	}
-	return h.R.Page(c, fiber.StatusOK, "home", h.R.T(c, "home.title"), catalogPage{Items: items, Professions: models.Professions})
+	return h.r.Page(c, fiber.StatusOK, "home", h.r.T(c, "home.title"), catalogPage{Items: items, Professions: models.Professions})
 }
 
 func (h *Handler) showCatalogPage(c *fiber.Ctx) error {
-	p, err := professionFilter(c)
+	p, err := ProfessionFilter(c)
 	if err != nil {
 		return err
 	}
-	if p == "" && c.Query("profession") == "" && viewer(c) != nil && c.Query("all") == "" && viewer(c).Profession != "other" {
-		p = viewer(c).Profession // a trainee sees the courses for their profession first
+	if p == "" && c.Query("profession") == "" && Viewer(c) != nil && c.Query("all") == "" && Viewer(c).Profession != "other" {
+		p = Viewer(c).Profession // a trainee sees the courses for their profession first
 	}
-	items, err := h.Svc.Catalog(c.UserContext(), viewer(c), p, web.Lang(c))
+	items, err := h.svc.Catalog(c.UserContext(), Viewer(c), p, web.Lang(c))
 	if err != nil {
 		return err
 	}
-	return h.R.Page(c, fiber.StatusOK, "catalog", h.R.T(c, "catalog.title"),
+	return h.r.Page(c, fiber.StatusOK, "catalog", h.r.T(c, "catalog.title"),
 		catalogPage{Items: items, Professions: models.Professions, Profession: p, Welcome: c.Query("welcome") == "1"})
 }
 
 func (h *Handler) showCoursePage(c *fiber.Ctx) error {
-	d, err := h.Svc.Course(c.UserContext(), c.Params("slug"), viewer(c), web.Lang(c))
+	d, err := h.svc.Course(c.UserContext(), c.Params("slug"), Viewer(c), web.Lang(c))
 	if err != nil {
-		return httpError(err)
+		return HTTPError(err)
 	}
-	return h.R.Page(c, fiber.StatusOK, "course", d.Title, d)
+	return h.r.Page(c, fiber.StatusOK, "course", d.Title, d)
 }
 
 func (h *Handler) submitEnrol(c *fiber.Ctx) error {
 	slug := c.Params("slug")
-	if _, err := h.Svc.Enrol(c.UserContext(), *viewer(c), slug); err != nil {
-		return httpError(err)
+	if _, err := h.svc.Enrol(c.UserContext(), *Viewer(c), slug); err != nil {
+		return HTTPError(err)
 	}
-	d, err := h.Svc.Course(c.UserContext(), slug, viewer(c), web.Lang(c))
+	d, err := h.svc.Course(c.UserContext(), slug, Viewer(c), web.Lang(c))
 	if err != nil {
-		return httpError(err)
+		return HTTPError(err)
 	}
 	if d.ResumeLessonID() != 0 {
 		return c.Redirect("/lessons/"+strconv.FormatInt(d.ResumeLessonID(), 10), fiber.StatusSeeOther)
@@ -68,34 +68,34 @@ func (h *Handler) submitEnrol(c *fiber.Ctx) error {
 }
 
 func (h *Handler) showLessonPage(c *fiber.Ctx) error {
-	lid, err := pathID(c)
+	lid, err := PathID(c)
 	if err != nil {
 		return err
 	}
-	v, err := h.Svc.Lesson(c.UserContext(), lid, *viewer(c), web.Lang(c))
+	v, err := h.svc.Lesson(c.UserContext(), lid, *Viewer(c), web.Lang(c))
 	if errors.Is(err, ErrNotEnrolled) {
 		// Not an error for a person: show the course, with its enrol button.
-		if lc, lerr := h.Svc.lessonCourse(c.UserContext(), lid); lerr == nil {
+		if lc, lerr := h.svc.lessonCourse(c.UserContext(), lid); lerr == nil {
 			return c.Redirect("/courses/"+lc.Slug+"?enrol=1", fiber.StatusSeeOther)
 		}
 	}
 	if err != nil {
-		return httpError(err)
+		return HTTPError(err)
 	}
-	return h.R.Page(c, fiber.StatusOK, "lesson", v.Title, v)
+	return h.r.Page(c, fiber.StatusOK, "lesson", v.Title, v)
 }
 
 func (h *Handler) submitComplete(c *fiber.Ctx) error {
-	lid, err := pathID(c)
+	lid, err := PathID(c)
 	if err != nil {
 		return err
 	}
-	if err := h.Svc.Complete(c.UserContext(), *viewer(c), lid); err != nil {
-		return httpError(err)
+	if err := h.svc.Complete(c.UserContext(), *Viewer(c), lid); err != nil {
+		return HTTPError(err)
 	}
-	v, err := h.Svc.Lesson(c.UserContext(), lid, *viewer(c), web.Lang(c))
+	v, err := h.svc.Lesson(c.UserContext(), lid, *Viewer(c), web.Lang(c))
 	if err != nil {
-		return httpError(err)
+		return HTTPError(err)
 	}
 	if v.NextID != nil {
 		return c.Redirect("/lessons/"+*v.NextID+"?done="+v.ID, fiber.StatusSeeOther)
@@ -107,23 +107,25 @@ func (h *Handler) submitComplete(c *fiber.Ctx) error {
 // invitations waiting for an answer.
 type dashboardPage struct {
 	Items       []ProgressItem
-	Invitations []Invitation
+	Invitations any // PendingInvitations.PendingFor
 	Notice      string
 }
 
 func (h *Handler) showDashboard(c *fiber.Ctx) error {
 	p := dashboardPage{}
 	var err error
-	if p.Items, err = h.Svc.MyProgress(c.UserContext(), *viewer(c), web.Lang(c)); err != nil {
+	if p.Items, err = h.svc.MyProgress(c.UserContext(), *Viewer(c), web.Lang(c)); err != nil {
 		return err
 	}
-	if p.Invitations, err = h.Svc.MyInvitations(c.UserContext(), *viewer(c), web.Lang(c)); err != nil {
-		return err
+	if h.invitations != nil {
+		if p.Invitations, err = h.invitations.PendingFor(c.UserContext(), *Viewer(c), web.Lang(c)); err != nil {
+			return err
+		}
 	}
 	for _, k := range []string{"joined", "declined"} {
 		if c.Query(k) == "1" {
 			p.Notice = "invite.notice." + k
 		}
 	}
-	return h.R.Page(c, fiber.StatusOK, "dashboard", h.R.T(c, "dashboard.title"), p)
+	return h.r.Page(c, fiber.StatusOK, "dashboard", h.r.T(c, "dashboard.title"), p)
 }

@@ -23,10 +23,10 @@ type PrerequisiteItem struct {
 	Completed bool   `json:"completed"` // every lesson read and every quiz passed
 }
 
-// checkPrerequisites says what is wrong with a list of prerequisite slugs for
+// CheckPrerequisites says what is wrong with a list of prerequisite slugs for
 // course slug ("" when nothing is). Whether they exist is not checked here:
 // a package may name a course imported after it.
-func checkPrerequisites(slug string, prereqs []string) string {
+func CheckPrerequisites(slug string, prereqs []string) string {
 	if len(prereqs) > MaxPrerequisites {
 		return fmt.Sprintf("at most %d courses", MaxPrerequisites)
 	}
@@ -52,17 +52,17 @@ func checkPrerequisites(slug string, prereqs []string) string {
 func (s *Service) prerequisites(ctx context.Context, c models.Course, viewer *models.User, lang string) ([]PrerequisiteItem, error) {
 	items := []PrerequisiteItem{}
 	for _, slug := range c.PrerequisiteList() {
-		t, err := s.loadTree(ctx, slug)
+		t, err := s.LoadTree(ctx, slug)
 		if err == ErrNotFound || (err == nil && !canSee(viewer, t.Course)) {
 			continue
 		}
 		if err != nil {
 			return nil, err
 		}
-		text, _ := pickText(courseTexts(t.Texts), lang, t.Locale)
+		text, _ := PickText(CourseTexts(t.Texts), lang, t.Locale)
 		it := PrerequisiteItem{Slug: t.Slug, Title: text.Title}
 		if viewer != nil {
-			p, _, _, err := s.progress(ctx, t, viewer.ID, lang)
+			p, _, _, err := s.CourseProgress(ctx, t, viewer.ID, lang)
 			if err != nil {
 				return nil, err
 			}
@@ -102,12 +102,12 @@ func orderByPath(items []CatalogItem) []CatalogItem {
 	return out
 }
 
-// checkPrerequisitesExist checks, for an editor's change, that prereqs are
+// CheckPrerequisitesExist checks, for an editor's change, that prereqs are
 // well formed, name existing courses, and that none of them requires course
 // slug in turn (a path has no loop).
-func checkPrerequisitesExist(tx *gorm.DB, slug string, prereqs []string) error {
+func CheckPrerequisitesExist(tx *gorm.DB, slug string, prereqs []string) error {
 	bad := web.Invalid(web.Field("prerequisites", "err.prerequisites", MaxPrerequisites))
-	if checkPrerequisites(slug, prereqs) != "" {
+	if CheckPrerequisites(slug, prereqs) != "" {
 		return bad
 	}
 	if len(prereqs) == 0 {

@@ -50,18 +50,18 @@ func (s *Service) MyProgress(ctx context.Context, user models.User, lang string)
 		}
 	}
 	for _, r := range rows {
-		t, err := s.loadTree(ctx, r.Slug)
+		t, err := s.LoadTree(ctx, r.Slug)
 		if err != nil {
 			return nil, err
 		}
 		if !canSee(&user, t.Course) {
 			continue // a course taken back to draft leaves the dashboard
 		}
-		p, _, _, err := s.progress(ctx, t, user.ID, lang)
+		p, _, _, err := s.CourseProgress(ctx, t, user.ID, lang)
 		if err != nil {
 			return nil, err
 		}
-		title, _ := t.title(lang)
+		title, _ := t.Title(lang)
 		it := ProgressItem{Course: CourseRef{Slug: t.Slug, Title: title}, Percent: p.Percent,
 			LessonsDone: p.LessonsDone, LessonsTotal: p.LessonsTotal, QuizzesPassed: p.QuizzesPassed,
 			QuizzesTotal: p.QuizzesTotal, CompletedAt: p.CompletedAt, LastActivity: p.LastActivity, EnrolledAt: r.CreatedAt}

@@ -12,14 +12,14 @@ import (
 	"tadrib/models"
 )
 
-// tree is a course with its modules and lessons in order, and their texts
+// Tree is a course with its modules and lessons in order, and their texts
 // (lesson titles only: bodies are read one lesson at a time).
-type tree struct {
+type Tree struct {
 	models.Course
 }
 
-// loadTree reads a course by slug with everything but lesson bodies.
-func (s *Service) loadTree(ctx context.Context, slug string) (tree, error) {
+// LoadTree reads a course by slug with everything but lesson bodies.
+func (s *Service) LoadTree(ctx context.Context, slug string) (Tree, error) {
 	var c models.Course
 	err := s.DB.R.WithContext(ctx).
 		Preload("Texts").
@@ -29,16 +29,16 @@ func (s *Service) loadTree(ctx context.Context, slug string) (tree, error) {
 		Preload("Modules.Lessons.Texts", func(db *gorm.DB) *gorm.DB { return db.Select("lesson_id", "lang", "title") }).
 		Where("slug = ?", slug).Take(&c).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return tree{}, ErrNotFound
+		return Tree{}, ErrNotFound
 	}
 	if err != nil {
-		return tree{}, fmt.Errorf("courses: load %q: %w", slug, err)
+		return Tree{}, fmt.Errorf("courses: load %q: %w", slug, err)
 	}
-	return tree{c}, nil
+	return Tree{c}, nil
 }
 
-// lessonIDs returns the course's lessons in reading order.
-func (t tree) lessonIDs() []int64 {
+// LessonIDs returns the course's lessons in reading order.
+func (t Tree) LessonIDs() []int64 {
 	var ids []int64
 	for _, m := range t.Modules {
 		for _, l := range m.Lessons {
@@ -48,12 +48,12 @@ func (t tree) lessonIDs() []int64 {
 	return ids
 }
 
-func (t tree) title(lang string) (string, string) {
-	v, l := pickText(courseTexts(t.Texts), lang, t.Locale)
+func (t Tree) Title(lang string) (string, string) {
+	v, l := PickText(CourseTexts(t.Texts), lang, t.Locale)
 	return v.Title, l
 }
 
-func courseTexts(ts []models.CourseText) map[string]models.CourseText {
+func CourseTexts(ts []models.CourseText) map[string]models.CourseText {
 	m := make(map[string]models.CourseText, len(ts))
 	for _, t := range ts {
 		m[t.Lang] = t
@@ -61,21 +61,21 @@ func courseTexts(ts []models.CourseText) map[string]models.CourseText {
 	return m
 }
 
-func moduleTitle(m models.Module, lang, def string) string {
+func ModuleTitle(m models.Module, lang, def string) string {
 	vs := make(map[string]string, len(m.Texts))
 	for _, t := range m.Texts {
 		vs[t.Lang] = t.Title
 	}
-	v, _ := pickText(vs, lang, def)
+	v, _ := PickText(vs, lang, def)
 	return v
 }
 
-func lessonTitle(l models.Lesson, lang, def string) string {
+func LessonTitle(l models.Lesson, lang, def string) string {
 	vs := make(map[string]string, len(l.Texts))
 	for _, t := range l.Texts {
 		vs[t.Lang] = t.Title
 	}
-	v, _ := pickText(vs, lang, def)
+	v, _ := PickText(vs, lang, def)
 	return v
 }
 
@@ -115,9 +115,9 @@ type Progress struct {
 	LastActivity   *time.Time `json:"-"`
 }
 
-// progress computes a user's progress in a loaded course: lessons done and
+// CourseProgress computes a user's progress in a loaded course: lessons done and
 // quizzes passed over lessons and quizzes in all.
-func (s *Service) progress(ctx context.Context, t tree, userID int64, lang string) (Progress, map[int64]time.Time, map[int64]QuizStatus, error) {
+func (s *Service) CourseProgress(ctx context.Context, t Tree, userID int64, lang string) (Progress, map[int64]time.Time, map[int64]QuizStatus, error) {
 	done, err := s.completions(ctx, userID, t.ID)
 	if err != nil {
 		return Progress{}, nil, nil, err
@@ -130,7 +130,7 @@ func (s *Service) progress(ctx context.Context, t tree, userID int64, lang strin
 	}
 	var p Progress
 	var last time.Time
-	for _, id := range t.lessonIDs() {
+	for _, id := range t.LessonIDs() {
 		p.LessonsTotal++
 		if at, ok := done[id]; ok {
 			p.LessonsDone++
@@ -150,14 +150,14 @@ func (s *Service) progress(ctx context.Context, t tree, userID int64, lang strin
 			}
 		}
 	}
-	p.finish(last)
+	p.Finish(last)
 	return p, done, quizzes, nil
 }
 
-// finish sets the percent and completion from the counts; last is the latest
+// Finish sets the percent and completion from the counts; last is the latest
 // lesson done or quiz first passed. The progress report computes the counts
 // for many trainees at once and calls it too, so both agree.
-func (p *Progress) finish(last time.Time) {
+func (p *Progress) Finish(last time.Time) {
 	total := p.LessonsTotal + p.QuizzesTotal
 	if total > 0 {
 		p.Percent = (p.LessonsDone + p.QuizzesPassed) * 100 / total

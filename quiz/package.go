@@ -7,27 +7,27 @@ import (
 
 	"gorm.io/gorm"
 
-	"tadrib/courses"
+	"tadrib/courses/coursepkg"
 	"tadrib/models"
 )
 
 // ExportQuiz gives a module's quiz, for a course package: its settings and
 // its questions as GIFT. ok is false when the module has no quiz.
-// It implements courses.QuizPackages.
-func (s *Service) ExportQuiz(ctx context.Context, moduleID int64) (courses.QuizSettings, string, bool, error) {
+// It implements coursepkg.QuizPackages.
+func (s *Service) ExportQuiz(ctx context.Context, moduleID int64) (coursepkg.QuizSettings, string, bool, error) {
 	var q models.Quiz
 	err := s.DB.R.WithContext(ctx).Take(&q, "module_id = ?", moduleID).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return courses.QuizSettings{}, "", false, nil
+		return coursepkg.QuizSettings{}, "", false, nil
 	}
 	if err != nil {
-		return courses.QuizSettings{}, "", false, fmt.Errorf("quiz: export of module %d: %w", moduleID, err)
+		return coursepkg.QuizSettings{}, "", false, fmt.Errorf("quiz: export of module %d: %w", moduleID, err)
 	}
 	qs, err := s.Bank(ctx, q.ID)
 	if err != nil {
-		return courses.QuizSettings{}, "", false, err
+		return coursepkg.QuizSettings{}, "", false, err
 	}
-	st := courses.QuizSettings{Title: q.Title, PassMark: q.PassMark, TimeLimitS: q.TimeLimitS, MaxAttempts: q.MaxAttempts,
+	st := coursepkg.QuizSettings{Title: q.Title, PassMark: q.PassMark, TimeLimitS: q.TimeLimitS, MaxAttempts: q.MaxAttempts,
 		Draw: q.Draw, DrawPerCategory: q.DrawPerCategory, Shuffle: q.Shuffle, Review: q.Review, OnePerPage: q.OnePerPage,
 		TranslatedGIFT: translatedGIFT(qs)}
 	if titles := parseTitles(q.Titles); len(titles) > 0 {
@@ -38,8 +38,8 @@ func (s *Service) ExportQuiz(ctx context.Context, moduleID int64) (courses.QuizS
 
 // ImportQuiz creates a module's quiz from a package, in the package's
 // transaction: every question must parse and be valid, or nothing is
-// created; the problems come back as courses.PackageErrors with their lines.
-func (s *Service) ImportQuiz(ctx context.Context, tx *gorm.DB, moduleID int64, st courses.QuizSettings, gift string) error {
+// created; the problems come back as coursepkg.PackageErrors with their lines.
+func (s *Service) ImportQuiz(ctx context.Context, tx *gorm.DB, moduleID int64, st coursepkg.QuizSettings, gift string) error {
 	in := Settings{Title: &st.Title, PassMark: &st.PassMark, TimeLimitS: &st.TimeLimitS, MaxAttempts: &st.MaxAttempts,
 		Draw: &st.Draw, DrawPerCategory: &st.DrawPerCategory, Shuffle: &st.Shuffle, Review: &st.Review, OnePerPage: &st.OnePerPage}
 	if st.Review == "" {
@@ -48,13 +48,13 @@ func (s *Service) ImportQuiz(ctx context.Context, tx *gorm.DB, moduleID int64, s
 	if st.Titles != nil {
 		in.Titles = &st.Titles
 	}
-	var perrs courses.PackageErrors
+	var perrs coursepkg.PackageErrors
 	for _, fe := range in.validate(true) {
-		perrs = append(perrs, courses.PackageError{File: "course.yaml", Message: fmt.Sprintf("quiz %s: %s", fe.Field, fe.Key)})
+		perrs = append(perrs, coursepkg.PackageError{File: "course.yaml", Message: fmt.Sprintf("quiz %s: %s", fe.Field, fe.Key)})
 	}
 	qs, gerrs := ParseGIFT(gift)
 	for _, e := range gerrs {
-		perrs = append(perrs, courses.PackageError{Line: e.Line, Message: e.Message})
+		perrs = append(perrs, coursepkg.PackageError{Line: e.Line, Message: e.Message})
 	}
 	if len(gerrs) == 0 {
 		for _, lang := range sortedLangs(st.TranslatedGIFT) {
@@ -63,11 +63,11 @@ func (s *Service) ImportQuiz(ctx context.Context, tx *gorm.DB, moduleID int64, s
 	}
 	for i := range qs {
 		if fe := ValidateQuestion(&qs[i]); len(fe) > 0 {
-			perrs = append(perrs, courses.PackageError{Line: qs[i].Line, Message: fmt.Sprintf("%s: %s", fe[0].Field, fe[0].Key)})
+			perrs = append(perrs, coursepkg.PackageError{Line: qs[i].Line, Message: fmt.Sprintf("%s: %s", fe[0].Field, fe[0].Key)})
 		}
 	}
 	if e, ok := overLimit(0, qs); ok {
-		perrs = append(perrs, courses.PackageError{Line: e.Line, Message: e.Message})
+		perrs = append(perrs, coursepkg.PackageError{Line: e.Line, Message: e.Message})
 	}
 	if len(perrs) > 0 {
 		return perrs

@@ -6,13 +6,13 @@ import (
 	"math"
 	"slices"
 
-	"tadrib/courses"
+	"tadrib/courses/coursepkg"
 )
 
 // translatedGIFT writes, per language any question is translated into, the
 // whole bank worded in that language (an untranslated text as the
 // original), in the bank's order: a package's quiz.<lang>.gift.
-func translatedGIFT(bank []Question) map[string]courses.QuizTranslationFile {
+func translatedGIFT(bank []Question) map[string]coursepkg.QuizTranslationFile {
 	var langs []string
 	for _, q := range bank {
 		for lang := range q.Translations {
@@ -24,13 +24,13 @@ func translatedGIFT(bank []Question) map[string]courses.QuizTranslationFile {
 	if len(langs) == 0 {
 		return nil
 	}
-	out := map[string]courses.QuizTranslationFile{}
+	out := map[string]coursepkg.QuizTranslationFile{}
 	for _, lang := range langs {
 		qs := make([]Question, len(bank))
 		for i, q := range bank {
 			qs[i] = q.worded(lang, false)
 		}
-		out[lang] = courses.QuizTranslationFile{Text: ExportGIFT(qs)}
+		out[lang] = coursepkg.QuizTranslationFile{Text: ExportGIFT(qs)}
 	}
 	return out
 }
@@ -39,10 +39,10 @@ func translatedGIFT(bank []Question) map[string]courses.QuizTranslationFile {
 // it must hold as many questions as qs, each with the same structure
 // (type, points, answers, weights, pairs); a text equal to the original's
 // counts as untranslated.
-func attachTranslation(qs []Question, lang string, tf courses.QuizTranslationFile) courses.PackageErrors {
-	var perrs courses.PackageErrors
+func attachTranslation(qs []Question, lang string, tf coursepkg.QuizTranslationFile) coursepkg.PackageErrors {
+	var perrs coursepkg.PackageErrors
 	add := func(line int, format string, args ...any) {
-		perrs = append(perrs, courses.PackageError{File: tf.File, Line: line, Message: fmt.Sprintf(format, args...)})
+		perrs = append(perrs, coursepkg.PackageError{File: tf.File, Line: line, Message: fmt.Sprintf(format, args...)})
 	}
 	ts, gerrs := ParseGIFT(tf.Text)
 	for _, e := range gerrs {
@@ -141,7 +141,7 @@ func structureDiff(o, t Question) string {
 	return ""
 }
 
-func sortedLangs(m map[string]courses.QuizTranslationFile) []string {
+func sortedLangs(m map[string]coursepkg.QuizTranslationFile) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)

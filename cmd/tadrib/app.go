@@ -14,6 +14,10 @@ import (
 	"tadrib/assets"
 	"tadrib/certs"
 	"tadrib/courses"
+	"tadrib/courses/authoring"
+	"tadrib/courses/cohorts"
+	"tadrib/courses/coursepkg"
+	"tadrib/courses/reports"
 	"tadrib/internal/accounts"
 	"tadrib/internal/apidoc"
 	"tadrib/internal/auth"
@@ -33,6 +37,9 @@ type app struct {
 	db       *db.DB
 	sessions *auth.Sessions
 	courses  *courses.Service
+	packages *coursepkg.Service
+	cohorts  *cohorts.Service
+	reports  *reports.Service
 	accounts *accounts.Service
 	quizzes  *quiz.Service
 }
@@ -131,23 +138,33 @@ func newApp(ctx context.Context, cfg config.Config, d *db.DB, log *slog.Logger) 
 	acc := &accounts.Service{DB: d}
 	ah := &accounts.Handler{Svc: acc, Sessions: sessions, Cookies: cookies, R: renderer, Registration: cfg.Registration}
 	ah.Routes(f, api, limits)
+	// The course features' services. Courses and quizzes know each other:
+	// progress counts passed quizzes and names certificates, so the courses
+	// service gets both before any route is mounted.
 	cs := &courses.Service{DB: d}
 	qs := &quiz.Service{DB: d, Courses: cs}
-	cs.Quizzes = qs // progress counts passed quizzes
-	// Course packages carry modules' quizzes.
-	cs.QuizPackages = qs
-	(&courses.Handler{Svc: cs, R: renderer, Cohorts: courses.CohortEnv{
-		BaseURL: cfg.BaseURL.String(), Accounts: acc, Sessions: sessions, Cookies: cookies, JoinLimit: limits.PerAddress,
-	}}).Routes(f, api)
-	qh := &quiz.Handler{Svc: qs, R: renderer}
-	qh.Routes(f, api)
-	qh.PageRoutes(f, auth.RequireUser)
-	qh.AuthorRoutes(f, auth.RequireRole(models.RoleTrainer, models.RoleAdmin))
 	certSvc, err := newCerts(cfg, d, cs, log)
 	if err != nil {
 		return nil, err
 	}
+	cs.Quizzes = qs                             // progress counts passed quizzes
 	cs.CertificateCodes = certSvc.CodesByCourse // /me/progress names each course's certificate
+	packages := coursepkg.NewService(d, cs, qs) // packages carry modules' quizzes
+	cos := cohorts.NewService(d, cs)
+	reps := reports.NewService(d, cs, qs, certSvc) // reports ask quiz results and certificates held
+
+	// The package import page comes before the course editor's
+	// /author/courses/:slug.
+	coursepkg.NewHandler(packages, cs, renderer).Routes(f, api)
+	courses.NewHandler(cs, renderer, cos).Routes(f, api) // the dashboard lists pending invitations
+	authoring.NewHandler(authoring.NewService(d, cs), cs, renderer).Routes(f, api)
+	cohorts.NewHandler(cos, cs, renderer, cohorts.Env{
+		BaseURL: cfg.BaseURL.String(), Accounts: acc, Sessions: sessions, Cookies: cookies, JoinLimit: limits.PerAddress,
+	}).Routes(f, api)
+	qh := &quiz.Handler{Svc: qs, R: renderer}
+	qh.Routes(f, api)
+	qh.PageRoutes(f, auth.RequireUser)
+	qh.AuthorRoutes(f, auth.RequireRole(models.RoleTrainer, models.RoleAdmin))
 	ch := &certs.Handler{Svc: certSvc, R: renderer}
 	ch.Routes(f, api, limiter.New(limiter.Config{
 		Max: cfg.RateVerify, Expiration: time.Minute, Storage: kvstore.New(d, "rl:verify:"),
@@ -156,12 +173,13 @@ func newApp(ctx context.Context, cfg config.Config, d *db.DB, log *slog.Logger) 
 		LimitReached:      func(c *fiber.Ctx) error { return web.Errorf(fiber.StatusTooManyRequests, "err.rate_limited") },
 	}))
 	ch.PageRoutes(f)
+	reports.NewHandler(reps, renderer).Routes(f, api)
 	// Administration; a trainee's data export gathers each feature's part.
-	(&accounts.Admin{Handler: ah, Exporters: exportParts(d, cs, qs), BaseURL: cfg.BaseURL.String()}).Routes(f, api)
+	(&accounts.Admin{Handler: ah, Exporters: exportParts(d, cs, cos, qs), BaseURL: cfg.BaseURL.String()}).Routes(f, api)
 
 	// Anything else is not found: problem+json under /api, a page elsewhere.
 	f.Use(func(c *fiber.Ctx) error { return web.ErrNotFound })
-	return &app{App: f, db: d, sessions: sessions, courses: cs, accounts: acc, quizzes: qs}, nil
+	return &app{App: f, db: d, sessions: sessions, courses: cs, packages: packages, cohorts: cos, reports: reps, accounts: acc, quizzes: qs}, nil
 }
 
 // String describes the app for the start-up log.

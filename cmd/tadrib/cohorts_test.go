@@ -566,7 +566,7 @@ func TestCohortPages(t *testing.T) {
 	confirm := b.get(rm)
 	wantStatus(t, confirm, 200)
 	wantStatus(t, b.post(confirm, rm, url.Values{}), 303)
-	if ok, _ := a.courses.IsMember(context.Background(), sara.ID, mustInt(t, id)); ok {
+	if ok, _ := a.cohorts.IsMember(context.Background(), sara.ID, mustInt(t, id)); ok {
 		t.Error("Sara is still a member")
 	}
 	if !cohortEnrolled(t, a, "sara@example.org", cohortCourse) {

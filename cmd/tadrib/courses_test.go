@@ -175,7 +175,7 @@ func TestSeedCurriculum(t *testing.T) {
 		}
 	}
 	// A second load changes nothing.
-	created, err := a.courses.LoadSeed(t.Context(), assetsFS())
+	created, err := a.packages.LoadSeed(t.Context(), assetsFS())
 	if err != nil || len(created) != 0 {
 		t.Errorf("loading the seed again = %v, %v; want nothing created", created, err)
 	}

@@ -12,7 +12,7 @@ import (
 	"testing"
 
 	"tadrib/assets"
-	"tadrib/courses"
+	"tadrib/courses/coursepkg"
 	"tadrib/quiz"
 )
 
@@ -34,7 +34,7 @@ var (
 
 type seedCourse struct {
 	dir string
-	pkg courses.Package
+	pkg coursepkg.Package
 }
 
 func readCurriculum(t *testing.T) []seedCourse {
@@ -50,7 +50,7 @@ func readCurriculum(t *testing.T) []seedCourse {
 			continue
 		}
 		sub, _ := fs.Sub(fsys, path.Join("seed", e.Name()))
-		pkg, err := courses.ReadPackage(sub)
+		pkg, err := coursepkg.ReadPackage(sub)
 		if err != nil {
 			t.Fatalf("seed %s: %v", e.Name(), err)
 		}

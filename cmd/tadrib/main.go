@@ -146,7 +146,7 @@ func serve(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	created, err := a.courses.LoadSeed(ctx, assets.FS(cfg.DevAssets))
+	created, err := a.packages.LoadSeed(ctx, assets.FS(cfg.DevAssets))
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"tadrib/courses"
+	"tadrib/courses/cohorts"
 	"tadrib/internal/accounts"
 	"tadrib/internal/db"
 	"tadrib/quiz"
@@ -13,12 +14,12 @@ import (
 
 // exportParts connects the features' parts of a trainee's data export to
 // the accounts service (internal/ imports no feature, so the wiring is here).
-func exportParts(d *db.DB, cs *courses.Service, qs *quiz.Service) []accounts.ExportPart {
+func exportParts(d *db.DB, cs *courses.Service, cos *cohorts.Service, qs *quiz.Service) []accounts.ExportPart {
 	return []accounts.ExportPart{
 		cs.ExportEnrolments,
 		cs.ExportCompletions,
-		cs.ExportMemberships,
-		cs.ExportInvitations,
+		cos.ExportMemberships,
+		cos.ExportInvitations,
 		qs.ExportAttempts,
 		certificatesPart(d),
 	}

@@ -20,7 +20,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"gorm.io/gorm"
 
-	"tadrib/courses"
+	"tadrib/courses/reports"
 	"tadrib/models"
 )
 
@@ -634,7 +634,7 @@ func TestCourseReportScales(t *testing.T) {
 	listing := time.Since(start) / runs
 	start = time.Now()
 	for range runs {
-		if _, err := w.a.courses.CourseReport(context.Background(), adminUser(t, w), w.slug, courses.ReportFilter{}, "fr"); err != nil {
+		if _, err := w.a.reports.CourseReport(context.Background(), adminUser(t, w), w.slug, reports.ReportFilter{}, "fr"); err != nil {
 			t.Fatal(err)
 		}
 	}

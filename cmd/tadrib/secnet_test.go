@@ -52,7 +52,7 @@ func newLoggedTestApp(t *testing.T, env map[string]string, logs io.Writer) *test
 	if err != nil {
 		t.Fatalf("newApp: %v", err)
 	}
-	if _, err := a.courses.LoadSeed(context.Background(), assets.FS("")); err != nil {
+	if _, err := a.packages.LoadSeed(context.Background(), assets.FS("")); err != nil {
 		t.Fatalf("seed: %v", err)
 	}
 	return &testApp{app: a, t: t, cfg: cfg}

@@ -356,7 +356,7 @@ func TestSecurityM4AcceptOnDashboardThenMemberAndInReport(t *testing.T) {
 		t.Error("the accepted member is not listed")
 	}
 	// The declined invitation is part of the person's data export.
-	if _, part, err := w.a.courses.ExportInvitations(context.Background(), mustInt(t, decliner.ID)); err != nil {
+	if _, part, err := w.a.cohorts.ExportInvitations(context.Background(), mustInt(t, decliner.ID)); err != nil {
 		t.Fatal(err)
 	} else if j, _ := json.Marshal(part); !bytes.Contains(j, []byte(`"status":"declined"`)) || !bytes.Contains(j, []byte("Session M4")) {
 		t.Errorf("data export of invitations: %s", j)
@@ -407,7 +407,7 @@ func TestSecurityM4InvitationTokenStaysOutOfTheAccessLog(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := &testApp{app: app, t: t, cfg: cfg}
-	if _, err := a.courses.LoadSeed(context.Background(), assetsFS()); err != nil {
+	if _, err := a.packages.LoadSeed(context.Background(), assetsFS()); err != nil {
 		t.Fatal(err)
 	}
 	ta := a.trainer()

@@ -46,7 +46,7 @@ func newTestApp(t testing.TB, env map[string]string) *testApp {
 	if err != nil {
 		t.Fatalf("newApp: %v", err)
 	}
-	if _, err := a.courses.LoadSeed(context.Background(), coreSeedFS()); err != nil {
+	if _, err := a.packages.LoadSeed(context.Background(), coreSeedFS()); err != nil {
 		t.Fatalf("seed: %v", err)
 	}
 	return &testApp{app: a, t: t, cfg: cfg}
@@ -57,7 +57,7 @@ func newTestApp(t testing.TB, env map[string]string) *testApp {
 // one course, and importing five took most of each test's time.
 func (a *testApp) loadWholeSeed() {
 	a.t.Helper()
-	if _, err := a.courses.LoadSeed(context.Background(), assets.FS("")); err != nil {
+	if _, err := a.packages.LoadSeed(context.Background(), assets.FS("")); err != nil {
 		a.t.Fatalf("seed: %v", err)
 	}
 }
