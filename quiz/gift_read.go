@@ -78,17 +78,9 @@ func ParseGIFT(text string) ([]Question, []GIFTError) {
 	}
 	lineNo := 0
 	for i := 0; i <= len(text); {
-		// A line ends at "\n", "\r\n" or a lone "\r".
-		j := i
-		for j < len(text) && text[j] != '\n' && text[j] != '\r' {
-			j++
-		}
-		line := text[i:j]
+		var line string
+		line, i = nextGIFTLine(text, i)
 		lineNo++
-		if j+1 < len(text) && text[j] == '\r' && text[j+1] == '\n' {
-			j++
-		}
-		i = j + 1
 		t := phpTrim(line)
 		if t == "" {
 			flush()
@@ -106,6 +98,20 @@ func ParseGIFT(text string) ([]Question, []GIFTError) {
 	}
 	flush()
 	return p.qs, p.errs
+}
+
+// nextGIFTLine is the line of text starting at i, and the offset of the
+// next one: a line ends at "\n", "\r\n" or a lone "\r".
+func nextGIFTLine(text string, i int) (line string, next int) {
+	j := i
+	for j < len(text) && text[j] != '\n' && text[j] != '\r' {
+		j++
+	}
+	line = text[i:j]
+	if j+1 < len(text) && text[j] == '\r' && text[j+1] == '\n' {
+		j++
+	}
+	return line, j + 1
 }
 
 type giftLine struct {
@@ -130,22 +136,8 @@ func (p *giftParser) block(lines []giftLine, tooLong bool) {
 		p.fail(lines[0].n, "question is longer than %d KiB", MaxGIFTQuestion>>10)
 		return
 	}
-	var kept []giftLine
-	for _, l := range lines {
-		if strings.HasPrefix(l.text, "//") {
-			continue
-		}
-		if !utf8.ValidString(l.text) {
-			p.fail(l.n, "invalid UTF-8")
-			return
-		}
-		if strings.IndexByte(l.text, 0) >= 0 {
-			p.fail(l.n, "NUL byte in the text")
-			return
-		}
-		kept = append(kept, l)
-	}
-	if len(kept) == 0 {
+	kept, ok := p.content(lines)
+	if !ok || len(kept) == 0 {
 		return
 	}
 	if rest, ok := strings.CutPrefix(kept[0].text, "$CATEGORY:"); ok {
@@ -166,6 +158,26 @@ func (p *giftParser) block(lines []giftLine, tooLong bool) {
 	q.Category = p.category
 	q.Line = kept[0].n
 	p.qs = append(p.qs, q)
+}
+
+// content is the lines of a block but its comments; ok is false (and the
+// error recorded) when a line is not valid UTF-8 or holds a NUL byte.
+func (p *giftParser) content(lines []giftLine) (kept []giftLine, ok bool) {
+	for _, l := range lines {
+		if strings.HasPrefix(l.text, "//") {
+			continue
+		}
+		if !utf8.ValidString(l.text) {
+			p.fail(l.n, "invalid UTF-8")
+			return nil, false
+		}
+		if strings.IndexByte(l.text, 0) >= 0 {
+			p.fail(l.n, "NUL byte in the text")
+			return nil, false
+		}
+		kept = append(kept, l)
+	}
+	return kept, true
 }
 
 // giftSrc is one question's text: its lines (trimmed, comments dropped)
@@ -204,76 +216,92 @@ func (g *giftSrc) errAt(off int, format string, args ...any) *GIFTError {
 	return &GIFTError{Line: g.line(off), Message: fmt.Sprintf(format, args...)}
 }
 
-// firstLine shortens a text quoted in an error to its first line, at most
-// 60 bytes.
-func firstLine(s string) string {
-	if k := strings.IndexByte(s, '\n'); k >= 0 {
-		s = s[:k]
-	}
-	if len(s) > 60 {
-		i := 60
-		for i > 0 && !utf8.RuneStart(s[i]) {
-			i--
-		}
-		s = s[:i] + "…"
-	}
-	return s
-}
-
-// question reads one question (format.php's readquestion).
+// question reads one question (format.php's readquestion): its title, the
+// "{" and "}" of its answers, its text, then its general feedback and the
+// answers of its type.
 func (g *giftSrc) question() (Question, *GIFTError) {
 	q := Question{Format: FormatMoodle, Points: 1}
-	s := g.s
-	pos, end := 0, len(s)
-
-	// ::title::
-	if strings.HasPrefix(s, "::") {
-		k := -1
-		for i := 2; i+1 < end; i += giftTok(s, i) {
-			if s[i] == ':' && s[i+1] == ':' {
-				k = i
-				break
-			}
-		}
-		if k < 0 {
-			return q, g.errAt(0, "the title is not closed: write ::title:: (a \":\" in a title is written \\:)")
-		}
-		q.Name = g.text(2, k)
-		pos = k + 2
+	pos, err := g.title(&q)
+	if err != nil {
+		return q, err
 	}
-
-	// The answers: the first "{" and the first "}".
-	open, close := g.find('{', pos, end), g.find('}', pos, end)
-	switch {
-	case open < 0 && close >= 0:
-		return q, g.errAt(close, "\"}\" without \"{\" (write \\} for a brace in the text)")
-	case open >= 0 && close < 0:
-		return q, g.errAt(open, "\"{\" is never closed: the answers must end with \"}\"")
-	case open >= 0 && close < open:
-		return q, g.errAt(close, "\"}\" before the answers' \"{\" (write \\} for a brace in the text)")
-	case open >= 0:
-		if k := g.find('{', open+1, close); k >= 0 {
-			return q, g.errAt(open, "\"{\" is not closed before the next \"{\": a \"}\" is missing")
-		}
-		if k := g.find('{', close+1, end); k >= 0 {
-			return q, g.errAt(k, "a second \"{\": a question has one set of answers (write \\{ for a brace in the text)")
-		}
-		if k := g.find('}', close+1, end); k >= 0 {
-			return q, g.errAt(k, "\"}\" after the answers (write \\} for a brace in the text)")
-		}
+	open, close, err := g.braces(pos)
+	if err != nil {
+		return q, err
 	}
-
-	// The question text and its format marker.
-	stemEnd := end
+	stemEnd := len(g.s)
 	if open >= 0 {
 		stemEnd = open
 	}
+	if err := g.stem(&q, pos, stemEnd); err != nil {
+		return q, err
+	}
+	if open < 0 {
+		q.Type, q.Points = Description, 0
+		normalizeIDs(&q)
+		return q, nil
+	}
+	q.StemAfter = g.text(close+1, len(g.s))
+	a, b := g.generalFeedback(&q, open+1, close)
+	q.Type = g.giftType(a, b)
+	if err := g.answers(&q, a, b); err != nil {
+		return q, err
+	}
+	normalizeIDs(&q)
+	return q, nil
+}
+
+// title reads a "::title::" at the start into q.Name. It returns the offset
+// after it (0 without a title).
+func (g *giftSrc) title(q *Question) (int, *GIFTError) {
+	s := g.s
+	if !strings.HasPrefix(s, "::") {
+		return 0, nil
+	}
+	for i := 2; i+1 < len(s); i += giftTok(s, i) {
+		if s[i] == ':' && s[i+1] == ':' {
+			q.Name = g.text(2, i)
+			return i + 2, nil
+		}
+	}
+	return 0, g.errAt(0, "the title is not closed: write ::title:: (a \":\" in a title is written \\:)")
+}
+
+// braces finds the answers after pos: the first unescaped "{" and the first
+// "}" (-1 and -1 for a description). Any other brace is an error.
+func (g *giftSrc) braces(pos int) (open, close int, err *GIFTError) {
+	end := len(g.s)
+	open, close = g.find('{', pos, end), g.find('}', pos, end)
+	switch {
+	case open < 0 && close >= 0:
+		return open, close, g.errAt(close, "\"}\" without \"{\" (write \\} for a brace in the text)")
+	case open >= 0 && close < 0:
+		return open, close, g.errAt(open, "\"{\" is never closed: the answers must end with \"}\"")
+	case open >= 0 && close < open:
+		return open, close, g.errAt(close, "\"}\" before the answers' \"{\" (write \\} for a brace in the text)")
+	case open >= 0:
+		if k := g.find('{', open+1, close); k >= 0 {
+			return open, close, g.errAt(open, "\"{\" is not closed before the next \"{\": a \"}\" is missing")
+		}
+		if k := g.find('{', close+1, end); k >= 0 {
+			return open, close, g.errAt(k, "a second \"{\": a question has one set of answers (write \\{ for a brace in the text)")
+		}
+		if k := g.find('}', close+1, end); k >= 0 {
+			return open, close, g.errAt(k, "\"}\" after the answers (write \\} for a brace in the text)")
+		}
+	}
+	return open, close, nil
+}
+
+// stem reads the question text [pos, stemEnd) and its format marker into
+// q.Stem and q.Format.
+func (g *giftSrc) stem(q *Question, pos, stemEnd int) *GIFTError {
 	a, b := g.trim(pos, stemEnd)
 	format, name, after := g.marker(a, b)
 	if format == "" && isFormatWord(name) {
 		// "[word]" is an unknown marker, "[word](url)" a Markdown link.
-		if next := a + len(name) + 2; next >= b || s[next] != '(' {
-			return q, g.errAt(a, "unknown format [%s]: use [html], [markdown], [plain] or [moodle]", name)
+		if next := a + len(name) + 2; next >= b || g.s[next] != '(' {
+			return g.errAt(a, "unknown format [%s]: use [html], [markdown], [plain] or [moodle]", name)
 		}
 	}
 	if format != "" {
@@ -281,15 +309,15 @@ func (g *giftSrc) question() (Question, *GIFTError) {
 		a = after
 	}
 	q.Stem = g.text(a, b)
-	if open < 0 {
-		q.Type, q.Points = Description, 0
-		normalizeIDs(&q)
-		return q, nil
-	}
-	q.StemAfter = g.text(close+1, end)
+	return nil
+}
 
-	// General feedback: after the last "####".
-	a, b = g.trim(open+1, close)
+// generalFeedback reads the general feedback of the answers [a, b), what
+// follows their last "####", into q.GeneralFeedback. It returns the answers
+// without it, trimmed.
+func (g *giftSrc) generalFeedback(q *Question, a, b int) (int, int) {
+	s := g.s
+	a, b = g.trim(a, b)
 	gf, run := -1, 0
 	for i := a; i < b; i += giftTok(s, i) {
 		if s[i] == '#' {
@@ -305,39 +333,24 @@ func (g *giftSrc) question() (Question, *GIFTError) {
 		q.GeneralFeedback = g.field(gf, b)
 		a, b = g.trim(a, gf-4)
 	}
-
-	var err *GIFTError
-	q.Type = g.giftType(a, b)
-	switch q.Type {
-	case Essay:
-	case Single, Multiple:
-		err = g.choices(&q, a, b)
-	case Matching:
-		err = g.matching(&q, a, b)
-	case TrueFalse:
-		g.trueFalse(&q, a, b)
-	case Short:
-		err = g.short(&q, a, b)
-	case Numerical:
-		err = g.numerical(&q, a, b)
-	}
-	if err != nil {
-		return q, err
-	}
-	normalizeIDs(&q)
-	return q, nil
+	return a, b
 }
 
-func isFormatWord(s string) bool {
-	if s == "" || len(s) > 20 {
-		return false
+// answers reads the answers [a, b) of q's type (gift_read_types.go).
+func (g *giftSrc) answers(q *Question, a, b int) *GIFTError {
+	switch q.Type {
+	case Single, Multiple:
+		return g.choices(q, a, b)
+	case Matching:
+		return g.matching(q, a, b)
+	case TrueFalse:
+		g.trueFalse(q, a, b)
+	case Short:
+		return g.short(q, a, b)
+	case Numerical:
+		return g.numerical(q, a, b)
 	}
-	for i := 0; i < len(s); i++ {
-		if c := s[i] | 0x20; c < 'a' || c > 'z' {
-			return false
-		}
-	}
-	return true
+	return nil // an essay has none
 }
 
 // giftType decides the type from the answers s[a:b] as format.php does:

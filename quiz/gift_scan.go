@@ -6,6 +6,7 @@ package quiz
 
 import (
 	"strings"
+	"unicode/utf8"
 )
 
 // find is the offset of the first unescaped c in s[from:to] (from at a token
@@ -81,6 +82,20 @@ func (g *giftSrc) marker(a, b int) (format string, name string, after int) {
 	return "", name, a
 }
 
+// isFormatWord says whether a "[word]" at the start of a question text
+// looks like a format marker (see giftSrc.stem).
+func isFormatWord(s string) bool {
+	if s == "" || len(s) > 20 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i] | 0x20; c < 'a' || c > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
 // field is a text of an answer (answer, feedback, left item, general
 // feedback): Moodle's parse_text_with_format drops a format marker at its
 // start. Tadrib keeps one format per question, so the marker is dropped.
@@ -135,4 +150,20 @@ func (g *giftSrc) weight(a, b int) (w float64, after int, ok bool, err *GIFTErro
 		return 0, a, false, g.errAt(a, "weight %%%s%% is out of range (-100%% to 100%%)", firstLine(c))
 	}
 	return v, a + k + 2, true, nil
+}
+
+// firstLine shortens a text quoted in an error to its first line, at most
+// 60 bytes.
+func firstLine(s string) string {
+	if k := strings.IndexByte(s, '\n'); k >= 0 {
+		s = s[:k]
+	}
+	if len(s) > 60 {
+		i := 60
+		for i > 0 && !utf8.RuneStart(s[i]) {
+			i--
+		}
+		s = s[:i] + "…"
+	}
+	return s
 }
