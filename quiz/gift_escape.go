@@ -10,7 +10,7 @@ import (
 // giftEscapable are the characters that "\" escapes ("n" is a newline).
 const giftEscapable = "\\:#={}~n"
 
-// tok is the length of the token at s[i]: 2 for an escape, else 1.
+// giftTok is the length of the token at s[i]: 2 for an escape, else 1.
 func giftTok(s string, i int) int {
 	if s[i] == '\\' && i+1 < len(s) && strings.IndexByte(giftEscapable, s[i+1]) >= 0 {
 		return 2
