@@ -160,9 +160,11 @@ func (p *giftParser) block(lines []giftLine, tooLong bool) {
 	p.qs = append(p.qs, q)
 }
 
-// content is the lines of a block but its comments; ok is false (and the
-// error recorded) when a line is not valid UTF-8 or holds a NUL byte.
+// content is the lines of a block but its comments, filtered in place (the
+// block's lines are not used afterwards); ok is false (and the error
+// recorded) when a line is not valid UTF-8 or holds a NUL byte.
 func (p *giftParser) content(lines []giftLine) (kept []giftLine, ok bool) {
+	kept = lines[:0]
 	for _, l := range lines {
 		if strings.HasPrefix(l.text, "//") {
 			continue
