@@ -1,7 +1,9 @@
 package quiz
 
 // Grading: pure functions from a question and an answer body to points,
-// following Moodle's question types where they differ in detail.
+// following Moodle's question types where they differ in detail. Grade
+// calls one grader per question type; the right answer shown in the review
+// is in grade_correct.go.
 
 import (
 	"math"
@@ -62,92 +64,20 @@ func Grade(q Question, a *Answer) Result {
 	if a == nil {
 		return r
 	}
-	frac := 0.0 // the fraction of MaxPoints earned
+	var frac float64 // the fraction of MaxPoints earned
 	switch q.Type {
 	case Single:
-		if a.Choice == nil {
-			return r
-		}
-		if o, ok := option(q, *a.Choice); ok {
-			frac = clampWeight(o.Weight)
-			r.addFeedback(o.Feedback)
-		}
+		frac = gradeSingle(&q, a, &r)
 	case Multiple:
-		chosen := make(map[string]bool, len(a.Choices))
-		for _, c := range a.Choices {
-			chosen[c] = true // a choice given twice counts once
-		}
-		var weights []float64
-		for _, o := range q.Options { // feedback in the options' order
-			if o.ID != "" && chosen[o.ID] {
-				weights = append(weights, clampWeight(o.Weight))
-				r.addFeedback(o.Feedback)
-			}
-		}
-		// Added in a fixed order, so that the order of the options cannot
-		// change the last bit of the sum.
-		slices.Sort(weights)
-		for _, w := range weights {
-			frac += w
-		}
+		frac = gradeMultiple(&q, a, &r)
 	case TrueFalse:
-		if a.Value == nil {
-			return r
-		}
-		if q.Correct != nil && *a.Value == *q.Correct {
-			frac = 1
-		}
-		if *a.Value {
-			r.addFeedback(q.FeedbackTrue)
-		} else {
-			r.addFeedback(q.FeedbackFalse)
-		}
+		frac = gradeTrueFalse(&q, a, &r)
 	case Short:
-		if a.Text == nil {
-			return r
-		}
-		text := NormalizeText(*a.Text)
-		best := -1
-		for i, o := range q.Options {
-			if (best < 0 || clampWeight(o.Weight) > clampWeight(q.Options[best].Weight)) && matchParts(wildcardParts(o.Text), text) {
-				best = i
-			}
-		}
-		if best >= 0 {
-			frac = clampWeight(q.Options[best].Weight)
-			r.addFeedback(q.Options[best].Feedback)
-		}
+		frac = gradeShort(&q, a, &r)
 	case Numerical:
-		if a.Number == nil {
-			return r
-		}
-		best := -1
-		for i, n := range q.Numbers {
-			if (best < 0 || clampWeight(n.Weight) > clampWeight(q.Numbers[best].Weight)) && numberMatches(n, *a.Number) {
-				best = i
-			}
-		}
-		if best >= 0 {
-			frac = clampWeight(q.Numbers[best].Weight)
-			r.addFeedback(q.Numbers[best].Feedback)
-		}
+		frac = gradeNumerical(&q, a, &r)
 	case Matching:
-		rights := rightTexts(q)
-		lefts, right := 0, 0
-		for _, p := range q.Pairs {
-			if p.Left == "" {
-				continue
-			}
-			lefts++
-			if rid, ok := a.Pairs[p.ID]; ok && p.ID != "" {
-				if text, ok := rights[rid]; ok && text == p.Right {
-					right++
-				}
-			}
-		}
-		if lefts > 0 {
-			frac = float64(right) / float64(lefts)
-		}
+		frac = gradeMatching(&q, a)
 	case Essay:
 		r.Manual = a.Text != nil && strings.TrimSpace(*a.Text) != ""
 		return r
@@ -159,6 +89,114 @@ func Grade(q Question, a *Answer) Result {
 	}
 	r.Points = maxPts * frac
 	return r
+}
+
+// The graders of each type return the fraction of the points an answer
+// earns (0 when it has no field of the type), before clamping to [0, 1],
+// and add the feedback that applies to r.
+
+func gradeSingle(q *Question, a *Answer, r *Result) float64 {
+	if a.Choice == nil {
+		return 0
+	}
+	o, ok := option(*q, *a.Choice)
+	if !ok {
+		return 0
+	}
+	r.addFeedback(o.Feedback)
+	return clampWeight(o.Weight)
+}
+
+func gradeMultiple(q *Question, a *Answer, r *Result) float64 {
+	chosen := make(map[string]bool, len(a.Choices))
+	for _, c := range a.Choices {
+		chosen[c] = true // a choice given twice counts once
+	}
+	var weights []float64
+	for _, o := range q.Options { // feedback in the options' order
+		if o.ID != "" && chosen[o.ID] {
+			weights = append(weights, clampWeight(o.Weight))
+			r.addFeedback(o.Feedback)
+		}
+	}
+	// Added in a fixed order, so that the order of the options cannot
+	// change the last bit of the sum.
+	slices.Sort(weights)
+	frac := 0.0
+	for _, w := range weights {
+		frac += w
+	}
+	return frac
+}
+
+func gradeTrueFalse(q *Question, a *Answer, r *Result) float64 {
+	if a.Value == nil {
+		return 0
+	}
+	if *a.Value {
+		r.addFeedback(q.FeedbackTrue)
+	} else {
+		r.addFeedback(q.FeedbackFalse)
+	}
+	if q.Correct != nil && *a.Value == *q.Correct {
+		return 1
+	}
+	return 0
+}
+
+func gradeShort(q *Question, a *Answer, r *Result) float64 {
+	if a.Text == nil {
+		return 0
+	}
+	text := NormalizeText(*a.Text)
+	best := -1
+	for i, o := range q.Options {
+		if (best < 0 || clampWeight(o.Weight) > clampWeight(q.Options[best].Weight)) && matchParts(wildcardParts(o.Text), text) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return 0
+	}
+	r.addFeedback(q.Options[best].Feedback)
+	return clampWeight(q.Options[best].Weight)
+}
+
+func gradeNumerical(q *Question, a *Answer, r *Result) float64 {
+	if a.Number == nil {
+		return 0
+	}
+	best := -1
+	for i, n := range q.Numbers {
+		if (best < 0 || clampWeight(n.Weight) > clampWeight(q.Numbers[best].Weight)) && numberMatches(n, *a.Number) {
+			best = i
+		}
+	}
+	if best < 0 {
+		return 0
+	}
+	r.addFeedback(q.Numbers[best].Feedback)
+	return clampWeight(q.Numbers[best].Weight)
+}
+
+func gradeMatching(q *Question, a *Answer) float64 {
+	rights := rightTexts(*q)
+	lefts, right := 0, 0
+	for _, p := range q.Pairs {
+		if p.Left == "" {
+			continue
+		}
+		lefts++
+		if rid, ok := a.Pairs[p.ID]; ok && p.ID != "" {
+			if text, ok := rights[rid]; ok && text == p.Right {
+				right++
+			}
+		}
+	}
+	if lefts == 0 {
+		return 0
+	}
+	return float64(right) / float64(lefts)
 }
 
 func knownType(t string) bool {
@@ -274,107 +312,4 @@ func matchParts(parts []string, text string) bool {
 		text = text[i+len(p):]
 	}
 	return true
-}
-
-// CorrectAnswer is an answer that earns full marks, for the review:
-// single, the option of the highest weight; multiple, every option of
-// positive weight; true_false, the right value; short, the first accepted
-// answer of weight 1 (or else of the highest weight) as written, wildcards
-// included, \* written *; numerical, the value (or the middle of the range)
-// of the accepted number of the highest weight; matching, each left item
-// with the right item of its text. When no answer earns full marks, it is
-// the best there is. It is nil for essays, descriptions, and questions
-// without anything to choose.
-func CorrectAnswer(q Question) *Answer {
-	switch q.Type {
-	case Single:
-		best := -1
-		for i, o := range q.Options {
-			if o.ID != "" && (best < 0 || clampWeight(o.Weight) > clampWeight(q.Options[best].Weight)) {
-				best = i
-			}
-		}
-		if best < 0 {
-			return nil
-		}
-		id := q.Options[best].ID
-		return &Answer{Choice: &id}
-	case Multiple:
-		choices := []string{}
-		seen := map[string]bool{}
-		for _, o := range q.Options {
-			if o.ID != "" && !seen[o.ID] && clampWeight(o.Weight) > 0 {
-				choices = append(choices, o.ID)
-			}
-			seen[o.ID] = true
-		}
-		return &Answer{Choices: choices}
-	case TrueFalse:
-		if q.Correct == nil {
-			return nil
-		}
-		v := *q.Correct
-		return &Answer{Value: &v}
-	case Short:
-		best := -1
-		for i, o := range q.Options {
-			w := clampWeight(o.Weight)
-			if w >= 1-eps {
-				best = i
-				break
-			}
-			if best < 0 || w > clampWeight(q.Options[best].Weight) {
-				best = i
-			}
-		}
-		if best < 0 {
-			return nil
-		}
-		text := strings.ReplaceAll(q.Options[best].Text, `\*`, "*")
-		return &Answer{Text: &text}
-	case Numerical:
-		best := -1
-		for i, n := range q.Numbers {
-			if numberOf(n) != nil && (best < 0 || clampWeight(n.Weight) > clampWeight(q.Numbers[best].Weight)) {
-				best = i
-			}
-		}
-		if best < 0 {
-			return nil
-		}
-		return &Answer{Number: numberOf(q.Numbers[best])}
-	case Matching:
-		rights := rightTexts(q)
-		idOf := map[string]string{} // right text → the first right id of it
-		for _, p := range q.Pairs {
-			if _, ok := idOf[p.Right]; !ok && p.RightID != "" && rights[p.RightID] == p.Right {
-				idOf[p.Right] = p.RightID
-			}
-		}
-		pairs := map[string]string{}
-		for _, p := range q.Pairs {
-			if p.Left == "" || p.ID == "" {
-				continue
-			}
-			if rid, ok := idOf[p.Right]; ok {
-				pairs[p.ID] = rid
-			}
-		}
-		return &Answer{Pairs: pairs}
-	}
-	return nil
-}
-
-// numberOf is the number that stands for an accepted answer: its value, or
-// the middle of its range; nil when that is not a finite number.
-func numberOf(n NumericAnswer) *float64 {
-	x := n.Value
-	if n.IsRange {
-		lo, hi := min(n.Min, n.Max), max(n.Min, n.Max)
-		x = min(max(lo/2+hi/2, lo), hi) // halves first: no overflow
-	}
-	if math.IsNaN(x) || math.IsInf(x, 0) {
-		return nil
-	}
-	return &x
 }

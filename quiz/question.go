@@ -4,7 +4,7 @@
 //
 // This file defines a question as authored, the answer bodies trainees send,
 // and their validation. Grading is in grade.go (pure functions), GIFT in
-// gift.go; neither touches the database.
+// gift_read.go and gift_write.go; neither touches the database.
 package quiz
 
 // Question types (API.md).
