@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
-	"log/slog"
 	"net/url"
 	"regexp"
 	"strings"
@@ -14,8 +13,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"tadrib/internal/config"
-	"tadrib/internal/testdb"
 	"tadrib/models"
 )
 
@@ -607,17 +604,7 @@ func TestAdminAuditBadInputIsNeverA500(t *testing.T) {
 // token in it would open the account to whoever reads the logs.
 func TestSetPasswordTokenStaysOutOfTheAccessLog(t *testing.T) {
 	var logs bytes.Buffer
-	cfg, err := config.Load(func(k string) string {
-		return map[string]string{"TADRIB_ADDR": "127.0.0.1:0", "TADRIB_SECRET": strings.Repeat("s", 40), "TADRIB_SIGNING_KEY": testSigningKey}[k]
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	app, err := newApp(context.Background(), cfg, testdb.New(t), slog.New(slog.NewJSONHandler(&logs, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := &testApp{app: app, t: t, cfg: cfg}
+	a := newLoggedTestApp(t, nil, &logs)
 	u := a.register("police")
 	tok, err := a.accounts.PasswordSetToken(context.Background(), adminID(t, u.ID), 0, time.Hour)
 	if err != nil {

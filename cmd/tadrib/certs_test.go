@@ -27,8 +27,6 @@ import (
 
 	"tadrib/certs"
 	"tadrib/certs/credential"
-	"tadrib/internal/config"
-	"tadrib/internal/testdb"
 	"tadrib/models"
 )
 
@@ -585,17 +583,7 @@ func TestKeygen(t *testing.T) {
 // there would tie each lookup to a certificate and so to a person.
 func TestVerifyCodesStayOutOfTheAccessLog(t *testing.T) {
 	var logs bytes.Buffer
-	cfg, err := config.Load(func(k string) string {
-		return map[string]string{"TADRIB_ADDR": "127.0.0.1:0", "TADRIB_SECRET": strings.Repeat("s", 40), "TADRIB_SIGNING_KEY": testSigningKey}[k]
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	app, err := newApp(context.Background(), cfg, testdb.New(t), slog.New(slog.NewJSONHandler(&logs, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := &testApp{app: app, t: t, cfg: cfg}
+	a := newLoggedTestApp(t, nil, &logs)
 	code := certs.NewCode()
 	for _, p := range []string{"/verify/" + code, "/v/" + strings.ToLower(code)} {
 		wantStatus(t, a.do("GET", p, nil, "Accept", "application/json"), 404)

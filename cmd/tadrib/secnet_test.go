@@ -3,20 +3,13 @@ package main
 import (
 	"bytes"
 	"compress/gzip"
-	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"sync"
 	"testing"
-
-	"tadrib/assets"
-	"tadrib/internal/config"
-	"tadrib/internal/testdb"
 )
 
 // syncBuffer is a log sink the test reads while the app writes.
@@ -35,27 +28,6 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
-}
-
-// newLoggedTestApp is newTestApp with the access log kept in logs.
-func newLoggedTestApp(t *testing.T, env map[string]string, logs io.Writer) *testApp {
-	t.Helper()
-	base := map[string]string{"TADRIB_ADDR": "127.0.0.1:0", "TADRIB_SECRET": strings.Repeat("s", 40), "TADRIB_RATE_AUTH": "100000", "TADRIB_SIGNING_KEY": testSigningKey}
-	for k, v := range env {
-		base[k] = v
-	}
-	cfg, err := config.Load(func(k string) string { return base[k] })
-	if err != nil {
-		t.Fatalf("config: %v", err)
-	}
-	a, err := newApp(context.Background(), cfg, testdb.New(t), slog.New(slog.NewJSONHandler(logs, nil)))
-	if err != nil {
-		t.Fatalf("newApp: %v", err)
-	}
-	if _, err := a.packages.LoadSeed(context.Background(), assets.FS("")); err != nil {
-		t.Fatalf("seed: %v", err)
-	}
-	return &testApp{app: a, t: t, cfg: cfg}
 }
 
 // TestSecurityH1ForwardedForCannotDodgeLimits: behind a trusted proxy, a

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"log/slog"
 	"net/url"
 	"regexp"
 	"sort"
@@ -13,8 +12,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"tadrib/internal/config"
-	"tadrib/internal/testdb"
 	"tadrib/models"
 )
 
@@ -396,20 +393,7 @@ func TestSecurityM4AdminImportStillMatches(t *testing.T) {
 // log would let whoever reads it answer the invitation.
 func TestSecurityM4InvitationTokenStaysOutOfTheAccessLog(t *testing.T) {
 	var logs bytes.Buffer
-	cfg, err := config.Load(func(k string) string {
-		return map[string]string{"TADRIB_ADDR": "127.0.0.1:0", "TADRIB_SECRET": strings.Repeat("s", 40), "TADRIB_SIGNING_KEY": testSigningKey}[k]
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	app, err := newApp(context.Background(), cfg, testdb.New(t), slog.New(slog.NewJSONHandler(&logs, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := &testApp{app: app, t: t, cfg: cfg}
-	if _, err := a.packages.LoadSeed(context.Background(), assetsFS()); err != nil {
-		t.Fatal(err)
-	}
+	a := newLoggedTestApp(t, nil, &logs)
 	ta := a.trainer()
 	id := createCohort(t, ta, "Session")["id"].(string)
 	r := ta.do("POST", "/api/v1/cohorts/"+id+"/members", map[string]any{"members": []map[string]any{

@@ -32,6 +32,13 @@ type testApp struct {
 // newTestApp builds the app with env overriding the defaults, seeded.
 func newTestApp(t testing.TB, env map[string]string) *testApp {
 	t.Helper()
+	return newLoggedTestApp(t, env, io.Discard)
+}
+
+// newLoggedTestApp is newTestApp with the server's logs (the access log
+// among them) written to logs.
+func newLoggedTestApp(t testing.TB, env map[string]string, logs io.Writer) *testApp {
+	t.Helper()
 	base := map[string]string{"TADRIB_ADDR": "127.0.0.1:0", "TADRIB_SECRET": strings.Repeat("s", 40), "TADRIB_RATE_AUTH": "100000", "TADRIB_SIGNING_KEY": testSigningKey}
 	for k, v := range env {
 		base[k] = v
@@ -41,7 +48,7 @@ func newTestApp(t testing.TB, env map[string]string) *testApp {
 		t.Fatalf("config: %v", err)
 	}
 	d := testdb.New(t)
-	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	log := slog.New(slog.NewJSONHandler(logs, nil))
 	a, err := newApp(context.Background(), cfg, d, log)
 	if err != nil {
 		t.Fatalf("newApp: %v", err)
