@@ -10,8 +10,9 @@ import (
 )
 
 // Verification is what anyone may learn of a certificate from its code
-// (API.md): the certified facts and their standing, and nothing else — no
-// email, no profession, no score, no internal id (SECURITY.md C6).
+// (openapi.json: verify, schema Verification): the certified facts and
+// their standing, and nothing else — no email, no profession, no score, no
+// internal id (SECURITY.md C6).
 type Verification struct {
 	Code          string     `json:"code"`
 	CodeGrouped   string     `json:"code_grouped"`

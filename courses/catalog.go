@@ -9,7 +9,8 @@ import (
 )
 
 // CatalogItem is one course in the catalog. Enrolled and Progress are nil for
-// visitors, so that they are left out of the JSON (API.md).
+// visitors, so that they are left out of the JSON (openapi.json,
+// schema CatalogItem: "Absent for visitors").
 type CatalogItem struct {
 	Slug         string    `json:"slug"`
 	Title        string    `json:"title"`

@@ -19,7 +19,7 @@ const (
 var Roles = []string{RoleTrainee, RoleTrainer, RoleAdmin}
 
 // Professions lists the audiences a course can address and a trainee can
-// belong to (API.md).
+// belong to (openapi.json, schema Profession).
 var Professions = []string{"police", "judiciary", "labour_inspector", "child_protection", "other"}
 
 // Locales lists the interface and content languages, the default first.

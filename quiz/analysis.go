@@ -12,7 +12,8 @@ import (
 	"tadrib/models"
 )
 
-// ItemReport is the item analysis of a quiz (API.md /reports/quizzes/{id}/items),
+// ItemReport is the item analysis of a quiz (openapi.json: itemReport,
+// GET /api/v1/reports/quizzes/{id}/items),
 // with the statistics Moodle's quiz statistics report defines:
 //
 //   - facility index: the mean score on the question, as a percentage of its

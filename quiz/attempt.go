@@ -13,7 +13,8 @@ import (
 	"tadrib/models"
 )
 
-// AttemptJSON is an attempt as its owner sees it (API.md).
+// AttemptJSON is an attempt as its owner sees it (openapi.json:
+// showAttempt, schema Attempt).
 type AttemptJSON struct {
 	ID        string            `json:"id"`
 	QuizID    string            `json:"quiz_id"`
@@ -23,8 +24,8 @@ type AttemptJSON struct {
 	Questions []QuestionView    `json:"questions"`
 	Answers   map[string]Answer `json:"-"` // decoded, for the pages
 	// Saved is each answer as it was sent: re-encoding the decoded form
-	// would turn {"choices": []} into {} (API.md: saved answers come back in
-	// the shape of the body).
+	// would turn {"choices": []} into {} (openapi.json, schema Attempt:
+	// saved answers come back "in the shape they were sent").
 	Saved  map[string]json.RawMessage `json:"answers"`
 	Result *ResultJSON                `json:"result,omitempty"`
 	// Lang is the language the attempt is worded in ("" for the original).

@@ -7,7 +7,7 @@
 // gift_read.go and gift_write.go; neither touches the database.
 package quiz
 
-// Question types (API.md).
+// Question types (openapi.json, schema QuestionType).
 const (
 	Single      = "single"      // one choice; options carry weights in [-1, 1]
 	Multiple    = "multiple"    // several choices; weights add up, the total never below 0
@@ -99,7 +99,7 @@ type Pair struct {
 	Right   string `json:"right"`
 }
 
-// Answer is what a trainee sends for one question (API.md, answer bodies):
+// Answer is what a trainee sends for one question (openapi.json, schema Answer):
 //
 //	single      {"choice": "optid"}
 //	multiple    {"choices": ["a", "b"]}

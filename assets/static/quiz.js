@@ -35,7 +35,8 @@
     return s === "" || !isFinite(n) ? null : n;
   }
 
-  // answerOf reads one question's answer body (API.md), or null when empty.
+  // answerOf reads one question's answer body (schema `Answer` of
+  // internal/apidoc/openapi.json), or null when empty.
   function answerOf(fs) {
     var id = fs.dataset.qid, type = fs.dataset.type, name = "q_" + id;
     var inputs = fs.querySelectorAll('[name="' + name + '"]');

@@ -8,8 +8,8 @@ import (
 	"strings"
 )
 
-// The Tadrib API steps the scenarios share (API.md). Every path is under
-// /api/v1 of the server.
+// The Tadrib API steps the scenarios share (internal/apidoc/openapi.json).
+// Every path is under /api/v1 of the server.
 
 const apiPrefix = "/api/v1"
 

@@ -1,7 +1,7 @@
 package main
 
 // The pure part of the quiz scenario: the answer bodies a simulated trainee
-// sends (built from the attempt's questions, API.md "Quizzes and attempts"),
+// sends (built from the attempt's questions; openapi.json, schema Answer),
 // the record of what the server acknowledged, and the comparison of that
 // record with the answers the server gives back. Nothing here does I/O.
 

@@ -1,7 +1,8 @@
 package main
 
-// The API steps of the quiz scenario's set-up (API.md "Authoring"), and the
-// measured requests: one exchange at a time, timed, with the retry policy of
+// The API steps of the quiz scenario's set-up (openapi.json: login,
+// createCourse, addModule, addLesson, createQuiz, importGIFT, updateCourse),
+// and the measured requests: one exchange at a time, timed, with the retry policy of
 // the load (transport errors, 503 and 429 are sent again after a backoff).
 
 import (

@@ -55,7 +55,8 @@ type ImportRow struct {
 // Token is the row's invitation token ("" when none), for the handler.
 func (r ImportRow) Token() string { return r.token }
 
-// Rejection is a rejected row as API.md lists them.
+// Rejection is a rejected row as importMembers lists them (openapi.json,
+// schema Rejection).
 type Rejection struct {
 	Row     int    `json:"row"`
 	Reason  string `json:"reason"`

@@ -10,7 +10,8 @@ import (
 	"tadrib/internal/csvcell"
 )
 
-// csvHeader is the CSV export's first row (API.md); its order is the contract.
+// csvHeader is the CSV export's first row (openapi.json: courseReport's
+// text/csv response); its order is the contract.
 var csvHeader = []string{"name", "name_ar", "email", "profession", "organization", "cohort", "percent",
 	"lessons_done", "quizzes_passed", "last_activity", "completed_at", "certificate_code"}
 

@@ -68,7 +68,8 @@ type TraineeRow struct {
 	Scores          []Score    `json:"scores"` // one per module with a quiz, in course order
 }
 
-// Report is a course's progress report (API.md GET /reports/courses/{slug}).
+// Report is a course's progress report (openapi.json: courseReport,
+// GET /api/v1/reports/courses/{slug}, schema CourseReport).
 type Report struct {
 	Course courses.CourseRef `json:"course"`
 	Counts

@@ -16,7 +16,8 @@ import (
 // Arabic passphrase takes in UTF-8.
 var PasswordParams = &argon2id.Params{Memory: 19 * 1024, Iterations: 2, Parallelism: 1, SaltLength: 16, KeyLength: 32}
 
-// MinPasswordLength is the shortest password accepted, in characters (API.md).
+// MinPasswordLength is the shortest password accepted, in characters
+// (openapi.json, schema RegisterInput: password minLength).
 const MinPasswordLength = 10
 
 // MaxPasswordLength bounds the work an attacker can ask for per request.

@@ -92,9 +92,10 @@ func Lang(c *fiber.Ctx) string {
 	return i18n.Default
 }
 
-// Languages picks the request's language (API.md, Conventions): ?lang= when
-// given (a page also remembers it in a cookie), then, for pages, that cookie,
-// then the signed-in user's locale, then Accept-Language.
+// Languages picks the request's language (openapi.json, info.description,
+// Conventions, "Content language"): ?lang= when given (a page also
+// remembers it in a cookie), then, for pages, that cookie, then the
+// signed-in user's locale, then Accept-Language.
 func Languages(secure bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		api := IsAPI(c)
