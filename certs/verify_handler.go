@@ -13,7 +13,9 @@ import (
 
 // verifyHeaders makes a verification answer short-lived in caches, so that
 // a revocation shows within a minute, and keeps the capability URL out of
-// referrers and search engines (CERTS.md 3.7). A page rendered for a
+// referrers and search engines: the verification URL is a capability URL
+// (W3C TAG, "Good Practices for Capability URLs",
+// https://www.w3.org/TR/capability-urls/). A page rendered for a
 // signed-in visitor (their name, a CSRF token) or one that sets a cookie is
 // never stored by a shared cache.
 func verifyHeaders(c *fiber.Ctx) {

@@ -14,7 +14,11 @@ import (
 )
 
 // Contexts of an OpenBadgeCredential: VC Data Model 2.0, then Open Badges
-// 3.0 (CERTS.md §3.1).
+// 3.0. The VC Data Model 2.0 (https://www.w3.org/TR/vc-data-model-2.0/,
+// "Contexts") requires https://www.w3.org/ns/credentials/v2 as the first
+// @context item; Open Badges 3.0 (https://www.imsglobal.org/spec/ob/v3p0/)
+// builds on it and adds its own context (1EdTech/openbadges-specification,
+// ob_v3p0/context-3.0.3.json).
 const (
 	ContextVC = "https://www.w3.org/ns/credentials/v2"
 	ContextOB = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"

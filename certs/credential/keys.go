@@ -26,7 +26,11 @@ type publicKey struct {
 }
 
 // jwk is an Ed25519 public key as RFC 8037 writes it. alg is EdDSA because
-// npm jose refuses a JWK whose alg differs from the token's (CERTS.md §3.3).
+// npm jose refuses a JWK whose alg differs from the token's: its JWKS key
+// selection keeps a key with an "alg" member only when it equals the JOSE
+// header's alg (panva/jose src/jwks/local.ts, "filter keys based on the
+// key's declared Algorithm"). TestIndependentVerificationJose verifies our
+// tokens with jose against this JWKS.
 type jwk struct {
 	Kty string `json:"kty"`
 	Crv string `json:"crv"`

@@ -10,8 +10,9 @@ import (
 )
 
 // TestIndependentVerificationOpenSSL checks the raw Ed25519 signature over
-// "header.payload" with OpenSSL 3 (`pkeyutl -verify -rawin`), the way
-// CERTS.md §3.8 does by hand, against the public key as PKIX PEM.
+// "header.payload" with OpenSSL 3, as one would by hand (`openssl pkeyutl
+// -verify -pubin -inkey pub.pem -rawin -in header.payload -sigfile sig.bin`,
+// the signature base64url-decoded), against the public key as PKIX PEM.
 // TADRIB_OPENSSL=1 turns a missing openssl into a failure.
 func TestIndependentVerificationOpenSSL(t *testing.T) {
 	openssl, err := exec.LookPath("openssl")
