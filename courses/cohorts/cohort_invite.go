@@ -17,13 +17,13 @@ import (
 )
 
 // A trainer's member list does not reveal whether an address already has an
-// account (SECURITY.md: no existence oracle, no profile read by email). Every
-// valid row becomes a personal invitation with the same outcome, and the
-// person becomes a member — enrolled, counted in reports — only once they
-// accept: on their dashboard or on the invitation's page, or, for an account
-// made by the import, by choosing its first password there. Until then the
-// trainer sees what they typed, and "pending". Admins, who see every account
-// anyway, still import directly (ImportMembers).
+// account (SECURITY.md finding M4: no existence oracle, no profile read by
+// email). Every valid row becomes a personal invitation with the same outcome,
+// and the person becomes a member — enrolled, counted in reports — only once
+// they accept: on their dashboard or on the invitation's page, or, for an
+// account made by the import, by choosing its first password there. Until then
+// the trainer sees what they typed, and "pending". Admins, who see every
+// account anyway, still import directly (ImportMembers).
 
 // invitationTTL is how long an invitation link works: long enough to reach
 // people before a session starts.

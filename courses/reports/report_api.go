@@ -75,7 +75,7 @@ func (h *Handler) courseReport(c *fiber.Ctx) error {
 }
 
 // auditExport records who took trainees' data out of the platform
-// (SECURITY.md: exports are logged).
+// (SECURITY.md L1: an export is an audit event).
 func (s *Service) auditExport(ctx context.Context, viewer models.User, r Report, f ReportFilter) error {
 	detail := fmt.Sprintf("csv rows:%d", len(r.Trainees))
 	if q := f.query().Encode(); q != "" {

@@ -7,8 +7,8 @@ import (
 	"golang.org/x/net/html"
 )
 
-// payloads are the M1 cases of SECURITY.md and a few classics of the OWASP XSS
-// filter evasion cheat sheet.
+// payloads are those of SECURITY.md M1 (stored XSS) and a few classics of
+// the OWASP XSS filter evasion cheat sheet.
 var payloads = []string{
 	"<script>alert(1)</script>",
 	"<img src=x onerror=alert(1)>",
