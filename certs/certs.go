@@ -5,8 +5,8 @@
 // the status list for third parties, revocation and correction (supersede).
 //
 // It depends on courses and quiz; neither depends on it. Courses learns a
-// user's certificate codes through the CertificateCodes seam set in
-// cmd/tadrib.
+// user's certificate codes through its CertificateCodes interface, which
+// Codes satisfies.
 package certs
 
 import (

@@ -44,8 +44,8 @@ func (s *Service) MyProgress(ctx context.Context, user models.User, lang string)
 	}
 	items := make([]ProgressItem, 0, len(rows))
 	codes := map[int64]string{}
-	if s.CertificateCodes != nil {
-		if codes, err = s.CertificateCodes(ctx, user.ID); err != nil {
+	if s.certs != nil {
+		if codes, err = s.certs.CodesByCourse(ctx, user.ID); err != nil {
 			return nil, err
 		}
 	}

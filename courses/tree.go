@@ -122,11 +122,9 @@ func (s *Service) CourseProgress(ctx context.Context, t Tree, userID int64, lang
 	if err != nil {
 		return Progress{}, nil, nil, err
 	}
-	quizzes := map[int64]QuizStatus{}
-	if s.Quizzes != nil {
-		if quizzes, err = s.Quizzes.CourseQuizzes(ctx, userID, t.ID, lang); err != nil {
-			return Progress{}, nil, nil, err
-		}
+	quizzes, err := s.CourseQuizzes(ctx, userID, t.ID, lang)
+	if err != nil {
+		return Progress{}, nil, nil, err
 	}
 	var p Progress
 	var last time.Time

@@ -138,17 +138,15 @@ func newApp(ctx context.Context, cfg config.Config, d *db.DB, log *slog.Logger) 
 	acc := &accounts.Service{DB: d}
 	ah := &accounts.Handler{Svc: acc, Sessions: sessions, Cookies: cookies, R: renderer, Registration: cfg.Registration}
 	ah.Routes(f, api, limits)
-	// The course features' services. Courses and quizzes know each other:
-	// progress counts passed quizzes and names certificates, so the courses
-	// service gets both before any route is mounted.
-	cs := &courses.Service{DB: d}
+	// The course features' services. Progress counts passed quizzes and
+	// names certificates, through the database-only sides of quiz and certs;
+	// the quiz and certificate services then stand on courses.
+	cs := courses.NewService(d, quiz.NewProgress(d), certs.NewCodes(d))
 	qs := &quiz.Service{DB: d, Courses: cs}
 	certSvc, err := newCerts(cfg, d, cs, log)
 	if err != nil {
 		return nil, err
 	}
-	cs.Quizzes = qs                             // progress counts passed quizzes
-	cs.CertificateCodes = certSvc.CodesByCourse // /me/progress names each course's certificate
 	packages := coursepkg.NewService(d, cs, qs) // packages carry modules' quizzes
 	cos := cohorts.NewService(d, cs)
 	reps := reports.NewService(d, cs, qs, certSvc) // reports ask quiz results and certificates held
