@@ -27,7 +27,6 @@ import (
 	"tadrib/internal/kvstore"
 	"tadrib/internal/metrics"
 	"tadrib/internal/web"
-	"tadrib/models"
 	"tadrib/quiz"
 )
 
@@ -142,7 +141,7 @@ func newApp(ctx context.Context, cfg config.Config, d *db.DB, log *slog.Logger) 
 	// names certificates, through the database-only sides of quiz and certs;
 	// the quiz and certificate services then stand on courses.
 	cs := courses.NewService(d, quiz.NewProgress(d), certs.NewCodes(d))
-	qs := &quiz.Service{DB: d, Courses: cs}
+	qs := quiz.NewService(d, cs)
 	certSvc, err := newCerts(cfg, d, cs, log)
 	if err != nil {
 		return nil, err
@@ -159,10 +158,7 @@ func newApp(ctx context.Context, cfg config.Config, d *db.DB, log *slog.Logger) 
 	cohorts.NewHandler(cos, cs, renderer, cohorts.Env{
 		BaseURL: cfg.BaseURL.String(), Accounts: acc, Sessions: sessions, Cookies: cookies, JoinLimit: limits.PerAddress,
 	}).Routes(f, api)
-	qh := &quiz.Handler{Svc: qs, R: renderer}
-	qh.Routes(f, api)
-	qh.PageRoutes(f, auth.RequireUser)
-	qh.AuthorRoutes(f, auth.RequireRole(models.RoleTrainer, models.RoleAdmin))
+	quiz.NewHandler(qs, renderer).Routes(f, api)
 	ch := &certs.Handler{Svc: certSvc, R: renderer}
 	ch.Routes(f, api, limiter.New(limiter.Config{
 		Max: cfg.RateVerify, Expiration: time.Minute, Storage: kvstore.New(d, "rl:verify:"),
