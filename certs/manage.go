@@ -75,7 +75,7 @@ func (s *Service) Revoke(ctx context.Context, actor models.User, code, reason, l
 		return JSON{}, ErrFinal
 	}
 	now := s.now()
-	err = s.DB.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Model(&models.Certificate{}).Where("id = ? AND revoked_at IS NULL", r.ID).
 			Updates(map[string]any{"revoked_at": now, "revoked_by": actor.ID, "revoked_reason": reason})
 		if res.Error != nil {
@@ -305,7 +305,7 @@ func (s *Service) Get(ctx context.Context, viewer models.User, code, lang string
 // ManagedCourses lists the courses viewer may issue certificates for.
 func (s *Service) ManagedCourses(ctx context.Context, viewer models.User, lang string) ([]Ref, error) {
 	var cs []models.Course
-	q := s.DB.R.WithContext(ctx).Preload("Texts").Order("slug")
+	q := s.db.R.WithContext(ctx).Preload("Texts").Order("slug")
 	if viewer.Role != models.RoleAdmin {
 		q = q.Where("created_by = ?", viewer.ID)
 	}

@@ -159,14 +159,12 @@ func newApp(ctx context.Context, cfg config.Config, d *db.DB, log *slog.Logger) 
 		BaseURL: cfg.BaseURL.String(), Accounts: acc, Sessions: sessions, Cookies: cookies, JoinLimit: limits.PerAddress,
 	}).Routes(f, api)
 	quiz.NewHandler(qs, renderer).Routes(f, api)
-	ch := &certs.Handler{Svc: certSvc, R: renderer}
-	ch.Routes(f, api, limiter.New(limiter.Config{
+	certs.NewHandler(certSvc, renderer, limiter.New(limiter.Config{
 		Max: cfg.RateVerify, Expiration: time.Minute, Storage: kvstore.New(d, "rl:verify:"),
 		KeyGenerator:      web.ClientIP,
 		LimiterMiddleware: limiter.SlidingWindow{},
 		LimitReached:      func(c *fiber.Ctx) error { return web.Errorf(fiber.StatusTooManyRequests, "err.rate_limited") },
-	}))
-	ch.PageRoutes(f)
+	})).Routes(f, api)
 	reports.NewHandler(reps, renderer).Routes(f, api)
 	// Administration; a trainee's data export gathers each feature's part.
 	(&accounts.Admin{Handler: ah, Exporters: exportParts(d, cs, cos, qs), BaseURL: cfg.BaseURL.String()}).Routes(f, api)
