@@ -133,13 +133,11 @@ func newApp(ctx context.Context, cfg config.Config, d *db.DB, log *slog.Logger) 
 		}),
 	}
 
-	api := f.Group("/api/v1")
+	// The services, before any route. Accounts stand alone. Course progress
+	// counts passed quizzes and names certificates through the database-only
+	// sides of quiz and certs; the quiz and certificate services then stand
+	// on courses.
 	acc := &accounts.Service{DB: d}
-	ah := &accounts.Handler{Svc: acc, Sessions: sessions, Cookies: cookies, R: renderer, Registration: cfg.Registration}
-	ah.Routes(f, api, limits)
-	// The course features' services. Progress counts passed quizzes and
-	// names certificates, through the database-only sides of quiz and certs;
-	// the quiz and certificate services then stand on courses.
 	cs := courses.NewService(d, quiz.NewProgress(d), certs.NewCodes(d))
 	qs := quiz.NewService(d, cs)
 	certSvc, err := newCerts(cfg, d, cs, log)
@@ -150,6 +148,12 @@ func newApp(ctx context.Context, cfg config.Config, d *db.DB, log *slog.Logger) 
 	cos := cohorts.NewService(d, cs)
 	reps := reports.NewService(d, cs, qs, certSvc) // reports ask quiz results and certificates held
 
+	// The routes, feature by feature. Accounts and their administration
+	// first; a trainee's data export gathers each feature's part.
+	api := f.Group("/api/v1")
+	accounts.NewHandler(acc, sessions, cookies, renderer, accounts.Env{
+		Registration: cfg.Registration, BaseURL: cfg.BaseURL.String(), Limits: limits, Exporters: exportParts(d, cs, cos, qs),
+	}).Routes(f, api)
 	// The package import page comes before the course editor's
 	// /author/courses/:slug.
 	coursepkg.NewHandler(packages, cs, renderer).Routes(f, api)
@@ -166,8 +170,6 @@ func newApp(ctx context.Context, cfg config.Config, d *db.DB, log *slog.Logger) 
 		LimitReached:      func(c *fiber.Ctx) error { return web.Errorf(fiber.StatusTooManyRequests, "err.rate_limited") },
 	})).Routes(f, api)
 	reports.NewHandler(reps, renderer).Routes(f, api)
-	// Administration; a trainee's data export gathers each feature's part.
-	(&accounts.Admin{Handler: ah, Exporters: exportParts(d, cs, cos, qs), BaseURL: cfg.BaseURL.String()}).Routes(f, api)
 
 	// Anything else is not found: problem+json under /api, a page elsewhere.
 	f.Use(func(c *fiber.Ctx) error { return web.ErrNotFound })
