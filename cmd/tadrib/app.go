@@ -137,7 +137,7 @@ func newApp(ctx context.Context, cfg config.Config, d *db.DB, log *slog.Logger) 
 	// counts passed quizzes and names certificates through the database-only
 	// sides of quiz and certs; the quiz and certificate services then stand
 	// on courses.
-	acc := &accounts.Service{DB: d}
+	acc := accounts.NewService(d)
 	cs := courses.NewService(d, quiz.NewProgress(d), certs.NewCodes(d))
 	qs := quiz.NewService(d, cs)
 	certSvc, err := newCerts(cfg, d, cs, log)
