@@ -74,7 +74,7 @@ type CertificateCodes interface {
 
 // Service is the courses service.
 type Service struct {
-	DB      *db.DB
+	db      *db.DB
 	quizzes QuizProgress
 	certs   CertificateCodes
 
@@ -93,7 +93,7 @@ type Service struct {
 // quizzes that quizzes reports, and /me/progress names the certificates that
 // certs reports; either may be nil.
 func NewService(d *db.DB, quizzes QuizProgress, certs CertificateCodes) *Service {
-	return &Service{DB: d, quizzes: quizzes, certs: certs}
+	return &Service{db: d, quizzes: quizzes, certs: certs}
 }
 
 // CourseQuizzes is the quiz of each module of a course that has one, with

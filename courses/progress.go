@@ -36,7 +36,7 @@ func (s *Service) MyProgress(ctx context.Context, user models.User, lang string)
 		Slug      string
 		CreatedAt time.Time
 	}
-	err := s.DB.R.WithContext(ctx).Table("enrolments e").Select("c.slug, e.created_at").
+	err := s.db.R.WithContext(ctx).Table("enrolments e").Select("c.slug, e.created_at").
 		Joins("JOIN courses c ON c.id = e.course_id").
 		Where("e.user_id = ?", user.ID).Order("e.created_at DESC, c.id").Scan(&rows).Error
 	if err != nil {

@@ -193,7 +193,7 @@ func missing(has map[string]bool) []string {
 func (h *Handler) editorData(c *fiber.Ctx, slug string) (courseEditor, error) {
 	me := *courses.Viewer(c)
 	ctx := c.UserContext()
-	if _, err := h.courses.Editable(ctx, h.courses.DB.R.WithContext(ctx), me, slug); err != nil {
+	if _, err := h.courses.Editable(ctx, h.svc.db.R.WithContext(ctx), me, slug); err != nil {
 		return courseEditor{}, courses.HTTPError(err)
 	}
 	t, err := h.courses.LoadTree(ctx, slug)
