@@ -5,11 +5,12 @@
 // the status list for third parties, revocation and correction (supersede).
 //
 // It depends on courses and quiz; neither depends on it. Courses learns a
-// user's certificate codes through the CertificateCodes seam set in
-// cmd/tadrib.
+// user's certificate codes through its CertificateCodes interface, which
+// Codes satisfies.
 package certs
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -43,19 +44,33 @@ type Issuer struct {
 	Logo       []byte `json:"-"`
 }
 
+// Courses is what certificates ask of courses: a course as the holder sees
+// it, and the holder's progress. *courses.Service satisfies it.
+type Courses interface {
+	Course(ctx context.Context, slug string, viewer *models.User, lang string) (courses.CourseDetail, error)
+	MyProgress(ctx context.Context, user models.User, lang string) ([]courses.ProgressItem, error)
+}
+
 // Service is the certificate service.
 type Service struct {
-	DB      *db.DB
-	Courses *courses.Service
-	Keys    *credential.Keyring
-	PDF     *pdf.Renderer
-	Issuer  Issuer
-	BaseURL string // absolute, without a trailing slash
+	db      *db.DB
+	courses Courses
+	keys    *credential.Keyring
+	pdf     *pdf.Renderer
+	issuer  Issuer
+	baseURL string // absolute, without a trailing slash
 	Now     func() time.Time
 
 	statusList statusListCache
 	rmu        sync.Mutex
 	renderers  map[string]*pdf.Renderer
+}
+
+// NewService builds the certificate service on d: keys sign credentials,
+// r draws the PDF, issuer is printed on certificates, and baseURL (absolute)
+// starts the addresses they carry.
+func NewService(d *db.DB, cs Courses, keys *credential.Keyring, r *pdf.Renderer, issuer Issuer, baseURL string) *Service {
+	return &Service{db: d, courses: cs, keys: keys, pdf: r, issuer: issuer, baseURL: strings.TrimSuffix(baseURL, "/")}
 }
 
 func (s *Service) now() time.Time {
@@ -66,20 +81,20 @@ func (s *Service) now() time.Time {
 }
 
 // VerifyURL is the page a certificate's holder shares: /verify/{code}.
-func (s *Service) VerifyURL(code string) string { return s.BaseURL + "/verify/" + code }
+func (s *Service) VerifyURL(code string) string { return s.baseURL + "/verify/" + code }
 
 // ShortURL is what the PDF prints and its QR code encodes: /v/{code}, the
 // same page under a shorter path (a smaller QR code, a shorter line to type).
-func (s *Service) ShortURL(code string) string { return s.BaseURL + "/v/" + code }
+func (s *Service) ShortURL(code string) string { return s.baseURL + "/v/" + code }
 
 // PDFURL is where the holder, and staff, download the PDF.
 func (s *Service) PDFURL(code string) string {
-	return s.BaseURL + "/api/v1/certificates/" + code + "/pdf"
+	return s.baseURL + "/api/v1/certificates/" + code + "/pdf"
 }
 
 // StatusListURL is the Bitstring Status List credential every credential
 // points to.
-func (s *Service) StatusListURL() string { return s.BaseURL + "/credentials/status/1" }
+func (s *Service) StatusListURL() string { return s.baseURL + "/credentials/status/1" }
 
 // Ref names a course in a certificate.
 type Ref struct {

@@ -27,7 +27,7 @@ type Missing struct {
 // passed (an essay counts once graded, since only then is its attempt
 // passed). An empty list means complete.
 func (s *Service) Eligibility(ctx context.Context, user models.User, slug, lang string) (courses.CourseDetail, []Missing, error) {
-	d, err := s.Courses.Course(ctx, slug, &user, lang)
+	d, err := s.courses.Course(ctx, slug, &user, lang)
 	if errors.Is(err, courses.ErrNotFound) {
 		return d, nil, ErrNotFound
 	}
@@ -72,7 +72,7 @@ func (s *Service) awaitingGrading(ctx context.Context, userID int64, missing []M
 		return nil
 	}
 	var waiting []int64
-	err := s.DB.R.WithContext(ctx).Table("attempts").Distinct("quiz_id").
+	err := s.db.R.WithContext(ctx).Table("attempts").Distinct("quiz_id").
 		Where("user_id = ? AND quiz_id IN ? AND pending_manual = ? AND status <> ?", userID, ids, true, models.AttemptInProgress).
 		Pluck("quiz_id", &waiting).Error
 	if err != nil {

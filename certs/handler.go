@@ -14,14 +14,21 @@ import (
 // Handler serves certificates: the JSON API, the public verification
 // routes and the pages.
 type Handler struct {
-	Svc *Service
-	R   *web.Renderer
+	svc         *Service
+	r           *web.Renderer
+	verifyLimit fiber.Handler
 }
 
-// Routes registers the JSON API under api, and the public routes on app:
-// /verify, /v/{code}, the JWKS and the status list. verifyLimit rate-limits
-// the verification routes per address.
-func (h *Handler) Routes(app fiber.Router, api fiber.Router, verifyLimit fiber.Handler) {
+// NewHandler returns the handler of svc's API and pages, rendered by r;
+// verifyLimit rate-limits the verification routes per address.
+func NewHandler(svc *Service, r *web.Renderer, verifyLimit fiber.Handler) *Handler {
+	return &Handler{svc: svc, r: r, verifyLimit: verifyLimit}
+}
+
+// Routes registers the JSON API under api, the public routes on app
+// (/verify, /v/{code}, the JWKS and the status list), then the pages.
+func (h *Handler) Routes(app fiber.Router, api fiber.Router) {
+	verifyLimit := h.verifyLimit
 	staff := auth.RequireRole(models.RoleTrainer, models.RoleAdmin)
 	api.Post("/courses/:slug/certificate", auth.RequireUser, h.claim)
 	api.Get("/me/certificates", auth.RequireUser, h.mine)
@@ -37,6 +44,7 @@ func (h *Handler) Routes(app fiber.Router, api fiber.Router, verifyLimit fiber.H
 	app.Get("/.well-known/jwks.json", h.jwks)
 	app.Get("/keys/:kid", h.jwk)
 	app.Get("/credentials/status/1", h.statusList)
+	h.pageRoutes(app)
 }
 
 // hideParam keeps the code out of the logs on the other routes that carry
@@ -70,7 +78,7 @@ func mapErr(c *fiber.Ctx, err error) error {
 func user(c *fiber.Ctx) models.User { return auth.From(c).User }
 
 func (h *Handler) claim(c *fiber.Ctx) error {
-	cert, created, missing, err := h.Svc.Claim(c.UserContext(), user(c), c.Params("slug"), web.Lang(c))
+	cert, created, missing, err := h.svc.Claim(c.UserContext(), user(c), c.Params("slug"), web.Lang(c))
 	if err != nil {
 		return mapErr(c, err)
 	}
@@ -85,7 +93,7 @@ func (h *Handler) claim(c *fiber.Ctx) error {
 }
 
 func (h *Handler) mine(c *fiber.Ctx) error {
-	items, err := h.Svc.Mine(c.UserContext(), user(c), web.Lang(c))
+	items, err := h.svc.Mine(c.UserContext(), user(c), web.Lang(c))
 	if err != nil {
 		return err
 	}
@@ -97,7 +105,7 @@ func (h *Handler) search(c *fiber.Ctx) error {
 	if len(errs) > 0 {
 		return web.Invalid(errs...)
 	}
-	items, err := h.Svc.Search(c.UserContext(), user(c), f, web.Lang(c))
+	items, err := h.svc.Search(c.UserContext(), user(c), f, web.Lang(c))
 	if err != nil {
 		return mapErr(c, err)
 	}
@@ -130,7 +138,7 @@ func (h *Handler) issue(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	items, err := h.Svc.Issue(c.UserContext(), user(c), in, web.Lang(c))
+	items, err := h.svc.Issue(c.UserContext(), user(c), in, web.Lang(c))
 	if err != nil {
 		return mapErr(c, err)
 	}
@@ -138,7 +146,7 @@ func (h *Handler) issue(c *fiber.Ctx) error {
 }
 
 func (h *Handler) pdf(c *fiber.Ctx) error {
-	b, r, err := h.Svc.PDFFor(c.UserContext(), user(c), c.Params("code"))
+	b, r, err := h.svc.PDFFor(c.UserContext(), user(c), c.Params("code"))
 	if err != nil {
 		return mapErr(c, err)
 	}
@@ -156,7 +164,7 @@ func (h *Handler) revoke(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	cert, err := h.Svc.Revoke(c.UserContext(), user(c), c.Params("code"), in.Reason, web.Lang(c))
+	cert, err := h.svc.Revoke(c.UserContext(), user(c), c.Params("code"), in.Reason, web.Lang(c))
 	if err != nil {
 		return mapErr(c, err)
 	}
@@ -169,7 +177,7 @@ func (h *Handler) reissue(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	cert, err := h.Svc.Reissue(c.UserContext(), user(c), c.Params("code"), in, web.Lang(c))
+	cert, err := h.svc.Reissue(c.UserContext(), user(c), c.Params("code"), in, web.Lang(c))
 	if err != nil {
 		return mapErr(c, err)
 	}
@@ -182,12 +190,12 @@ func (h *Handler) reissue(c *fiber.Ctx) error {
 func (h *Handler) jwks(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, "application/jwk-set+json")
 	c.Set(fiber.HeaderCacheControl, "public, max-age=300")
-	return c.Send(h.Svc.Keys.JWKS())
+	return c.Send(h.svc.keys.JWKS())
 }
 
 // jwk serves one public key, so that a credential's kid dereferences to its JWK.
 func (h *Handler) jwk(c *fiber.Ctx) error {
-	b, ok := h.Svc.Keys.JWK(c.Params("kid"))
+	b, ok := h.svc.keys.JWK(c.Params("kid"))
 	if !ok {
 		return web.ErrNotFound
 	}
@@ -197,7 +205,7 @@ func (h *Handler) jwk(c *fiber.Ctx) error {
 }
 
 func (h *Handler) statusList(c *fiber.Ctx) error {
-	jws, err := h.Svc.StatusList(c.UserContext())
+	jws, err := h.svc.StatusList(c.UserContext())
 	if err != nil {
 		return err
 	}

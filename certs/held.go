@@ -16,7 +16,7 @@ func (s *Service) HeldCodes(ctx context.Context, courseID int64) (map[int64]stri
 		Code         string
 		SupersededBy sql.NullString
 	}
-	err := s.DB.R.WithContext(ctx).Raw(`SELECT c.user_id, c.code, c.superseded_by FROM certificates c
+	err := s.db.R.WithContext(ctx).Raw(`SELECT c.user_id, c.code, c.superseded_by FROM certificates c
 		WHERE c.course_id = ? AND c.user_id IS NOT NULL AND c.revoked_at IS NULL ORDER BY c.issued_at, c.id`, courseID).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("certs: codes held in course %d: %w", courseID, err)

@@ -19,7 +19,7 @@ import (
 // loadCourse reads a course with its texts.
 func (s *Service) loadCourse(ctx context.Context, slug string) (models.Course, error) {
 	var c models.Course
-	err := s.DB.R.WithContext(ctx).Preload("Texts").Where("slug = ?", slug).Take(&c).Error
+	err := s.db.R.WithContext(ctx).Preload("Texts").Where("slug = ?", slug).Take(&c).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return c, ErrNotFound
 	}
@@ -46,7 +46,7 @@ func (s *Service) current(ctx context.Context, userID, courseID int64) (row, boo
 
 // rows starts a query of certificates with their course slug.
 func (s *Service) rows(ctx context.Context) *gorm.DB {
-	return s.DB.R.WithContext(ctx).Table("certificates c").Select("c.*, co.slug").
+	return s.db.R.WithContext(ctx).Table("certificates c").Select("c.*, co.slug").
 		Joins("JOIN courses co ON co.id = c.course_id")
 }
 
@@ -222,7 +222,7 @@ func (s *Service) Issue(ctx context.Context, actor models.User, in IssueIn, lang
 // account, find any.
 func (s *Service) holderAccount(ctx context.Context, actor models.User, c models.Course, email string) (models.User, error) {
 	var u models.User
-	q := s.DB.R.WithContext(ctx).Where("email = ?", email)
+	q := s.db.R.WithContext(ctx).Where("email = ?", email)
 	if actor.Role != models.RoleAdmin {
 		q = q.Where("EXISTS (SELECT 1 FROM enrolments e WHERE e.user_id = users.id AND e.course_id = ?)", c.ID)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"tadrib/internal/db"
 	"tadrib/internal/web"
 	"tadrib/models"
 )
@@ -74,7 +75,7 @@ func (s *Service) Revoke(ctx context.Context, actor models.User, code, reason, l
 		return JSON{}, ErrFinal
 	}
 	now := s.now()
-	err = s.DB.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Model(&models.Certificate{}).Where("id = ? AND revoked_at IS NULL", r.ID).
 			Updates(map[string]any{"revoked_at": now, "revoked_by": actor.ID, "revoked_reason": reason})
 		if res.Error != nil {
@@ -193,15 +194,23 @@ func (s *Service) Mine(ctx context.Context, user models.User, lang string) ([]JS
 	return out, nil
 }
 
+// Codes answers courses' /me/progress (courses.CertificateCodes). It needs
+// the database only, so that it can be built before the courses service,
+// which the certificate service needs.
+type Codes struct{ db *db.DB }
+
+// NewCodes returns the certificates' side of /me/progress on d.
+func NewCodes(d *db.DB) *Codes { return &Codes{db: d} }
+
 // CodesByCourse returns, per course id, the code of the user's certificate
 // that nothing superseded (courses' /me/progress certificate_code).
-func (s *Service) CodesByCourse(ctx context.Context, userID int64) (map[int64]string, error) {
+func (cc *Codes) CodesByCourse(ctx context.Context, userID int64) (map[int64]string, error) {
 	var rs []struct {
 		CourseID int64
 		Code     string
 		IssuedAt time.Time
 	}
-	err := s.DB.R.WithContext(ctx).Model(&models.Certificate{}).Select("course_id, code, issued_at").
+	err := cc.db.R.WithContext(ctx).Model(&models.Certificate{}).Select("course_id, code, issued_at").
 		Where("user_id = ? AND superseded_by IS NULL", userID).Order("issued_at, id").Scan(&rs).Error
 	if err != nil {
 		return nil, fmt.Errorf("certs: codes of user %d: %w", userID, err)
@@ -296,7 +305,7 @@ func (s *Service) Get(ctx context.Context, viewer models.User, code, lang string
 // ManagedCourses lists the courses viewer may issue certificates for.
 func (s *Service) ManagedCourses(ctx context.Context, viewer models.User, lang string) ([]Ref, error) {
 	var cs []models.Course
-	q := s.DB.R.WithContext(ctx).Preload("Texts").Order("slug")
+	q := s.db.R.WithContext(ctx).Preload("Texts").Order("slug")
 	if viewer.Role != models.RoleAdmin {
 		q = q.Where("created_by = ?", viewer.ID)
 	}

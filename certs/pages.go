@@ -12,9 +12,9 @@ import (
 	"tadrib/models"
 )
 
-// PageRoutes registers the holder's page (/certificates) and the staff
+// pageRoutes registers the holder's page (/certificates) and the staff
 // register (/author/certificates).
-func (h *Handler) PageRoutes(app fiber.Router) {
+func (h *Handler) pageRoutes(app fiber.Router) {
 	staff := auth.RequireRole(models.RoleTrainer, models.RoleAdmin)
 	app.Get("/certificates", auth.RequireUser, h.minePage)
 	app.Post("/certificates/claim", auth.RequireUser, h.claimPage)
@@ -47,7 +47,7 @@ func (h *Handler) minePage(c *fiber.Ctx) error {
 
 func (h *Handler) renderMine(c *fiber.Ctx, missing []Missing, claimed string) error {
 	ctx, u, lang := c.UserContext(), user(c), web.Lang(c)
-	items, err := h.Svc.Mine(ctx, u, lang)
+	items, err := h.svc.Mine(ctx, u, lang)
 	if err != nil {
 		return err
 	}
@@ -56,13 +56,13 @@ func (h *Handler) renderMine(c *fiber.Ctx, missing []Missing, claimed string) er
 		have[it.Course.Slug] = true
 	}
 	var done []Completed
-	if progress, err := h.Svc.Courses.MyProgress(ctx, u, lang); err != nil {
+	if progress, err := h.svc.courses.MyProgress(ctx, u, lang); err != nil {
 		return err
 	} else {
 		for _, p := range progress {
 			if p.CompletedAt != nil && !have[p.Course.Slug] {
 				item := Completed{Slug: p.Course.Slug, Title: p.Course.Title}
-				_, left, err := h.Svc.Eligibility(ctx, u, p.Course.Slug, lang)
+				_, left, err := h.svc.Eligibility(ctx, u, p.Course.Slug, lang)
 				if err != nil {
 					return err
 				}
@@ -79,12 +79,12 @@ func (h *Handler) renderMine(c *fiber.Ctx, missing []Missing, claimed string) er
 	if missing != nil {
 		status = fiber.StatusUnprocessableEntity
 	}
-	return h.R.Page(c, status, "cert_mine", h.R.T(c, "certs.mine.title"), minePage{Items: items, Completed: done, Missing: missing, Claimed: claimed})
+	return h.r.Page(c, status, "cert_mine", h.r.T(c, "certs.mine.title"), minePage{Items: items, Completed: done, Missing: missing, Claimed: claimed})
 }
 
 // claimPage issues the signed-in user's certificate from a form.
 func (h *Handler) claimPage(c *fiber.Ctx) error {
-	cert, _, missing, err := h.Svc.Claim(c.UserContext(), user(c), c.FormValue("course"), web.Lang(c))
+	cert, _, missing, err := h.svc.Claim(c.UserContext(), user(c), c.FormValue("course"), web.Lang(c))
 	if err != nil {
 		return mapErr(c, err)
 	}
@@ -112,11 +112,11 @@ func (h *Handler) registerPage(c *fiber.Ctx) error {
 	f, errs := parseFilter(p.Q, p.Course, p.From, p.To)
 	p.Errors = web.FormErrors(errs)
 	var err error
-	if p.Courses, err = h.Svc.ManagedCourses(ctx, u, lang); err != nil {
+	if p.Courses, err = h.svc.ManagedCourses(ctx, u, lang); err != nil {
 		return err
 	}
 	if len(errs) == 0 {
-		if p.Items, err = h.Svc.Search(ctx, u, f, lang); err != nil {
+		if p.Items, err = h.svc.Search(ctx, u, f, lang); err != nil {
 			return mapErr(c, err)
 		}
 	}
@@ -124,7 +124,7 @@ func (h *Handler) registerPage(c *fiber.Ctx) error {
 	if len(errs) > 0 {
 		status = fiber.StatusBadRequest
 	}
-	return h.R.Page(c, status, "cert_register", h.R.T(c, "certs.register.title"), p)
+	return h.r.Page(c, status, "cert_register", h.r.T(c, "certs.register.title"), p)
 }
 
 type detailPage struct {
@@ -140,11 +140,11 @@ type detailPage struct {
 }
 
 func (h *Handler) detailPage(c *fiber.Ctx) error {
-	cert, err := h.Svc.Get(c.UserContext(), user(c), c.Params("code"), web.Lang(c))
+	cert, err := h.svc.Get(c.UserContext(), user(c), c.Params("code"), web.Lang(c))
 	if err != nil {
 		return mapErr(c, err)
 	}
-	return h.R.Page(c, fiber.StatusOK, "cert_detail", h.R.T(c, "certs.detail.title"),
+	return h.r.Page(c, fiber.StatusOK, "cert_detail", h.r.T(c, "certs.detail.title"),
 		detailPage{Cert: cert, Name: cert.Holder.Name, NameAr: cert.Holder.NameAr, Notice: c.Query("done")})
 }
 
@@ -152,7 +152,7 @@ func (h *Handler) detailPage(c *fiber.Ctx) error {
 // then revokes on the second post, which carries confirm=yes.
 func (h *Handler) revokeSubmit(c *fiber.Ctx) error {
 	ctx, u, lang := c.UserContext(), user(c), web.Lang(c)
-	cert, err := h.Svc.Get(ctx, u, c.Params("code"), lang)
+	cert, err := h.svc.Get(ctx, u, c.Params("code"), lang)
 	if err != nil {
 		return mapErr(c, err)
 	}
@@ -161,13 +161,13 @@ func (h *Handler) revokeSubmit(c *fiber.Ctx) error {
 		var we *web.Error
 		errors.As(err, &we)
 		p.Errors, p.Form = web.FormErrors(we.Fields), "revoke"
-		return h.R.Page(c, fiber.StatusBadRequest, "cert_detail", h.R.T(c, "certs.detail.title"), p)
+		return h.r.Page(c, fiber.StatusBadRequest, "cert_detail", h.r.T(c, "certs.detail.title"), p)
 	}
 	if c.FormValue("confirm") != "yes" {
 		p.Confirm = true
-		return h.R.Page(c, fiber.StatusOK, "cert_detail", h.R.T(c, "certs.detail.title"), p)
+		return h.r.Page(c, fiber.StatusOK, "cert_detail", h.r.T(c, "certs.detail.title"), p)
 	}
-	if _, err := h.Svc.Revoke(ctx, u, cert.Code, p.Reason, lang); err != nil {
+	if _, err := h.svc.Revoke(ctx, u, cert.Code, p.Reason, lang); err != nil {
 		return mapErr(c, err)
 	}
 	web.LogEvent(c, "certificate.revoke", "code", web.Pseudonym(cert.Code))
@@ -176,16 +176,16 @@ func (h *Handler) revokeSubmit(c *fiber.Ctx) error {
 
 func (h *Handler) reissueSubmit(c *fiber.Ctx) error {
 	ctx, u, lang := c.UserContext(), user(c), web.Lang(c)
-	cert, err := h.Svc.Get(ctx, u, c.Params("code"), lang)
+	cert, err := h.svc.Get(ctx, u, c.Params("code"), lang)
 	if err != nil {
 		return mapErr(c, err)
 	}
 	name, nameAr := c.FormValue("name"), c.FormValue("name_ar")
 	in := ReissueIn{Name: &name, NameAr: &nameAr, Reason: c.FormValue("reason")}
-	next, err := h.Svc.Reissue(ctx, u, cert.Code, in, lang)
+	next, err := h.svc.Reissue(ctx, u, cert.Code, in, lang)
 	var we *web.Error
 	if errors.As(err, &we) && we.Status < 500 && len(we.Fields) > 0 {
-		return h.R.Page(c, we.Status, "cert_detail", h.R.T(c, "certs.detail.title"),
+		return h.r.Page(c, we.Status, "cert_detail", h.r.T(c, "certs.detail.title"),
 			detailPage{Cert: cert, Name: name, NameAr: nameAr, RName: in.Reason, Errors: web.FormErrors(we.Fields), Form: "reissue"})
 	}
 	if err != nil {
@@ -206,11 +206,11 @@ type issuePage struct {
 }
 
 func (h *Handler) issuePage(c *fiber.Ctx) error {
-	courses, err := h.Svc.ManagedCourses(c.UserContext(), user(c), web.Lang(c))
+	courses, err := h.svc.ManagedCourses(c.UserContext(), user(c), web.Lang(c))
 	if err != nil {
 		return err
 	}
-	return h.R.Page(c, fiber.StatusOK, "cert_issue", h.R.T(c, "certs.issue.title"), issuePage{Courses: courses, Course: c.Query("course")})
+	return h.r.Page(c, fiber.StatusOK, "cert_issue", h.r.T(c, "certs.issue.title"), issuePage{Courses: courses, Course: c.Query("course")})
 }
 
 // issueSubmit reads the holders typed one per line: an email, or
@@ -219,7 +219,7 @@ func (h *Handler) issueSubmit(c *fiber.Ctx) error {
 	ctx, u, lang := c.UserContext(), user(c), web.Lang(c)
 	p := issuePage{Course: c.FormValue("course_slug"), Date: c.FormValue("date"), Holders: c.FormValue("holders")}
 	var err error
-	if p.Courses, err = h.Svc.ManagedCourses(ctx, u, lang); err != nil {
+	if p.Courses, err = h.svc.ManagedCourses(ctx, u, lang); err != nil {
 		return err
 	}
 	in := IssueIn{CourseSlug: p.Course, Date: p.Date}
@@ -248,7 +248,7 @@ func (h *Handler) issueSubmit(c *fiber.Ctx) error {
 			in.Holders[len(in.Holders)-1].Profession = "?" // reported as a bad line
 		}
 	}
-	items, err := h.Svc.Issue(ctx, u, in, lang)
+	items, err := h.svc.Issue(ctx, u, in, lang)
 	var we *web.Error
 	if errors.As(err, &we) && we.Status < 500 {
 		p.Errors = web.FormErrors(we.Fields)
@@ -256,16 +256,16 @@ func (h *Handler) issueSubmit(c *fiber.Ctx) error {
 			var idx int
 			var sub string
 			if n, _ := fmtSscanf(fe.Field, &idx, &sub); n == 2 && idx < len(lines) {
-				p.Problems = append(p.Problems, h.R.T(c, "certs.issue.line", lines[idx])+" "+h.R.T(c, fe.Key, fe.Args...))
+				p.Problems = append(p.Problems, h.r.T(c, "certs.issue.line", lines[idx])+" "+h.r.T(c, fe.Key, fe.Args...))
 			}
 		}
 		if we.Status != fiber.StatusBadRequest {
-			p.Problems = append(p.Problems, h.R.T(c, we.Key))
+			p.Problems = append(p.Problems, h.r.T(c, we.Key))
 		}
-		return h.R.Page(c, we.Status, "cert_issue", h.R.T(c, "certs.issue.title"), p)
+		return h.r.Page(c, we.Status, "cert_issue", h.r.T(c, "certs.issue.title"), p)
 	}
 	if err != nil {
 		return mapErr(c, err)
 	}
-	return h.R.Page(c, fiber.StatusOK, "cert_issue", h.R.T(c, "certs.issue.title"), issuePage{Courses: p.Courses, Course: p.Course, Issued: items})
+	return h.r.Page(c, fiber.StatusOK, "cert_issue", h.r.T(c, "certs.issue.title"), issuePage{Courses: p.Courses, Course: p.Course, Issued: items})
 }

@@ -71,7 +71,7 @@ func expiry(c models.Course, t time.Time) *time.Time {
 func (s *Service) build(ctx context.Context, d draft, taken map[int]bool) (row, error) {
 	titles, title := courseTitles(d.Course)
 	tj, _ := json.Marshal(titles)
-	is := s.Issuer
+	is := s.issuer
 	if d.Issuer != nil {
 		is = *d.Issuer
 	}
@@ -95,16 +95,16 @@ func (s *Service) build(ctx context.Context, d draft, taken map[int]bool) (row, 
 		HolderName: oneLine(d.HolderName), HolderNameAr: oneLine(d.HolderNameAr), Profession: d.Profession, Locale: locale,
 		CourseTitle: title, CourseTitles: string(tj), Issuer: string(ij), Hours: d.Course.Hours,
 		IssuedAt: issued, ExpiresAt: expires, IssuedBy: d.IssuedBy, StatusIndex: idx,
-		Kid: s.Keys.ActiveKid(), CreatedAt: s.now(),
+		Kid: s.keys.ActiveKid(), CreatedAt: s.now(),
 	}}
 	inLang := titles[locale]
 	if inLang == "" {
 		inLang = title
 	}
-	r.Credential, err = s.Keys.Sign(credential.Achievement{
+	r.Credential, err = s.keys.Sign(credential.Achievement{
 		CredentialID: s.VerifyURL(r.Code), Code: r.Code, HolderName: r.HolderName, HolderNameAr: r.HolderNameAr,
-		CourseID: s.BaseURL + "/courses/" + d.Course.Slug, CourseTitle: inLang, CourseTitles: titles, Hours: r.Hours,
-		IssuerID: s.BaseURL, IssuerName: is.Name, IssuedAt: issued, ExpiresAt: expires,
+		CourseID: s.baseURL + "/courses/" + d.Course.Slug, CourseTitle: inLang, CourseTitles: titles, Hours: r.Hours,
+		IssuerID: s.baseURL, IssuerName: is.Name, IssuedAt: issued, ExpiresAt: expires,
 		StatusListURL: s.StatusListURL(), StatusIndex: idx,
 	})
 	if err != nil {
@@ -132,7 +132,7 @@ func (s *Service) freeIndex(ctx context.Context, taken map[int]bool) (int, error
 			continue
 		}
 		var used int64
-		if err := s.DB.R.WithContext(ctx).Model(&models.Certificate{}).Where("status_index = ?", idx).Count(&used).Error; err != nil {
+		if err := s.db.R.WithContext(ctx).Model(&models.Certificate{}).Where("status_index = ?", idx).Count(&used).Error; err != nil {
 			return 0, fmt.Errorf("certs: status index: %w", err)
 		}
 		if used == 0 {
@@ -148,7 +148,7 @@ func (s *Service) freeIndex(ctx context.Context, taken map[int]bool) (int, error
 func (s *Service) Render(r row) ([]byte, error) {
 	is := r.issuer()
 	if is.Name == "" {
-		is = s.Issuer
+		is = s.issuer
 	}
 	rd, err := s.renderer(is)
 	if err != nil {
@@ -174,14 +174,14 @@ func (s *Service) Render(r row) ([]byte, error) {
 // certificates issued with it regenerate with it after the configuration
 // names another one.
 func (s *Service) KeepLogo(ctx context.Context) error {
-	if len(s.Issuer.Logo) == 0 {
-		s.Issuer.LogoSHA256 = ""
+	if len(s.issuer.Logo) == 0 {
+		s.issuer.LogoSHA256 = ""
 		return nil
 	}
-	sum := sha256.Sum256(s.Issuer.Logo)
-	s.Issuer.LogoSHA256 = hex.EncodeToString(sum[:])
-	return s.DB.W.WithContext(ctx).Exec(`INSERT INTO issuer_logos (sha256, data, created_at) VALUES (?, ?, ?)
-		ON CONFLICT (sha256) DO NOTHING`, s.Issuer.LogoSHA256, s.Issuer.Logo, s.now()).Error
+	sum := sha256.Sum256(s.issuer.Logo)
+	s.issuer.LogoSHA256 = hex.EncodeToString(sum[:])
+	return s.db.W.WithContext(ctx).Exec(`INSERT INTO issuer_logos (sha256, data, created_at) VALUES (?, ?, ?)
+		ON CONFLICT (sha256) DO NOTHING`, s.issuer.LogoSHA256, s.issuer.Logo, s.now()).Error
 }
 
 // renderer returns a PDF renderer for an issuer, made once per issuer: a
@@ -193,13 +193,13 @@ func (s *Service) renderer(is Issuer) (*pdf.Renderer, error) {
 	if r, ok := s.renderers[string(key)]; ok {
 		return r, nil
 	}
-	if cfg, _ := json.Marshal(s.Issuer); s.PDF != nil && string(cfg) == string(key) {
-		return s.PDF, nil // the configured issuer, logo included (its hash is in the key)
+	if cfg, _ := json.Marshal(s.issuer); s.pdf != nil && string(cfg) == string(key) {
+		return s.pdf, nil // the configured issuer, logo included (its hash is in the key)
 	}
 	var logo []byte
 	if is.LogoSHA256 != "" {
 		// An earlier logo: the one the certificate was issued with.
-		if err := s.DB.R.Raw("SELECT data FROM issuer_logos WHERE sha256 = ?", is.LogoSHA256).Row().Scan(&logo); err != nil {
+		if err := s.db.R.Raw("SELECT data FROM issuer_logos WHERE sha256 = ?", is.LogoSHA256).Row().Scan(&logo); err != nil {
 			return nil, fmt.Errorf("certs: logo %s: %w", is.LogoSHA256, err)
 		}
 	}
@@ -217,7 +217,7 @@ func (s *Service) renderer(is Issuer) (*pdf.Renderer, error) {
 // insert stores built certificates in one transaction with audit (which
 // may be nil).
 func (s *Service) insert(ctx context.Context, rows []row, before func(tx *gorm.DB) error, audit func(tx *gorm.DB) error) error {
-	return s.DB.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if before != nil {
 			if err := before(tx); err != nil {
 				return err

@@ -52,12 +52,12 @@ func (s *Service) Verify(ctx context.Context, code, lang string) (Verification, 
 	}
 	is := r.issuer()
 	if is.Name == "" {
-		is = s.Issuer
+		is = s.issuer
 	}
 	v := Verification{
 		Code: r.Code, CodeGrouped: Group(r.Code), Status: r.Status(s.now()),
 		Holder: Holder{Name: r.HolderName, NameAr: r.HolderNameAr}, Course: VCourse{Title: r.title(lang), Hours: r.Hours},
-		IssuedAt: r.IssuedAt.UTC(), ExpiresAt: utcPtr(r.ExpiresAt), Issuer: VIssuer{ID: s.BaseURL, Name: is.Name, NameAr: is.NameAr},
+		IssuedAt: r.IssuedAt.UTC(), ExpiresAt: utcPtr(r.ExpiresAt), Issuer: VIssuer{ID: s.baseURL, Name: is.Name, NameAr: is.NameAr},
 		PDFSHA256: r.PDFSHA256, Credential: r.Credential, VerifyURL: s.VerifyURL(r.Code),
 	}
 	if r.RevokedAt != nil {
@@ -95,12 +95,12 @@ func (s *Service) StatusList(ctx context.Context) (string, error) {
 		return s.statusList.jws, nil
 	}
 	var idx []int
-	err := s.DB.R.WithContext(ctx).Model(&models.Certificate{}).
+	err := s.db.R.WithContext(ctx).Model(&models.Certificate{}).
 		Where("revoked_at IS NOT NULL OR superseded_by IS NOT NULL").Order("status_index").Pluck("status_index", &idx).Error
 	if err != nil {
 		return "", fmt.Errorf("certs: status list: %w", err)
 	}
-	jws, err := s.Keys.SignStatusList(s.StatusListURL(), s.BaseURL, idx, now.Truncate(time.Second))
+	jws, err := s.keys.SignStatusList(s.StatusListURL(), s.baseURL, idx, now.Truncate(time.Second))
 	if err != nil {
 		return "", err
 	}

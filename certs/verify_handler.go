@@ -41,7 +41,7 @@ func (h *Handler) verify(c *fiber.Ctx) error {
 	if uerr != nil {
 		code = ""
 	}
-	v, err := h.Svc.Verify(c.UserContext(), code, web.Lang(c))
+	v, err := h.svc.Verify(c.UserContext(), code, web.Lang(c))
 	status := v.Status
 	if errors.Is(err, ErrNotFound) {
 		status = "not_found"
@@ -59,9 +59,9 @@ func (h *Handler) verify(c *fiber.Ctx) error {
 		return c.JSON(v)
 	}
 	if status == "not_found" {
-		return h.R.Page(c, fiber.StatusNotFound, "verify", h.R.T(c, "verify.title"), verifyPage{NotFound: true, Typed: code})
+		return h.r.Page(c, fiber.StatusNotFound, "verify", h.r.T(c, "verify.title"), verifyPage{NotFound: true, Typed: code})
 	}
-	return h.R.Page(c, fiber.StatusOK, "verify", h.R.T(c, "verify.title"), verifyPage{V: v, Status: status})
+	return h.r.Page(c, fiber.StatusOK, "verify", h.r.T(c, "verify.title"), verifyPage{V: v, Status: status})
 }
 
 type verifyPage struct {
@@ -83,8 +83,8 @@ func (h *Handler) verifyForm(c *fiber.Ctx) error {
 		}
 		norm, _ := Normalize(typed)
 		web.LogEvent(c, "certificate.verify", "code", web.Pseudonym(norm), "status", "malformed")
-		return h.R.Page(c, fiber.StatusBadRequest, "verify_form", h.R.T(c, "verify.form_title"),
-			verifyPage{Typed: typed, Err: h.R.T(c, "verify.malformed")})
+		return h.r.Page(c, fiber.StatusBadRequest, "verify_form", h.r.T(c, "verify.form_title"),
+			verifyPage{Typed: typed, Err: h.r.T(c, "verify.malformed")})
 	}
-	return h.R.Page(c, fiber.StatusOK, "verify_form", h.R.T(c, "verify.form_title"), verifyPage{})
+	return h.r.Page(c, fiber.StatusOK, "verify_form", h.r.T(c, "verify.form_title"), verifyPage{})
 }

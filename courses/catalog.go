@@ -34,7 +34,7 @@ type CatalogItem struct {
 // Catalog lists the courses viewer may see, optionally only those addressed
 // to a profession. Trainees and visitors see published courses only.
 func (s *Service) Catalog(ctx context.Context, viewer *models.User, profession, lang string) ([]CatalogItem, error) {
-	q := s.DB.R.WithContext(ctx).Model(&models.Course{}).Preload("Texts")
+	q := s.db.R.WithContext(ctx).Model(&models.Course{}).Preload("Texts")
 	if viewer == nil || viewer.Role != models.RoleAdmin {
 		if IsStaff(viewer) {
 			q = q.Where("published = ? OR created_by = ?", true, viewer.ID)
@@ -54,7 +54,7 @@ func (s *Service) Catalog(ctx context.Context, viewer *models.User, profession, 
 		N        int
 	}
 	var counts []count
-	if err := s.DB.R.WithContext(ctx).Model(&models.Module{}).Select("course_id, COUNT(*) AS n").Group("course_id").Scan(&counts).Error; err != nil {
+	if err := s.db.R.WithContext(ctx).Model(&models.Module{}).Select("course_id, COUNT(*) AS n").Group("course_id").Scan(&counts).Error; err != nil {
 		return nil, fmt.Errorf("courses: module counts: %w", err)
 	}
 	modules := map[int64]int{}
@@ -64,7 +64,7 @@ func (s *Service) Catalog(ctx context.Context, viewer *models.User, profession, 
 	enrolled := map[int64]bool{}
 	if viewer != nil {
 		var es []models.Enrolment
-		if err := s.DB.R.WithContext(ctx).Where("user_id = ?", viewer.ID).Find(&es).Error; err != nil {
+		if err := s.db.R.WithContext(ctx).Where("user_id = ?", viewer.ID).Find(&es).Error; err != nil {
 			return nil, fmt.Errorf("courses: enrolments: %w", err)
 		}
 		for _, e := range es {

@@ -47,7 +47,7 @@ func (s *Service) ModuleCourse(ctx context.Context, tx *gorm.DB, editor models.U
 // ErrNotFound when the module does not exist or its draft course is not
 // theirs to see, ErrForbidden when they may see but not change it.
 func (s *Service) CheckEditModule(ctx context.Context, user models.User, moduleID int64) (models.Course, error) {
-	return s.ModuleCourse(ctx, s.DB.R.WithContext(ctx), user, moduleID)
+	return s.ModuleCourse(ctx, s.db.R.WithContext(ctx), user, moduleID)
 }
 
 // ModuleAccess tells what a user may do with a module's course: see it
@@ -58,7 +58,7 @@ func (s *Service) ModuleAccess(ctx context.Context, user models.User, moduleID i
 		models.Course `gorm:"embedded"`
 		Enrolled      bool
 	}
-	res := s.DB.R.WithContext(ctx).Raw(`SELECT c.*, EXISTS (SELECT 1 FROM enrolments e WHERE e.user_id = ? AND e.course_id = c.id) AS enrolled
+	res := s.db.R.WithContext(ctx).Raw(`SELECT c.*, EXISTS (SELECT 1 FROM enrolments e WHERE e.user_id = ? AND e.course_id = c.id) AS enrolled
 		FROM modules m JOIN courses c ON c.id = m.course_id WHERE m.id = ?`, user.ID, moduleID).Scan(&row)
 	c := row.Course
 	if res.Error != nil {

@@ -114,14 +114,14 @@ func (s *Service) Course(ctx context.Context, slug string, viewer *models.User, 
 // enrolment is new; enrolling twice is not an error.
 func (s *Service) Enrol(ctx context.Context, user models.User, slug string) (bool, error) {
 	var c models.Course
-	err := s.DB.R.WithContext(ctx).Where("slug = ?", slug).Take(&c).Error
+	err := s.db.R.WithContext(ctx).Where("slug = ?", slug).Take(&c).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && !canSee(&user, c)) {
 		return false, ErrNotFound
 	}
 	if err != nil {
 		return false, fmt.Errorf("courses: enrol: %w", err)
 	}
-	res := s.DB.W.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).
+	res := s.db.W.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).
 		Create(&models.Enrolment{UserID: user.ID, CourseID: c.ID, CreatedAt: s.now()})
 	if res.Error != nil {
 		return false, fmt.Errorf("courses: enrol user %d in %q: %w", user.ID, slug, res.Error)

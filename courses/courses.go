@@ -61,19 +61,22 @@ type QuizResult struct {
 }
 
 // QuizProgress reports, for a user and a course, the quiz of each module that
-// has one. Package quiz implements it; a Service without it counts no quiz.
+// has one. Package quiz implements it; a Service given nil counts no quiz.
 type QuizProgress interface {
 	CourseQuizzes(ctx context.Context, userID, courseID int64, lang string) (map[int64]QuizStatus, error)
 }
 
+// CertificateCodes returns a user's certificate code per course id. Package
+// certs implements it; a Service given nil names no certificate.
+type CertificateCodes interface {
+	CodesByCourse(ctx context.Context, userID int64) (map[int64]string, error)
+}
+
 // Service is the courses service.
 type Service struct {
-	DB      *db.DB
-	Quizzes QuizProgress
-	// CertificateCodes returns a user's certificate code per course id (set
-	// by cmd/tadrib from package certs, which depends on this one); nil: none.
-	CertificateCodes func(ctx context.Context, userID int64) (map[int64]string, error)
-	Now              func() time.Time
+	db      *db.DB
+	quizzes QuizProgress
+	certs   CertificateCodes
 
 	content contentCache // lesson texts and reading order by course version
 	encoded struct {     // trainees' lesson answers, encoded, by course version
@@ -86,13 +89,26 @@ type Service struct {
 	stmtErr  error
 }
 
+// NewService builds the courses service on d. Progress counts the passed
+// quizzes that quizzes reports, and /me/progress names the certificates that
+// certs reports; either may be nil.
+func NewService(d *db.DB, quizzes QuizProgress, certs CertificateCodes) *Service {
+	return &Service{db: d, quizzes: quizzes, certs: certs}
+}
+
+// CourseQuizzes is the quiz of each module of a course that has one, with
+// the user's status (QuizProgress); empty when the service counts no quiz.
+func (s *Service) CourseQuizzes(ctx context.Context, userID, courseID int64, lang string) (map[int64]QuizStatus, error) {
+	if s.quizzes == nil {
+		return map[int64]QuizStatus{}, nil
+	}
+	return s.quizzes.CourseQuizzes(ctx, userID, courseID, lang)
+}
+
 // Time is the service's clock, for the packages built on this one.
 func (s *Service) Time() time.Time { return s.now() }
 
 func (s *Service) now() time.Time {
-	if s.Now != nil {
-		return s.Now().UTC()
-	}
 	return time.Now().UTC().Truncate(time.Microsecond)
 }
 

@@ -51,6 +51,6 @@ func InsertImage(tx *gorm.DB, courseID int64, sum, ext, ctype string, data []byt
 // CourseImages returns a course's images by name.
 func (s *Service) CourseImages(ctx context.Context, courseID int64) ([]ImageRow, error) {
 	var rows []ImageRow
-	err := s.DB.R.WithContext(ctx).Where("course_id = ?", courseID).Order("name").Find(&rows).Error
+	err := s.db.R.WithContext(ctx).Where("course_id = ?", courseID).Order("name").Find(&rows).Error
 	return rows, err
 }

@@ -50,7 +50,7 @@ type lessonCourse struct {
 
 func (s *Service) lessonCourse(ctx context.Context, lessonID int64) (lessonCourse, error) {
 	var lc lessonCourse
-	res := s.DB.R.WithContext(ctx).Raw(`SELECT l.id AS lesson_id, l.module_id, l.minutes, c.id AS course_id, c.slug, c.locale, c.published, c.created_by
+	res := s.db.R.WithContext(ctx).Raw(`SELECT l.id AS lesson_id, l.module_id, l.minutes, c.id AS course_id, c.slug, c.locale, c.published, c.created_by
 		FROM lessons l JOIN modules m ON m.id = l.module_id JOIN courses c ON c.id = m.course_id WHERE l.id = ?`, lessonID).Scan(&lc)
 	if res.Error != nil {
 		return lc, fmt.Errorf("courses: lesson %d: %w", lessonID, res.Error)
@@ -89,7 +89,7 @@ const lessonSQL = `SELECT l.id, l.module_id, l.minutes, c.id, c.slug, c.locale, 
 	FROM lessons l JOIN modules m ON m.id = l.module_id JOIN courses c ON c.id = m.course_id WHERE l.id = CAST(? AS BIGINT)`
 
 func (s *Service) lessonStmt(ctx context.Context) (*sql.Stmt, error) {
-	s.stmtOnce.Do(func() { s.stmt, s.stmtErr = s.DB.PrepareRead(ctx, lessonSQL) })
+	s.stmtOnce.Do(func() { s.stmt, s.stmtErr = s.db.PrepareRead(ctx, lessonSQL) })
 	return s.stmt, s.stmtErr
 }
 
@@ -189,7 +189,7 @@ type lessonContent struct {
 // loadContent reads a lesson's texts in lang (or the course's language) and
 // its course's reading order.
 func (s *Service) loadContent(ctx context.Context, lc lessonCourse, lang string) (lessonContent, error) {
-	db := s.DB.R.WithContext(ctx)
+	db := s.db.R.WithContext(ctx)
 	var texts []textRow
 	err := db.Raw(`SELECT 'l' AS kind, lang, title, html, body_md FROM lesson_texts WHERE lesson_id = ? AND lang IN (?, ?)
 		UNION ALL SELECT 'm', lang, title, '', '' FROM module_texts WHERE module_id = ? AND lang IN (?, ?)
@@ -307,7 +307,7 @@ func (s *Service) Complete(ctx context.Context, user models.User, lessonID int64
 			return err
 		}
 	}
-	err = s.DB.W.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).
+	err = s.db.W.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).
 		Create(&models.LessonCompletion{UserID: user.ID, LessonID: lessonID, CompletedAt: s.now()}).Error
 	if err != nil && !errors.Is(err, gorm.ErrDuplicatedKey) {
 		return fmt.Errorf("courses: complete lesson %d for user %d: %w", lessonID, user.ID, err)

@@ -24,7 +24,7 @@ const courseTitle = `COALESCE((SELECT t.title FROM course_texts t WHERE t.course
 // ExportEnrolments is the "enrolments" part.
 func (s *Service) ExportEnrolments(ctx context.Context, userID int64) (string, any, error) {
 	rows := []enrolmentExport{}
-	err := s.DB.R.WithContext(ctx).Raw(`SELECT c.id AS course_id, c.slug, `+courseTitle+` AS title, e.created_at AS enrolled_at
+	err := s.db.R.WithContext(ctx).Raw(`SELECT c.id AS course_id, c.slug, `+courseTitle+` AS title, e.created_at AS enrolled_at
 		FROM enrolments e JOIN courses c ON c.id = e.course_id WHERE e.user_id = ? ORDER BY e.created_at, c.id`, userID).
 		Scan(&rows).Error
 	if err != nil {
@@ -44,7 +44,7 @@ type completionExport struct {
 // ExportCompletions is the "lesson_completions" part.
 func (s *Service) ExportCompletions(ctx context.Context, userID int64) (string, any, error) {
 	rows := []completionExport{}
-	err := s.DB.R.WithContext(ctx).Raw(`SELECT l.id AS lesson_id, c.slug,
+	err := s.db.R.WithContext(ctx).Raw(`SELECT l.id AS lesson_id, c.slug,
 		COALESCE((SELECT t.title FROM lesson_texts t WHERE t.lesson_id = l.id AND t.lang = c.locale),
 			(SELECT MIN(t.title) FROM lesson_texts t WHERE t.lesson_id = l.id), '') AS lesson_title,
 		lc.completed_at

@@ -36,7 +36,7 @@ func (s *Service) MyProgress(ctx context.Context, user models.User, lang string)
 		Slug      string
 		CreatedAt time.Time
 	}
-	err := s.DB.R.WithContext(ctx).Table("enrolments e").Select("c.slug, e.created_at").
+	err := s.db.R.WithContext(ctx).Table("enrolments e").Select("c.slug, e.created_at").
 		Joins("JOIN courses c ON c.id = e.course_id").
 		Where("e.user_id = ?", user.ID).Order("e.created_at DESC, c.id").Scan(&rows).Error
 	if err != nil {
@@ -44,8 +44,8 @@ func (s *Service) MyProgress(ctx context.Context, user models.User, lang string)
 	}
 	items := make([]ProgressItem, 0, len(rows))
 	codes := map[int64]string{}
-	if s.CertificateCodes != nil {
-		if codes, err = s.CertificateCodes(ctx, user.ID); err != nil {
+	if s.certs != nil {
+		if codes, err = s.certs.CodesByCourse(ctx, user.ID); err != nil {
 			return nil, err
 		}
 	}

@@ -21,7 +21,7 @@ type Tree struct {
 // LoadTree reads a course by slug with everything but lesson bodies.
 func (s *Service) LoadTree(ctx context.Context, slug string) (Tree, error) {
 	var c models.Course
-	err := s.DB.R.WithContext(ctx).
+	err := s.db.R.WithContext(ctx).
 		Preload("Texts").
 		Preload("Modules", func(db *gorm.DB) *gorm.DB { return db.Order("position, id") }).
 		Preload("Modules.Texts").
@@ -82,7 +82,7 @@ func LessonTitle(l models.Lesson, lang, def string) string {
 // completions returns when the user completed each lesson of the course.
 func (s *Service) completions(ctx context.Context, userID, courseID int64) (map[int64]time.Time, error) {
 	var rows []models.LessonCompletion
-	err := s.DB.R.WithContext(ctx).Table("lesson_completions lc").
+	err := s.db.R.WithContext(ctx).Table("lesson_completions lc").
 		Select("lc.user_id, lc.lesson_id, lc.completed_at").
 		Joins("JOIN lessons l ON l.id = lc.lesson_id JOIN modules m ON m.id = l.module_id").
 		Where("lc.user_id = ? AND m.course_id = ?", userID, courseID).Scan(&rows).Error
@@ -99,7 +99,7 @@ func (s *Service) completions(ctx context.Context, userID, courseID int64) (map[
 // isEnrolled reports whether the user follows the course.
 func (s *Service) isEnrolled(ctx context.Context, userID, courseID int64) (bool, error) {
 	var n int64
-	err := s.DB.R.WithContext(ctx).Model(&models.Enrolment{}).Where("user_id = ? AND course_id = ?", userID, courseID).Count(&n).Error
+	err := s.db.R.WithContext(ctx).Model(&models.Enrolment{}).Where("user_id = ? AND course_id = ?", userID, courseID).Count(&n).Error
 	return n > 0, err
 }
 
@@ -122,11 +122,9 @@ func (s *Service) CourseProgress(ctx context.Context, t Tree, userID int64, lang
 	if err != nil {
 		return Progress{}, nil, nil, err
 	}
-	quizzes := map[int64]QuizStatus{}
-	if s.Quizzes != nil {
-		if quizzes, err = s.Quizzes.CourseQuizzes(ctx, userID, t.ID, lang); err != nil {
-			return Progress{}, nil, nil, err
-		}
+	quizzes, err := s.CourseQuizzes(ctx, userID, t.ID, lang)
+	if err != nil {
+		return Progress{}, nil, nil, err
 	}
 	var p Progress
 	var last time.Time

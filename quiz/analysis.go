@@ -64,12 +64,12 @@ func (s *Service) Items(ctx context.Context, viewer models.User, quizID int64) (
 		return ItemReport{}, err
 	}
 	var attempts []models.Attempt
-	if err := s.DB.R.WithContext(ctx).Where("quiz_id = ? AND status <> ? AND pending_manual = ?", quizID, models.AttemptInProgress, false).
+	if err := s.db.R.WithContext(ctx).Where("quiz_id = ? AND status <> ? AND pending_manual = ?", quizID, models.AttemptInProgress, false).
 		Order("id").Find(&attempts).Error; err != nil {
 		return ItemReport{}, fmt.Errorf("quiz: attempts of %d: %w", quizID, err)
 	}
 	var rows []models.AttemptAnswer
-	if err := s.DB.R.WithContext(ctx).Table("answers").Joins("JOIN attempts a ON a.id = answers.attempt_id").
+	if err := s.db.R.WithContext(ctx).Table("answers").Joins("JOIN attempts a ON a.id = answers.attempt_id").
 		Where("a.quiz_id = ? AND a.status <> ?", quizID, models.AttemptInProgress).Select("answers.*").Find(&rows).Error; err != nil {
 		return ItemReport{}, err
 	}

@@ -66,7 +66,7 @@ func (s *Service) limits(ctx context.Context, tx *gorm.DB, q models.Quiz, userID
 // canTake checks that user may take the quiz: it is in a course they can
 // see, and a trainee must be enrolled (staff may try their own quizzes).
 func (s *Service) canTake(ctx context.Context, user models.User, q models.Quiz) error {
-	_, visible, enrolled, err := s.Courses.ModuleAccess(ctx, user, q.ModuleID)
+	_, visible, enrolled, err := s.courses.ModuleAccess(ctx, user, q.ModuleID)
 	if err != nil {
 		return mapCourseErr(err)
 	}
@@ -106,7 +106,7 @@ func (s *Service) StartIn(ctx context.Context, user models.User, quizID int64, l
 		Enrolled      bool
 		OpenID        *int64
 	}
-	res := s.DB.R.WithContext(ctx).Raw(`SELECT q.*, c.published AS course_pub, c.created_by AS course_creator,
+	res := s.db.R.WithContext(ctx).Raw(`SELECT q.*, c.published AS course_pub, c.created_by AS course_creator,
 			EXISTS (SELECT 1 FROM enrolments e WHERE e.user_id = ? AND e.course_id = c.id) AS enrolled,
 			(SELECT a.id FROM attempts a WHERE a.quiz_id = q.id AND a.user_id = ? AND a.`+openAttempt+` LIMIT 1) AS open_id
 		FROM quizzes q JOIN modules m ON m.id = q.module_id JOIN courses c ON c.id = m.course_id
@@ -125,7 +125,7 @@ func (s *Service) StartIn(ctx context.Context, user models.User, quizID int64, l
 	// first if its time is up.
 	if st.OpenID != nil {
 		var a models.Attempt
-		if err := s.DB.R.WithContext(ctx).Take(&a, "id = ?", *st.OpenID).Error; err != nil {
+		if err := s.db.R.WithContext(ctx).Take(&a, "id = ?", *st.OpenID).Error; err != nil {
 			return AttemptJSON{}, false, err
 		}
 		if !s.overdue(a) {
@@ -136,13 +136,13 @@ func (s *Service) StartIn(ctx context.Context, user models.User, quizID int64, l
 			return AttemptJSON{}, false, err
 		}
 	}
-	limit, maxAttempts, err := s.limits(ctx, s.DB.R, q, user.ID)
+	limit, maxAttempts, err := s.limits(ctx, s.db.R, q, user.ID)
 	if err != nil {
 		return AttemptJSON{}, false, err
 	}
 	if maxAttempts > 0 {
 		var n int64
-		if err := s.DB.R.WithContext(ctx).Model(&models.Attempt{}).Where("quiz_id = ? AND user_id = ?", quizID, user.ID).Count(&n).Error; err != nil {
+		if err := s.db.R.WithContext(ctx).Model(&models.Attempt{}).Where("quiz_id = ? AND user_id = ?", quizID, user.ID).Count(&n).Error; err != nil {
 			return AttemptJSON{}, false, err
 		}
 		if int(n) >= maxAttempts {
@@ -213,14 +213,14 @@ func (s *Service) insertAttempt(ctx context.Context, a *models.Attempt, maxAttem
 		ID        int64
 		AttemptNo int
 	}
-	err = s.DB.W.WithContext(ctx).Raw(`INSERT INTO attempts (quiz_id, user_id, attempt_no, status, started_at, deadline, snapshot, pending_manual, result)
+	err = s.db.W.WithContext(ctx).Raw(`INSERT INTO attempts (quiz_id, user_id, attempt_no, status, started_at, deadline, snapshot, pending_manual, result)
 		SELECT ?, ?, n.last + 1, ?, ?, ?, ?, FALSE, ''
 		FROM (SELECT COALESCE(MAX(attempt_no), 0) AS last FROM attempts WHERE quiz_id = ? AND user_id = ?) n
 		WHERE ? = 0 OR n.last < ?
 		RETURNING id, attempt_no`,
 		a.QuizID, a.UserID, a.Status, a.StartedAt, a.Deadline, a.Snapshot, a.QuizID, a.UserID, maxAttempts, maxAttempts).
 		Scan(&ids).Error
-	if t, ok := s.DB.W.Dialector.(gorm.ErrorTranslator); ok && err != nil {
+	if t, ok := s.db.W.Dialector.(gorm.ErrorTranslator); ok && err != nil {
 		// GORM translates the errors of Exec, not those met reading the
 		// rows a RETURNING hands back (PostgreSQL reports a duplicate there).
 		err = t.Translate(err)
@@ -242,7 +242,7 @@ func (s *Service) resumeRaced(ctx context.Context, user models.User, q models.Qu
 	// A reader sees the winner: its insert committed before ours collided
 	// with it, or before ours found the limit reached.
 	var open models.Attempt
-	res := s.DB.R.WithContext(ctx).Where("quiz_id = ? AND user_id = ? AND "+openAttempt, q.ID, user.ID).Limit(1).Find(&open)
+	res := s.db.R.WithContext(ctx).Where("quiz_id = ? AND user_id = ? AND "+openAttempt, q.ID, user.ID).Limit(1).Find(&open)
 	if res.Error != nil {
 		return AttemptJSON{}, false, res.Error
 	}
@@ -266,7 +266,7 @@ const headCols = "id, quiz_id, user_id, status, started_at, deadline"
 
 func (s *Service) loadCols(ctx context.Context, user models.User, attemptID int64, cols string) (models.Attempt, error) {
 	var a models.Attempt
-	err := s.DB.R.WithContext(ctx).Select(cols).Take(&a, "id = ?", attemptID).Error
+	err := s.db.R.WithContext(ctx).Select(cols).Take(&a, "id = ?", attemptID).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) || (err == nil && a.UserID != user.ID) {
 		return a, ErrNotFound
 	}
@@ -289,7 +289,7 @@ func (s *Service) snapshotOf(ctx context.Context, a models.Attempt) (*snapshot, 
 		return e.sn, nil
 	}
 	if a.Snapshot == "" {
-		if err := s.DB.R.WithContext(ctx).Model(&models.Attempt{}).Where("id = ?", a.ID).Pluck("snapshot", &a.Snapshot).Error; err != nil {
+		if err := s.db.R.WithContext(ctx).Model(&models.Attempt{}).Where("id = ?", a.ID).Pluck("snapshot", &a.Snapshot).Error; err != nil {
 			return nil, err
 		}
 	}
@@ -325,7 +325,7 @@ func (s *Service) attemptJSON(ctx context.Context, a models.Attempt, q models.Qu
 		return AttemptJSON{}, err
 	}
 	var rows []models.AttemptAnswer
-	if err := s.DB.R.WithContext(ctx).Where("attempt_id = ?", a.ID).Find(&rows).Error; err != nil {
+	if err := s.db.R.WithContext(ctx).Where("attempt_id = ?", a.ID).Find(&rows).Error; err != nil {
 		return AttemptJSON{}, err
 	}
 	out := baseJSON(a, sn)

@@ -78,7 +78,7 @@ func validAnswer(sn *snapshot, questionID string, raw []byte) ([]byte, error) {
 func (s *Service) writeAnswer(ctx context.Context, userID, attemptID int64, questionID string, body []byte) (saved bool, err error) {
 	now := s.now()
 	// DB.Exec: on SQLite, saves arriving together commit together.
-	n, err := s.DB.Exec(ctx, `INSERT INTO answers (attempt_id, question_id, body, saved_at, comment)
+	n, err := s.db.Exec(ctx, `INSERT INTO answers (attempt_id, question_id, body, saved_at, comment)
 		SELECT ?, ?, ?, ?, '' WHERE EXISTS (SELECT 1 FROM attempts WHERE id = ? AND user_id = ? AND status = 'in_progress' AND (deadline IS NULL OR deadline > ?))
 		ON CONFLICT (attempt_id, question_id) DO UPDATE SET body = excluded.body, saved_at = excluded.saved_at`,
 		attemptID, questionID, string(body), now, attemptID, userID, now.Add(-Grace))

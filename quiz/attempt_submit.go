@@ -83,7 +83,7 @@ func (s *Service) Submit(ctx context.Context, user models.User, attemptID int64)
 // callers at once (a double click, two nodes, the sweeper) grade it once:
 // the row is locked, and an attempt already closed is left as it is.
 func (s *Service) finish(ctx context.Context, attemptID int64, status string) error {
-	return s.DB.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	return s.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		// Lock the row (PostgreSQL: FOR UPDATE semantics through the
 		// update; SQLite: the IMMEDIATE transaction already serializes).
 		if err := tx.Exec("UPDATE attempts SET status = status WHERE id = ?", attemptID).Error; err != nil {
@@ -212,7 +212,7 @@ func grade(sn snapshot, rows []models.AttemptAnswer, status string, passMark int
 // expireOverdue grades the attempts whose time ran out (optionally of one
 // quiz and user) with what was saved in time.
 func (s *Service) expireOverdue(ctx context.Context, quizID, userID *int64) error {
-	q := s.DB.R.WithContext(ctx).Model(&models.Attempt{}).Where(openAttempt+" AND deadline < ?", s.now().Add(-Grace))
+	q := s.db.R.WithContext(ctx).Model(&models.Attempt{}).Where(openAttempt+" AND deadline < ?", s.now().Add(-Grace))
 	if quizID != nil {
 		q = q.Where("quiz_id = ? AND user_id = ?", *quizID, *userID)
 	}

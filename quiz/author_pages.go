@@ -13,11 +13,11 @@ import (
 	"tadrib/models"
 )
 
-// AuthorRoutes mounts the trainers' pages: the quiz editor (settings, a form
+// authorRoutes mounts the trainers' pages: the quiz editor (settings, a form
 // per question type, GIFT import with its errors, export), the essay grading
 // queue and the item analysis report. Every action checks the trainer's
 // right to the quiz's course, as the API does.
-func (h *Handler) AuthorRoutes(app fiber.Router, staff fiber.Handler) {
+func (h *Handler) authorRoutes(app fiber.Router, staff fiber.Handler) {
 	app.Post("/author/modules/:id/quiz", staff, h.submitNewQuiz)
 	app.Get("/author/quizzes/:id", staff, h.showEditor)
 	app.Post("/author/quizzes/:id", staff, h.submitSettings)
@@ -41,9 +41,9 @@ func (h *Handler) submitNewQuiz(c *fiber.Ctx) error {
 	}
 	title := strings.TrimSpace(c.FormValue("title"))
 	if title == "" {
-		title = h.R.T(c, "course.quiz_default_title")
+		title = h.r.T(c, "course.quiz_default_title")
 	}
-	q, err := h.Svc.CreateQuiz(c.UserContext(), me(c), mid, Settings{Title: &title})
+	q, err := h.svc.CreateQuiz(c.UserContext(), me(c), mid, Settings{Title: &title})
 	if err != nil {
 		return httpError(err)
 	}
@@ -70,15 +70,15 @@ type questionPreview struct {
 }
 
 func (h *Handler) editorData(c *fiber.Ctx, quizID int64) (editorPage, error) {
-	q, course, err := h.Svc.editable(c.UserContext(), me(c), quizID)
+	q, course, err := h.svc.editable(c.UserContext(), me(c), quizID)
 	if err != nil {
 		return editorPage{}, httpError(err)
 	}
-	qj, err := h.Svc.quizJSON(c.UserContext(), q)
+	qj, err := h.svc.quizJSON(c.UserContext(), q)
 	if err != nil {
 		return editorPage{}, err
 	}
-	bank, err := h.Svc.Bank(c.UserContext(), quizID)
+	bank, err := h.svc.Bank(c.UserContext(), quizID)
 	if err != nil {
 		return editorPage{}, err
 	}
@@ -100,7 +100,7 @@ func (h *Handler) showEditor(c *fiber.Ctx) error {
 		return err
 	}
 	p.Saved = c.Query("saved") == "1"
-	return h.R.Page(c, fiber.StatusOK, "author_quiz", p.Quiz.Title, p)
+	return h.r.Page(c, fiber.StatusOK, "author_quiz", p.Quiz.Title, p)
 }
 
 func formInt(c *fiber.Ctx, key string) *int {
@@ -130,7 +130,7 @@ func (h *Handler) submitSettings(c *fiber.Ctx) error {
 		s := *m * 60
 		in.TimeLimitS = &s
 	}
-	if _, err := h.Svc.UpdateQuiz(c.UserContext(), me(c), qid, in); err != nil {
+	if _, err := h.svc.UpdateQuiz(c.UserContext(), me(c), qid, in); err != nil {
 		var we *web.Error
 		if errors.As(err, &we) && we.Status == fiber.StatusBadRequest {
 			p, perr := h.editorData(c, qid)
@@ -138,7 +138,7 @@ func (h *Handler) submitSettings(c *fiber.Ctx) error {
 				return perr
 			}
 			p.Errors = web.FormErrors(we.Fields)
-			return h.R.Page(c, fiber.StatusUnprocessableEntity, "author_quiz", p.Quiz.Title, p)
+			return h.r.Page(c, fiber.StatusUnprocessableEntity, "author_quiz", p.Quiz.Title, p)
 		}
 		return httpError(err)
 	}
@@ -177,18 +177,18 @@ func (h *Handler) renderQuestionForm(c *fiber.Ctx, status int, f questionForm) e
 	f.Numbers = padded(f.Q.Numbers, max(3, len(f.Q.Numbers)+1))
 	f.Pairs = padded(f.Q.Pairs, max(6, len(f.Q.Pairs)+2))
 	f.CorrectT = f.Q.Correct == nil || *f.Q.Correct
-	if _, course, err := h.Svc.editable(c.UserContext(), me(c), f.QuizID); err == nil {
+	if _, course, err := h.svc.editable(c.UserContext(), me(c), f.QuizID); err == nil {
 		f.Original = course.Locale
 	}
 	f.Trans = transBlocks(f.Q, f.Original, len(f.Options), len(f.Pairs))
 	if !f.New {
 		f.Preview = template.HTML(renderText(f.Q.Format, f.Q.Stem, false)) //nolint:gosec // sanitized
 	}
-	title := h.R.T(c, "author.question_new")
+	title := h.r.T(c, "author.question_new")
 	if !f.New {
-		title = h.R.T(c, "author.question_edit")
+		title = h.r.T(c, "author.question_edit")
 	}
-	return h.R.Page(c, status, "author_question", title, f)
+	return h.r.Page(c, status, "author_question", title, f)
 }
 
 func (h *Handler) showQuestionForm(c *fiber.Ctx) error {
@@ -197,13 +197,13 @@ func (h *Handler) showQuestionForm(c *fiber.Ctx) error {
 		return err
 	}
 	if strings.HasPrefix(c.Path(), "/author/questions/") {
-		q, quizID, err := h.Svc.Question(c.UserContext(), me(c), n)
+		q, quizID, err := h.svc.Question(c.UserContext(), me(c), n)
 		if err != nil {
 			return httpError(err)
 		}
 		return h.renderQuestionForm(c, fiber.StatusOK, questionForm{QuizID: quizID, Q: q})
 	}
-	if _, _, err := h.Svc.editable(c.UserContext(), me(c), n); err != nil {
+	if _, _, err := h.svc.editable(c.UserContext(), me(c), n); err != nil {
 		return httpError(err)
 	}
 	typ := c.Query("type", Single)
@@ -271,13 +271,13 @@ func (h *Handler) submitQuestion(c *fiber.Ctx) error {
 	editing := strings.HasPrefix(c.Path(), "/author/questions/")
 	var quizID int64
 	if editing {
-		_, quizID, err = h.Svc.Question(c.UserContext(), me(c), n)
+		_, quizID, err = h.svc.Question(c.UserContext(), me(c), n)
 		if err == nil {
-			_, err = h.Svc.UpdateQuestion(c.UserContext(), me(c), n, q)
+			_, err = h.svc.UpdateQuestion(c.UserContext(), me(c), n, q)
 		}
 	} else {
 		quizID = n
-		_, err = h.Svc.AddQuestion(c.UserContext(), me(c), n, q)
+		_, err = h.svc.AddQuestion(c.UserContext(), me(c), n, q)
 	}
 	var we *web.Error
 	if errors.As(err, &we) && we.Status == fiber.StatusBadRequest {
@@ -297,13 +297,13 @@ func (h *Handler) showDeleteQuestion(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	q, quizID, err := h.Svc.Question(c.UserContext(), me(c), n)
+	q, quizID, err := h.svc.Question(c.UserContext(), me(c), n)
 	if err != nil {
 		return httpError(err)
 	}
-	return h.R.Page(c, fiber.StatusOK, "author_confirm", h.R.T(c, "author.delete_question"), map[string]any{
+	return h.r.Page(c, fiber.StatusOK, "author_confirm", h.r.T(c, "author.delete_question"), map[string]any{
 		"Action": "/author/questions/" + q.ID + "/delete", "Back": fmt.Sprintf("/author/quizzes/%d", quizID),
-		"Message": h.R.T(c, "author.delete_question_confirm"), "Preview": template.HTML(renderText(q.Format, q.Stem, false)), //nolint:gosec // sanitized
+		"Message": h.r.T(c, "author.delete_question_confirm"), "Preview": template.HTML(renderText(q.Format, q.Stem, false)), //nolint:gosec // sanitized
 	})
 }
 
@@ -312,7 +312,7 @@ func (h *Handler) submitDeleteQuestion(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	quizID, err := h.Svc.DeleteQuestion(c.UserContext(), me(c), n)
+	quizID, err := h.svc.DeleteQuestion(c.UserContext(), me(c), n)
 	if err != nil {
 		return httpError(err)
 	}
@@ -336,7 +336,7 @@ func (h *Handler) showImport(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.R.Page(c, fiber.StatusOK, "author_import", h.R.T(c, "author.import"), importPage{Quiz: p.Quiz})
+	return h.r.Page(c, fiber.StatusOK, "author_import", h.r.T(c, "author.import"), importPage{Quiz: p.Quiz})
 }
 
 func (h *Handler) submitImport(c *fiber.Ctx) error {
@@ -368,7 +368,7 @@ func (h *Handler) submitImport(c *fiber.Ctx) error {
 	if len(text) > maxGIFT {
 		return web.Errorf(fiber.StatusRequestEntityTooLarge, "err.too_large")
 	}
-	res, err := h.Svc.ImportGIFT(c.UserContext(), me(c), qid, text, ip.Partial)
+	res, err := h.svc.ImportGIFT(c.UserContext(), me(c), qid, text, ip.Partial)
 	if err != nil {
 		return httpError(err)
 	}
@@ -377,5 +377,5 @@ func (h *Handler) submitImport(c *fiber.Ctx) error {
 	if res.Imported == 0 && len(res.Errors) > 0 {
 		status = fiber.StatusUnprocessableEntity
 	}
-	return h.R.Page(c, status, "author_import", h.R.T(c, "author.import"), ip)
+	return h.r.Page(c, status, "author_import", h.r.T(c, "author.import"), ip)
 }

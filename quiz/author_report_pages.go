@@ -28,15 +28,15 @@ func (h *Handler) showReport(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	r, err := h.Svc.Items(c.UserContext(), me(c), qid)
+	r, err := h.svc.Items(c.UserContext(), me(c), qid)
 	if err != nil {
 		return httpError(err)
 	}
 	rp := reportPage{Quiz: p.Quiz, Report: r, Charts: map[string]template.HTML{}}
 	for _, q := range r.Questions {
-		rp.Charts[q.ID] = itemChart(q, h.R.T(c, "report.facility"), h.R.T(c, "report.discrimination"))
+		rp.Charts[q.ID] = itemChart(q, h.r.T(c, "report.facility"), h.r.T(c, "report.discrimination"))
 	}
-	return h.R.Page(c, fiber.StatusOK, "author_report", h.R.T(c, "report.title"), rp)
+	return h.r.Page(c, fiber.StatusOK, "author_report", h.r.T(c, "report.title"), rp)
 }
 
 // itemChart draws a question's facility (0–100) and discrimination (−100–100)
@@ -62,11 +62,11 @@ func itemChart(q ItemStats, facility, discrimination string) template.HTML {
 }
 
 func (h *Handler) showGrading(c *fiber.Ctx) error {
-	items, err := h.Svc.GradingQueue(c.UserContext(), me(c))
+	items, err := h.svc.GradingQueue(c.UserContext(), me(c))
 	if err != nil {
 		return err
 	}
-	return h.R.Page(c, fiber.StatusOK, "author_grading", h.R.T(c, "grading.title"), map[string]any{"Items": items, "Done": c.Query("done") == "1"})
+	return h.r.Page(c, fiber.StatusOK, "author_grading", h.r.T(c, "grading.title"), map[string]any{"Items": items, "Done": c.Query("done") == "1"})
 }
 
 func (h *Handler) submitGrade(c *fiber.Ctx) error {
@@ -79,7 +79,7 @@ func (h *Handler) submitGrade(c *fiber.Ctx) error {
 	if ok {
 		in.Points = &points
 	}
-	if _, err := h.Svc.GradeEssay(c.UserContext(), me(c), aid, c.FormValue("question_id"), in); err != nil {
+	if _, err := h.svc.GradeEssay(c.UserContext(), me(c), aid, c.FormValue("question_id"), in); err != nil {
 		return httpError(err)
 	}
 	return c.Redirect("/author/grading?done=1", fiber.StatusSeeOther)

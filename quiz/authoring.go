@@ -104,7 +104,7 @@ func id(n int64) string { return strconv.FormatInt(n, 10) }
 
 func (s *Service) quizJSON(ctx context.Context, q models.Quiz) (QuizJSON, error) {
 	var n int64
-	if err := s.DB.R.WithContext(ctx).Model(&models.QuizQuestion{}).Where("quiz_id = ?", q.ID).Count(&n).Error; err != nil {
+	if err := s.db.R.WithContext(ctx).Model(&models.QuizQuestion{}).Where("quiz_id = ?", q.ID).Count(&n).Error; err != nil {
 		return QuizJSON{}, err
 	}
 	return QuizJSON{ID: id(q.ID), ModuleID: id(q.ModuleID), Title: q.Title, PassMark: q.PassMark, TimeLimitS: q.TimeLimitS,
@@ -128,14 +128,14 @@ func (s *Service) CreateQuiz(ctx context.Context, editor models.User, moduleID i
 	if errs := in.validate(true); len(errs) > 0 {
 		return QuizJSON{}, web.Invalid(errs...)
 	}
-	c, err := s.Courses.CheckEditModule(ctx, editor, moduleID)
+	c, err := s.courses.CheckEditModule(ctx, editor, moduleID)
 	if err != nil {
 		return QuizJSON{}, mapCourseErr(err)
 	}
 	now := s.now()
 	q := models.Quiz{ModuleID: moduleID, Title: *in.Title, PassMark: 70, Shuffle: true, Review: ReviewAfterSubmit, CreatedAt: now, UpdatedAt: now}
 	apply(&q, in)
-	err = s.DB.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Create(&q).Error; err != nil {
 			return err
 		}
@@ -190,7 +190,7 @@ func apply(q *models.Quiz, in Settings) {
 // quiz loads a quiz.
 func (s *Service) quiz(ctx context.Context, quizID int64) (models.Quiz, error) {
 	var q models.Quiz
-	err := s.DB.R.WithContext(ctx).Take(&q, "id = ?", quizID).Error
+	err := s.db.R.WithContext(ctx).Take(&q, "id = ?", quizID).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return q, ErrNotFound
 	}
@@ -203,7 +203,7 @@ func (s *Service) editable(ctx context.Context, editor models.User, quizID int64
 	if err != nil {
 		return q, models.Course{}, err
 	}
-	c, err := s.Courses.CheckEditModule(ctx, editor, q.ModuleID)
+	c, err := s.courses.CheckEditModule(ctx, editor, q.ModuleID)
 	err = mapCourseErr(err)
 	if errors.Is(err, ErrForbidden) {
 		// The bank holds the answers: to anyone who may not edit it, it does
@@ -225,7 +225,7 @@ func (s *Service) UpdateQuiz(ctx context.Context, editor models.User, quizID int
 	}
 	apply(&q, in)
 	q.UpdatedAt = s.now()
-	err = s.DB.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		// Not bank_version: a question saved meanwhile has moved it on.
 		if err := tx.Omit("bank_version").Save(&q).Error; err != nil {
 			return err

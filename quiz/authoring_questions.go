@@ -206,7 +206,7 @@ func (s *Service) AddQuestion(ctx context.Context, editor models.User, quizID in
 	if err != nil {
 		return q, err
 	}
-	err = s.DB.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		ids, err := s.addQuestions(tx, quizID, []Question{q})
 		if err != nil {
 			return err
@@ -221,7 +221,7 @@ func (s *Service) AddQuestion(ctx context.Context, editor models.User, quizID in
 // Bank returns a quiz's questions in order, with their bank ids.
 func (s *Service) Bank(ctx context.Context, quizID int64) ([]Question, error) {
 	var rows []models.QuizQuestion
-	if err := s.DB.R.WithContext(ctx).Where("quiz_id = ?", quizID).Order("position, id").Find(&rows).Error; err != nil {
+	if err := s.db.R.WithContext(ctx).Where("quiz_id = ?", quizID).Order("position, id").Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("quiz: bank of %d: %w", quizID, err)
 	}
 	out := make([]Question, 0, len(rows))
@@ -268,14 +268,14 @@ func (s *Service) ImportGIFT(ctx context.Context, editor models.User, quizID int
 	// Said with a line before anything is written; addQuestions checks
 	// again in the transaction.
 	var have int64
-	if err := s.DB.R.WithContext(ctx).Model(&models.QuizQuestion{}).Where("quiz_id = ?", quizID).Count(&have).Error; err != nil {
+	if err := s.db.R.WithContext(ctx).Model(&models.QuizQuestion{}).Where("quiz_id = ?", quizID).Count(&have).Error; err != nil {
 		return res, fmt.Errorf("quiz: import into %d: %w", quizID, err)
 	}
 	if e, ok := overLimit(int(have), good); ok {
 		res.Errors = append(res.Errors, e)
 		return res, nil
 	}
-	err = s.DB.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if _, err := s.addQuestions(tx, quizID, good); err != nil {
 			return err
 		}
@@ -317,7 +317,7 @@ func (s *Service) ExportGIFTFor(ctx context.Context, editor models.User, quizID 
 // question loads a bank question that editor may change.
 func (s *Service) question(ctx context.Context, editor models.User, questionID int64) (models.QuizQuestion, models.Course, error) {
 	var row models.QuizQuestion
-	err := s.DB.R.WithContext(ctx).Take(&row, "id = ?", questionID).Error
+	err := s.db.R.WithContext(ctx).Take(&row, "id = ?", questionID).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return row, models.Course{}, ErrNotFound
 	}
@@ -361,7 +361,7 @@ func (s *Service) UpdateQuestion(ctx context.Context, editor models.User, questi
 	if err != nil {
 		return q, err
 	}
-	err = s.DB.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Model(&models.QuizQuestion{}).Where("id = ?", row.ID).Updates(map[string]any{
 			"type": q.Type, "category": q.Category, "points": q.Points, "spec": string(spec), "updated_at": s.now()}).Error; err != nil {
 			return err
@@ -382,7 +382,7 @@ func (s *Service) DeleteQuestion(ctx context.Context, editor models.User, questi
 	if err != nil {
 		return 0, err
 	}
-	err = s.DB.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Delete(&models.QuizQuestion{}, row.ID).Error; err != nil {
 			return err
 		}

@@ -37,7 +37,7 @@ func (s *Service) GradingQueue(ctx context.Context, viewer models.User) ([]Pendi
 		ModuleID int64
 		Name     string
 	}
-	err := s.DB.R.WithContext(ctx).Table("attempts a").
+	err := s.db.R.WithContext(ctx).Table("attempts a").
 		Select("a.*, q.title, q.module_id, u.name").
 		Joins("JOIN quizzes q ON q.id = a.quiz_id JOIN users u ON u.id = a.user_id").
 		Where("a.pending_manual = ? AND a.status <> ?", true, models.AttemptInProgress).
@@ -50,7 +50,7 @@ func (s *Service) GradingQueue(ctx context.Context, viewer models.User) ([]Pendi
 	for _, r := range rows {
 		ok, seen := allowed[r.ModuleID]
 		if !seen {
-			_, err := s.Courses.CheckEditModule(ctx, viewer, r.ModuleID)
+			_, err := s.courses.CheckEditModule(ctx, viewer, r.ModuleID)
 			ok = err == nil
 			allowed[r.ModuleID] = ok
 		}
@@ -71,7 +71,7 @@ func (s *Service) GradingQueue(ctx context.Context, viewer models.User) ([]Pendi
 			}
 			sq, _ := sn.question(it.QuestionID)
 			var ans models.AttemptAnswer
-			s.DB.R.WithContext(ctx).Where("attempt_id = ? AND question_id = ?", r.ID, it.QuestionID).Limit(1).Find(&ans)
+			s.db.R.WithContext(ctx).Where("attempt_id = ? AND question_id = ?", r.ID, it.QuestionID).Limit(1).Find(&ans)
 			var a Answer
 			_ = json.Unmarshal([]byte(ans.Body), &a)
 			text := ""
@@ -96,7 +96,7 @@ type GradeInput struct {
 // that depends on it follow.
 func (s *Service) GradeEssay(ctx context.Context, grader models.User, attemptID int64, questionID string, in GradeInput) (ResultJSON, error) {
 	var a models.Attempt
-	err := s.DB.R.WithContext(ctx).Take(&a, "id = ?", attemptID).Error
+	err := s.db.R.WithContext(ctx).Take(&a, "id = ?", attemptID).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return ResultJSON{}, ErrNotFound
 	}
@@ -132,7 +132,7 @@ func (s *Service) GradeEssay(ctx context.Context, grader models.User, attemptID 
 	}
 	now := s.now()
 	var out result
-	err = s.DB.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Model(&models.AttemptAnswer{}).Where("attempt_id = ? AND question_id = ?", a.ID, questionID).
 			Updates(map[string]any{"manual_points": *in.Points, "comment": in.Comment, "graded_by": grader.ID, "graded_at": now})
 		if res.Error != nil {

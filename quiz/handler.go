@@ -14,27 +14,38 @@ import (
 
 // Handler serves quizzes and attempts as JSON and as pages.
 type Handler struct {
-	Svc *Service
-	R   *web.Renderer
+	svc *Service
+	r   *web.Renderer
 }
+
+// NewHandler returns the handler of svc's JSON API and pages, rendered by r.
+func NewHandler(svc *Service, r *web.Renderer) *Handler { return &Handler{svc: svc, r: r} }
 
 // maxGIFT bounds an imported question bank's text (ParseGIFT's limit).
 const maxGIFT = MaxGIFTSize
 
-// Routes mounts the handlers.
+// Routes mounts the JSON API under api, then the trainees' pages and the
+// trainers' quiz editor on app.
 func (h *Handler) Routes(app fiber.Router, api fiber.Router) {
 	staff := auth.RequireRole(models.RoleTrainer, models.RoleAdmin)
-	api.Post("/modules/:id/quiz", staff, bodyAction(h.Svc.CreateQuiz, fiber.StatusCreated))
+	h.apiRoutes(api, staff)
+	h.pageRoutes(app, auth.RequireUser)
+	h.authorRoutes(app, staff)
+}
+
+// apiRoutes mounts the JSON API.
+func (h *Handler) apiRoutes(api fiber.Router, staff fiber.Handler) {
+	api.Post("/modules/:id/quiz", staff, bodyAction(h.svc.CreateQuiz, fiber.StatusCreated))
 	api.Get("/quizzes/:id", auth.RequireUser, h.showQuiz)
-	api.Patch("/quizzes/:id", staff, bodyAction(h.Svc.UpdateQuiz, fiber.StatusOK))
+	api.Patch("/quizzes/:id", staff, bodyAction(h.svc.UpdateQuiz, fiber.StatusOK))
 	api.Get("/quizzes/:id/questions", staff, h.listQuestions)
-	api.Post("/quizzes/:id/questions", staff, bodyAction(h.Svc.AddQuestion, fiber.StatusCreated))
+	api.Post("/quizzes/:id/questions", staff, bodyAction(h.svc.AddQuestion, fiber.StatusCreated))
 	api.Post("/quizzes/:id/import", staff, h.importGIFT)
 	api.Get("/questions/:id", staff, h.showQuestion)
-	api.Put("/questions/:id", staff, bodyAction(h.Svc.UpdateQuestion, fiber.StatusOK))
+	api.Put("/questions/:id", staff, bodyAction(h.svc.UpdateQuestion, fiber.StatusOK))
 	api.Delete("/questions/:id", staff, h.deleteQuestion)
 	api.Get("/quizzes/:id/export.gift", staff, h.exportGIFT)
-	api.Post("/quizzes/:id/overrides", staff, bodyAction(h.Svc.SetOverride, fiber.StatusOK))
+	api.Post("/quizzes/:id/overrides", staff, bodyAction(h.svc.SetOverride, fiber.StatusOK))
 	api.Post("/quizzes/:id/attempts", auth.RequireUser, h.startAttempt)
 	api.Get("/quizzes/:id/attempts", auth.RequireUser, h.listAttempts)
 	api.Get("/attempts/:id", auth.RequireUser, h.showAttempt)
@@ -109,7 +120,7 @@ func (h *Handler) showQuiz(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v, err := h.Svc.Overview(c.UserContext(), me(c), qid)
+	v, err := h.svc.Overview(c.UserContext(), me(c), qid)
 	if err != nil {
 		return httpError(err)
 	}
@@ -121,10 +132,10 @@ func (h *Handler) listQuestions(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, _, err := h.Svc.editable(c.UserContext(), me(c), qid); err != nil {
+	if _, _, err := h.svc.editable(c.UserContext(), me(c), qid); err != nil {
 		return httpError(err)
 	}
-	qs, err := h.Svc.Bank(c.UserContext(), qid)
+	qs, err := h.svc.Bank(c.UserContext(), qid)
 	if err != nil {
 		return err
 	}
@@ -139,7 +150,7 @@ func (h *Handler) importGIFT(c *fiber.Ctx) error {
 	if len(c.Body()) > maxGIFT {
 		return web.Errorf(fiber.StatusRequestEntityTooLarge, "err.too_large")
 	}
-	res, err := h.Svc.ImportGIFT(c.UserContext(), me(c), qid, string(c.Body()), c.Query("partial") == "1")
+	res, err := h.svc.ImportGIFT(c.UserContext(), me(c), qid, string(c.Body()), c.Query("partial") == "1")
 	if err != nil {
 		return httpError(err)
 	}
@@ -158,7 +169,7 @@ func (h *Handler) exportGIFT(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	text, err := h.Svc.ExportGIFTFor(c.UserContext(), me(c), qid)
+	text, err := h.svc.ExportGIFTFor(c.UserContext(), me(c), qid)
 	if err != nil {
 		return httpError(err)
 	}
@@ -172,7 +183,7 @@ func (h *Handler) startAttempt(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	a, resumed, err := h.Svc.StartIn(c.UserContext(), me(c), qid, web.Lang(c))
+	a, resumed, err := h.svc.StartIn(c.UserContext(), me(c), qid, web.Lang(c))
 	if err != nil {
 		return httpError(err)
 	}
@@ -188,7 +199,7 @@ func (h *Handler) listAttempts(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	items, err := h.Svc.Attempts(c.UserContext(), me(c), qid)
+	items, err := h.svc.Attempts(c.UserContext(), me(c), qid)
 	if err != nil {
 		return httpError(err)
 	}
@@ -200,7 +211,7 @@ func (h *Handler) showAttempt(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	a, err := h.Svc.Get(c.UserContext(), me(c), aid)
+	a, err := h.svc.Get(c.UserContext(), me(c), aid)
 	if err != nil {
 		return httpError(err)
 	}
@@ -212,7 +223,7 @@ func (h *Handler) saveAnswer(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.Svc.SaveAnswer(c.UserContext(), me(c), aid, c.Params("qid"), c.Body()); err != nil {
+	if err := h.svc.SaveAnswer(c.UserContext(), me(c), aid, c.Params("qid"), c.Body()); err != nil {
 		return httpError(err)
 	}
 	return c.SendStatus(fiber.StatusNoContent)
@@ -223,7 +234,7 @@ func (h *Handler) submitAttempt(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	r, err := h.Svc.Submit(c.UserContext(), me(c), aid)
+	r, err := h.svc.Submit(c.UserContext(), me(c), aid)
 	if err != nil {
 		return httpError(err)
 	}
@@ -231,7 +242,7 @@ func (h *Handler) submitAttempt(c *fiber.Ctx) error {
 }
 
 func (h *Handler) listPendingEssays(c *fiber.Ctx) error {
-	items, err := h.Svc.GradingQueue(c.UserContext(), me(c))
+	items, err := h.svc.GradingQueue(c.UserContext(), me(c))
 	if err != nil {
 		return err
 	}
@@ -247,7 +258,7 @@ func (h *Handler) gradeEssay(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	r, err := h.Svc.GradeEssay(c.UserContext(), me(c), aid, c.Params("qid"), in)
+	r, err := h.svc.GradeEssay(c.UserContext(), me(c), aid, c.Params("qid"), in)
 	if err != nil {
 		return httpError(err)
 	}
@@ -259,7 +270,7 @@ func (h *Handler) itemReport(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	r, err := h.Svc.Items(c.UserContext(), me(c), qid)
+	r, err := h.svc.Items(c.UserContext(), me(c), qid)
 	if err != nil {
 		return httpError(err)
 	}
@@ -271,7 +282,7 @@ func (h *Handler) showQuestion(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	q, _, err := h.Svc.Question(c.UserContext(), me(c), qid)
+	q, _, err := h.svc.Question(c.UserContext(), me(c), qid)
 	if err != nil {
 		return httpError(err)
 	}
@@ -283,7 +294,7 @@ func (h *Handler) deleteQuestion(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := h.Svc.DeleteQuestion(c.UserContext(), me(c), qid); err != nil {
+	if _, err := h.svc.DeleteQuestion(c.UserContext(), me(c), qid); err != nil {
 		return httpError(err)
 	}
 	return c.SendStatus(fiber.StatusNoContent)

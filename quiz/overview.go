@@ -49,7 +49,7 @@ func (s *Service) Overview(ctx context.Context, user models.User, quizID int64) 
 	if err != nil {
 		return Overview{}, err
 	}
-	c, visible, _, err := s.Courses.ModuleAccess(ctx, user, q.ModuleID)
+	c, visible, _, err := s.courses.ModuleAccess(ctx, user, q.ModuleID)
 	if err != nil {
 		return Overview{}, mapCourseErr(err)
 	}
@@ -63,7 +63,7 @@ func (s *Service) Overview(ctx context.Context, user models.User, quizID int64) 
 	if err != nil {
 		return Overview{}, err
 	}
-	limit, maxAttempts, err := s.limits(ctx, s.DB.R, q, user.ID)
+	limit, maxAttempts, err := s.limits(ctx, s.db.R, q, user.ID)
 	if err != nil {
 		return Overview{}, err
 	}
@@ -105,7 +105,7 @@ func (s *Service) briefs(ctx context.Context, q models.Quiz, where string, args 
 		models.Attempt
 		Name string
 	}
-	err := s.DB.R.WithContext(ctx).Table("attempts a").
+	err := s.db.R.WithContext(ctx).Table("attempts a").
 		Select("a.id, a.quiz_id, a.user_id, a.status, a.started_at, a.deadline, a.finished_at, a.score, a.max_score, a.percent, a.passed, a.pending_manual, u.name").
 		Joins("JOIN users u ON u.id = a.user_id").Where(where, args...).Order("a.started_at, a.id").Scan(&rows).Error
 	if err != nil {
@@ -189,7 +189,7 @@ func (s *Service) SetOverride(ctx context.Context, editor models.User, quizID in
 	// account exists outside it is not the editor's to learn: an unknown id
 	// and someone not enrolled get the same answer (issue 15).
 	var enrolled int64
-	if err := s.DB.R.WithContext(ctx).Model(&models.Enrolment{}).Where("user_id = ? AND course_id = ?", uid, c.ID).Count(&enrolled).Error; err != nil {
+	if err := s.db.R.WithContext(ctx).Model(&models.Enrolment{}).Where("user_id = ? AND course_id = ?", uid, c.ID).Count(&enrolled).Error; err != nil {
 		return OverrideJSON{}, fmt.Errorf("quiz: override: enrolment: %w", err)
 	}
 	if enrolled == 0 {
@@ -202,7 +202,7 @@ func (s *Service) SetOverride(ctx context.Context, editor models.User, quizID in
 	if in.ExtraAttempts != nil {
 		o.ExtraAttempts = *in.ExtraAttempts
 	}
-	err = s.DB.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "quiz_id"}, {Name: "user_id"}},
 			DoUpdates: clause.AssignmentColumns([]string{"extra_time_s", "extra_attempts", "created_by", "created_at"})}).Create(&o).Error; err != nil {
 			return err

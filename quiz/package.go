@@ -16,7 +16,7 @@ import (
 // It implements coursepkg.QuizPackages.
 func (s *Service) ExportQuiz(ctx context.Context, moduleID int64) (coursepkg.QuizSettings, string, bool, error) {
 	var q models.Quiz
-	err := s.DB.R.WithContext(ctx).Take(&q, "module_id = ?", moduleID).Error
+	err := s.db.R.WithContext(ctx).Take(&q, "module_id = ?", moduleID).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return coursepkg.QuizSettings{}, "", false, nil
 	}

@@ -13,10 +13,10 @@ import (
 	"tadrib/internal/web"
 )
 
-// PageRoutes mounts the pages: overview, taking an attempt (one page or one
+// pageRoutes mounts the pages: overview, taking an attempt (one page or one
 // question per screen; a plain form that works without JavaScript, which
 // quiz.js enhances with autosave and a countdown), and the result.
-func (h *Handler) PageRoutes(app fiber.Router, requireUser fiber.Handler) {
+func (h *Handler) pageRoutes(app fiber.Router, requireUser fiber.Handler) {
 	app.Get("/quizzes/:id", requireUser, h.showQuizPage)
 	app.Post("/quizzes/:id/start", requireUser, h.submitStart)
 	app.Get("/attempts/:id", requireUser, h.showAttemptPage)
@@ -29,12 +29,12 @@ func (h *Handler) showQuizPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	o, err := h.Svc.Overview(c.UserContext(), me(c), qid)
+	o, err := h.svc.Overview(c.UserContext(), me(c), qid)
 	if err != nil {
 		return httpError(err)
 	}
 	o.Title = o.TitleIn(web.Lang(c))
-	return h.R.Page(c, fiber.StatusOK, "quiz", o.Title, o)
+	return h.r.Page(c, fiber.StatusOK, "quiz", o.Title, o)
 }
 
 func (h *Handler) submitStart(c *fiber.Ctx) error {
@@ -42,7 +42,7 @@ func (h *Handler) submitStart(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	a, _, err := h.Svc.StartIn(c.UserContext(), me(c), qid, web.Lang(c))
+	a, _, err := h.svc.StartIn(c.UserContext(), me(c), qid, web.Lang(c))
 	if err != nil {
 		return httpError(err)
 	}
@@ -115,7 +115,7 @@ func (h *Handler) showAttemptPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	a, err := h.Svc.Get(c.UserContext(), me(c), aid)
+	a, err := h.svc.Get(c.UserContext(), me(c), aid)
 	if err != nil {
 		return httpError(err)
 	}
@@ -123,12 +123,12 @@ func (h *Handler) showAttemptPage(c *fiber.Ctx) error {
 		return c.Redirect("/attempts/"+a.ID+"/result", fiber.StatusSeeOther)
 	}
 	qid, _ := strconv.ParseInt(a.QuizID, 10, 64)
-	o, err := h.Svc.Overview(c.UserContext(), me(c), qid)
+	o, err := h.svc.Overview(c.UserContext(), me(c), qid)
 	if err != nil {
 		return httpError(err)
 	}
 	o.Title = o.TitleIn(attemptLang(a, c))
-	p := takePage{AttemptJSON: a, Quiz: o.QuizJSON, Index: -1, Shown: a.Questions, Now: h.Svc.now(), CourseSlug: o.CourseSlug,
+	p := takePage{AttemptJSON: a, Quiz: o.QuizJSON, Index: -1, Shown: a.Questions, Now: h.svc.now(), CourseSlug: o.CourseSlug,
 		numbers: make(map[string]int, len(a.Questions))}
 	for id, i := range questionIndex(a.Questions) {
 		p.numbers[id] = i + 1
@@ -141,7 +141,7 @@ func (h *Handler) showAttemptPage(c *fiber.Ctx) error {
 	if a.Deadline != nil {
 		p.Remaining = max(0, int(a.Deadline.Sub(p.Now).Seconds()))
 	}
-	return h.R.Page(c, fiber.StatusOK, "attempt", o.Title, p)
+	return h.r.Page(c, fiber.StatusOK, "attempt", o.Title, p)
 }
 
 // answerFromForm reads one question's answer from a plain form post; ok is
@@ -195,7 +195,7 @@ func (h *Handler) submitAttemptForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	a, err := h.Svc.Get(c.UserContext(), me(c), aid)
+	a, err := h.svc.Get(c.UserContext(), me(c), aid)
 	if err != nil {
 		return httpError(err)
 	}
@@ -209,7 +209,7 @@ func (h *Handler) submitAttemptForm(c *fiber.Ctx) error {
 				continue
 			}
 			body, _ := jsonMarshal(ans)
-			err := h.Svc.SaveAnswer(c.UserContext(), me(c), aid, q.ID, body)
+			err := h.svc.SaveAnswer(c.UserContext(), me(c), aid, q.ID, body)
 			if errors.Is(err, ErrClosed) {
 				break
 			}
@@ -221,7 +221,7 @@ func (h *Handler) submitAttemptForm(c *fiber.Ctx) error {
 	}
 	switch c.FormValue("action") {
 	case "submit":
-		if _, err := h.Svc.Submit(c.UserContext(), me(c), aid); err != nil {
+		if _, err := h.svc.Submit(c.UserContext(), me(c), aid); err != nil {
 			return httpError(err)
 		}
 		return c.Redirect("/attempts/"+a.ID+"/result", fiber.StatusSeeOther)
@@ -328,7 +328,7 @@ func (h *Handler) showResultPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	a, err := h.Svc.Get(c.UserContext(), me(c), aid)
+	a, err := h.svc.Get(c.UserContext(), me(c), aid)
 	if err != nil {
 		return httpError(err)
 	}
@@ -336,17 +336,17 @@ func (h *Handler) showResultPage(c *fiber.Ctx) error {
 		return c.Redirect("/attempts/"+a.ID, fiber.StatusSeeOther)
 	}
 	qid, _ := strconv.ParseInt(a.QuizID, 10, 64)
-	o, err := h.Svc.Overview(c.UserContext(), me(c), qid)
+	o, err := h.svc.Overview(c.UserContext(), me(c), qid)
 	if err != nil {
 		return httpError(err)
 	}
 	o.Title = o.TitleIn(attemptLang(a, c))
 	p := resultPage{Attempt: a, Quiz: o.QuizJSON, Result: *a.Result, Course: o.CourseSlug, Items: map[string]ReviewItem{},
-		Yes: h.R.T(c, "quiz.true"), No: h.R.T(c, "quiz.false"), index: questionIndex(a.Questions)}
+		Yes: h.r.T(c, "quiz.true"), No: h.r.T(c, "quiz.false"), index: questionIndex(a.Questions)}
 	for _, it := range a.Result.Review {
 		p.Items[it.QuestionID] = it
 	}
-	return h.R.Page(c, fiber.StatusOK, "result", o.Title, p)
+	return h.r.Page(c, fiber.StatusOK, "result", o.Title, p)
 }
 
 // attemptLang is the language an attempt's pages title it in: the one it

@@ -60,7 +60,7 @@ func (s *Service) ExportAttempts(ctx context.Context, userID int64) (string, any
 		models.Attempt
 		QuizTitle string
 	}
-	err := s.DB.R.WithContext(ctx).Table("attempts a").Select("a.*, q.title AS quiz_title").
+	err := s.db.R.WithContext(ctx).Table("attempts a").Select("a.*, q.title AS quiz_title").
 		Joins("JOIN quizzes q ON q.id = a.quiz_id").Where("a.user_id = ?", userID).Order("a.started_at, a.id").Scan(&rows).Error
 	if err != nil {
 		return name, nil, fmt.Errorf("quiz: export attempts of %d: %w", userID, err)
@@ -68,7 +68,7 @@ func (s *Service) ExportAttempts(ctx context.Context, userID int64) (string, any
 	out := make([]attemptExport, 0, len(rows))
 	for _, r := range rows {
 		var answers []models.AttemptAnswer
-		if err := s.DB.R.WithContext(ctx).Where("attempt_id = ?", r.ID).Order("question_id").Find(&answers).Error; err != nil {
+		if err := s.db.R.WithContext(ctx).Where("attempt_id = ?", r.ID).Order("question_id").Find(&answers).Error; err != nil {
 			return name, nil, fmt.Errorf("quiz: export answers of attempt %d: %w", r.ID, err)
 		}
 		a := attemptExport{ID: r.ID, QuizID: r.QuizID, QuizTitle: r.QuizTitle, Status: r.Status, StartedAt: r.StartedAt,

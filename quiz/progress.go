@@ -6,12 +6,21 @@ import (
 	"time"
 
 	"tadrib/courses"
+	"tadrib/internal/db"
 )
+
+// Progress answers courses' progress (courses.QuizProgress). It needs the
+// database only, so that it can be built before the courses service, which
+// the quiz service needs.
+type Progress struct{ db *db.DB }
+
+// NewProgress returns the quizzes' side of course progress on d.
+func NewProgress(d *db.DB) *Progress { return &Progress{db: d} }
 
 // CourseQuizzes tells courses' progress, per module, whether the user passed
 // its quiz (courses.QuizProgress). A quiz without questions cannot be passed
 // and is not counted.
-func (s *Service) CourseQuizzes(ctx context.Context, userID, courseID int64, lang string) (map[int64]courses.QuizStatus, error) {
+func (p *Progress) CourseQuizzes(ctx context.Context, userID, courseID int64, lang string) (map[int64]courses.QuizStatus, error) {
 	var rows []struct {
 		ID       int64
 		ModuleID int64
@@ -22,7 +31,7 @@ func (s *Service) CourseQuizzes(ctx context.Context, userID, courseID int64, lan
 		Best     *float64
 		Passed   int
 	}
-	err := s.DB.R.WithContext(ctx).Raw(`SELECT q.id, q.module_id, q.title, q.titles, q.pass_mark, q.review,
+	err := p.db.R.WithContext(ctx).Raw(`SELECT q.id, q.module_id, q.title, q.titles, q.pass_mark, q.review,
 			MAX(a.percent) AS best,
 			MAX(CASE WHEN a.passed THEN 1 ELSE 0 END) AS passed
 		FROM quizzes q JOIN modules m ON m.id = q.module_id
@@ -38,7 +47,7 @@ func (s *Service) CourseQuizzes(ctx context.Context, userID, courseID int64, lan
 		QuizID     int64
 		FinishedAt time.Time
 	}
-	err = s.DB.R.WithContext(ctx).Table("attempts").Select("quiz_id, finished_at").
+	err = p.db.R.WithContext(ctx).Table("attempts").Select("quiz_id, finished_at").
 		Where("user_id = ? AND passed = ? AND finished_at IS NOT NULL", userID, true).Order("finished_at").Scan(&passes).Error
 	if err != nil {
 		return nil, fmt.Errorf("quiz: passes of user %d: %w", userID, err)

@@ -1,11 +1,12 @@
 package quiz
 
 import (
+	"context"
 	"errors"
 	"time"
 
-	"tadrib/courses"
 	"tadrib/internal/db"
+	"tadrib/models"
 )
 
 // Sentinel errors of the service; handlers map them to statuses.
@@ -42,10 +43,17 @@ const (
 // Later answers get 409 (SECURITY.md Q4, R7).
 const Grace = 3 * time.Second
 
+// Courses is what quizzes ask of courses: who may edit a module, and who
+// may see and take it. *courses.Service satisfies it.
+type Courses interface {
+	CheckEditModule(ctx context.Context, user models.User, moduleID int64) (models.Course, error)
+	ModuleAccess(ctx context.Context, user models.User, moduleID int64) (course models.Course, visible, enrolled bool, err error)
+}
+
 // Service is the quiz service.
 type Service struct {
-	DB      *db.DB
-	Courses *courses.Service // who may see, take and edit a module's quiz
+	db      *db.DB
+	courses Courses // who may see, take and edit a module's quiz
 	Now     func() time.Time
 	// Rand, when set, makes draws and shuffles reproducible in tests.
 	Rand func(n int) int
@@ -53,6 +61,10 @@ type Service struct {
 	snapshots snapshotCache // parsed snapshots by attempt id (per service: ids are per database)
 	banks     bankCache     // rendered banks by quiz id
 }
+
+// NewService builds the quiz service on d; cs says who may see, take and
+// edit a module's quiz.
+func NewService(d *db.DB, cs Courses) *Service { return &Service{db: d, courses: cs} }
 
 func (s *Service) now() time.Time {
 	if s.Now != nil {

@@ -24,7 +24,7 @@ func (s *Service) CourseResults(ctx context.Context, courseID int64) ([]courses.
 		StartedAt  time.Time
 		FinishedAt *time.Time
 	}
-	err := s.DB.R.WithContext(ctx).Raw(`SELECT a.user_id, q.module_id, a.status, a.percent, a.passed, a.started_at, a.finished_at
+	err := s.db.R.WithContext(ctx).Raw(`SELECT a.user_id, q.module_id, a.status, a.percent, a.passed, a.started_at, a.finished_at
 		FROM attempts a JOIN quizzes q ON q.id = a.quiz_id JOIN modules m ON m.id = q.module_id
 		WHERE m.course_id = ? ORDER BY a.id`, courseID).Scan(&rows).Error
 	if err != nil {
@@ -63,7 +63,7 @@ func (s *Service) CourseResults(ctx context.Context, courseID int64) ([]courses.
 		out = append(out, *byKey[k])
 	}
 	var counted []int64
-	err = s.DB.R.WithContext(ctx).Raw(`SELECT q.module_id FROM quizzes q JOIN modules m ON m.id = q.module_id
+	err = s.db.R.WithContext(ctx).Raw(`SELECT q.module_id FROM quizzes q JOIN modules m ON m.id = q.module_id
 		WHERE m.course_id = ? AND EXISTS (SELECT 1 FROM questions x WHERE x.quiz_id = q.id)`, courseID).Scan(&counted).Error
 	if err != nil {
 		return nil, nil, fmt.Errorf("quiz: quizzes of course %d: %w", courseID, err)

@@ -27,7 +27,6 @@ import (
 	"tadrib/internal/kvstore"
 	"tadrib/internal/metrics"
 	"tadrib/internal/web"
-	"tadrib/models"
 	"tadrib/quiz"
 )
 
@@ -134,25 +133,27 @@ func newApp(ctx context.Context, cfg config.Config, d *db.DB, log *slog.Logger) 
 		}),
 	}
 
-	api := f.Group("/api/v1")
-	acc := &accounts.Service{DB: d}
-	ah := &accounts.Handler{Svc: acc, Sessions: sessions, Cookies: cookies, R: renderer, Registration: cfg.Registration}
-	ah.Routes(f, api, limits)
-	// The course features' services. Courses and quizzes know each other:
-	// progress counts passed quizzes and names certificates, so the courses
-	// service gets both before any route is mounted.
-	cs := &courses.Service{DB: d}
-	qs := &quiz.Service{DB: d, Courses: cs}
+	// The services, before any route. Accounts stand alone. Course progress
+	// counts passed quizzes and names certificates through the database-only
+	// sides of quiz and certs; the quiz and certificate services then stand
+	// on courses.
+	acc := accounts.NewService(d)
+	cs := courses.NewService(d, quiz.NewProgress(d), certs.NewCodes(d))
+	qs := quiz.NewService(d, cs)
 	certSvc, err := newCerts(cfg, d, cs, log)
 	if err != nil {
 		return nil, err
 	}
-	cs.Quizzes = qs                             // progress counts passed quizzes
-	cs.CertificateCodes = certSvc.CodesByCourse // /me/progress names each course's certificate
 	packages := coursepkg.NewService(d, cs, qs) // packages carry modules' quizzes
 	cos := cohorts.NewService(d, cs)
 	reps := reports.NewService(d, cs, qs, certSvc) // reports ask quiz results and certificates held
 
+	// The routes, feature by feature. Accounts and their administration
+	// first; a trainee's data export gathers each feature's part.
+	api := f.Group("/api/v1")
+	accounts.NewHandler(acc, sessions, cookies, renderer, accounts.Env{
+		Registration: cfg.Registration, BaseURL: cfg.BaseURL.String(), Limits: limits, Exporters: exportParts(d, cs, cos, qs),
+	}).Routes(f, api)
 	// The package import page comes before the course editor's
 	// /author/courses/:slug.
 	coursepkg.NewHandler(packages, cs, renderer).Routes(f, api)
@@ -161,21 +162,14 @@ func newApp(ctx context.Context, cfg config.Config, d *db.DB, log *slog.Logger) 
 	cohorts.NewHandler(cos, cs, renderer, cohorts.Env{
 		BaseURL: cfg.BaseURL.String(), Accounts: acc, Sessions: sessions, Cookies: cookies, JoinLimit: limits.PerAddress,
 	}).Routes(f, api)
-	qh := &quiz.Handler{Svc: qs, R: renderer}
-	qh.Routes(f, api)
-	qh.PageRoutes(f, auth.RequireUser)
-	qh.AuthorRoutes(f, auth.RequireRole(models.RoleTrainer, models.RoleAdmin))
-	ch := &certs.Handler{Svc: certSvc, R: renderer}
-	ch.Routes(f, api, limiter.New(limiter.Config{
+	quiz.NewHandler(qs, renderer).Routes(f, api)
+	certs.NewHandler(certSvc, renderer, limiter.New(limiter.Config{
 		Max: cfg.RateVerify, Expiration: time.Minute, Storage: kvstore.New(d, "rl:verify:"),
 		KeyGenerator:      web.ClientIP,
 		LimiterMiddleware: limiter.SlidingWindow{},
 		LimitReached:      func(c *fiber.Ctx) error { return web.Errorf(fiber.StatusTooManyRequests, "err.rate_limited") },
-	}))
-	ch.PageRoutes(f)
+	})).Routes(f, api)
 	reports.NewHandler(reps, renderer).Routes(f, api)
-	// Administration; a trainee's data export gathers each feature's part.
-	(&accounts.Admin{Handler: ah, Exporters: exportParts(d, cs, cos, qs), BaseURL: cfg.BaseURL.String()}).Routes(f, api)
 
 	// Anything else is not found: problem+json under /api, a page elsewhere.
 	f.Use(func(c *fiber.Ctx) error { return web.ErrNotFound })

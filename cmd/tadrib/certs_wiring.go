@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
-	"strings"
 
 	"tadrib/certs"
 	"tadrib/certs/pdf"
@@ -31,7 +30,7 @@ func newCerts(cfg config.Config, d *db.DB, cs *courses.Service, log *slog.Logger
 	if err != nil {
 		return nil, fmt.Errorf("certificate PDF (TADRIB_ISSUER_*): %w", err)
 	}
-	svc := &certs.Service{DB: d, Courses: cs, Keys: keys, PDF: r, Issuer: is, BaseURL: strings.TrimSuffix(cfg.BaseURL.String(), "/")}
+	svc := certs.NewService(d, cs, keys, r, is, cfg.BaseURL.String())
 	if err := svc.KeepLogo(context.Background()); err != nil {
 		return nil, fmt.Errorf("certificate logo: %w", err)
 	}

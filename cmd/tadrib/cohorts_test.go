@@ -364,7 +364,7 @@ func cohortAccount(t *testing.T, a *testApp, role string) user {
 	t.Helper()
 	serial++
 	email := fmt.Sprintf("%s%d@example.org", role, serial)
-	acc := &accounts.Service{DB: a.db}
+	acc := accounts.NewService(a.db)
 	u, err := acc.Create(context.Background(), accounts.NewUser{Email: email, Password: testPassword, Name: "Test " + role,
 		Profession: "police", Locale: "fr"}, role)
 	if err != nil {

@@ -231,7 +231,7 @@ func admin(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer d.Close()
-	svc := &accounts.Service{DB: d}
+	svc := accounts.NewService(d)
 	u, err := svc.CreateAdmin(context.Background(), *email, *name, password)
 	if err != nil {
 		return fmt.Errorf("admin create: %w", describe(err))

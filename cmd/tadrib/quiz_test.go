@@ -493,7 +493,7 @@ func TestAnotherNodeSavesAnswers(t *testing.T) {
 	if err := a.db.R.Take(&me, "email = ?", u.Email).Error; err != nil {
 		t.Fatal(err)
 	}
-	other := &quiz.Service{DB: a.db, Courses: a.courses}
+	other := quiz.NewService(a.db, a.courses)
 	attemptID, _ := strconv.ParseInt(at.ID, 10, 64)
 	qid := byType(at)["true_false"]["id"].(string)
 	if err := other.SaveAnswer(context.Background(), me, attemptID, qid, []byte(`{"value": false}`)); err != nil {

@@ -177,7 +177,7 @@ func (a *testApp) admin() user {
 	a.t.Helper()
 	serial++
 	email := "admin" + strconv.Itoa(serial) + "@example.org"
-	acc := &accounts.Service{DB: a.db}
+	acc := accounts.NewService(a.db)
 	u, err := acc.CreateAdmin(context.Background(), email, "Admin", testPassword)
 	if err != nil {
 		a.t.Fatal(err)

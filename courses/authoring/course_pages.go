@@ -193,7 +193,7 @@ func missing(has map[string]bool) []string {
 func (h *Handler) editorData(c *fiber.Ctx, slug string) (courseEditor, error) {
 	me := *courses.Viewer(c)
 	ctx := c.UserContext()
-	if _, err := h.courses.Editable(ctx, h.courses.DB.R.WithContext(ctx), me, slug); err != nil {
+	if _, err := h.courses.Editable(ctx, h.svc.db.R.WithContext(ctx), me, slug); err != nil {
 		return courseEditor{}, courses.HTTPError(err)
 	}
 	t, err := h.courses.LoadTree(ctx, slug)
@@ -227,11 +227,9 @@ func (h *Handler) editorData(c *fiber.Ctx, slug string) (courseEditor, error) {
 	}
 	e.TextMissing = missing(has)
 	e.Heading, _ = t.Title(e.TL)
-	var quizzes map[int64]courses.QuizStatus
-	if h.courses.Quizzes != nil {
-		if quizzes, err = h.courses.Quizzes.CourseQuizzes(ctx, me.ID, t.ID, e.TL); err != nil {
-			return e, err
-		}
+	quizzes, err := h.courses.CourseQuizzes(ctx, me.ID, t.ID, e.TL)
+	if err != nil {
+		return e, err
 	}
 	for i, m := range t.Modules {
 		em := edModule{ID: m.ID, Slug: m.Slug, Title: courses.ModuleTitle(m, e.TL, t.Locale), QuizID: quizzes[m.ID].QuizID,

@@ -74,7 +74,7 @@ type lessonEditor struct {
 func (h *Handler) lessonData(c *fiber.Ctx, lid int64) (lessonEditor, error) {
 	ctx := c.UserContext()
 	var l models.Lesson
-	if err := h.courses.DB.R.WithContext(ctx).Preload("Texts").Take(&l, "id = ?", lid).Error; err != nil {
+	if err := h.svc.db.R.WithContext(ctx).Preload("Texts").Take(&l, "id = ?", lid).Error; err != nil {
 		return lessonEditor{}, web.ErrNotFound
 	}
 	course, err := h.courses.CheckEditModule(ctx, *courses.Viewer(c), l.ModuleID)
@@ -82,7 +82,7 @@ func (h *Handler) lessonData(c *fiber.Ctx, lid int64) (lessonEditor, error) {
 		return lessonEditor{}, courses.HTTPError(err)
 	}
 	var m models.Module
-	if err := h.courses.DB.R.WithContext(ctx).Preload("Texts").Take(&m, "id = ?", l.ModuleID).Error; err != nil {
+	if err := h.svc.db.R.WithContext(ctx).Preload("Texts").Take(&m, "id = ?", l.ModuleID).Error; err != nil {
 		return lessonEditor{}, err
 	}
 	e := lessonEditor{Course: course, Lesson: l, TL: textLang(c, course.Locale), Locales: models.Locales, Texts: map[string]models.LessonText{},

@@ -80,7 +80,7 @@ func (h *Handler) submitMoveModule(c *fiber.Ctx) error {
 		return err
 	}
 	var m models.Module
-	if err := h.courses.DB.R.WithContext(c.UserContext()).Take(&m, "id = ?", mid).Error; err != nil {
+	if err := h.svc.db.R.WithContext(c.UserContext()).Take(&m, "id = ?", mid).Error; err != nil {
 		return err
 	}
 	pos, err := wantedPosition(c, m.Position)
@@ -103,7 +103,7 @@ func (h *Handler) showDeleteModule(c *fiber.Ctx) error {
 		return courses.HTTPError(err)
 	}
 	var m models.Module
-	if err := h.courses.DB.R.WithContext(c.UserContext()).Preload("Texts").Take(&m, "id = ?", mid).Error; err != nil {
+	if err := h.svc.db.R.WithContext(c.UserContext()).Preload("Texts").Take(&m, "id = ?", mid).Error; err != nil {
 		return err
 	}
 	tl := textLang(c, course.Locale)

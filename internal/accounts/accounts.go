@@ -32,9 +32,12 @@ var (
 
 // Service is the accounts service.
 type Service struct {
-	DB  *db.DB
+	db  *db.DB
 	Now func() time.Time
 }
+
+// NewService builds the accounts service on d.
+func NewService(d *db.DB) *Service { return &Service{db: d} }
 
 func (s *Service) now() time.Time {
 	if s.Now != nil {
@@ -111,7 +114,7 @@ func (s *Service) Create(ctx context.Context, in NewUser, role string) (models.U
 	now := s.now()
 	u := models.User{Email: in.Email, PasswordHash: hash, Name: in.Name, NameAr: in.NameAr, Role: role,
 		Profession: in.Profession, Organization: in.Organization, Locale: in.Locale, CreatedAt: now, UpdatedAt: now}
-	if err := s.DB.W.WithContext(ctx).Create(&u).Error; err != nil {
+	if err := s.db.W.WithContext(ctx).Create(&u).Error; err != nil {
 		if errors.Is(err, gorm.ErrDuplicatedKey) {
 			return u, ErrEmailTaken
 		}
@@ -124,7 +127,7 @@ func (s *Service) Create(ctx context.Context, in NewUser, role string) (models.U
 // time as a wrong password and returns the same error.
 func (s *Service) Authenticate(ctx context.Context, email, password string) (models.User, error) {
 	var u models.User
-	err := s.DB.R.WithContext(ctx).Where("email = ?", NormalizeEmail(email)).Take(&u).Error
+	err := s.db.R.WithContext(ctx).Where("email = ?", NormalizeEmail(email)).Take(&u).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) || len(password) > 4*auth.MaxPasswordLength {
 		auth.BurnPasswordCheck(password)
 		return u, ErrInvalidCredentials
@@ -139,7 +142,7 @@ func (s *Service) Authenticate(ctx context.Context, email, password string) (mod
 		return u, ErrDisabled
 	}
 	now := s.now()
-	s.DB.W.WithContext(ctx).Model(&u).UpdateColumn("last_login_at", now)
+	s.db.W.WithContext(ctx).Model(&u).UpdateColumn("last_login_at", now)
 	u.LastLoginAt = &now
 	return u, nil
 }
@@ -147,7 +150,7 @@ func (s *Service) Authenticate(ctx context.Context, email, password string) (mod
 // Get returns one user.
 func (s *Service) Get(ctx context.Context, id int64) (models.User, error) {
 	var u models.User
-	err := s.DB.R.WithContext(ctx).Take(&u, "id = ?", id).Error
+	err := s.db.R.WithContext(ctx).Take(&u, "id = ?", id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return u, ErrNotFound
 	}
@@ -157,6 +160,6 @@ func (s *Service) Get(ctx context.Context, id int64) (models.User, error) {
 // Count returns the number of accounts.
 func (s *Service) Count(ctx context.Context) (int64, error) {
 	var n int64
-	err := s.DB.R.WithContext(ctx).Model(&models.User{}).Count(&n).Error
+	err := s.db.R.WithContext(ctx).Model(&models.User{}).Count(&n).Error
 	return n, err
 }

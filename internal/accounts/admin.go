@@ -28,7 +28,7 @@ type UserQuery struct {
 
 // List returns the users matching q (by email or name) and their total.
 func (s *Service) List(ctx context.Context, q UserQuery) ([]models.User, int64, error) {
-	tx := s.DB.R.WithContext(ctx).Model(&models.User{})
+	tx := s.db.R.WithContext(ctx).Model(&models.User{})
 	if q.Q != "" {
 		like := "%" + escapeLike(strings.ToLower(strings.TrimSpace(q.Q))) + "%"
 		tx = tx.Where("LOWER(email) LIKE ? ESCAPE '\\' OR LOWER(name) LIKE ? ESCAPE '\\' OR name_ar LIKE ? ESCAPE '\\'", like, like, like)
@@ -85,7 +85,7 @@ func (s *Service) AdminUpdate(ctx context.Context, actor models.User, id int64, 
 		return u, nil
 	}
 	stillAdmin := (ch.Role == nil || *ch.Role == models.RoleAdmin) && (ch.Disabled == nil || !*ch.Disabled)
-	err = s.DB.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if !stillAdmin {
 			if err := s.keepAnAdmin(tx, id); err != nil {
 				return err
@@ -120,7 +120,7 @@ func (s *Service) AdminUpdate(ctx context.Context, actor models.User, id int64, 
 // time.
 func (s *Service) keepAnAdmin(tx *gorm.DB, id int64) error {
 	q := "SELECT id FROM users WHERE role = ? AND disabled = ? ORDER BY id"
-	if s.DB.Engine == "postgres" {
+	if s.db.Engine == "postgres" {
 		q += " FOR UPDATE"
 	}
 	var ids []int64

@@ -36,7 +36,7 @@ type AuditRow struct {
 }
 
 func (s *Service) auditScope(ctx context.Context, q AuditQuery) *gorm.DB {
-	tx := s.DB.R.WithContext(ctx).Table("audit_events e").Joins("LEFT JOIN users u ON u.id = e.actor_id")
+	tx := s.db.R.WithContext(ctx).Table("audit_events e").Joins("LEFT JOIN users u ON u.id = e.actor_id")
 	if a := strings.TrimSpace(q.Actor); a != "" {
 		if id, err := strconv.ParseInt(a, 10, 64); err == nil {
 			tx = tx.Where("e.actor_id = ?", id)
@@ -83,12 +83,12 @@ func (s *Service) AuditLog(ctx context.Context, q AuditQuery) ([]AuditRow, int64
 // AuditActions lists the actions present in the log, for the filter.
 func (s *Service) AuditActions(ctx context.Context) ([]string, error) {
 	var actions []string
-	err := s.DB.R.WithContext(ctx).Table("audit_events").Distinct("action").Order("action").Pluck("action", &actions).Error
+	err := s.db.R.WithContext(ctx).Table("audit_events").Distinct("action").Order("action").Pluck("action", &actions).Error
 	return actions, err
 }
 
 // AuditExported records that the log itself was exported.
 func (s *Service) AuditExported(ctx context.Context, actorID int64, q AuditQuery, rows int) error {
 	detail := fmt.Sprintf("%d rows; actor=%q action=%q object=%q", rows, q.Actor, q.Action, q.Object)
-	return auditNow(s.DB.W.WithContext(ctx), actorID, "audit.export", "audit", detail)
+	return auditNow(s.db.W.WithContext(ctx), actorID, "audit.export", "audit", detail)
 }

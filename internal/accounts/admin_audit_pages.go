@@ -54,20 +54,20 @@ func auditFilters(c *fiber.Ctx) (AuditQuery, []web.FieldError) {
 	return q, errs
 }
 
-func (a *Admin) audit(c *fiber.Ctx) error {
+func (a *admin) audit(c *fiber.Ctx) error {
 	q, errs := auditFilters(c)
 	p := auditPage{Actor: q.Actor, Action: q.Action, Object: q.Object, From: c.Query("from"), To: c.Query("to"), Page: pageParam(c)}
-	actions, err := a.Svc.AuditActions(c.UserContext())
+	actions, err := a.svc.AuditActions(c.UserContext())
 	if err != nil {
 		return err
 	}
 	p.Actions = actions
 	if len(errs) > 0 {
 		p.Errors = web.FormErrors(errs)
-		return a.R.Page(c, fiber.StatusBadRequest, "admin_audit", a.R.T(c, "admin.audit.title"), p)
+		return a.r.Page(c, fiber.StatusBadRequest, "admin_audit", a.r.T(c, "admin.audit.title"), p)
 	}
 	q.Limit, q.Offset = pageSize, (p.Page-1)*pageSize
-	rows, total, err := a.Svc.AuditLog(c.UserContext(), q)
+	rows, total, err := a.svc.AuditLog(c.UserContext(), q)
 	if err != nil {
 		return err
 	}
@@ -80,18 +80,18 @@ func (a *Admin) audit(c *fiber.Ctx) error {
 	if enc := v.Encode(); enc != "" {
 		p.CSV += "?" + enc
 	}
-	return a.R.Page(c, fiber.StatusOK, "admin_audit", a.R.T(c, "admin.audit.title"), p)
+	return a.r.Page(c, fiber.StatusOK, "admin_audit", a.r.T(c, "admin.audit.title"), p)
 }
 
 // auditCSV downloads the filtered log as CSV, UTF-8 with a byte-order mark so
 // that spreadsheet programs read Arabic names right. The export is audited.
-func (a *Admin) auditCSV(c *fiber.Ctx) error {
+func (a *admin) auditCSV(c *fiber.Ctx) error {
 	q, errs := auditFilters(c)
 	if len(errs) > 0 {
 		return web.Invalid(errs...)
 	}
 	q.Limit = maxCSVRows
-	rows, _, err := a.Svc.AuditLog(c.UserContext(), q)
+	rows, _, err := a.svc.AuditLog(c.UserContext(), q)
 	if err != nil {
 		return err
 	}
@@ -112,7 +112,7 @@ func (a *Admin) auditCSV(c *fiber.Ctx) error {
 	if err := w.Error(); err != nil {
 		return err
 	}
-	if err := a.Svc.AuditExported(c.UserContext(), auth.From(c).User.ID, q, len(rows)); err != nil {
+	if err := a.svc.AuditExported(c.UserContext(), auth.From(c).User.ID, q, len(rows)); err != nil {
 		return err
 	}
 	web.LogEvent(c, "admin.audit_export", "rows", len(rows))
@@ -123,14 +123,14 @@ func (a *Admin) auditCSV(c *fiber.Ctx) error {
 
 // apiAudit is GET /api/v1/admin/audit: the same filters as the page, with
 // limit and offset.
-func (a *Admin) apiAudit(c *fiber.Ctx) error {
+func (a *admin) apiAudit(c *fiber.Ctx) error {
 	q, errs := auditFilters(c)
 	q.Limit = pageSize
 	errs = pageParams(c, &q.Limit, &q.Offset, errs)
 	if len(errs) > 0 {
 		return web.Invalid(errs...)
 	}
-	rows, total, err := a.Svc.AuditLog(c.UserContext(), q)
+	rows, total, err := a.svc.AuditLog(c.UserContext(), q)
 	if err != nil {
 		return err
 	}

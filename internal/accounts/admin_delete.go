@@ -26,7 +26,7 @@ func (s *Service) DeleteUser(ctx context.Context, actor models.User, id int64, c
 	if NormalizeEmail(confirmEmail) != u.Email {
 		return web.Invalid(web.Field("confirm_email", "admin.err.confirm_email"))
 	}
-	err = s.DB.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := s.keepAnAdmin(tx, id); err != nil {
 			return err
 		}

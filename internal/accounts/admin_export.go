@@ -37,7 +37,7 @@ func (s *Service) Export(ctx context.Context, actor models.User, id int64, parts
 		return nil, err
 	}
 	var sessions []models.Session
-	if err := s.DB.R.WithContext(ctx).Where("user_id = ?", id).Order("created_at").Find(&sessions).Error; err != nil {
+	if err := s.db.R.WithContext(ctx).Where("user_id = ?", id).Order("created_at").Find(&sessions).Error; err != nil {
 		return nil, fmt.Errorf("accounts: export sessions of %d: %w", id, err)
 	}
 	signIns := make([]sessionJSON, len(sessions))
@@ -62,7 +62,7 @@ func (s *Service) Export(ctx context.Context, actor models.User, id int64, parts
 		}
 		doc[name] = data
 	}
-	err = models.Audit(s.DB.W.WithContext(ctx), &actor.ID, "user.export", userObject(id), fmt.Sprintf("%d parts", len(parts)+2))
+	err = models.Audit(s.db.W.WithContext(ctx), &actor.ID, "user.export", userObject(id), fmt.Sprintf("%d parts", len(parts)+2))
 	if err != nil {
 		return nil, fmt.Errorf("accounts: audit export of %d: %w", id, err)
 	}

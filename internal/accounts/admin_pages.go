@@ -13,25 +13,19 @@ import (
 	"tadrib/models"
 )
 
-// Admin serves the administration pages (/admin) and the audit API. It
+// admin serves the administration pages (/admin) and the audit API. It
 // shares the accounts handler's service, sessions and renderer.
-type Admin struct {
+type admin struct {
 	*Handler
-	// Exporters gather the features' parts of a user's data export; cmd
-	// connects them (internal/ imports no feature).
-	Exporters []ExportPart
-	// BaseURL is the public address, for the set-password links an admin
-	// hands over.
-	BaseURL string
 }
 
 // pageSize is the length of a page of users or audit events.
 const pageSize = 50
 
-// Routes mounts the pages and the admin's JSON audit log. Every route checks
+// routes mounts the pages and the admin's JSON audit log. Every route checks
 // the role itself (no group middleware: other features may mount their own
 // pages under /admin).
-func (a *Admin) Routes(app fiber.Router, api fiber.Router) {
+func (a *admin) routes(app fiber.Router, api fiber.Router) {
 	adm := auth.RequireRole(models.RoleAdmin)
 	api.Get("/admin/audit", adm, a.apiAudit)
 
@@ -101,7 +95,7 @@ func queryValues(c *fiber.Ctx) url.Values {
 	return v
 }
 
-func (a *Admin) users(c *fiber.Ctx) error {
+func (a *admin) users(c *fiber.Ctx) error {
 	p := usersPage{Q: strings.TrimSpace(c.Query("q")), Role: c.Query("role"), Profession: c.Query("profession"),
 		Page: pageParam(c), Roles: models.Roles, Professions: models.Professions, Deleted: c.Query("deleted") == "1"}
 	var errs []web.FieldError
@@ -113,16 +107,16 @@ func (a *Admin) users(c *fiber.Ctx) error {
 	}
 	if len(errs) > 0 {
 		p.Errors = web.FormErrors(errs)
-		return a.R.Page(c, fiber.StatusBadRequest, "admin_users", a.R.T(c, "admin.users.title"), p)
+		return a.r.Page(c, fiber.StatusBadRequest, "admin_users", a.r.T(c, "admin.users.title"), p)
 	}
-	users, total, err := a.Svc.List(c.UserContext(), UserQuery{Q: p.Q, Role: p.Role, Profession: p.Profession,
+	users, total, err := a.svc.List(c.UserContext(), UserQuery{Q: p.Q, Role: p.Role, Profession: p.Profession,
 		Limit: pageSize, Offset: (p.Page - 1) * pageSize})
 	if err != nil {
 		return err
 	}
 	p.Users, p.Total = users, int(total)
 	p.Prev, p.Next, p.Pages = pageLinks("/admin/users", queryValues(c), p.Page, total)
-	return a.R.Page(c, fiber.StatusOK, "admin_users", a.R.T(c, "admin.users.title"), p)
+	return a.r.Page(c, fiber.StatusOK, "admin_users", a.r.T(c, "admin.users.title"), p)
 }
 
 // userPage is the data of admin_user.html.
@@ -139,29 +133,29 @@ type userPage struct {
 // shows nothing.
 var doneKeys = map[string]string{"role": "admin.done.role", "disabled": "admin.done.disabled", "enabled": "admin.done.enabled"}
 
-func (a *Admin) target(c *fiber.Ctx) (models.User, error) {
+func (a *admin) target(c *fiber.Ctx) (models.User, error) {
 	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
 	if err != nil {
 		return models.User{}, web.ErrNotFound
 	}
-	u, err := a.Svc.Get(c.UserContext(), id)
+	u, err := a.svc.Get(c.UserContext(), id)
 	if errors.Is(err, ErrNotFound) {
 		return u, web.ErrNotFound
 	}
 	return u, err
 }
 
-func (a *Admin) renderUser(c *fiber.Ctx, status int, p userPage) error {
+func (a *admin) renderUser(c *fiber.Ctx, status int, p userPage) error {
 	p.Roles = models.Roles
-	events, _, err := a.Svc.AuditLog(c.UserContext(), AuditQuery{Object: userObject(p.U.ID), Limit: 10})
+	events, _, err := a.svc.AuditLog(c.UserContext(), AuditQuery{Object: userObject(p.U.ID), Limit: 10})
 	if err != nil {
 		return err
 	}
 	p.Events = events
-	return a.R.Page(c, status, "admin_user", p.U.Name, p)
+	return a.r.Page(c, status, "admin_user", p.U.Name, p)
 }
 
-func (a *Admin) user(c *fiber.Ctx) error {
+func (a *admin) user(c *fiber.Ctx) error {
 	u, err := a.target(c)
 	if err != nil {
 		return err
@@ -171,7 +165,7 @@ func (a *Admin) user(c *fiber.Ctx) error {
 
 // refusal renders the user page with a refusal the admin can act on (the
 // last admin, a bad role), or passes other errors on.
-func (a *Admin) refusal(c *fiber.Ctx, u models.User, err error) error {
+func (a *admin) refusal(c *fiber.Ctx, u models.User, err error) error {
 	var we *web.Error
 	if errors.As(err, &we) && we.Status < 500 {
 		key := we.Key
@@ -183,26 +177,26 @@ func (a *Admin) refusal(c *fiber.Ctx, u models.User, err error) error {
 	return err
 }
 
-func (a *Admin) setRole(c *fiber.Ctx) error {
+func (a *admin) setRole(c *fiber.Ctx) error {
 	u, err := a.target(c)
 	if err != nil {
 		return err
 	}
 	role := c.FormValue("role")
-	if _, err := a.Svc.AdminUpdate(c.UserContext(), auth.From(c).User, u.ID, AdminChange{Role: &role}); err != nil {
+	if _, err := a.svc.AdminUpdate(c.UserContext(), auth.From(c).User, u.ID, AdminChange{Role: &role}); err != nil {
 		return a.refusal(c, u, err)
 	}
 	web.LogEvent(c, "admin.user_update", "target_id", u.ID, "role", role)
 	return c.Redirect("/admin/users/"+strconv.FormatInt(u.ID, 10)+"?done=role", fiber.StatusSeeOther)
 }
 
-func (a *Admin) setDisabled(disabled bool) fiber.Handler {
+func (a *admin) setDisabled(disabled bool) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		u, err := a.target(c)
 		if err != nil {
 			return err
 		}
-		if _, err := a.Svc.AdminUpdate(c.UserContext(), auth.From(c).User, u.ID, AdminChange{Disabled: &disabled}); err != nil {
+		if _, err := a.svc.AdminUpdate(c.UserContext(), auth.From(c).User, u.ID, AdminChange{Disabled: &disabled}); err != nil {
 			return a.refusal(c, u, err)
 		}
 		web.LogEvent(c, "admin.user_update", "target_id", u.ID, "disabled", disabled)
@@ -214,18 +208,18 @@ func (a *Admin) setDisabled(disabled bool) fiber.Handler {
 	}
 }
 
-func (a *Admin) reset(c *fiber.Ctx) error {
+func (a *admin) reset(c *fiber.Ctx) error {
 	u, err := a.target(c)
 	if err != nil {
 		return err
 	}
-	token, err := a.Svc.ResetPassword(c.UserContext(), auth.From(c).User, u.ID)
+	token, err := a.svc.ResetPassword(c.UserContext(), auth.From(c).User, u.ID)
 	if err != nil {
 		return a.refusal(c, u, err)
 	}
 	web.LogEvent(c, "admin.password_reset", "target_id", u.ID)
 	// Shown once, in this response only (no-store): the admin hands it over.
-	return a.renderUser(c, fiber.StatusOK, userPage{U: u, Link: strings.TrimSuffix(a.BaseURL, "/") + SetPasswordPath(token)})
+	return a.renderUser(c, fiber.StatusOK, userPage{U: u, Link: strings.TrimSuffix(a.baseURL, "/") + SetPasswordPath(token)})
 }
 
 // confirmPage is the data of admin_confirm.html, the step before a
@@ -238,7 +232,7 @@ type confirmPage struct {
 
 var confirmable = map[string]bool{"disable": true, "reset": true, "delete": true}
 
-func (a *Admin) confirm(c *fiber.Ctx) error {
+func (a *admin) confirm(c *fiber.Ctx) error {
 	u, err := a.target(c)
 	if err != nil {
 		return err
@@ -247,37 +241,37 @@ func (a *Admin) confirm(c *fiber.Ctx) error {
 	if !confirmable[action] {
 		return web.ErrNotFound
 	}
-	return a.R.Page(c, fiber.StatusOK, "admin_confirm", a.R.T(c, "admin.confirm."+action+".title"), confirmPage{U: u, Action: action})
+	return a.r.Page(c, fiber.StatusOK, "admin_confirm", a.r.T(c, "admin.confirm."+action+".title"), confirmPage{U: u, Action: action})
 }
 
-func (a *Admin) delete(c *fiber.Ctx) error {
+func (a *admin) delete(c *fiber.Ctx) error {
 	u, err := a.target(c)
 	if err != nil {
 		return err
 	}
-	err = a.Svc.DeleteUser(c.UserContext(), auth.From(c).User, u.ID, c.FormValue("confirm_email"))
+	err = a.svc.DeleteUser(c.UserContext(), auth.From(c).User, u.ID, c.FormValue("confirm_email"))
 	var we *web.Error
 	switch {
 	case errors.As(err, &we) && len(we.Fields) > 0:
-		return a.R.Page(c, fiber.StatusUnprocessableEntity, "admin_confirm", a.R.T(c, "admin.confirm.delete.title"),
+		return a.r.Page(c, fiber.StatusUnprocessableEntity, "admin_confirm", a.r.T(c, "admin.confirm.delete.title"),
 			confirmPage{U: u, Action: "delete", Errors: web.FormErrors(we.Fields)})
 	case err != nil:
 		return a.refusal(c, u, err)
 	}
 	web.LogEvent(c, "admin.user_delete", "target_id", u.ID)
 	if u.ID == auth.From(c).User.ID {
-		a.Cookies.ClearSession(c)
+		a.cookies.ClearSession(c)
 		return c.Redirect("/", fiber.StatusSeeOther)
 	}
 	return c.Redirect("/admin/users?deleted=1", fiber.StatusSeeOther)
 }
 
-func (a *Admin) export(c *fiber.Ctx) error {
+func (a *admin) export(c *fiber.Ctx) error {
 	u, err := a.target(c)
 	if err != nil {
 		return err
 	}
-	doc, err := a.Svc.Export(c.UserContext(), auth.From(c).User, u.ID, a.Exporters)
+	doc, err := a.svc.Export(c.UserContext(), auth.From(c).User, u.ID, a.exporters)
 	if err != nil {
 		return err
 	}

@@ -31,7 +31,7 @@ func (s *Service) ResetPassword(ctx context.Context, actor models.User, id int64
 		return "", fmt.Errorf("accounts: hash password: %w", err)
 	}
 	var token string
-	err = s.DB.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		now := s.now()
 		res := tx.Model(&models.User{}).Where("id = ?", id).Updates(map[string]any{"password_hash": hash, "updated_at": now})
 		if res.Error != nil {

@@ -19,7 +19,7 @@ func TestAuditLogFilters(t *testing.T) {
 	at := func(day int, actor *int64, action, object string) {
 		t.Helper()
 		ev := models.AuditEvent{At: time.Date(2026, 3, day, 12, 0, 0, 0, time.UTC), ActorID: actor, Action: action, Object: object}
-		if err := s.DB.W.Create(&ev).Error; err != nil {
+		if err := s.db.W.Create(&ev).Error; err != nil {
 			t.Fatal(err)
 		}
 	}

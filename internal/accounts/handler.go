@@ -14,11 +14,34 @@ import (
 
 // Handler serves the accounts API and pages.
 type Handler struct {
-	Svc          *Service
-	Sessions     *auth.Sessions
-	Cookies      auth.Cookies
-	R            *web.Renderer
+	svc          *Service
+	sessions     *auth.Sessions
+	cookies      auth.Cookies
+	r            *web.Renderer
+	registration string // "open" or "closed"
+	baseURL      string
+	limits       Limits
+	exporters    []ExportPart
+}
+
+// Env is what the handler needs besides the service, the sessions and the
+// renderer.
+type Env struct {
 	Registration string // "open" or "closed"
+	// BaseURL is the public address, for the set-password links an admin
+	// hands over.
+	BaseURL string
+	Limits  Limits
+	// Exporters gather the features' parts of a user's data export; cmd
+	// connects them (internal/ imports no feature).
+	Exporters []ExportPart
+}
+
+// NewHandler returns the handler of the accounts API and pages and of the
+// administration.
+func NewHandler(svc *Service, sessions *auth.Sessions, cookies auth.Cookies, r *web.Renderer, env Env) *Handler {
+	return &Handler{svc: svc, sessions: sessions, cookies: cookies, r: r, registration: env.Registration,
+		baseURL: env.BaseURL, limits: env.Limits, exporters: env.Exporters}
 }
 
 // Limits are the rate limiters the routes need (built by the app, which owns
@@ -28,8 +51,9 @@ type Limits struct {
 	PerAccount fiber.Handler // failed logins per account
 }
 
-// Routes mounts the handlers.
-func (h *Handler) Routes(app fiber.Router, api fiber.Router, lim Limits) {
+// Routes mounts the accounts API and pages, then the administration.
+func (h *Handler) Routes(app fiber.Router, api fiber.Router) {
+	lim := h.limits
 	api.Post("/auth/register", lim.PerAddress, web.Settle, h.register)
 	api.Post("/auth/login", lim.PerAddress, lim.PerAccount, web.Settle, h.login)
 	api.Post("/auth/logout", lim.PerAddress, web.Settle, auth.RequireUser, h.logout)
@@ -44,6 +68,7 @@ func (h *Handler) Routes(app fiber.Router, api fiber.Router, lim Limits) {
 	app.Post("/register", lim.PerAddress, web.Settle, h.submitRegister)
 	app.Post("/logout", h.submitLogout)
 	h.passwordSetRoutes(app, lim)
+	(&admin{h}).routes(app, api)
 }
 
 // UserJSON is a user as the API shows it: never the password hash.
@@ -69,17 +94,17 @@ func ToJSON(u models.User) UserJSON {
 // signIn starts a session for u, sets the cookie, and makes u the identity of
 // the rest of this request.
 func (h *Handler) signIn(c *fiber.Ctx, u models.User) (string, error) {
-	token, sess, err := h.Sessions.Create(c.UserContext(), u.ID)
+	token, sess, err := h.sessions.Create(c.UserContext(), u.ID)
 	if err != nil {
 		return "", err
 	}
-	h.Cookies.SetSession(c, token, sess.ExpiresAt)
-	h.Sessions.SetIdentity(c, &auth.Identity{User: u, SessionID: sess.ID, ViaCookie: true})
+	h.cookies.SetSession(c, token, sess.ExpiresAt)
+	h.sessions.SetIdentity(c, &auth.Identity{User: u, SessionID: sess.ID, ViaCookie: true})
 	return token, nil
 }
 
 func (h *Handler) register(c *fiber.Ctx) error {
-	if h.Registration != "open" {
+	if h.registration != "open" {
 		return web.Errorf(fiber.StatusForbidden, "err.registration_closed")
 	}
 	var in NewUser
@@ -101,7 +126,7 @@ func (h *Handler) registerUser(c *fiber.Ctx, in NewUser) (models.User, error) {
 	if errs := in.Validate(); len(errs) > 0 {
 		return models.User{}, web.Invalid(errs...)
 	}
-	u, err := h.Svc.Create(c.UserContext(), in, models.RoleTrainee)
+	u, err := h.svc.Create(c.UserContext(), in, models.RoleTrainee)
 	if errors.Is(err, ErrEmailTaken) {
 		return u, &web.Error{Status: fiber.StatusConflict, Key: "err.email_taken", Fields: []web.FieldError{web.Field("email", "err.email_taken")}}
 	}
@@ -153,7 +178,7 @@ func (h *Handler) login(c *fiber.Ctx) error {
 // unknown email and a wrong password; 403 for a disabled account that gave
 // the right password.
 func (h *Handler) authenticate(c *fiber.Ctx, in credentials) (models.User, error) {
-	u, err := h.Svc.Authenticate(c.UserContext(), in.Email, in.Password)
+	u, err := h.svc.Authenticate(c.UserContext(), in.Email, in.Password)
 	switch {
 	case errors.Is(err, ErrInvalidCredentials):
 		web.LogEvent(c, "auth.login_failed", "email_hash", web.Pseudonym(NormalizeEmail(in.Email)))
@@ -170,10 +195,10 @@ func (h *Handler) authenticate(c *fiber.Ctx, in credentials) (models.User, error
 
 func (h *Handler) logout(c *fiber.Ctx) error {
 	id := auth.From(c)
-	if err := h.Sessions.Revoke(c.UserContext(), id.SessionID); err != nil {
+	if err := h.sessions.Revoke(c.UserContext(), id.SessionID); err != nil {
 		return err
 	}
-	h.Cookies.ClearSession(c)
+	h.cookies.ClearSession(c)
 	c.Set("Clear-Site-Data", `"cache", "cookies"`)
 	return c.SendStatus(fiber.StatusNoContent)
 }
@@ -195,7 +220,7 @@ func (h *Handler) updateMe(c *fiber.Ctx) error {
 		return err
 	}
 	id := auth.From(c)
-	u, err := h.Svc.UpdateProfile(c.UserContext(), id.User, h.Sessions, id.SessionID, ch)
+	u, err := h.svc.UpdateProfile(c.UserContext(), id.User, h.sessions, id.SessionID, ch)
 	if err != nil {
 		return err
 	}
@@ -212,7 +237,7 @@ func (h *Handler) listUsers(c *fiber.Ctx) error {
 	if len(errs) > 0 {
 		return web.Invalid(errs...)
 	}
-	users, total, err := h.Svc.List(c.UserContext(), q)
+	users, total, err := h.svc.List(c.UserContext(), q)
 	if err != nil {
 		return err
 	}
@@ -232,7 +257,7 @@ func (h *Handler) updateUser(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &ch); err != nil {
 		return err
 	}
-	u, err := h.Svc.AdminUpdate(c.UserContext(), auth.From(c).User, id, ch)
+	u, err := h.svc.AdminUpdate(c.UserContext(), auth.From(c).User, id, ch)
 	if errors.Is(err, ErrNotFound) {
 		return web.ErrNotFound
 	}

@@ -23,11 +23,11 @@ type authForm struct {
 }
 
 func (h *Handler) renderAuth(c *fiber.Ctx, status int, page, title string, f authForm) error {
-	h.Sessions.EnsureAnonCSRF(c, h.Cookies)
+	h.sessions.EnsureAnonCSRF(c, h.cookies)
 	f.Professions = models.Professions
-	f.Closed = h.Registration != "open"
+	f.Closed = h.registration != "open"
 	f.In.Password = ""
-	return h.R.Page(c, status, page, h.R.T(c, title), f)
+	return h.r.Page(c, status, page, h.r.T(c, title), f)
 }
 
 func (h *Handler) showLogin(c *fiber.Ctx) error {
@@ -38,7 +38,7 @@ func (h *Handler) showLogin(c *fiber.Ctx) error {
 }
 
 func (h *Handler) submitLogin(c *fiber.Ctx) error {
-	if err := h.Sessions.CheckAnonCSRF(c, h.Cookies); err != nil && auth.From(c) == nil {
+	if err := h.sessions.CheckAnonCSRF(c, h.cookies); err != nil && auth.From(c) == nil {
 		return err
 	}
 	in, _ := loginCredentials(c) // a form always reads
@@ -70,13 +70,13 @@ func (h *Handler) showRegister(c *fiber.Ctx) error {
 }
 
 func (h *Handler) submitRegister(c *fiber.Ctx) error {
-	if err := h.Sessions.CheckAnonCSRF(c, h.Cookies); err != nil {
+	if err := h.sessions.CheckAnonCSRF(c, h.cookies); err != nil {
 		return err
 	}
 	in := NewUser{Email: web.PostValue(c, "email"), Password: web.PostValue(c, "password"), Name: web.PostValue(c, "name"),
 		NameAr: web.PostValue(c, "name_ar"), Profession: web.PostValue(c, "profession"),
 		Organization: web.PostValue(c, "organization"), Locale: web.Lang(c)}
-	if h.Registration != "open" {
+	if h.registration != "open" {
 		return h.renderAuth(c, fiber.StatusForbidden, "register", "register.title", authForm{In: in, Message: "err.registration_closed"})
 	}
 	u, err := h.registerUser(c, in)
@@ -96,10 +96,10 @@ func (h *Handler) submitRegister(c *fiber.Ctx) error {
 
 func (h *Handler) submitLogout(c *fiber.Ctx) error {
 	if id := auth.From(c); id != nil {
-		if err := h.Sessions.Revoke(c.UserContext(), id.SessionID); err != nil {
+		if err := h.sessions.Revoke(c.UserContext(), id.SessionID); err != nil {
 			return err
 		}
 	}
-	h.Cookies.ClearSession(c)
+	h.cookies.ClearSession(c)
 	return c.Redirect("/", fiber.StatusSeeOther)
 }

@@ -64,7 +64,7 @@ func (s *Service) PasswordSetToken(ctx context.Context, userID, actorID int64, t
 		actor = &actorID
 	}
 	var token string
-	err := s.DB.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var err error
 		token, err = s.createToken(tx, userID, actor, ttl)
 		return err
@@ -97,7 +97,7 @@ func userObject(id int64) string { return fmt.Sprintf("user:%d", id) }
 
 // TokenUser returns the user a live token belongs to, or ErrTokenInvalid.
 func (s *Service) TokenUser(ctx context.Context, token string) (models.User, error) {
-	t, err := s.liveToken(s.DB.R.WithContext(ctx), token)
+	t, err := s.liveToken(s.db.R.WithContext(ctx), token)
 	if err != nil {
 		return models.User{}, err
 	}
@@ -146,7 +146,7 @@ func (s *Service) SetPasswordWithToken(ctx context.Context, token, password, con
 		return u, fmt.Errorf("accounts: hash password: %w", err)
 	}
 	now := s.now()
-	err = s.DB.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err = s.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		t, err := s.liveToken(tx, token)
 		if err != nil {
 			return err

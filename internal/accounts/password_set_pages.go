@@ -39,13 +39,13 @@ func hideToken(c *fiber.Ctx) error {
 func (h *Handler) renderSetPassword(c *fiber.Ctx, status int, f setPasswordForm) error {
 	// The token is in this page's URL: never send it on in a Referer.
 	c.Set(fiber.HeaderReferrerPolicy, "no-referrer")
-	h.Sessions.EnsureAnonCSRF(c, h.Cookies)
-	return h.R.Page(c, status, "set_password", h.R.T(c, "admin.setpw.title"), f)
+	h.sessions.EnsureAnonCSRF(c, h.cookies)
+	return h.r.Page(c, status, "set_password", h.r.T(c, "admin.setpw.title"), f)
 }
 
 func (h *Handler) showSetPassword(c *fiber.Ctx) error {
 	token := c.Params("token")
-	u, err := h.Svc.TokenUser(c.UserContext(), token)
+	u, err := h.svc.TokenUser(c.UserContext(), token)
 	if errors.Is(err, ErrTokenInvalid) {
 		return h.renderSetPassword(c, fiber.StatusNotFound, setPasswordForm{Invalid: true})
 	}
@@ -58,12 +58,12 @@ func (h *Handler) showSetPassword(c *fiber.Ctx) error {
 func (h *Handler) submitSetPassword(c *fiber.Ctx) error {
 	// A signed-in visitor's CSRF was checked by the session middleware.
 	if auth.From(c) == nil {
-		if err := h.Sessions.CheckAnonCSRF(c, h.Cookies); err != nil {
+		if err := h.sessions.CheckAnonCSRF(c, h.cookies); err != nil {
 			return err
 		}
 	}
 	token := c.Params("token")
-	u, err := h.Svc.SetPasswordWithToken(c.UserContext(), token, web.PostValue(c, "password"), web.PostValue(c, "confirm"))
+	u, err := h.svc.SetPasswordWithToken(c.UserContext(), token, web.PostValue(c, "password"), web.PostValue(c, "confirm"))
 	var we *web.Error
 	switch {
 	case errors.Is(err, ErrTokenInvalid):
@@ -77,7 +77,7 @@ func (h *Handler) submitSetPassword(c *fiber.Ctx) error {
 	web.LogEvent(c, "auth.password_set", "user_id", u.ID)
 	// The user's own sessions ended with the change, this browser's included.
 	if id := auth.From(c); id != nil && id.User.ID == u.ID {
-		h.Cookies.ClearSession(c)
+		h.cookies.ClearSession(c)
 	}
 	return h.renderSetPassword(c, fiber.StatusOK, setPasswordForm{Done: true, Email: u.Email})
 }

@@ -24,7 +24,9 @@ func (c *clock) now() time.Time { return c.t }
 func newSvc(t *testing.T) (*Service, *clock) {
 	t.Helper()
 	clk := &clock{t: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
-	return &Service{DB: testdb.New(t), Now: clk.now}, clk
+	s := NewService(testdb.New(t))
+	s.Now = clk.now
+	return s, clk
 }
 
 func mustUser(t *testing.T, s *Service, email, role string) models.User {
@@ -52,7 +54,7 @@ func TestPasswordSetTokenIsRandomAndStoredHashed(t *testing.T) {
 		t.Fatalf("token %q is not %d base32 characters", tok, tokenLen)
 	}
 	var rows []models.PasswordToken
-	s.DB.R.Find(&rows)
+	s.db.R.Find(&rows)
 	sum := sha256.Sum256([]byte(tok))
 	if len(rows) != 1 || rows[0].TokenHash != hex.EncodeToString(sum[:]) || rows[0].TokenHash == tok {
 		t.Fatalf("stored %+v, want one row holding the SHA-256 only", rows)
@@ -75,7 +77,7 @@ func TestPasswordSetTokenIsRandomAndStoredHashed(t *testing.T) {
 		t.Error("a zero ttl was accepted")
 	}
 	var audits int64
-	s.DB.R.Model(&models.AuditEvent{}).Where("action = ? AND object = ?", "user.password_link", userObject(u.ID)).Count(&audits)
+	s.db.R.Model(&models.AuditEvent{}).Where("action = ? AND object = ?", "user.password_link", userObject(u.ID)).Count(&audits)
 	if audits != 2 {
 		t.Errorf("%d password_link audit events, want 2", audits)
 	}
@@ -86,7 +88,7 @@ func TestSetPasswordWithTokenOnceAndNotAfterExpiry(t *testing.T) {
 	ctx := context.Background()
 	admin := mustUser(t, s, "admin@example.org", models.RoleAdmin)
 	u := mustUser(t, s, "n@example.org", models.RoleTrainee)
-	sessions := &auth.Sessions{DB: s.DB, Keys: auth.NewKeys("0123456789abcdef0123456789abcdef", "http://x"), TTL: time.Hour, Idle: time.Hour, Now: clk.now}
+	sessions := &auth.Sessions{DB: s.db, Keys: auth.NewKeys("0123456789abcdef0123456789abcdef", "http://x"), TTL: time.Hour, Idle: time.Hour, Now: clk.now}
 	tokSess, _, err := sessions.Create(ctx, u.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -141,7 +143,7 @@ func TestSetPasswordWithTokenOnceAndNotAfterExpiry(t *testing.T) {
 		}
 	}
 	var n int64
-	s.DB.R.Model(&models.AuditEvent{}).Where("action = ? AND actor_id = ?", "user.password_set", u.ID).Count(&n)
+	s.db.R.Model(&models.AuditEvent{}).Where("action = ? AND actor_id = ?", "user.password_set", u.ID).Count(&n)
 	if n != 1 {
 		t.Errorf("%d password_set audit events, want 1", n)
 	}

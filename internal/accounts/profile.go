@@ -76,7 +76,7 @@ func (s *Service) UpdateProfile(ctx context.Context, u models.User, sessions *au
 		return u, nil
 	}
 	updates["updated_at"] = s.now()
-	err := s.DB.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.W.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Model(&models.User{}).Where("id = ?", u.ID).Updates(updates).Error; err != nil {
 			return err
 		}
