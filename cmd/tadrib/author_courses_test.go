@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -343,8 +342,7 @@ func TestCourseEditorPages(t *testing.T) {
 // mustDraft creates a draft course of tr and returns its slug.
 func mustDraft(t *testing.T, a *testApp, tr user) string {
 	t.Helper()
-	serial++
-	slug := fmt.Sprintf("brouillon-%d", serial)
+	slug := "brouillon-" + next()
 	wantStatus(t, tr.do("POST", "/api/v1/courses", map[string]any{"slug": slug, "title": "Brouillon", "audiences": []string{"police"}}), 201)
 	return slug
 }

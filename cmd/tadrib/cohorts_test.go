@@ -362,8 +362,7 @@ func mustInt(t *testing.T, s string) int64 {
 // may be closed) and signs it in through the API.
 func cohortAccount(t *testing.T, a *testApp, role string) user {
 	t.Helper()
-	serial++
-	email := fmt.Sprintf("%s%d@example.org", role, serial)
+	email := role + next() + "@example.org"
 	acc := accounts.NewService(a.db)
 	u, err := acc.Create(context.Background(), accounts.NewUser{Email: email, Password: testPassword, Name: "Test " + role,
 		Profession: "police", Locale: "fr"}, role)

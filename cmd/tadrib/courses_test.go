@@ -1,7 +1,6 @@
 package main
 
 import (
-	"strconv"
 	"strings"
 	"testing"
 )
@@ -11,8 +10,7 @@ import (
 func authorCourse(t testing.TB, a *testApp, audiences []string, publish bool) (user, string, []string) {
 	t.Helper()
 	tr := a.trainer()
-	serial++
-	slug := "cours-test-" + strconv.Itoa(serial)
+	slug := "cours-test-" + next()
 	wantStatus(t, tr.do("POST", "/api/v1/courses", map[string]any{"slug": slug, "title": "Identifier et orienter",
 		"summary": "Un cours de test.", "hours": 2, "audiences": audiences, "locale": "fr"}), 201)
 	m := tr.do("POST", "/api/v1/courses/"+slug+"/modules", map[string]any{"slug": "identifier", "title": "Identifier"})

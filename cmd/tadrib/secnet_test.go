@@ -35,6 +35,7 @@ func (s *syncBuffer) String() string {
 // still be counted under the address the proxy saw, on every per-address
 // limiter, and logged under it.
 func TestSecurityH1ForwardedForCannotDodgeLimits(t *testing.T) {
+	t.Parallel() // its subtests build the apps, one after another
 	const max = 5
 	routes := []struct {
 		name, method, path string
@@ -79,6 +80,7 @@ func TestSecurityH1ForwardedForCannotDodgeLimits(t *testing.T) {
 // TestSecurityM1LockoutKeysOnTheCheckedEmail: the per-account limit must count
 // the email whose password is checked, not one in the query string.
 func TestSecurityM1LockoutKeysOnTheCheckedEmail(t *testing.T) {
+	t.Parallel() // its subtests build the apps, one after another
 	for _, via := range []string{"api", "form"} {
 		t.Run(via, func(t *testing.T) {
 			a := newTestApp(t, nil)
@@ -155,6 +157,7 @@ func TestSecurityM2AnonymousBodiesStayBounded(t *testing.T) {
 // makes every visitor a loopback client; loopback alone must not open
 // /metrics then, only the token.
 func TestSecurityL4MetricsNotOpenThroughALocalProxy(t *testing.T) {
+	t.Parallel() // its subtests build the apps, one after another
 	get := func(t *testing.T, base string, headers ...string) int {
 		t.Helper()
 		req, _ := http.NewRequest("GET", base+"/metrics", nil)

@@ -31,9 +31,8 @@ type m4Person struct {
 // m4Account registers a police officer with a distinctive profile.
 func m4Account(t *testing.T, a *testApp, name string) m4Person {
 	t.Helper()
-	serial++
 	p := m4Person{Name: name + " Profil-Secret", NameAr: "اسم سري " + name, Org: "Brigade confidentielle " + name}
-	email := strings.ToLower(name) + "-m4-" + jsonID(int64(serial)) + "@example.org"
+	email := strings.ToLower(name) + "-m4-" + next() + "@example.org"
 	r := a.do("POST", "/api/v1/auth/register", map[string]any{"email": email, "password": testPassword, "name": p.Name,
 		"name_ar": p.NameAr, "organization": p.Org, "profession": "judiciary"})
 	wantStatus(t, r, 201)

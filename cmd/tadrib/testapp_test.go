@@ -12,6 +12,8 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -27,9 +29,14 @@ type testApp struct {
 	*app
 	t   testing.TB
 	cfg config.Config
+	// checks counts this app's responses checked against the contract
+	// (testApp.Test): a count of its own, as other tests run alongside.
+	checks atomic.Int64
 }
 
 // newTestApp builds the app with env overriding the defaults, seeded.
+// A top-level test that builds one runs in parallel with the others (see
+// parallel), as each app has its own database and services.
 func newTestApp(t testing.TB, env map[string]string) *testApp {
 	t.Helper()
 	return newLoggedTestApp(t, env, io.Discard)
@@ -39,6 +46,7 @@ func newTestApp(t testing.TB, env map[string]string) *testApp {
 // among them) written to logs.
 func newLoggedTestApp(t testing.TB, env map[string]string, logs io.Writer) *testApp {
 	t.Helper()
+	parallel(t)
 	base := map[string]string{"TADRIB_ADDR": "127.0.0.1:0", "TADRIB_SECRET": strings.Repeat("s", 40), "TADRIB_RATE_AUTH": "100000", "TADRIB_SIGNING_KEY": testSigningKey}
 	for k, v := range env {
 		base[k] = v
@@ -153,15 +161,52 @@ func (u user) do(method, path string, body any, headers ...string) resp {
 
 const testPassword = "une phrase assez longue"
 
-var serial int
+// serial numbers the accounts and courses a test makes, unique across
+// the tests running in parallel.
+var serial atomic.Int64
+
+// next returns a new serial number, as a string.
+func next() string { return strconv.FormatInt(serial.Add(1), 10) }
+
+// serialTests are the top-level tests that stay serial although they build
+// a test app: they measure time or load the machine on purpose, and would
+// become flaky (or skew the others) sharing two cores with the rest.
+// TestE2E* (a browser each) are serial too, and so is TestGracefulShutdown
+// (t.Setenv, no test app). Serial tests run alone, before the parallel ones
+// start.
+var serialTests = map[string]bool{
+	"TestExamStartSpike":     true, // 48 attempts started at once, each within a time limit
+	"TestCourseReportScales": true, // times the report against a COUNT(*)
+	"TestMeasureL5":          true, // times an import or a page (run by hand)
+}
+
+// parallelized remembers the tests parallel has run in parallel: a test
+// that builds two apps calls t.Parallel only once (a second call panics).
+var parallelized sync.Map
+
+// parallel calls t.Parallel for a top-level *testing.T that is not in
+// serialTests nor a TestE2E test. Subtests are left as their test runs
+// them: a test may check, after t.Run, what its subtests did.
+func parallel(tb testing.TB) {
+	t, ok := tb.(*testing.T)
+	if !ok {
+		return // a benchmark
+	}
+	name := t.Name()
+	if strings.Contains(name, "/") || strings.HasPrefix(name, "TestE2E") || serialTests[name] {
+		return
+	}
+	if _, done := parallelized.LoadOrStore(t, true); !done {
+		t.Parallel()
+	}
+}
 
 // register signs a trainee up through the API.
 func (a *testApp) register(profession string) user {
 	a.t.Helper()
-	serial++
 	email := strings.ToLower(a.t.Name())
 	email = strings.NewReplacer("/", "-", " ", "-").Replace(email)
-	email = email + "-" + strconv.Itoa(serial) + "@example.org"
+	email = email + "-" + next() + "@example.org"
 	r := a.do("POST", "/api/v1/auth/register", map[string]any{
 		"email": email, "password": testPassword, "name": "Test User", "profession": profession})
 	if r.StatusCode != 201 {
@@ -175,8 +220,7 @@ func (a *testApp) register(profession string) user {
 // admin returns a signed-in admin.
 func (a *testApp) admin() user {
 	a.t.Helper()
-	serial++
-	email := "admin" + strconv.Itoa(serial) + "@example.org"
+	email := "admin" + next() + "@example.org"
 	acc := accounts.NewService(a.db)
 	u, err := acc.CreateAdmin(context.Background(), email, "Admin", testPassword)
 	if err != nil {
