@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"math"
 	"path"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -51,11 +52,10 @@ var funcs = template.FuncMap{
 	},
 	"add": func(a, b int) int { return a + b },
 	// card pairs the page with one item, for partials that need both.
-	"card":    func(p PageData, item any) map[string]any { return map[string]any{"P": p, "C": item} },
-	"deref":   func(b *bool) bool { return b != nil && *b },
-	"deref2":  func(n *int) int { return derefOr(n) },
-	"deref3":  func(s *string) string { return derefOr(s) },
-	"derefF":  func(f *float64) float64 { return derefOr(f) },
+	"card": func(p PageData, item any) map[string]any { return map[string]any{"P": p, "C": item} },
+	// value is what an optional field holds, or its type's zero when it
+	// holds nothing: {{if value .Passed}}, {{printf "%.0f" (value .Percent)}}.
+	"value":   value,
 	"minutes": func(seconds int) int { return (seconds + 59) / 60 },
 	"int":     func(f float64) int { return int(math.Round(f)) },
 	"pct":     func(f float64) float64 { return math.Round(f*1e5) / 1e3 },
@@ -74,7 +74,6 @@ var funcs = template.FuncMap{
 			}
 		}
 	},
-	"eq1": func(a, b any) bool { return fmt.Sprint(a) == fmt.Sprint(b) },
 	"trusted": func(s string) template.HTML {
 		// Only for HTML that went through the sanitizer (lesson bodies):
 		// the callers' field names say so (HTML, SanitizedHTML).
@@ -219,10 +218,13 @@ func (p PageData) Hours(h float64) string {
 	return p.TN("catalog.hours", n, strconv.FormatFloat(h, 'f', -1, 64))
 }
 
-func derefOr[T any](p *T) T {
-	var zero T
-	if p == nil {
-		return zero
+func value(p any) any {
+	v := reflect.ValueOf(p)
+	if v.Kind() != reflect.Pointer {
+		return p
 	}
-	return *p
+	if v.IsNil() {
+		return reflect.Zero(v.Type().Elem()).Interface()
+	}
+	return v.Elem().Interface()
 }
