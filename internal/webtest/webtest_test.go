@@ -40,3 +40,13 @@ func TestEnvSignsInChecksCSRFAndWritesProblems(t *testing.T) {
 		t.Errorf("Content-Language %q, want ar", r.Header.Get("Content-Language"))
 	}
 }
+
+func TestCourseFixture(t *testing.T) {
+	e := New(t)
+	c := e.Course("traite-101", 3, nil)
+	var lessons int64
+	e.DB.R.Model(&models.Lesson{}).Joins("JOIN modules m ON m.id = lessons.module_id").Where("m.course_id = ?", c.ID).Count(&lessons)
+	if lessons != 3 || c.Modules[0].Lessons[2].ID == 0 {
+		t.Errorf("%d lessons stored, want 3 (ids %+v)", lessons, c.Modules[0].Lessons)
+	}
+}
