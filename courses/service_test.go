@@ -348,7 +348,7 @@ func TestLessonNavigation(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, nil, nil)
 	u := e.User("Nadia", models.RoleTrainee)
-	c := e.Course("cours", 2, nil)          // m1 at position 1
+	c := e.Course("cours", 2, nil)           // m1 at position 1
 	_, end := e.addModule(t, c, "fin", 5, 2) // last
 	_, intro := e.addModule(t, c, "intro", 0, 1)
 	order := append(append(intro, lessons(c)...), end...)
