@@ -203,7 +203,7 @@ func TestPageFlows(t *testing.T) {
 	b := e.As(u)
 
 	// A lesson before enrolling shows the course with its enrol button.
-	r := b.Get("/lessons/" + l1).Want(t, http.StatusSeeOther)
+	r := b.Get("/lessons/"+l1).Want(t, http.StatusSeeOther)
 	if loc := r.Header.Get("Location"); loc != "/courses/cours?enrol=1" {
 		t.Errorf("lesson before enrolling → %q", loc)
 	}
@@ -214,7 +214,7 @@ func TestPageFlows(t *testing.T) {
 	if loc := r.Header.Get("Location"); loc != "/lessons/"+l1 {
 		t.Errorf("enrolling → %q, want the first lesson", loc)
 	}
-	page := b.Get("/lessons/" + l1).Want(t, http.StatusOK).Body
+	page := b.Get("/lessons/"+l1).Want(t, http.StatusOK).Body
 	if !strings.Contains(page, `rel="next" href="/lessons/`+l2+`"`) || strings.Contains(page, `rel="prev"`) {
 		t.Error("the first lesson's page lacks its next link or has a previous one")
 	}
