@@ -227,3 +227,13 @@ func TestProgressFinish(t *testing.T) {
 		}
 	}
 }
+
+func TestSortedKeys(t *testing.T) {
+	t.Parallel()
+	if got := SortedKeys(map[string]int{"fr": 1, "ar": 2, "en": 3}); !slices.Equal(got, []string{"ar", "en", "fr"}) {
+		t.Errorf("SortedKeys = %v", got)
+	}
+	if got := SortedKeys(map[string]bool{}); got == nil || len(got) != 0 {
+		t.Errorf("SortedKeys of nothing = %#v, want an empty list", got)
+	}
+}

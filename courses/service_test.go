@@ -475,7 +475,11 @@ func TestLessonJSONShowsCompletionAndEdits(t *testing.T) {
 		t.Errorf("after completing: %v", m)
 	}
 	e.DB.W.Model(&models.LessonText{}).Where("lesson_id = ?", lid).Update("html", "<p>Révisé.</p>")
-	e.touch(t, c) // what every edit does (Touch)
+	// Every edit marks its course changed (Touch): the version the cached
+	// answers are keyed by.
+	if err := e.svc.Touch(e.DB.W, c.ID); err != nil {
+		t.Fatal(err)
+	}
 	if m := read(); m["html"] != "<p>Révisé.</p>" {
 		t.Errorf("after an edit: html %v", m["html"])
 	}
