@@ -202,5 +202,5 @@ func TestImageUploadRoute(t *testing.T) {
 	if st, _ := upload(trainee, "a.png", testPNG(t, 5)); st != http.StatusForbidden {
 		t.Errorf("a trainee uploading: %d, want 403", st)
 	}
-	e.Anonymous().Get("/images/" + strings.Repeat("0", 64) + ".png").Want(t, http.StatusNotFound)
+	e.Anonymous().Get("/images/"+strings.Repeat("0", 64)+".png").Want(t, http.StatusNotFound)
 }
