@@ -223,3 +223,5 @@ func (v *visitor) post(t *testing.T, path, form string) webtest.Response {
 func person(name, email string) MemberInput {
 	return MemberInput{Name: name, Email: email, Profession: "police", Organization: "DGSN"}
 }
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
