@@ -85,7 +85,7 @@ func TestCohortAPI(t *testing.T) {
 		t.Errorf("after PATCH: %+v", up)
 	}
 	wantProblem(t, e.As(ta).Do("PATCH", "/api/v1/cohorts/"+id, map[string]any{"ends_on": "2026-11-01"}), 400, "ends_on")
-	e.As(admin).Get("/api/v1/cohorts/" + id).Want(t, http.StatusOK)
+	e.As(admin).Get("/api/v1/cohorts/"+id).Want(t, http.StatusOK)
 
 	// Joining by the cohort's link through the API; twice is not twice.
 	token := co.InviteURL[strings.LastIndex(co.InviteURL, "/")+1:]
