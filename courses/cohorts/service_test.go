@@ -437,7 +437,7 @@ func TestInvitationAnswers(t *testing.T) {
 	if list, _ := e.svc.MyInvitations(ctx, sara, "fr"); len(list) != 0 {
 		t.Errorf("an expired invitation is still offered: %+v", list)
 	}
-	if err := e.svc.RespondInvitation(ctx, sara, mine2(t, e, sara), true, "test"); !errors.Is(err, courses.ErrNotFound) {
+	if err := e.svc.RespondInvitation(ctx, sara, invitationID(t, e, sara), true, "test"); !errors.Is(err, courses.ErrNotFound) {
 		t.Errorf("accepting an expired invitation: %v", err)
 	}
 	invs, _ := e.svc.CohortInvitations(ctx, tr, cid(t, co))
@@ -459,8 +459,8 @@ func TestInvitationAnswers(t *testing.T) {
 	}
 }
 
-// mine2 is the id of u's invitation, whatever its state.
-func mine2(t *testing.T, e *env, u models.User) int64 {
+// invitationID is the id of u's invitation, whatever its state.
+func invitationID(t *testing.T, e *env, u models.User) int64 {
 	t.Helper()
 	var iv models.CohortInvitation
 	if err := e.DB.R.Take(&iv, "user_id = ?", u.ID).Error; err != nil {
