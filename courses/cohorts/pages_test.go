@@ -215,7 +215,9 @@ func TestInvitePage(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	tr, known, other := e.User("Nadia", models.RoleTrainer), e.User("Amina", models.RoleTrainee), e.User("Karim", models.RoleTrainee)
-	e.DB.W.Model(&known).Updates(map[string]any{"name": "Amina Profil-Secret", "organization": "Brigade secrète"})
+	if err := e.DB.W.Model(&known).Updates(map[string]any{"name": "Amina Profil-Secret", "organization": "Brigade secrète"}).Error; err != nil {
+		t.Fatal(err)
+	}
 	e.Course("traite-101", 1, nil)
 	co := e.cohort(t, tr, "traite-101")
 	const fresh = "nouvelle@example.org"

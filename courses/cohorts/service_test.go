@@ -20,7 +20,9 @@ func TestCohortValidation(t *testing.T) {
 	ta, tb := e.User("Nadia", models.RoleTrainer), e.User("Karim", models.RoleTrainer)
 	e.Course("traite-101", 1, nil)
 	draft := e.Course("brouillon-b", 1, &tb)
-	e.DB.W.Model(&draft).Update("published", false)
+	if err := e.DB.W.Model(&draft).Update("published", false).Error; err != nil {
+		t.Fatal(err)
+	}
 	many := make([]string, 51)
 	for i := range many {
 		many[i] = "traite-101"
@@ -290,7 +292,9 @@ func TestTrainerListInvites(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
 	tr, known := e.User("Nadia", models.RoleTrainer), e.User("Amina", models.RoleTrainee)
-	e.DB.W.Model(&known).Updates(map[string]any{"name_ar": "اسم سري", "organization": "Brigade secrète"})
+	if err := e.DB.W.Model(&known).Updates(map[string]any{"name_ar": "اسم سري", "organization": "Brigade secrète"}).Error; err != nil {
+		t.Fatal(err)
+	}
 	e.Course("traite-101", 1, nil)
 	co := e.cohort(t, tr, "traite-101")
 	id := cid(t, co)
@@ -430,7 +434,9 @@ func TestInvitationAnswers(t *testing.T) {
 		t.Error("declining enrolled")
 	}
 	// Sara's invitation expires.
-	e.DB.W.Model(&models.CohortInvitation{}).Where("user_id = ?", sara.ID).Update("expires_at", time.Now().Add(-time.Hour))
+	if err := e.DB.W.Model(&models.CohortInvitation{}).Where("user_id = ?", sara.ID).Update("expires_at", time.Now().Add(-time.Hour)).Error; err != nil {
+		t.Fatal(err)
+	}
 	if _, err := e.svc.InvitationByToken(ctx, rep.Rows[2].Token(), "fr"); !errors.Is(err, courses.ErrNotFound) {
 		t.Errorf("an expired link: %v", err)
 	}
