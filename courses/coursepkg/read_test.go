@@ -294,9 +294,9 @@ func TestReadZipAccepts(t *testing.T) {
 	}
 	withDirs := append(makeZipEntries(good, ""), entry{name: "01-un/", mode: fs.ModeDir | 0o755})
 	for name, data := range map[string][]byte{
-		"bare":              zipOfFS(t, good, ""),
-		"in a folder":       zipOfFS(t, good, "paquet-v2/"),
-		"with a dir entry":  makeZip(t, withDirs),
+		"bare":             zipOfFS(t, good, ""),
+		"in a folder":      zipOfFS(t, good, "paquet-v2/"),
+		"with a dir entry": makeZip(t, withDirs),
 	} {
 		got, err := coursepkg.ReadZip(data)
 		if err != nil {
