@@ -21,7 +21,9 @@ func (w *world) report(t *testing.T, viewer models.User, f reports.ReportFilter)
 	return r
 }
 
-func counts(c reports.Counts) [4]int { return [4]int{c.Enrolled, c.InProgress, c.Completed, c.Certified} }
+func counts(c reports.Counts) [4]int {
+	return [4]int{c.Enrolled, c.InProgress, c.Completed, c.Certified}
+}
 
 func (w *world) rows(r reports.Report) map[string]reports.TraineeRow {
 	byID := map[string]reports.TraineeRow{}
