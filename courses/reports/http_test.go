@@ -95,7 +95,7 @@ func TestReportAPI(t *testing.T) {
 func TestReportCSV(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
-	r := w.As(w.editor).Get(w.api("?format=csv&profession=police&cohort=" + itoa(w.tanger))).Want(t, http.StatusOK)
+	r := w.As(w.editor).Get(w.api("?format=csv&profession=police&cohort="+itoa(w.tanger))).Want(t, http.StatusOK)
 	if ct := r.Header.Get("Content-Type"); ct != "text/csv; charset=utf-8" {
 		t.Errorf("Content-Type %q", ct)
 	}
