@@ -3,6 +3,7 @@ package coursepkg_test
 import (
 	"archive/zip"
 	"bytes"
+	"compress/flate"
 	"fmt"
 	"hash/crc32"
 	"io/fs"
@@ -213,6 +214,39 @@ func lyingZip(t testing.TB, name string, body []byte, declared uint64) []byte {
 	return buf.Bytes()
 }
 
+// bigZip is a zip of the manifest, a lesson and n files of 4 MiB of zeros,
+// deflated once and stored n times.
+func bigZip(t testing.TB, manifest, lesson entry, n int) []byte {
+	t.Helper()
+	zeros := make([]byte, 4<<20)
+	var deflated bytes.Buffer
+	fw, err := flate.NewWriter(&deflated, flate.BestSpeed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fw.Write(zeros)
+	fw.Close()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, e := range []entry{manifest, lesson} {
+		w, _ := zw.Create(e.name)
+		w.Write(e.body)
+	}
+	for i := range n {
+		h := &zip.FileHeader{Name: fmt.Sprintf("x/%d.bin", i), Method: zip.Deflate, CRC32: crc32.ChecksumIEEE(zeros),
+			CompressedSize64: uint64(deflated.Len()), UncompressedSize64: uint64(len(zeros))}
+		w, err := zw.CreateRaw(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(deflated.Bytes())
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
 const smallManifest = `format: tadrib-course/1
 slug: paquet
 locale: fr
@@ -237,11 +271,9 @@ func TestReadZipLimits(t *testing.T) {
 	for i := 0; i < coursepkg.MaxPackageFiles; i++ {
 		many = append(many, entry{name: fmt.Sprintf("x/%d.txt", i)})
 	}
-	// 17 files of 4 MiB: each within the per-file limit, 68 MiB in all.
-	big := []entry{manifest, lesson}
-	for i := 0; i*(4<<20) <= coursepkg.MaxPackageSize; i++ {
-		big = append(big, entry{name: fmt.Sprintf("x/%d.bin", i), body: make([]byte, 4<<20)})
-	}
+	// 17 files of 4 MiB: each within the per-file limit, 68 MiB in all
+	// (one deflated block of zeros, stored 17 times).
+	big := bigZip(t, manifest, lesson, coursepkg.MaxPackageSize/(4<<20)+1)
 	cases := []struct {
 		name string
 		zip  []byte
@@ -259,7 +291,7 @@ func TestReadZipLimits(t *testing.T) {
 		{"name not UTF-8", makeZip(t, []entry{manifest, lesson, {name: "01-un/\xff.md", body: []byte("x")}}), "01-un/?.md"},
 		{"too many files", makeZip(t, many), "(zip)"},
 		{"one file too large", makeZip(t, []entry{manifest, lesson, {name: "01-un/bombe.fr.md", body: make([]byte, 4<<20+1)}}), "01-un/bombe.fr.md"},
-		{"all files too large", makeZip(t, big), "(zip)"},
+		{"all files too large", big, "(zip)"},
 		{"as many files as allowed", makeZip(t, many[:coursepkg.MaxPackageFiles]), ""},
 		{"one file as large as allowed", makeZip(t, []entry{manifest, lesson, {name: "x/max.bin", body: make([]byte, 4<<20)}}), ""},
 		{"lies about its size", lyingZip(t, "course.yaml", []byte(smallManifest), 10), "course.yaml"},
