@@ -258,4 +258,3 @@ func TestCertificateExpiresAfterTheCoursesValidity(t *testing.T) {
 		t.Errorf("on the last instant: %s, want expired", v.Status)
 	}
 }
-
