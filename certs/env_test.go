@@ -13,6 +13,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"html"
 	"io"
 	"strings"
 	"sync"
@@ -277,4 +278,32 @@ func statusBit(t *testing.T, jws string, i int) bool {
 		t.Fatalf("status list: %d bits, %v", len(bits)*8, err)
 	}
 	return bits[i/8]&(0x80>>(i%8)) != 0
+}
+
+// wantPage checks that a page is rendered in lang (the html element's lang
+// and direction) and shows each text, as the template escapes it.
+func wantPage(t *testing.T, r webtest.Response, lang string, texts ...string) {
+	t.Helper()
+	dir := "ltr"
+	if lang == "ar" {
+		dir = "rtl"
+	}
+	if !strings.Contains(r.Body, `<html lang="`+lang+`" dir="`+dir+`">`) {
+		t.Errorf("the page is not in %s (%s): %.200s", lang, dir, r.Body)
+	}
+	for _, s := range texts {
+		if !strings.Contains(r.Body, html.EscapeString(s)) {
+			t.Errorf("the %s page lacks %q", lang, s)
+		}
+	}
+}
+
+// as is a client in lang (nil user: anonymous).
+func (e *env) as(u *models.User, lang string) *webtest.Client {
+	c := e.Anonymous()
+	if u != nil {
+		c = e.As(*u)
+	}
+	c.Lang = lang
+	return c
 }
