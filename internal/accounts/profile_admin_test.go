@@ -281,3 +281,28 @@ func TestAuditLogPagesCSVAndAPI(t *testing.T) {
 	wantProblem(t, e.As(admin).Get("/api/v1/admin/audit?limit=501&to=x"), http.StatusBadRequest, "limit", "to")
 	wantProblem(t, e.As(u).Get("/api/v1/admin/audit"), http.StatusForbidden)
 }
+
+// A list longer than a page links to the next and previous pages, keeping
+// the filters but not the language; a hand-edited page number shows page 1.
+func TestAdminUserListPages(t *testing.T) {
+	t.Parallel()
+	e := newWeb(t, "open", Limits{})
+	admin := e.account(t, "admin@example.org", models.RoleAdmin)
+	for range pageSize + 1 {
+		e.User("Stagiaire", models.RoleTrainee)
+	}
+	first := e.as(admin, "ar").Get("/admin/users?role=trainee&lang=ar").Want(t, http.StatusOK)
+	wantPage(t, first, "ar", `href="/admin/users?page=2&amp;role=trainee"`)
+	second := e.As(admin).Get("/admin/users?role=trainee&page=2").Want(t, http.StatusOK)
+	wantPage(t, second, "fr", `href="/admin/users?page=1&amp;role=trainee"`)
+	if strings.Contains(second.Body, "page=3") {
+		t.Error("the last page links to a next one")
+	}
+	if junk := e.As(admin).Get("/admin/users?role=trainee&page=-4"); junk.Status != http.StatusOK || !strings.Contains(junk.Body, "page=2") {
+		t.Errorf("page=-4: %d, want page 1", junk.Status)
+	}
+	prev, next, pages := pageLinks("/admin/audit", url.Values{"actor": {"x"}, "lang": {"ar"}}, 9, 120)
+	if pages != 3 || prev != "/admin/audit?actor=x&page=3" || next != "" {
+		t.Errorf("past the last page: prev %q next %q pages %d", prev, next, pages)
+	}
+}
