@@ -198,6 +198,14 @@ func TestReissueSupersedes(t *testing.T) {
 	if _, err := e.svc.Reissue(ctx, tr, next.Code, ReissueIn{Reason: "Nom"}, "fr"); !errors.Is(err, ErrFinal) {
 		t.Errorf("reissuing a revoked certificate: %v, want ErrFinal", err)
 	}
+	// Revoking the correction does not bring back, in the report, the
+	// certificate it replaced; the trainee's progress still names the
+	// revoked one, whose page says so.
+	codes, _ = NewCodes(e.DB).CodesByCourse(ctx, u.ID)
+	held, _ = e.svc.HeldCodes(ctx, c.ID)
+	if code, ok := held[u.ID]; ok || codes[c.ID] != next.Code {
+		t.Errorf("after the correction's revocation: report %q, progress %q (want none, %q)", code, codes[c.ID], next.Code)
+	}
 }
 
 // The register lists the certificates a trainer may manage (their courses'),

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"tadrib/courses"
+	"tadrib/internal/web"
 	"tadrib/models"
 )
 
@@ -74,6 +75,12 @@ func TestEditRightsPerObject(t *testing.T) {
 	}
 	if _, err := e.svc.UpdateLesson(ctx, owner, lid, LessonInput{Minutes: ptr(9)}); err != nil {
 		t.Errorf("the author may not change their lesson: %v", err)
+	}
+	// An edit may leave the title out, never blank it.
+	var invalid *web.Error
+	if _, err := e.svc.UpdateLesson(ctx, owner, lid, LessonInput{Title: ptr("  ")}); !errors.As(err, &invalid) ||
+		len(invalid.Fields) != 1 || invalid.Fields[0].Field != "title" {
+		t.Errorf("a blank lesson title: %v, want a 400 naming title", err)
 	}
 	// Unknown ids are not found, for everyone.
 	if _, err := e.svc.UpdateLesson(ctx, admin, lid+1000, LessonInput{Minutes: ptr(1)}); !errors.Is(err, courses.ErrNotFound) {
