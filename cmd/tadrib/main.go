@@ -102,7 +102,7 @@ func openDB(ctx context.Context) (config.Config, *db.DB, error) {
 	if err != nil {
 		return cfg, nil, fmt.Errorf("configuration:\n%w", err)
 	}
-	d, err := db.Open(ctx, db.Options{DatabaseURL: cfg.DatabaseURL, SQLitePath: cfg.DBPath})
+	d, err := db.Open(ctx, db.Options{DatabaseURL: cfg.DatabaseURL, SQLitePath: cfg.DBPath, TransactionPooling: cfg.TransactionPooling})
 	if err != nil {
 		return cfg, nil, err
 	}
