@@ -137,4 +137,3 @@ func (a *testApp) sessionsCookie() string {
 	}
 	return "tadrib_session"
 }
-

@@ -7,8 +7,8 @@ import (
 
 func TestUnnamedStatementsSetsTheExecModeOnce(t *testing.T) {
 	cases := map[string]string{
-		"postgres://u@h:6432/db?sslmode=disable":                                "cache_describe",
-		"postgres://u@h/db":                                                     "cache_describe",
+		"postgres://u@h:6432/db?sslmode=disable": "cache_describe",
+		"postgres://u@h/db":                      "cache_describe",
 		"postgres://u@h/db?default_query_exec_mode=simple_protocol&sslmode=off": "simple_protocol", // the operator's choice stays
 	}
 	for in, want := range cases {
