@@ -37,6 +37,7 @@ type DB struct {
 	// pooled: PostgreSQL is reached through a transaction pooler (PgBouncer
 	// in transaction mode), so no statement is prepared by name.
 	pooled bool
+	path   string // SQLite: the database file
 }
 
 // Options say where the database is.
@@ -115,9 +116,13 @@ func sqliteDSN(path string, readOnly bool) string {
 	} else {
 		q.Set("_txlock", "immediate")
 	}
-	// The path is a URI path here: escape what would end it early.
-	escaped := strings.NewReplacer("%", "%25", "?", "%3F", "#", "%23").Replace(path)
-	return "file:" + escaped + "?" + q.Encode()
+	return fileURI(path) + "?" + q.Encode()
+}
+
+// fileURI is the SQLite URI of a file: the path is a URI path there, so what
+// would end it early is escaped.
+func fileURI(path string) string {
+	return "file:" + strings.NewReplacer("%", "%25", "?", "%3F", "#", "%23").Replace(path)
 }
 
 func openSQLite(ctx context.Context, path string) (*DB, error) {
@@ -166,7 +171,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	n := max(4, runtime.GOMAXPROCS(0)*2)
 	rdb.SetMaxOpenConns(n)
 	rdb.SetMaxIdleConns(n)
-	d := &DB{W: w, R: r, Engine: "sqlite", batch: newBatcher(w)}
+	d := &DB{W: w, R: r, Engine: "sqlite", batch: newBatcher(w), path: path}
 	return d, d.Ping(ctx)
 }
 
