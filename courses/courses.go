@@ -16,7 +16,6 @@ package courses
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"regexp"
 	"sort"
@@ -85,7 +84,7 @@ type Service struct {
 	}
 
 	stmtOnce sync.Once // the lesson query, prepared on first use
-	stmt     *sql.Stmt
+	stmt     db.ReadQuery
 	stmtErr  error
 }
 

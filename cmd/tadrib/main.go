@@ -6,6 +6,8 @@
 //	tadrib migrate         migrate the database and exit
 //	tadrib admin create    create an admin account
 //	tadrib keygen          make a certificate signing key
+//	tadrib backup -o FILE  a consistent copy of the database, while it serves
+//	tadrib restore FILE    put a backup in place of the database
 package main
 
 import (
@@ -36,6 +38,8 @@ Usage:
   tadrib migrate          bring the database schema up to date and exit
   tadrib admin create     create an admin account
   tadrib keygen [-o FILE] make a certificate signing key (Ed25519, PEM)
+  tadrib backup -o FILE   write a consistent copy of the database (the server may run)
+  tadrib restore FILE     put a backup in place of the database (stop the server first)
   tadrib help             this text
 
 Every command reads its configuration from the environment; the README lists
@@ -62,6 +66,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = admin(args, stdin, stdout, stderr)
 	case "keygen":
 		err = keygen(args, stdout, stderr)
+	case "backup":
+		err = backup(args, stdout, stderr)
+	case "restore":
+		err = restore(args, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -102,7 +110,7 @@ func openDB(ctx context.Context) (config.Config, *db.DB, error) {
 	if err != nil {
 		return cfg, nil, fmt.Errorf("configuration:\n%w", err)
 	}
-	d, err := db.Open(ctx, db.Options{DatabaseURL: cfg.DatabaseURL, SQLitePath: cfg.DBPath})
+	d, err := db.Open(ctx, db.Options{DatabaseURL: cfg.DatabaseURL, SQLitePath: cfg.DBPath, TransactionPooling: cfg.TransactionPooling})
 	if err != nil {
 		return cfg, nil, err
 	}

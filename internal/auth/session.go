@@ -38,7 +38,7 @@ type Sessions struct {
 	Now  func() time.Time
 
 	once    sync.Once
-	stmt    *sql.Stmt
+	stmt    db.ReadQuery
 	stmtErr error
 }
 
@@ -75,7 +75,7 @@ const resolveSQL = `SELECT u.id, u.email, u.password_hash, u.name, u.name_ar, u.
 	u.locale, u.disabled, u.created_at, u.updated_at, u.last_login_at, s.user_id, s.expires_at, s.last_seen_at, s.revoked_at
 	FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?`
 
-func (s *Sessions) resolveStmt(ctx context.Context) (*sql.Stmt, error) {
+func (s *Sessions) resolveStmt(ctx context.Context) (db.ReadQuery, error) {
 	s.once.Do(func() { s.stmt, s.stmtErr = s.DB.PrepareRead(ctx, resolveSQL) })
 	return s.stmt, s.stmtErr
 }
