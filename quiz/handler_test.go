@@ -97,7 +97,7 @@ func TestAPIAttempts(t *testing.T) {
 		Status  string                     `json:"status"`
 		Answers map[string]json.RawMessage `json:"answers"`
 	}
-	me.Get("/api/v1/attempts/" + a.ID).Want(t, http.StatusOK).JSON(t, &got)
+	me.Get("/api/v1/attempts/"+a.ID).Want(t, http.StatusOK).JSON(t, &got)
 	if got.Status != models.AttemptInProgress || len(got.Answers) != 1 {
 		t.Errorf("the attempt: %+v, want in progress with one answer", got)
 	}
@@ -115,7 +115,7 @@ func TestAPIAttempts(t *testing.T) {
 		t.Errorf("overview: %+v", o)
 	}
 	var list struct{ Items []AttemptBrief }
-	me.Get(base + "/attempts").Want(t, http.StatusOK).JSON(t, &list)
+	me.Get(base+"/attempts").Want(t, http.StatusOK).JSON(t, &list)
 	if len(list.Items) != 1 || list.Items[0].ID != a.ID {
 		t.Errorf("the trainee's attempts: %+v", list.Items)
 	}
@@ -161,7 +161,7 @@ func TestAPIAuthoring(t *testing.T) {
 	wantProblem(t, trainee.Post(base+"/questions", tf), http.StatusForbidden, "forbidden")
 	wantProblem(t, other.Post(base+"/questions", tf), http.StatusNotFound, "not_found")
 	var list struct{ Items []Question }
-	author.Get(base + "/questions").Want(t, http.StatusOK).JSON(t, &list)
+	author.Get(base+"/questions").Want(t, http.StatusOK).JSON(t, &list)
 	if len(list.Items) != 7 || list.Items[6].ID != added.ID {
 		t.Errorf("the bank: %d questions", len(list.Items))
 	}
@@ -188,7 +188,7 @@ func TestAPIAuthoring(t *testing.T) {
 	}
 	wantProblem(t, author.Do(http.MethodPost, base+"/import", strings.Repeat("x", MaxGIFTSize+1), "Content-Type", "text/plain"),
 		http.StatusRequestEntityTooLarge, "too_large")
-	e := author.Get(base + "/export.gift").Want(t, http.StatusOK)
+	e := author.Get(base+"/export.gift").Want(t, http.StatusOK)
 	if !strings.HasPrefix(e.Header.Get("Content-Type"), "text/plain") || !strings.Contains(e.Header.Get("Content-Disposition"), "attachment") ||
 		!strings.Contains(e.Body, "Palermo Protocol") {
 		t.Errorf("export: %v\n%.200s", e.Header, e.Body)
