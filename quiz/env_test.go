@@ -9,7 +9,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 	"sync"
@@ -92,7 +91,7 @@ func newEnv(t *testing.T, in Settings, gift string) *env {
 	NewHandler(svc, e.Renderer).Routes(e.App, e.API)
 	x := &env{Env: e, t: t, ctx: context.Background(), svc: svc, cs: cs, clock: c}
 	x.author = e.User("Karim", models.RoleTrainer)
-	x.course = e.Course(fmt.Sprintf("traite-%d", time.Now().UnixNano()), 1, &x.author)
+	x.course = e.Course("traite-101", 1, &x.author) // each test has its own database
 	if in.Title == nil {
 		in.Title = ptrTo("Définitions")
 	}
