@@ -110,15 +110,40 @@ func openDB(ctx context.Context) (config.Config, *db.DB, error) {
 	if err != nil {
 		return cfg, nil, fmt.Errorf("configuration:\n%w", err)
 	}
+	// A node started while its database restarts (a deployment, a failover,
+	// a pooler refusing logins for a moment) waits for it rather than exit.
+	var d *db.DB
+	until := time.Now().Add(dbWait)
+	for wait := 250 * time.Millisecond; ; wait = min(2*wait, 4*time.Second) {
+		d, err = openAndMigrate(ctx, cfg)
+		if err == nil || cfg.DatabaseURL == "" || time.Now().After(until) {
+			return cfg, d, err
+		}
+		slog.Warn("database not ready, trying again", "in", wait.String(), "error", err.Error())
+		select {
+		case <-ctx.Done():
+			return cfg, nil, err
+		case <-time.After(wait):
+		}
+	}
+}
+
+// dbWait is how long a starting node waits for its PostgreSQL.
+const dbWait = 60 * time.Second
+
+func openAndMigrate(ctx context.Context, cfg config.Config) (*db.DB, error) {
 	d, err := db.Open(ctx, db.Options{DatabaseURL: cfg.DatabaseURL, SQLitePath: cfg.DBPath, TransactionPooling: cfg.TransactionPooling})
 	if err != nil {
-		return cfg, nil, err
+		if d != nil {
+			d.Close()
+		}
+		return nil, err
 	}
 	if _, err := models.Migrate(ctx, d.W, models.Dialect(d.Engine)); err != nil {
 		d.Close()
-		return cfg, nil, err
+		return nil, err
 	}
-	return cfg, d, nil
+	return d, nil
 }
 
 func migrate(args []string, stdout, stderr io.Writer) error {

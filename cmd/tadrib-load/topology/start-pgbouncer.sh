@@ -1,16 +1,19 @@
 #!/bin/sh
 # Starts Debian's PgBouncer (apt-get install pgbouncer) in transaction mode on
-# 127.0.0.1:6432 in front of the PostgreSQL on 127.0.0.1:5432, with trust
+# 127.0.0.1:$LISTEN_PORT in front of the PostgreSQL on 127.0.0.1:$PG_PORT, with trust
 # authentication for the user postgres (a test machine's set-up: a real
 # deployment uses auth_type = scram-sha-256 and an auth_file of its own).
 # PgBouncer refuses to run as root: as root, it runs as the user postgres.
-# Usage: start-pgbouncer.sh [DIR]   (default /tmp/tadrib-pgbouncer)
+# Usage: [PG_PORT=5432] [LISTEN_PORT=6432] start-pgbouncer.sh [DIR]
+# (DIR default /tmp/tadrib-pgbouncer)
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 dir=${1:-/tmp/tadrib-pgbouncer}
 bin=$(command -v pgbouncer || echo /usr/sbin/pgbouncer)
 mkdir -p "$dir"
-sed "s#@DIR@#$dir#g" "$here/pgbouncer.ini" >"$dir/pgbouncer.ini"
+pg_port=${PG_PORT:-5432}
+listen_port=${LISTEN_PORT:-6432}
+sed -e "s#@DIR@#$dir#g" -e "s#@PG_PORT@#$pg_port#" -e "s#@LISTEN_PORT@#$listen_port#" "$here/pgbouncer.ini" >"$dir/pgbouncer.ini"
 echo '"postgres" ""' >"$dir/userlist.txt"
 if [ -f "$dir/pgbouncer.pid" ] && kill -0 "$(cat "$dir/pgbouncer.pid")" 2>/dev/null; then
 	kill "$(cat "$dir/pgbouncer.pid")"
@@ -23,8 +26,8 @@ else
 	"$bin" -d "$dir/pgbouncer.ini"
 fi
 for _ in 1 2 3 4 5 6 7 8 9 10; do
-	pg_isready -q -h 127.0.0.1 -p 6432 && exit 0
+	pg_isready -q -h 127.0.0.1 -p "$listen_port" && exit 0
 	sleep 1
 done
-echo "PgBouncer does not answer on 127.0.0.1:6432 (log: $dir/pgbouncer.log)" >&2
+echo "PgBouncer does not answer on 127.0.0.1:$listen_port (log: $dir/pgbouncer.log)" >&2
 exit 1
