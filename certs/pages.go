@@ -20,10 +20,10 @@ func (h *Handler) pageRoutes(app fiber.Router) {
 	app.Post("/certificates/claim", auth.RequireUser, h.claimPage)
 	app.Get("/author/certificates", staff, h.registerPage)
 	app.Get("/author/certificates/issue", staff, h.issuePage)
-	app.Post("/author/certificates/issue", staff, h.issueSubmit)
-	app.Get("/author/certificates/:code", hideParam, staff, h.detailPage)
-	app.Post("/author/certificates/:code/revoke", hideParam, staff, h.revokeSubmit)
-	app.Post("/author/certificates/:code/reissue", hideParam, staff, h.reissueSubmit)
+	app.Post("/author/certificates/issue", logRefusal, staff, h.issueSubmit)
+	app.Get("/author/certificates/:code", hideParam, logRefusal, staff, h.detailPage)
+	app.Post("/author/certificates/:code/revoke", hideParam, logRefusal, staff, h.revokeSubmit)
+	app.Post("/author/certificates/:code/reissue", hideParam, logRefusal, staff, h.reissueSubmit)
 }
 
 // Completed is a finished course whose certificate is not issued yet.
@@ -86,7 +86,7 @@ func (h *Handler) renderMine(c *fiber.Ctx, missing []Missing, claimed string) er
 func (h *Handler) claimPage(c *fiber.Ctx) error {
 	cert, _, missing, err := h.svc.Claim(c.UserContext(), user(c), c.FormValue("course"), web.Lang(c))
 	if err != nil {
-		return mapErr(c, err)
+		return err
 	}
 	if missing != nil {
 		return h.renderMine(c, missing, "")
@@ -117,7 +117,7 @@ func (h *Handler) registerPage(c *fiber.Ctx) error {
 	}
 	if len(errs) == 0 {
 		if p.Items, err = h.svc.Search(ctx, u, f, lang); err != nil {
-			return mapErr(c, err)
+			return err
 		}
 	}
 	status := fiber.StatusOK
@@ -142,7 +142,7 @@ type detailPage struct {
 func (h *Handler) detailPage(c *fiber.Ctx) error {
 	cert, err := h.svc.Get(c.UserContext(), user(c), c.Params("code"), web.Lang(c))
 	if err != nil {
-		return mapErr(c, err)
+		return err
 	}
 	return h.r.Page(c, fiber.StatusOK, "cert_detail", h.r.T(c, "certs.detail.title"),
 		detailPage{Cert: cert, Name: cert.Holder.Name, NameAr: cert.Holder.NameAr, Notice: c.Query("done")})
@@ -154,7 +154,7 @@ func (h *Handler) revokeSubmit(c *fiber.Ctx) error {
 	ctx, u, lang := c.UserContext(), user(c), web.Lang(c)
 	cert, err := h.svc.Get(ctx, u, c.Params("code"), lang)
 	if err != nil {
-		return mapErr(c, err)
+		return err
 	}
 	p := detailPage{Cert: cert, Reason: strings.TrimSpace(c.FormValue("reason")), Name: cert.Holder.Name, NameAr: cert.Holder.NameAr}
 	if _, err := reasonOf(p.Reason); err != nil {
@@ -168,7 +168,7 @@ func (h *Handler) revokeSubmit(c *fiber.Ctx) error {
 		return h.r.Page(c, fiber.StatusOK, "cert_detail", h.r.T(c, "certs.detail.title"), p)
 	}
 	if _, err := h.svc.Revoke(ctx, u, cert.Code, p.Reason, lang); err != nil {
-		return mapErr(c, err)
+		return err
 	}
 	web.LogEvent(c, "certificate.revoke", "code", web.Pseudonym(cert.Code))
 	return c.Redirect("/author/certificates/"+cert.Code+"?done=revoked", fiber.StatusSeeOther)
@@ -178,7 +178,7 @@ func (h *Handler) reissueSubmit(c *fiber.Ctx) error {
 	ctx, u, lang := c.UserContext(), user(c), web.Lang(c)
 	cert, err := h.svc.Get(ctx, u, c.Params("code"), lang)
 	if err != nil {
-		return mapErr(c, err)
+		return err
 	}
 	name, nameAr := c.FormValue("name"), c.FormValue("name_ar")
 	in := ReissueIn{Name: &name, NameAr: &nameAr, Reason: c.FormValue("reason")}
@@ -189,7 +189,7 @@ func (h *Handler) reissueSubmit(c *fiber.Ctx) error {
 			detailPage{Cert: cert, Name: name, NameAr: nameAr, RName: in.Reason, Errors: web.FormErrors(we.Fields), Form: "reissue"})
 	}
 	if err != nil {
-		return mapErr(c, err)
+		return err
 	}
 	web.LogEvent(c, "certificate.reissue", "code", web.Pseudonym(cert.Code), "new_code", web.Pseudonym(next.Code))
 	return c.Redirect("/author/certificates/"+next.Code+"?done=reissued", fiber.StatusSeeOther)
@@ -265,7 +265,7 @@ func (h *Handler) issueSubmit(c *fiber.Ctx) error {
 		return h.r.Page(c, we.Status, "cert_issue", h.r.T(c, "certs.issue.title"), p)
 	}
 	if err != nil {
-		return mapErr(c, err)
+		return err
 	}
 	return h.r.Page(c, fiber.StatusOK, "cert_issue", h.r.T(c, "certs.issue.title"), issuePage{Courses: p.Courses, Course: p.Course, Issued: items})
 }

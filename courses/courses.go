@@ -17,22 +17,26 @@ package courses
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"regexp"
 	"sort"
 	"sync"
 	"time"
 
+	"github.com/gofiber/fiber/v2"
+
 	"tadrib/internal/db"
+	"tadrib/internal/web"
 	"tadrib/models"
 )
 
-// Sentinel errors of the service. Handlers map them to statuses.
+// Sentinel errors of the service. Each carries the status and message the
+// client gets; handlers return them as they are (see web.Error).
 var (
-	ErrNotFound    = errors.New("courses: not found")
-	ErrNotEnrolled = errors.New("courses: not enrolled")
-	ErrForbidden   = errors.New("courses: not allowed")
-	ErrSlugTaken   = errors.New("courses: slug already used")
+	ErrNotFound    = web.Sentinel("courses: not found", fiber.StatusNotFound, "err.not_found")
+	ErrNotEnrolled = web.Sentinel("courses: not enrolled", fiber.StatusForbidden, "err.not_enrolled")
+	ErrForbidden   = web.Sentinel("courses: not allowed", fiber.StatusForbidden, "err.forbidden")
+	ErrSlugTaken   = web.Sentinel("courses: slug already used", fiber.StatusConflict, "err.slug_taken",
+		web.Field("slug", "err.slug_taken"))
 )
 
 // QuizStatus is what progress needs to know of one module's quiz.

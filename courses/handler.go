@@ -2,7 +2,6 @@ package courses
 
 import (
 	"context"
-	"errors"
 	"io"
 	"mime/multipart"
 	"strconv"
@@ -52,21 +51,6 @@ func (h *Handler) Routes(app fiber.Router, api fiber.Router) {
 	app.Get("/dashboard", auth.RequireUser, h.showDashboard)
 }
 
-// HTTPError maps the service's errors to HTTP errors.
-func HTTPError(err error) error {
-	switch {
-	case errors.Is(err, ErrNotFound):
-		return web.ErrNotFound
-	case errors.Is(err, ErrNotEnrolled):
-		return web.Errorf(fiber.StatusForbidden, "err.not_enrolled")
-	case errors.Is(err, ErrForbidden):
-		return web.ErrForbidden
-	case errors.Is(err, ErrSlugTaken):
-		return &web.Error{Status: fiber.StatusConflict, Key: "err.slug_taken", Fields: []web.FieldError{web.Field("slug", "err.slug_taken")}}
-	}
-	return err
-}
-
 func Viewer(c *fiber.Ctx) *models.User {
 	if id := auth.From(c); id != nil {
 		return &id.User
@@ -106,7 +90,7 @@ func (h *Handler) listCourses(c *fiber.Ctx) error {
 func (h *Handler) showCourse(c *fiber.Ctx) error {
 	d, err := h.svc.Course(c.UserContext(), c.Params("slug"), Viewer(c), web.Lang(c))
 	if err != nil {
-		return HTTPError(err)
+		return err
 	}
 	return c.JSON(d)
 }
@@ -114,7 +98,7 @@ func (h *Handler) showCourse(c *fiber.Ctx) error {
 func (h *Handler) enrol(c *fiber.Ctx) error {
 	created, err := h.svc.Enrol(c.UserContext(), *Viewer(c), c.Params("slug"))
 	if err != nil {
-		return HTTPError(err)
+		return err
 	}
 	status := fiber.StatusOK
 	if created {
@@ -130,7 +114,7 @@ func (h *Handler) showLesson(c *fiber.Ctx) error {
 	}
 	b, err := h.svc.LessonJSON(c.UserContext(), lid, *Viewer(c), web.Lang(c), web.EncodeJSON)
 	if err != nil {
-		return HTTPError(err)
+		return err
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
 	return c.Send(b)
@@ -142,7 +126,7 @@ func (h *Handler) completeLesson(c *fiber.Ctx) error {
 		return err
 	}
 	if err := h.svc.Complete(c.UserContext(), *Viewer(c), lid); err != nil {
-		return HTTPError(err)
+		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }

@@ -47,7 +47,7 @@ func (h *Handler) showCatalogPage(c *fiber.Ctx) error {
 func (h *Handler) showCoursePage(c *fiber.Ctx) error {
 	d, err := h.svc.Course(c.UserContext(), c.Params("slug"), Viewer(c), web.Lang(c))
 	if err != nil {
-		return HTTPError(err)
+		return err
 	}
 	return h.r.Page(c, fiber.StatusOK, "course", d.Title, d)
 }
@@ -55,11 +55,11 @@ func (h *Handler) showCoursePage(c *fiber.Ctx) error {
 func (h *Handler) submitEnrol(c *fiber.Ctx) error {
 	slug := c.Params("slug")
 	if _, err := h.svc.Enrol(c.UserContext(), *Viewer(c), slug); err != nil {
-		return HTTPError(err)
+		return err
 	}
 	d, err := h.svc.Course(c.UserContext(), slug, Viewer(c), web.Lang(c))
 	if err != nil {
-		return HTTPError(err)
+		return err
 	}
 	if d.ResumeLessonID() != 0 {
 		return c.Redirect("/lessons/"+strconv.FormatInt(d.ResumeLessonID(), 10), fiber.StatusSeeOther)
@@ -80,7 +80,7 @@ func (h *Handler) showLessonPage(c *fiber.Ctx) error {
 		}
 	}
 	if err != nil {
-		return HTTPError(err)
+		return err
 	}
 	return h.r.Page(c, fiber.StatusOK, "lesson", v.Title, v)
 }
@@ -91,11 +91,11 @@ func (h *Handler) submitComplete(c *fiber.Ctx) error {
 		return err
 	}
 	if err := h.svc.Complete(c.UserContext(), *Viewer(c), lid); err != nil {
-		return HTTPError(err)
+		return err
 	}
 	v, err := h.svc.Lesson(c.UserContext(), lid, *Viewer(c), web.Lang(c))
 	if err != nil {
-		return HTTPError(err)
+		return err
 	}
 	if v.NextID != nil {
 		return c.Redirect("/lessons/"+*v.NextID+"?done="+v.ID, fiber.StatusSeeOther)

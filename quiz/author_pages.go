@@ -45,7 +45,7 @@ func (h *Handler) submitNewQuiz(c *fiber.Ctx) error {
 	}
 	q, err := h.svc.CreateQuiz(c.UserContext(), me(c), mid, Settings{Title: &title})
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	return c.Redirect("/author/quizzes/"+q.ID, fiber.StatusSeeOther)
 }
@@ -72,7 +72,7 @@ type questionPreview struct {
 func (h *Handler) editorData(c *fiber.Ctx, quizID int64) (editorPage, error) {
 	q, course, err := h.svc.editable(c.UserContext(), me(c), quizID)
 	if err != nil {
-		return editorPage{}, httpError(err)
+		return editorPage{}, err
 	}
 	qj, err := h.svc.quizJSON(c.UserContext(), q)
 	if err != nil {
@@ -140,7 +140,7 @@ func (h *Handler) submitSettings(c *fiber.Ctx) error {
 			p.Errors = web.FormErrors(we.Fields)
 			return h.r.Page(c, fiber.StatusUnprocessableEntity, "author_quiz", p.Quiz.Title, p)
 		}
-		return httpError(err)
+		return err
 	}
 	return c.Redirect(fmt.Sprintf("/author/quizzes/%d?saved=1", qid), fiber.StatusSeeOther)
 }
@@ -199,12 +199,12 @@ func (h *Handler) showQuestionForm(c *fiber.Ctx) error {
 	if strings.HasPrefix(c.Path(), "/author/questions/") {
 		q, quizID, err := h.svc.Question(c.UserContext(), me(c), n)
 		if err != nil {
-			return httpError(err)
+			return err
 		}
 		return h.renderQuestionForm(c, fiber.StatusOK, questionForm{QuizID: quizID, Q: q})
 	}
 	if _, _, err := h.svc.editable(c.UserContext(), me(c), n); err != nil {
-		return httpError(err)
+		return err
 	}
 	typ := c.Query("type", Single)
 	if !models.Valid(typ, Types) {
@@ -287,7 +287,7 @@ func (h *Handler) submitQuestion(c *fiber.Ctx) error {
 		return h.renderQuestionForm(c, fiber.StatusUnprocessableEntity, questionForm{QuizID: quizID, Q: q, New: !editing, Errors: web.FormErrors(we.Fields)})
 	}
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	return c.Redirect(fmt.Sprintf("/author/quizzes/%d?saved=1", quizID), fiber.StatusSeeOther)
 }
@@ -299,7 +299,7 @@ func (h *Handler) showDeleteQuestion(c *fiber.Ctx) error {
 	}
 	q, quizID, err := h.svc.Question(c.UserContext(), me(c), n)
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	return h.r.Page(c, fiber.StatusOK, "author_confirm", h.r.T(c, "author.delete_question"), map[string]any{
 		"Action": "/author/questions/" + q.ID + "/delete", "Back": fmt.Sprintf("/author/quizzes/%d", quizID),
@@ -314,7 +314,7 @@ func (h *Handler) submitDeleteQuestion(c *fiber.Ctx) error {
 	}
 	quizID, err := h.svc.DeleteQuestion(c.UserContext(), me(c), n)
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	return c.Redirect(fmt.Sprintf("/author/quizzes/%d?saved=1", quizID), fiber.StatusSeeOther)
 }
@@ -370,7 +370,7 @@ func (h *Handler) submitImport(c *fiber.Ctx) error {
 	}
 	res, err := h.svc.ImportGIFT(c.UserContext(), me(c), qid, text, ip.Partial)
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	ip.Result, ip.Problems = &res, res.Errors
 	status := fiber.StatusOK

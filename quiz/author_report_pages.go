@@ -30,7 +30,7 @@ func (h *Handler) showReport(c *fiber.Ctx) error {
 	}
 	r, err := h.svc.Items(c.UserContext(), me(c), qid)
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	rp := reportPage{Quiz: p.Quiz, Report: r, Charts: map[string]template.HTML{}}
 	for _, q := range r.Questions {
@@ -80,7 +80,7 @@ func (h *Handler) submitGrade(c *fiber.Ctx) error {
 		in.Points = &points
 	}
 	if _, err := h.svc.GradeEssay(c.UserContext(), me(c), aid, c.FormValue("question_id"), in); err != nil {
-		return httpError(err)
+		return err
 	}
 	return c.Redirect("/author/grading?done=1", fiber.StatusSeeOther)
 }

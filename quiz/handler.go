@@ -2,7 +2,6 @@ package quiz
 
 import (
 	"context"
-	"errors"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -81,38 +80,10 @@ func bodyAction[In, Out any](call func(context.Context, models.User, int64, In) 
 		}
 		out, err := call(c.UserContext(), me(c), n, in)
 		if err != nil {
-			return httpError(err)
+			return err
 		}
 		return c.Status(status).JSON(out)
 	}
-}
-
-// httpError maps the service's errors to HTTP errors.
-func httpError(err error) error {
-	var ae *AnswerError
-	switch {
-	case errors.As(err, &ae):
-		return web.Invalid(web.FieldError{Field: ae.Field, Message: ae.Reason})
-	case errors.Is(err, ErrNotFound), errors.Is(err, ErrNotInAttempt):
-		return web.ErrNotFound
-	case errors.Is(err, ErrForbidden):
-		return web.ErrForbidden
-	case errors.Is(err, ErrNotEnrolled):
-		return web.Errorf(fiber.StatusForbidden, "err.not_enrolled")
-	case errors.Is(err, ErrNoAttemptsLeft):
-		return web.Errorf(fiber.StatusForbidden, "err.no_attempts")
-	case errors.Is(err, ErrClosed):
-		return web.Errorf(fiber.StatusConflict, "err.attempt_closed")
-	case errors.Is(err, ErrQuizExists):
-		return web.Errorf(fiber.StatusConflict, "err.quiz_exists")
-	case errors.Is(err, ErrNotEssayPending):
-		return web.Errorf(fiber.StatusConflict, "err.nothing_to_grade")
-	case errors.Is(err, ErrTooManyQuestions):
-		return web.Errorf(fiber.StatusUnprocessableEntity, "err.too_many_questions", MaxQuestions)
-	case errors.Is(err, ErrEmptyQuiz):
-		return web.Errorf(fiber.StatusConflict, "err.quiz_empty")
-	}
-	return err
 }
 
 func (h *Handler) showQuiz(c *fiber.Ctx) error {
@@ -122,7 +93,7 @@ func (h *Handler) showQuiz(c *fiber.Ctx) error {
 	}
 	v, err := h.svc.Overview(c.UserContext(), me(c), qid)
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	return c.JSON(v)
 }
@@ -133,7 +104,7 @@ func (h *Handler) listQuestions(c *fiber.Ctx) error {
 		return err
 	}
 	if _, _, err := h.svc.editable(c.UserContext(), me(c), qid); err != nil {
-		return httpError(err)
+		return err
 	}
 	qs, err := h.svc.Bank(c.UserContext(), qid)
 	if err != nil {
@@ -152,7 +123,7 @@ func (h *Handler) importGIFT(c *fiber.Ctx) error {
 	}
 	res, err := h.svc.ImportGIFT(c.UserContext(), me(c), qid, string(c.Body()), c.Query("partial") == "1")
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	if res.Imported == 0 && len(res.Errors) > 0 && c.Query("partial") != "1" {
 		fields := make([]web.FieldError, len(res.Errors))
@@ -171,7 +142,7 @@ func (h *Handler) exportGIFT(c *fiber.Ctx) error {
 	}
 	text, err := h.svc.ExportGIFTFor(c.UserContext(), me(c), qid)
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	c.Set(fiber.HeaderContentType, "text/plain; charset=utf-8")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="quiz-`+strconv.FormatInt(qid, 10)+`.gift.txt"`)
@@ -185,7 +156,7 @@ func (h *Handler) startAttempt(c *fiber.Ctx) error {
 	}
 	a, resumed, err := h.svc.StartIn(c.UserContext(), me(c), qid, web.Lang(c))
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	status := fiber.StatusCreated
 	if resumed {
@@ -201,7 +172,7 @@ func (h *Handler) listAttempts(c *fiber.Ctx) error {
 	}
 	items, err := h.svc.Attempts(c.UserContext(), me(c), qid)
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	return c.JSON(fiber.Map{"items": items})
 }
@@ -213,7 +184,7 @@ func (h *Handler) showAttempt(c *fiber.Ctx) error {
 	}
 	a, err := h.svc.Get(c.UserContext(), me(c), aid)
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	return c.JSON(a)
 }
@@ -224,7 +195,7 @@ func (h *Handler) saveAnswer(c *fiber.Ctx) error {
 		return err
 	}
 	if err := h.svc.SaveAnswer(c.UserContext(), me(c), aid, c.Params("qid"), c.Body()); err != nil {
-		return httpError(err)
+		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
@@ -236,7 +207,7 @@ func (h *Handler) submitAttempt(c *fiber.Ctx) error {
 	}
 	r, err := h.svc.Submit(c.UserContext(), me(c), aid)
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	return c.JSON(r)
 }
@@ -260,7 +231,7 @@ func (h *Handler) gradeEssay(c *fiber.Ctx) error {
 	}
 	r, err := h.svc.GradeEssay(c.UserContext(), me(c), aid, c.Params("qid"), in)
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	return c.JSON(r)
 }
@@ -272,7 +243,7 @@ func (h *Handler) itemReport(c *fiber.Ctx) error {
 	}
 	r, err := h.svc.Items(c.UserContext(), me(c), qid)
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	return c.JSON(r)
 }
@@ -284,7 +255,7 @@ func (h *Handler) showQuestion(c *fiber.Ctx) error {
 	}
 	q, _, err := h.svc.Question(c.UserContext(), me(c), qid)
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	return c.JSON(q)
 }
@@ -295,7 +266,7 @@ func (h *Handler) deleteQuestion(c *fiber.Ctx) error {
 		return err
 	}
 	if _, err := h.svc.DeleteQuestion(c.UserContext(), me(c), qid); err != nil {
-		return httpError(err)
+		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }

@@ -31,7 +31,7 @@ func (h *Handler) showQuizPage(c *fiber.Ctx) error {
 	}
 	o, err := h.svc.Overview(c.UserContext(), me(c), qid)
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	o.Title = o.TitleIn(web.Lang(c))
 	return h.r.Page(c, fiber.StatusOK, "quiz", o.Title, o)
@@ -44,7 +44,7 @@ func (h *Handler) submitStart(c *fiber.Ctx) error {
 	}
 	a, _, err := h.svc.StartIn(c.UserContext(), me(c), qid, web.Lang(c))
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	return c.Redirect("/attempts/"+a.ID, fiber.StatusSeeOther)
 }
@@ -117,7 +117,7 @@ func (h *Handler) showAttemptPage(c *fiber.Ctx) error {
 	}
 	a, err := h.svc.Get(c.UserContext(), me(c), aid)
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	if a.Status != "in_progress" {
 		return c.Redirect("/attempts/"+a.ID+"/result", fiber.StatusSeeOther)
@@ -125,7 +125,7 @@ func (h *Handler) showAttemptPage(c *fiber.Ctx) error {
 	qid, _ := strconv.ParseInt(a.QuizID, 10, 64)
 	o, err := h.svc.Overview(c.UserContext(), me(c), qid)
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	o.Title = o.TitleIn(attemptLang(a, c))
 	p := takePage{AttemptJSON: a, Quiz: o.QuizJSON, Index: -1, Shown: a.Questions, Now: h.svc.now(), CourseSlug: o.CourseSlug,
@@ -197,7 +197,7 @@ func (h *Handler) submitAttemptForm(c *fiber.Ctx) error {
 	}
 	a, err := h.svc.Get(c.UserContext(), me(c), aid)
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	if a.Status == "in_progress" {
 		for _, q := range a.Questions {
@@ -222,7 +222,7 @@ func (h *Handler) submitAttemptForm(c *fiber.Ctx) error {
 	switch c.FormValue("action") {
 	case "submit":
 		if _, err := h.svc.Submit(c.UserContext(), me(c), aid); err != nil {
-			return httpError(err)
+			return err
 		}
 		return c.Redirect("/attempts/"+a.ID+"/result", fiber.StatusSeeOther)
 	case "next", "prev":
@@ -330,7 +330,7 @@ func (h *Handler) showResultPage(c *fiber.Ctx) error {
 	}
 	a, err := h.svc.Get(c.UserContext(), me(c), aid)
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	if a.Status == "in_progress" || a.Result == nil {
 		return c.Redirect("/attempts/"+a.ID, fiber.StatusSeeOther)
@@ -338,7 +338,7 @@ func (h *Handler) showResultPage(c *fiber.Ctx) error {
 	qid, _ := strconv.ParseInt(a.QuizID, 10, 64)
 	o, err := h.svc.Overview(c.UserContext(), me(c), qid)
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	o.Title = o.TitleIn(attemptLang(a, c))
 	p := resultPage{Attempt: a, Quiz: o.QuizJSON, Result: *a.Result, Course: o.CourseSlug, Items: map[string]ReviewItem{},

@@ -17,7 +17,7 @@ func (h *Handler) createCourse(c *fiber.Ctx) error {
 	}
 	d, err := h.svc.CreateCourse(c.UserContext(), *courses.Viewer(c), in)
 	if err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(d)
 }
@@ -29,7 +29,7 @@ func (h *Handler) updateCourse(c *fiber.Ctx) error {
 	}
 	d, err := h.svc.UpdateCourse(c.UserContext(), *courses.Viewer(c), c.Params("slug"), in)
 	if err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	return c.JSON(d)
 }
@@ -41,7 +41,7 @@ func (h *Handler) addModule(c *fiber.Ctx) error {
 	}
 	m, err := h.svc.AddModule(c.UserContext(), *courses.Viewer(c), c.Params("slug"), in)
 	if err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(m)
 }
@@ -57,7 +57,7 @@ func (h *Handler) addLesson(c *fiber.Ctx) error {
 	}
 	l, err := h.svc.AddLesson(c.UserContext(), *courses.Viewer(c), mid, in)
 	if err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(l)
 }
@@ -73,7 +73,7 @@ func (h *Handler) updateLesson(c *fiber.Ctx) error {
 	}
 	l, err := h.svc.UpdateLesson(c.UserContext(), *courses.Viewer(c), lid, in)
 	if err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	return c.JSON(l)
 }
@@ -89,7 +89,7 @@ func (h *Handler) updateModule(c *fiber.Ctx) error {
 	}
 	m, err := h.svc.UpdateModule(c.UserContext(), *courses.Viewer(c), mid, in)
 	if err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	return c.JSON(m)
 }
@@ -100,7 +100,7 @@ func (h *Handler) deleteLesson(c *fiber.Ctx) error {
 		return err
 	}
 	if _, err := h.svc.DeleteLesson(c.UserContext(), *courses.Viewer(c), lid); err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
@@ -111,7 +111,7 @@ func (h *Handler) deleteModule(c *fiber.Ctx) error {
 		return err
 	}
 	if _, err := h.svc.DeleteModule(c.UserContext(), *courses.Viewer(c), mid); err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
@@ -138,7 +138,7 @@ func (h *Handler) uploadImage(c *fiber.Ctx) error {
 	alt := c.FormValue("alt", name)
 	img, err := h.svc.SaveImage(c.UserContext(), *courses.Viewer(c), c.Params("slug"), alt, data)
 	if err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(img)
 }

@@ -1,7 +1,6 @@
 package authoring
 
 import (
-	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -24,14 +23,14 @@ func textLang(c *fiber.Ctx, def string) string {
 	return def
 }
 
-// fieldErrors gives a form the field errors of a service error; other
-// errors come back as they are.
+// fieldErrors gives a form the field errors of a client error that names
+// fields (an invalid input, a slug already taken); other errors come back
+// as they are.
 func fieldErrors(err error) (map[string]web.FieldError, error) {
-	var we *web.Error
-	if errors.As(err, &we) && we.Status == fiber.StatusBadRequest {
+	if we, bug := web.Classify(err); !bug && len(we.Fields) > 0 {
 		return web.FormErrors(we.Fields), nil
 	}
-	return nil, courses.HTTPError(err)
+	return nil, err
 }
 
 func (h *Handler) showAuthorHome(c *fiber.Ctx) error {
@@ -113,9 +112,6 @@ func (h *Handler) submitNewCourse(c *fiber.Ctx) error {
 	} else {
 		err = web.Invalid(in.validate(true)...) // the other fields' errors too
 	}
-	if errors.Is(err, courses.ErrSlugTaken) {
-		err = web.Invalid(web.Field("slug", "err.slug_taken"))
-	}
 	if err != nil {
 		errs, err := fieldErrors(err)
 		if err != nil {
@@ -194,11 +190,11 @@ func (h *Handler) editorData(c *fiber.Ctx, slug string) (courseEditor, error) {
 	me := *courses.Viewer(c)
 	ctx := c.UserContext()
 	if _, err := h.courses.Editable(ctx, h.svc.db.R.WithContext(ctx), me, slug); err != nil {
-		return courseEditor{}, courses.HTTPError(err)
+		return courseEditor{}, err
 	}
 	t, err := h.courses.LoadTree(ctx, slug)
 	if err != nil {
-		return courseEditor{}, courses.HTTPError(err)
+		return courseEditor{}, err
 	}
 	e := courseEditor{Course: t.Course, TL: textLang(c, t.Locale), Locales: models.Locales, Professions: models.Professions,
 		Audiences: map[string]bool{}, Hours: strconv.FormatFloat(t.Hours, 'f', -1, 64)}
@@ -355,7 +351,7 @@ func (h *Handler) showPublish(c *fiber.Ctx) error {
 	}
 	d, err := h.courses.Course(c.UserContext(), slug, courses.Viewer(c), web.Lang(c))
 	if err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	p := publishPage{Editor: e, Detail: d, Empty: e.LessonCount == 0}
 	if len(e.TextMissing) > 0 {
@@ -378,7 +374,7 @@ func (h *Handler) submitPublish(c *fiber.Ctx) error {
 	slug := c.Params("slug")
 	publish := c.FormValue("state") == "publish"
 	if _, err := h.svc.UpdateCourse(c.UserContext(), *courses.Viewer(c), slug, CourseInput{Published: &publish}); err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	q := "unpublished=1"
 	if publish {

@@ -129,7 +129,7 @@ func (s *Service) Image(ctx context.Context, name string, viewer *models.User) (
 func (h *Handler) serveImage(c *fiber.Ctx) error {
 	ctype, data, public, err := h.svc.Image(c.UserContext(), c.Params("name"), courses.Viewer(c))
 	if err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	c.Set(fiber.HeaderContentType, ctype)
 	if public {

@@ -46,7 +46,7 @@ func (h *Handler) submitMoveLesson(c *fiber.Ctx) error {
 		return err
 	}
 	if _, err := h.svc.UpdateLesson(c.UserContext(), *courses.Viewer(c), lid, LessonInput{Position: &pos}); err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	return c.Redirect(editorURL(le.Course.Slug, le.TL, "", fmt.Sprintf("module-%d", le.Lesson.ModuleID)), fiber.StatusSeeOther)
 }
@@ -79,7 +79,7 @@ func (h *Handler) lessonData(c *fiber.Ctx, lid int64) (lessonEditor, error) {
 	}
 	course, err := h.courses.CheckEditModule(ctx, *courses.Viewer(c), l.ModuleID)
 	if err != nil {
-		return lessonEditor{}, courses.HTTPError(err)
+		return lessonEditor{}, err
 	}
 	var m models.Module
 	if err := h.svc.db.R.WithContext(ctx).Preload("Texts").Take(&m, "id = ?", l.ModuleID).Error; err != nil {
@@ -167,7 +167,7 @@ func (h *Handler) submitLesson(c *fiber.Ctx) error {
 				e.Errors["image"] = we.Fields[0]
 				return h.r.Page(c, we.Status, "author_lesson", e.Title, e)
 			}
-			return courses.HTTPError(err)
+			return err
 		}
 		e.BodyMD = strings.TrimRight(e.BodyMD, "\n") + "\n\n" + img.Markdown + "\n"
 		query = "image=1"
@@ -209,7 +209,7 @@ func (h *Handler) submitDeleteLesson(c *fiber.Ctx) error {
 		return err
 	}
 	if _, err := h.svc.DeleteLesson(c.UserContext(), *courses.Viewer(c), lid); err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	return c.Redirect(editorURL(e.Course.Slug, e.TL, "deleted=1", fmt.Sprintf("module-%d", e.Lesson.ModuleID)), fiber.StatusSeeOther)
 }

@@ -88,7 +88,7 @@ func (h *Handler) submitMoveModule(c *fiber.Ctx) error {
 		return err
 	}
 	if _, err := h.svc.UpdateModule(c.UserContext(), *courses.Viewer(c), mid, ModuleInput{Position: &pos}); err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	return c.Redirect(editorURL(course.Slug, textLang(c, course.Locale), "", fmt.Sprintf("module-%d", mid)), fiber.StatusSeeOther)
 }
@@ -100,7 +100,7 @@ func (h *Handler) showDeleteModule(c *fiber.Ctx) error {
 	}
 	course, w, err := h.svc.ModuleWeight(c.UserContext(), *courses.Viewer(c), mid)
 	if err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	var m models.Module
 	if err := h.svc.db.R.WithContext(c.UserContext()).Preload("Texts").Take(&m, "id = ?", mid).Error; err != nil {
@@ -118,7 +118,7 @@ func (h *Handler) submitDeleteModule(c *fiber.Ctx) error {
 		return err
 	}
 	if _, err := h.svc.DeleteModule(c.UserContext(), *courses.Viewer(c), mid); err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	return c.Redirect(editorURL(course.Slug, textLang(c, course.Locale), "module_deleted=1", ""), fiber.StatusSeeOther)
 }
@@ -151,7 +151,7 @@ func (h *Handler) editableModule(c *fiber.Ctx) (int64, models.Course, error) {
 	}
 	course, err := h.courses.CheckEditModule(c.UserContext(), *courses.Viewer(c), mid)
 	if err != nil {
-		return 0, models.Course{}, courses.HTTPError(err)
+		return 0, models.Course{}, err
 	}
 	return mid, course, nil
 }

@@ -27,7 +27,7 @@ func (ch *Handler) createCohort(c *fiber.Ctx) error {
 	}
 	co, err := ch.svc.CreateCohort(c.UserContext(), *courses.Viewer(c), in, web.Lang(c))
 	if err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(ch.out(co))
 }
@@ -50,7 +50,7 @@ func (ch *Handler) showCohort(c *fiber.Ctx) error {
 	}
 	co, err := ch.svc.Cohort(c.UserContext(), *courses.Viewer(c), cid, web.Lang(c))
 	if err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	return c.JSON(ch.out(co))
 }
@@ -66,7 +66,7 @@ func (ch *Handler) updateCohort(c *fiber.Ctx) error {
 	}
 	co, err := ch.svc.UpdateCohort(c.UserContext(), *courses.Viewer(c), cid, in, web.Lang(c))
 	if err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	return c.JSON(ch.out(co))
 }
@@ -78,11 +78,11 @@ func (ch *Handler) listMembers(c *fiber.Ctx) error {
 	}
 	ms, err := ch.svc.CohortMembers(c.UserContext(), *courses.Viewer(c), cid, web.Lang(c))
 	if err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	invs, err := ch.svc.CohortInvitations(c.UserContext(), *courses.Viewer(c), cid)
 	if err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	return c.JSON(fiber.Map{"items": ms, "invitations": invs})
 }
@@ -97,7 +97,7 @@ func (ch *Handler) removeMember(c *fiber.Ctx) error {
 		return err
 	}
 	if err := ch.svc.RemoveMember(c.UserContext(), *courses.Viewer(c), cid, uid); err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
@@ -110,7 +110,7 @@ func (ch *Handler) importMembers(c *fiber.Ctx) error {
 	}
 	// Ownership first: someone else's cohort is not found, whatever the body.
 	if _, err := ch.svc.Cohort(c.UserContext(), *courses.Viewer(c), cid, web.Lang(c)); err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	var rows []MemberInput
 	ct := strings.ToLower(c.Get(fiber.HeaderContentType))
@@ -136,7 +136,7 @@ func (ch *Handler) importMembers(c *fiber.Ctx) error {
 	ch.professionLabels(c, rows)
 	rep, err := ch.svc.ImportMembers(c.UserContext(), *courses.Viewer(c), cid, rows, web.Lang(c))
 	if err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	ch.finishReport(c, &rep)
 	return c.JSON(rep)
@@ -184,7 +184,7 @@ func (ch *Handler) finishReport(c *fiber.Ctx, rep *ImportReport) {
 func (ch *Handler) joinCohort(c *fiber.Ctx) error {
 	co, joined, err := ch.svc.JoinCohort(c.UserContext(), *courses.Viewer(c), c.Params("token"), "api", web.Lang(c))
 	if err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	return c.JSON(fiber.Map{"cohort": ch.out(co), "joined": joined})
 }

@@ -53,7 +53,7 @@ func (ch *Handler) answerInvitation(accept, page bool) fiber.Handler {
 			detail = "dashboard"
 		}
 		if err := ch.svc.RespondInvitation(c.UserContext(), *courses.Viewer(c), iid, accept, detail); err != nil {
-			return courses.HTTPError(err)
+			return err
 		}
 		if !page {
 			return c.SendStatus(fiber.StatusNoContent)
@@ -133,7 +133,7 @@ func (ch *Handler) submitInvite(c *fiber.Ctx) error {
 			return web.Invalid(web.Field("action", "err.required"))
 		}
 		if err := ch.svc.RespondInvitation(c.UserContext(), *u, inv.id, action == "accept", "page"); err != nil {
-			return courses.HTTPError(err)
+			return err
 		}
 		return c.Redirect(answeredURL(action == "accept"), fiber.StatusSeeOther)
 	}

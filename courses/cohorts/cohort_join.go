@@ -46,7 +46,7 @@ func (ch *Handler) renderJoin(c *fiber.Ctx, status int, co Cohort, p joinPage) e
 func (ch *Handler) showJoinPage(c *fiber.Ctx) error {
 	co, err := ch.svc.CohortByToken(c.UserContext(), c.Params("token"), web.Lang(c))
 	if err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	return ch.renderJoin(c, fiber.StatusOK, co, joinPage{In: accounts.NewUser{Locale: web.Lang(c)}})
 }
@@ -59,13 +59,13 @@ func (ch *Handler) submitJoin(c *fiber.Ctx) error {
 	lang := web.Lang(c)
 	if u := courses.Viewer(c); u != nil {
 		if _, _, err := ch.svc.JoinCohort(c.UserContext(), *u, token, "page", lang); err != nil {
-			return courses.HTTPError(err)
+			return err
 		}
 		return c.Redirect("/dashboard?joined=1", fiber.StatusSeeOther)
 	}
 	co, err := ch.svc.CohortByToken(c.UserContext(), token, lang)
 	if err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	if ch.env.Accounts == nil || ch.env.Sessions == nil {
 		return web.ErrUnauth
@@ -92,7 +92,7 @@ func (ch *Handler) submitJoin(c *fiber.Ctx) error {
 	}
 	web.LogEvent(c, "auth.register", "user_id", u.ID, "via", "invite")
 	if _, _, err := ch.svc.JoinCohort(c.UserContext(), u, token, "page,new_account", lang); err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	tok, sess, err := ch.env.Sessions.Create(c.UserContext(), u.ID)
 	if err != nil {

@@ -71,7 +71,7 @@ func (ch *Handler) submitCohort(c *fiber.Ctx) error {
 		return ch.renderCohorts(c, fiber.StatusUnprocessableEntity, cohortsPage{Form: f, Errors: web.FormErrors(fe.Fields)})
 	}
 	if err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	return c.Redirect("/author/cohorts/"+co.ID+"?created=1", fiber.StatusSeeOther)
 }
@@ -109,7 +109,7 @@ func (ch *Handler) renderCohort(c *fiber.Ctx, status int, cid int64, p cohortPag
 	lang := web.Lang(c)
 	co, err := ch.svc.Cohort(c.UserContext(), u, cid, lang)
 	if err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	p.Cohort, p.InviteURL, p.Professions = co, ch.inviteURL(co.Token()), models.Professions
 	p.Admin = u.Role == models.RoleAdmin
@@ -117,10 +117,10 @@ func (ch *Handler) renderCohort(c *fiber.Ctx, status int, cid int64, p cohortPag
 		p.Form = formOf(co)
 	}
 	if p.Members, err = ch.svc.CohortMembers(c.UserContext(), u, cid, lang); err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	if p.Invitations, err = ch.svc.CohortInvitations(c.UserContext(), u, cid); err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	if p.Courses, err = ch.courses.Catalog(c.UserContext(), &u, "", lang); err != nil {
 		return err
@@ -157,7 +157,7 @@ func (ch *Handler) submitCohortEdit(c *fiber.Ctx) error {
 		return ch.renderCohort(c, fiber.StatusUnprocessableEntity, cid, cohortPage{Form: f, Errors: web.FormErrors(fe.Fields)})
 	}
 	if err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	return c.Redirect("/author/cohorts/"+strconv.FormatInt(cid, 10)+"?saved=1", fiber.StatusSeeOther)
 }
@@ -171,7 +171,7 @@ func (ch *Handler) submitMembers(c *fiber.Ctx) error {
 		return err
 	}
 	if _, err := ch.svc.Cohort(c.UserContext(), *courses.Viewer(c), cid, web.Lang(c)); err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	text := c.FormValue("csv")
 	var data []byte
@@ -206,7 +206,7 @@ func (ch *Handler) submitMembers(c *fiber.Ctx) error {
 	ch.professionLabels(c, rows)
 	rep, err := ch.svc.ImportMembers(c.UserContext(), *courses.Viewer(c), cid, rows, web.Lang(c))
 	if err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	ch.finishReport(c, &rep)
 	p := cohortPage{Report: &rep}
@@ -230,7 +230,7 @@ func (ch *Handler) confirmRegenerate(c *fiber.Ctx) error {
 	}
 	co, err := ch.svc.Cohort(c.UserContext(), *courses.Viewer(c), cid, web.Lang(c))
 	if err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	back := "/author/cohorts/" + co.ID
 	return ch.r.Page(c, fiber.StatusOK, "cohort_confirm", ch.r.T(c, "cohort.regenerate"), confirmPage{
@@ -243,7 +243,7 @@ func (ch *Handler) submitRegenerate(c *fiber.Ctx) error {
 		return err
 	}
 	if err := ch.svc.RegenerateInvite(c.UserContext(), *courses.Viewer(c), cid); err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	return c.Redirect("/author/cohorts/"+strconv.FormatInt(cid, 10)+"?regenerated=1#invite", fiber.StatusSeeOther)
 }
@@ -259,7 +259,7 @@ func (ch *Handler) confirmRemove(c *fiber.Ctx) error {
 	}
 	ms, err := ch.svc.CohortMembers(c.UserContext(), *courses.Viewer(c), cid, web.Lang(c))
 	if err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	for _, m := range ms {
 		if m.UserID == strconv.FormatInt(uid, 10) {
@@ -282,7 +282,7 @@ func (ch *Handler) submitRemove(c *fiber.Ctx) error {
 		return err
 	}
 	if err := ch.svc.RemoveMember(c.UserContext(), *courses.Viewer(c), cid, uid); err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	return c.Redirect("/author/cohorts/"+strconv.FormatInt(cid, 10)+"?removed=1#members", fiber.StatusSeeOther)
 }

@@ -1,7 +1,6 @@
 package coursepkg
 
 import (
-	"errors"
 	"net/url"
 	"strings"
 
@@ -11,37 +10,20 @@ import (
 	"tadrib/internal/web"
 )
 
-// packageProblem is the 422 of a broken package: every problem, with its
-// file and line.
-func packageProblem(pe PackageErrors) error {
-	fields := make([]web.FieldError, len(pe))
-	for i, e := range pe {
-		fields[i] = web.FieldError{File: e.File, Line: e.Line, Message: e.Message}
-	}
-	return &web.Error{Status: fiber.StatusUnprocessableEntity, Key: "authoring.package_broken", Fields: fields}
-}
-
 // importZip reads and imports a zipped package as a draft.
 func (h *Handler) importZip(c *fiber.Ctx, data []byte, slug string) (string, error) {
 	if slug != "" && !courses.ValidSlug(slug) {
 		return "", web.Invalid(web.Field("slug", "err.slug"))
 	}
 	pkg, err := ReadZip(data)
-	var pe PackageErrors
-	if errors.As(err, &pe) {
-		return "", packageProblem(pe)
-	}
 	if err != nil {
 		return "", err
 	}
 	pkg.Manifest.Published = false // an import is checked before trainees see it
 	me := courses.Viewer(c)
 	course, err := h.svc.ImportPackage(c.UserContext(), pkg, &me.ID, slug)
-	if errors.As(err, &pe) {
-		return "", packageProblem(pe)
-	}
 	if err != nil {
-		return "", courses.HTTPError(err)
+		return "", err
 	}
 	return course.Slug, nil
 }
@@ -63,7 +45,7 @@ func (h *Handler) exportCourse(c *fiber.Ctx) error {
 	slug := c.Params("slug")
 	b, err := h.svc.ExportPackage(c.UserContext(), *courses.Viewer(c), slug)
 	if err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	c.Set(fiber.HeaderContentType, "application/zip")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+slug+`.zip"; filename*=UTF-8''`+url.PathEscape(slug)+".zip")
@@ -89,8 +71,7 @@ func (h *Handler) submitImportCourse(c *fiber.Ctx) error {
 	}
 	slug, err := h.importZip(c, data, strings.TrimSpace(c.FormValue("slug")))
 	if err != nil {
-		var we *web.Error
-		if errors.As(err, &we) && (we.Status == fiber.StatusUnprocessableEntity || we.Status == fiber.StatusConflict || we.Status == fiber.StatusBadRequest) {
+		if we, bug := web.Classify(err); !bug && (we.Status == fiber.StatusUnprocessableEntity || we.Status == fiber.StatusConflict || we.Status == fiber.StatusBadRequest) {
 			return render(we.Status, map[string]any{"Problems": we.Fields, "Conflict": we.Status == fiber.StatusConflict, "Slug": c.FormValue("slug")})
 		}
 		return err

@@ -56,7 +56,7 @@ func (h *Handler) courseReport(c *fiber.Ctx) error {
 	}
 	r, err := h.svc.CourseReport(c.UserContext(), *courses.Viewer(c), c.Params("slug"), f, web.Lang(c))
 	if err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store") // trainees' personal data
 	if format == "json" {

@@ -39,7 +39,7 @@ func (h *Handler) showReports(c *fiber.Ctx) error {
 	}
 	list, err := h.svc.ReportCourses(c.UserContext(), v, f, web.Lang(c))
 	if err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	p := reportsPage{Courses: list, Cohorts: cohorts, Professions: models.Professions, Filter: f}
 	if q := f.query().Encode(); q != "" {
@@ -105,7 +105,7 @@ func (h *Handler) showCourseReport(c *fiber.Ctx) error {
 	v, lang := *courses.Viewer(c), web.Lang(c)
 	r, err := h.svc.CourseReport(c.UserContext(), v, c.Params("slug"), f, lang)
 	if err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	cohorts, err := h.svc.ReportCohorts(c.UserContext(), v, r.courseID, r.scope.all)
 	if err != nil {

@@ -138,11 +138,7 @@ func (a *admin) target(c *fiber.Ctx) (models.User, error) {
 	if err != nil {
 		return models.User{}, web.ErrNotFound
 	}
-	u, err := a.svc.Get(c.UserContext(), id)
-	if errors.Is(err, ErrNotFound) {
-		return u, web.ErrNotFound
-	}
-	return u, err
+	return a.svc.Get(c.UserContext(), id)
 }
 
 func (a *admin) renderUser(c *fiber.Ctx, status int, p userPage) error {
