@@ -73,8 +73,16 @@ func Unavailable(err error) bool {
 		errors.Is(err, sqlite3.CANTOPEN):
 		return true
 	}
+	// The network's own types, not the net.Error interface: the SQLite
+	// driver's *sqlite3.Error has Timeout and Temporary methods too, and a
+	// constraint failure is no outage.
+	var op *net.OpError
+	var dns *net.DNSError
+	if errors.As(err, &op) || errors.As(err, &dns) {
+		return true
+	}
 	var ne net.Error
-	if errors.As(err, &ne) {
+	if errors.As(err, &ne) && ne.Timeout() {
 		return true
 	}
 	var ce *pgconn.ConnectError
