@@ -71,10 +71,8 @@ func logRefusal(c *fiber.Ctx) error {
 	return err
 }
 
-func user(c *fiber.Ctx) models.User { return auth.From(c).User }
-
 func (h *Handler) claim(c *fiber.Ctx) error {
-	cert, created, missing, err := h.svc.Claim(c.UserContext(), user(c), c.Params("slug"), web.Lang(c))
+	cert, created, missing, err := h.svc.Claim(c.UserContext(), *auth.User(c), c.Params("slug"), web.Lang(c))
 	if err != nil {
 		return err
 	}
@@ -89,7 +87,7 @@ func (h *Handler) claim(c *fiber.Ctx) error {
 }
 
 func (h *Handler) mine(c *fiber.Ctx) error {
-	items, err := h.svc.Mine(c.UserContext(), user(c), web.Lang(c))
+	items, err := h.svc.Mine(c.UserContext(), *auth.User(c), web.Lang(c))
 	if err != nil {
 		return err
 	}
@@ -101,7 +99,7 @@ func (h *Handler) search(c *fiber.Ctx) error {
 	if len(errs) > 0 {
 		return web.Invalid(errs...)
 	}
-	items, err := h.svc.Search(c.UserContext(), user(c), f, web.Lang(c))
+	items, err := h.svc.Search(c.UserContext(), *auth.User(c), f, web.Lang(c))
 	if err != nil {
 		return err
 	}
@@ -134,7 +132,7 @@ func (h *Handler) issue(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	items, err := h.svc.Issue(c.UserContext(), user(c), in, web.Lang(c))
+	items, err := h.svc.Issue(c.UserContext(), *auth.User(c), in, web.Lang(c))
 	if err != nil {
 		return err
 	}
@@ -142,7 +140,7 @@ func (h *Handler) issue(c *fiber.Ctx) error {
 }
 
 func (h *Handler) pdf(c *fiber.Ctx) error {
-	b, r, err := h.svc.PDFFor(c.UserContext(), user(c), c.Params("code"))
+	b, r, err := h.svc.PDFFor(c.UserContext(), *auth.User(c), c.Params("code"))
 	if err != nil {
 		return err
 	}
@@ -160,7 +158,7 @@ func (h *Handler) revoke(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	cert, err := h.svc.Revoke(c.UserContext(), user(c), c.Params("code"), in.Reason, web.Lang(c))
+	cert, err := h.svc.Revoke(c.UserContext(), *auth.User(c), c.Params("code"), in.Reason, web.Lang(c))
 	if err != nil {
 		return err
 	}
@@ -173,7 +171,7 @@ func (h *Handler) reissue(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	cert, err := h.svc.Reissue(c.UserContext(), user(c), c.Params("code"), in, web.Lang(c))
+	cert, err := h.svc.Reissue(c.UserContext(), *auth.User(c), c.Params("code"), in, web.Lang(c))
 	if err != nil {
 		return err
 	}

@@ -46,7 +46,7 @@ func (h *Handler) minePage(c *fiber.Ctx) error {
 }
 
 func (h *Handler) renderMine(c *fiber.Ctx, missing []Missing, claimed string) error {
-	ctx, u, lang := c.UserContext(), user(c), web.Lang(c)
+	ctx, u, lang := c.UserContext(), *auth.User(c), web.Lang(c)
 	items, err := h.svc.Mine(ctx, u, lang)
 	if err != nil {
 		return err
@@ -84,7 +84,7 @@ func (h *Handler) renderMine(c *fiber.Ctx, missing []Missing, claimed string) er
 
 // claimPage issues the signed-in user's certificate from a form.
 func (h *Handler) claimPage(c *fiber.Ctx) error {
-	cert, _, missing, err := h.svc.Claim(c.UserContext(), user(c), c.FormValue("course"), web.Lang(c))
+	cert, _, missing, err := h.svc.Claim(c.UserContext(), *auth.User(c), c.FormValue("course"), web.Lang(c))
 	if err != nil {
 		return err
 	}
@@ -107,7 +107,7 @@ type registerPage struct {
 }
 
 func (h *Handler) registerPage(c *fiber.Ctx) error {
-	ctx, u, lang := c.UserContext(), user(c), web.Lang(c)
+	ctx, u, lang := c.UserContext(), *auth.User(c), web.Lang(c)
 	p := registerPage{Q: c.Query("q"), Course: c.Query("course"), From: c.Query("from"), To: c.Query("to"), Limit: registerLimit}
 	f, errs := parseFilter(p.Q, p.Course, p.From, p.To)
 	p.Errors = web.FormErrors(errs)
@@ -140,7 +140,7 @@ type detailPage struct {
 }
 
 func (h *Handler) detailPage(c *fiber.Ctx) error {
-	cert, err := h.svc.Get(c.UserContext(), user(c), c.Params("code"), web.Lang(c))
+	cert, err := h.svc.Get(c.UserContext(), *auth.User(c), c.Params("code"), web.Lang(c))
 	if err != nil {
 		return err
 	}
@@ -151,7 +151,7 @@ func (h *Handler) detailPage(c *fiber.Ctx) error {
 // revokeSubmit asks for confirmation first (a revocation cannot be undone),
 // then revokes on the second post, which carries confirm=yes.
 func (h *Handler) revokeSubmit(c *fiber.Ctx) error {
-	ctx, u, lang := c.UserContext(), user(c), web.Lang(c)
+	ctx, u, lang := c.UserContext(), *auth.User(c), web.Lang(c)
 	cert, err := h.svc.Get(ctx, u, c.Params("code"), lang)
 	if err != nil {
 		return err
@@ -175,7 +175,7 @@ func (h *Handler) revokeSubmit(c *fiber.Ctx) error {
 }
 
 func (h *Handler) reissueSubmit(c *fiber.Ctx) error {
-	ctx, u, lang := c.UserContext(), user(c), web.Lang(c)
+	ctx, u, lang := c.UserContext(), *auth.User(c), web.Lang(c)
 	cert, err := h.svc.Get(ctx, u, c.Params("code"), lang)
 	if err != nil {
 		return err
@@ -206,7 +206,7 @@ type issuePage struct {
 }
 
 func (h *Handler) issuePage(c *fiber.Ctx) error {
-	courses, err := h.svc.ManagedCourses(c.UserContext(), user(c), web.Lang(c))
+	courses, err := h.svc.ManagedCourses(c.UserContext(), *auth.User(c), web.Lang(c))
 	if err != nil {
 		return err
 	}
@@ -216,7 +216,7 @@ func (h *Handler) issuePage(c *fiber.Ctx) error {
 // issueSubmit reads the holders typed one per line: an email, or
 // "name | Arabic name | profession" (the Arabic name may be left empty).
 func (h *Handler) issueSubmit(c *fiber.Ctx) error {
-	ctx, u, lang := c.UserContext(), user(c), web.Lang(c)
+	ctx, u, lang := c.UserContext(), *auth.User(c), web.Lang(c)
 	p := issuePage{Course: c.FormValue("course_slug"), Date: c.FormValue("date"), Holders: c.FormValue("holders")}
 	var err error
 	if p.Courses, err = h.svc.ManagedCourses(ctx, u, lang); err != nil {

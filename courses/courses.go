@@ -121,12 +121,12 @@ func IsStaff(u *models.User) bool {
 	return u != nil && (u.Role == models.RoleTrainer || u.Role == models.RoleAdmin)
 }
 
-// canSee reports whether u may see course c at all: a published course is
-// public; a draft only to its author and to admins.
 // CanSee reports whether u may see course c (a published course, or one
 // they may edit); for features that read a course with their own query.
 func CanSee(u *models.User, c models.Course) bool { return canSee(u, c) }
 
+// canSee reports whether u may see course c at all: a published course is
+// public; a draft only to its author and to admins.
 func canSee(u *models.User, c models.Course) bool {
 	return c.Published || CanEdit(u, c)
 }

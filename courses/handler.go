@@ -51,13 +51,6 @@ func (h *Handler) Routes(app fiber.Router, api fiber.Router) {
 	app.Get("/dashboard", auth.RequireUser, h.showDashboard)
 }
 
-func Viewer(c *fiber.Ctx) *models.User {
-	if id := auth.From(c); id != nil {
-		return &id.User
-	}
-	return nil
-}
-
 // PathID reads a numeric id from the path; anything else is not found.
 func PathID(c *fiber.Ctx) (int64, error) {
 	n, err := strconv.ParseInt(c.Params("id"), 10, 64)
@@ -80,7 +73,7 @@ func (h *Handler) listCourses(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	items, err := h.svc.Catalog(c.UserContext(), Viewer(c), p, web.Lang(c))
+	items, err := h.svc.Catalog(c.UserContext(), auth.User(c), p, web.Lang(c))
 	if err != nil {
 		return err
 	}
@@ -88,7 +81,7 @@ func (h *Handler) listCourses(c *fiber.Ctx) error {
 }
 
 func (h *Handler) showCourse(c *fiber.Ctx) error {
-	d, err := h.svc.Course(c.UserContext(), c.Params("slug"), Viewer(c), web.Lang(c))
+	d, err := h.svc.Course(c.UserContext(), c.Params("slug"), auth.User(c), web.Lang(c))
 	if err != nil {
 		return err
 	}
@@ -96,7 +89,7 @@ func (h *Handler) showCourse(c *fiber.Ctx) error {
 }
 
 func (h *Handler) enrol(c *fiber.Ctx) error {
-	created, err := h.svc.Enrol(c.UserContext(), *Viewer(c), c.Params("slug"))
+	created, err := h.svc.Enrol(c.UserContext(), *auth.User(c), c.Params("slug"))
 	if err != nil {
 		return err
 	}
@@ -112,7 +105,7 @@ func (h *Handler) showLesson(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	b, err := h.svc.LessonJSON(c.UserContext(), lid, *Viewer(c), web.Lang(c), web.EncodeJSON)
+	b, err := h.svc.LessonJSON(c.UserContext(), lid, *auth.User(c), web.Lang(c), web.EncodeJSON)
 	if err != nil {
 		return err
 	}
@@ -125,14 +118,14 @@ func (h *Handler) completeLesson(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.svc.Complete(c.UserContext(), *Viewer(c), lid); err != nil {
+	if err := h.svc.Complete(c.UserContext(), *auth.User(c), lid); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
 func (h *Handler) myProgress(c *fiber.Ctx) error {
-	items, err := h.svc.MyProgress(c.UserContext(), *Viewer(c), web.Lang(c))
+	items, err := h.svc.MyProgress(c.UserContext(), *auth.User(c), web.Lang(c))
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"tadrib/courses"
+	"tadrib/internal/auth"
 	"tadrib/internal/web"
 	"tadrib/models"
 )
@@ -34,7 +35,7 @@ func fieldErrors(err error) (map[string]web.FieldError, error) {
 }
 
 func (h *Handler) showAuthorHome(c *fiber.Ctx) error {
-	items, err := h.svc.Authored(c.UserContext(), *courses.Viewer(c), web.Lang(c))
+	items, err := h.svc.Authored(c.UserContext(), *auth.User(c), web.Lang(c))
 	if err != nil {
 		return err
 	}
@@ -108,7 +109,7 @@ func (h *Handler) submitNewCourse(c *fiber.Ctx) error {
 	var d courses.CourseDetail
 	var err error
 	if len(f.Errors) == 0 {
-		d, err = h.svc.CreateCourse(c.UserContext(), *courses.Viewer(c), in)
+		d, err = h.svc.CreateCourse(c.UserContext(), *auth.User(c), in)
 	} else {
 		err = web.Invalid(in.validate(true)...) // the other fields' errors too
 	}
@@ -187,7 +188,7 @@ func missing(has map[string]bool) []string {
 
 // editorData loads a course for its editor, checking editor's rights.
 func (h *Handler) editorData(c *fiber.Ctx, slug string) (courseEditor, error) {
-	me := *courses.Viewer(c)
+	me := *auth.User(c)
 	ctx := c.UserContext()
 	if _, err := h.courses.Editable(ctx, h.svc.db.R.WithContext(ctx), me, slug); err != nil {
 		return courseEditor{}, err
@@ -311,7 +312,7 @@ func (h *Handler) submitCourse(c *fiber.Ctx) error {
 		}
 	}
 	if len(errs) == 0 {
-		_, err = h.svc.UpdateCourse(c.UserContext(), *courses.Viewer(c), slug, in)
+		_, err = h.svc.UpdateCourse(c.UserContext(), *auth.User(c), slug, in)
 		if err == nil {
 			return c.Redirect(editorURL(slug, e.TL, "saved=1", ""), fiber.StatusSeeOther)
 		}
@@ -349,7 +350,7 @@ func (h *Handler) showPublish(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d, err := h.courses.Course(c.UserContext(), slug, courses.Viewer(c), web.Lang(c))
+	d, err := h.courses.Course(c.UserContext(), slug, auth.User(c), web.Lang(c))
 	if err != nil {
 		return err
 	}
@@ -373,7 +374,7 @@ func (h *Handler) showPublish(c *fiber.Ctx) error {
 func (h *Handler) submitPublish(c *fiber.Ctx) error {
 	slug := c.Params("slug")
 	publish := c.FormValue("state") == "publish"
-	if _, err := h.svc.UpdateCourse(c.UserContext(), *courses.Viewer(c), slug, CourseInput{Published: &publish}); err != nil {
+	if _, err := h.svc.UpdateCourse(c.UserContext(), *auth.User(c), slug, CourseInput{Published: &publish}); err != nil {
 		return err
 	}
 	q := "unpublished=1"

@@ -6,7 +6,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"tadrib/courses"
 	"tadrib/internal/accounts"
 	"tadrib/internal/auth"
 	"tadrib/internal/web"
@@ -30,7 +29,7 @@ func (ch *Handler) renderJoin(c *fiber.Ctx, status int, co Cohort, p joinPage) e
 	p.Cohort, p.Token, p.Professions = co, co.Token(), models.Professions
 	p.CanRegister = ch.env.Accounts != nil && ch.env.Sessions != nil
 	p.In.Password = ""
-	if u := courses.Viewer(c); u != nil {
+	if u := auth.User(c); u != nil {
 		cid, _ := strconv.ParseInt(co.ID, 10, 64)
 		member, err := ch.svc.IsMember(c.UserContext(), u.ID, cid)
 		if err != nil {
@@ -57,7 +56,7 @@ func (ch *Handler) showJoinPage(c *fiber.Ctx) error {
 func (ch *Handler) submitJoin(c *fiber.Ctx) error {
 	token := c.Params("token")
 	lang := web.Lang(c)
-	if u := courses.Viewer(c); u != nil {
+	if u := auth.User(c); u != nil {
 		if _, _, err := ch.svc.JoinCohort(c.UserContext(), *u, token, "page", lang); err != nil {
 			return err
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"tadrib/courses"
+	"tadrib/internal/auth"
 	"tadrib/internal/web"
 	"tadrib/models"
 )
@@ -49,7 +50,7 @@ type cohortsPage struct {
 }
 
 func (ch *Handler) renderCohorts(c *fiber.Ctx, status int, p cohortsPage) error {
-	u := *courses.Viewer(c)
+	u := *auth.User(c)
 	var err error
 	if p.Items, err = ch.svc.Cohorts(c.UserContext(), u, web.Lang(c)); err != nil {
 		return err
@@ -66,7 +67,7 @@ func (ch *Handler) showCohortsPage(c *fiber.Ctx) error {
 
 func (ch *Handler) submitCohort(c *fiber.Ctx) error {
 	f, in := readCohortForm(c)
-	co, err := ch.svc.CreateCohort(c.UserContext(), *courses.Viewer(c), in, web.Lang(c))
+	co, err := ch.svc.CreateCohort(c.UserContext(), *auth.User(c), in, web.Lang(c))
 	if fe := formError(err); fe != nil {
 		return ch.renderCohorts(c, fiber.StatusUnprocessableEntity, cohortsPage{Form: f, Errors: web.FormErrors(fe.Fields)})
 	}
@@ -105,7 +106,7 @@ type cohortPage struct {
 }
 
 func (ch *Handler) renderCohort(c *fiber.Ctx, status int, cid int64, p cohortPage) error {
-	u := *courses.Viewer(c)
+	u := *auth.User(c)
 	lang := web.Lang(c)
 	co, err := ch.svc.Cohort(c.UserContext(), u, cid, lang)
 	if err != nil {
@@ -152,7 +153,7 @@ func (ch *Handler) submitCohortEdit(c *fiber.Ctx) error {
 		return err
 	}
 	f, in := readCohortForm(c)
-	_, err = ch.svc.UpdateCohort(c.UserContext(), *courses.Viewer(c), cid, in, web.Lang(c))
+	_, err = ch.svc.UpdateCohort(c.UserContext(), *auth.User(c), cid, in, web.Lang(c))
 	if fe := formError(err); fe != nil {
 		return ch.renderCohort(c, fiber.StatusUnprocessableEntity, cid, cohortPage{Form: f, Errors: web.FormErrors(fe.Fields)})
 	}
@@ -170,7 +171,7 @@ func (ch *Handler) submitMembers(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := ch.svc.Cohort(c.UserContext(), *courses.Viewer(c), cid, web.Lang(c)); err != nil {
+	if _, err := ch.svc.Cohort(c.UserContext(), *auth.User(c), cid, web.Lang(c)); err != nil {
 		return err
 	}
 	text := c.FormValue("csv")
@@ -204,7 +205,7 @@ func (ch *Handler) submitMembers(c *fiber.Ctx) error {
 		return err
 	}
 	ch.professionLabels(c, rows)
-	rep, err := ch.svc.ImportMembers(c.UserContext(), *courses.Viewer(c), cid, rows, web.Lang(c))
+	rep, err := ch.svc.ImportMembers(c.UserContext(), *auth.User(c), cid, rows, web.Lang(c))
 	if err != nil {
 		return err
 	}
@@ -228,7 +229,7 @@ func (ch *Handler) confirmRegenerate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	co, err := ch.svc.Cohort(c.UserContext(), *courses.Viewer(c), cid, web.Lang(c))
+	co, err := ch.svc.Cohort(c.UserContext(), *auth.User(c), cid, web.Lang(c))
 	if err != nil {
 		return err
 	}
@@ -242,7 +243,7 @@ func (ch *Handler) submitRegenerate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := ch.svc.RegenerateInvite(c.UserContext(), *courses.Viewer(c), cid); err != nil {
+	if err := ch.svc.RegenerateInvite(c.UserContext(), *auth.User(c), cid); err != nil {
 		return err
 	}
 	return c.Redirect("/author/cohorts/"+strconv.FormatInt(cid, 10)+"?regenerated=1#invite", fiber.StatusSeeOther)
@@ -257,7 +258,7 @@ func (ch *Handler) confirmRemove(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ms, err := ch.svc.CohortMembers(c.UserContext(), *courses.Viewer(c), cid, web.Lang(c))
+	ms, err := ch.svc.CohortMembers(c.UserContext(), *auth.User(c), cid, web.Lang(c))
 	if err != nil {
 		return err
 	}
@@ -281,7 +282,7 @@ func (ch *Handler) submitRemove(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := ch.svc.RemoveMember(c.UserContext(), *courses.Viewer(c), cid, uid); err != nil {
+	if err := ch.svc.RemoveMember(c.UserContext(), *auth.User(c), cid, uid); err != nil {
 		return err
 	}
 	return c.Redirect("/author/cohorts/"+strconv.FormatInt(cid, 10)+"?removed=1#members", fiber.StatusSeeOther)

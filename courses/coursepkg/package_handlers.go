@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"tadrib/courses"
+	"tadrib/internal/auth"
 	"tadrib/internal/web"
 )
 
@@ -20,7 +21,7 @@ func (h *Handler) importZip(c *fiber.Ctx, data []byte, slug string) (string, err
 		return "", err
 	}
 	pkg.Manifest.Published = false // an import is checked before trainees see it
-	me := courses.Viewer(c)
+	me := auth.User(c)
 	course, err := h.svc.ImportPackage(c.UserContext(), pkg, &me.ID, slug)
 	if err != nil {
 		return "", err
@@ -33,7 +34,7 @@ func (h *Handler) importCourse(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d, err := h.courses.Course(c.UserContext(), slug, courses.Viewer(c), web.Lang(c))
+	d, err := h.courses.Course(c.UserContext(), slug, auth.User(c), web.Lang(c))
 	if err != nil {
 		return err
 	}
@@ -43,7 +44,7 @@ func (h *Handler) importCourse(c *fiber.Ctx) error {
 
 func (h *Handler) exportCourse(c *fiber.Ctx) error {
 	slug := c.Params("slug")
-	b, err := h.svc.ExportPackage(c.UserContext(), *courses.Viewer(c), slug)
+	b, err := h.svc.ExportPackage(c.UserContext(), *auth.User(c), slug)
 	if err != nil {
 		return err
 	}

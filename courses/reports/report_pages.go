@@ -10,7 +10,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"tadrib/courses"
+	"tadrib/internal/auth"
 	"tadrib/internal/i18n"
 	"tadrib/internal/web"
 	"tadrib/models"
@@ -29,7 +29,7 @@ func (h *Handler) showReports(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v := *courses.Viewer(c)
+	v := *auth.User(c)
 	cohorts, err := h.svc.ReportCohorts(c.UserContext(), v, 0, false)
 	if err != nil {
 		return err
@@ -102,7 +102,7 @@ func (h *Handler) showCourseReport(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v, lang := *courses.Viewer(c), web.Lang(c)
+	v, lang := *auth.User(c), web.Lang(c)
 	r, err := h.svc.CourseReport(c.UserContext(), v, c.Params("slug"), f, lang)
 	if err != nil {
 		return err

@@ -200,7 +200,7 @@ func (h *Handler) logout(c *fiber.Ctx) error {
 }
 
 func (h *Handler) showMe(c *fiber.Ctx) error {
-	return c.JSON(meJSON(c, auth.From(c).User))
+	return c.JSON(meJSON(c, *auth.User(c)))
 }
 
 func meJSON(c *fiber.Ctx, u models.User) fiber.Map {
@@ -253,7 +253,7 @@ func (h *Handler) updateUser(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &ch); err != nil {
 		return err
 	}
-	u, err := h.svc.AdminUpdate(c.UserContext(), auth.From(c).User, id, ch)
+	u, err := h.svc.AdminUpdate(c.UserContext(), *auth.User(c), id, ch)
 	if err != nil {
 		return err
 	}
