@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"tadrib/internal/auth"
 	"tadrib/internal/web"
 	"tadrib/models"
 )
@@ -21,7 +22,7 @@ func (h *Handler) showHome(c *fiber.Ctx) error {
 	if c.Path() != "/" {
 		return web.ErrNotFound
 	}
-	items, err := h.svc.Catalog(c.UserContext(), Viewer(c), "", web.Lang(c))
+	items, err := h.svc.Catalog(c.UserContext(), auth.User(c), "", web.Lang(c))
 	if err != nil {
 		return err
 	}
@@ -33,10 +34,10 @@ func (h *Handler) showCatalogPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if p == "" && c.Query("profession") == "" && Viewer(c) != nil && c.Query("all") == "" && Viewer(c).Profession != "other" {
-		p = Viewer(c).Profession // a trainee sees the courses for their profession first
+	if p == "" && c.Query("profession") == "" && auth.User(c) != nil && c.Query("all") == "" && auth.User(c).Profession != "other" {
+		p = auth.User(c).Profession // a trainee sees the courses for their profession first
 	}
-	items, err := h.svc.Catalog(c.UserContext(), Viewer(c), p, web.Lang(c))
+	items, err := h.svc.Catalog(c.UserContext(), auth.User(c), p, web.Lang(c))
 	if err != nil {
 		return err
 	}
@@ -45,21 +46,21 @@ func (h *Handler) showCatalogPage(c *fiber.Ctx) error {
 }
 
 func (h *Handler) showCoursePage(c *fiber.Ctx) error {
-	d, err := h.svc.Course(c.UserContext(), c.Params("slug"), Viewer(c), web.Lang(c))
+	d, err := h.svc.Course(c.UserContext(), c.Params("slug"), auth.User(c), web.Lang(c))
 	if err != nil {
-		return HTTPError(err)
+		return err
 	}
 	return h.r.Page(c, fiber.StatusOK, "course", d.Title, d)
 }
 
 func (h *Handler) submitEnrol(c *fiber.Ctx) error {
 	slug := c.Params("slug")
-	if _, err := h.svc.Enrol(c.UserContext(), *Viewer(c), slug); err != nil {
-		return HTTPError(err)
+	if _, err := h.svc.Enrol(c.UserContext(), *auth.User(c), slug); err != nil {
+		return err
 	}
-	d, err := h.svc.Course(c.UserContext(), slug, Viewer(c), web.Lang(c))
+	d, err := h.svc.Course(c.UserContext(), slug, auth.User(c), web.Lang(c))
 	if err != nil {
-		return HTTPError(err)
+		return err
 	}
 	if d.ResumeLessonID() != 0 {
 		return c.Redirect("/lessons/"+strconv.FormatInt(d.ResumeLessonID(), 10), fiber.StatusSeeOther)
@@ -72,7 +73,7 @@ func (h *Handler) showLessonPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v, err := h.svc.Lesson(c.UserContext(), lid, *Viewer(c), web.Lang(c))
+	v, err := h.svc.Lesson(c.UserContext(), lid, *auth.User(c), web.Lang(c))
 	if errors.Is(err, ErrNotEnrolled) {
 		// Not an error for a person: show the course, with its enrol button.
 		if lc, lerr := h.svc.lessonCourse(c.UserContext(), lid); lerr == nil {
@@ -80,7 +81,7 @@ func (h *Handler) showLessonPage(c *fiber.Ctx) error {
 		}
 	}
 	if err != nil {
-		return HTTPError(err)
+		return err
 	}
 	return h.r.Page(c, fiber.StatusOK, "lesson", v.Title, v)
 }
@@ -90,12 +91,12 @@ func (h *Handler) submitComplete(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.svc.Complete(c.UserContext(), *Viewer(c), lid); err != nil {
-		return HTTPError(err)
+	if err := h.svc.Complete(c.UserContext(), *auth.User(c), lid); err != nil {
+		return err
 	}
-	v, err := h.svc.Lesson(c.UserContext(), lid, *Viewer(c), web.Lang(c))
+	v, err := h.svc.Lesson(c.UserContext(), lid, *auth.User(c), web.Lang(c))
 	if err != nil {
-		return HTTPError(err)
+		return err
 	}
 	if v.NextID != nil {
 		return c.Redirect("/lessons/"+*v.NextID+"?done="+v.ID, fiber.StatusSeeOther)
@@ -114,11 +115,11 @@ type dashboardPage struct {
 func (h *Handler) showDashboard(c *fiber.Ctx) error {
 	p := dashboardPage{}
 	var err error
-	if p.Items, err = h.svc.MyProgress(c.UserContext(), *Viewer(c), web.Lang(c)); err != nil {
+	if p.Items, err = h.svc.MyProgress(c.UserContext(), *auth.User(c), web.Lang(c)); err != nil {
 		return err
 	}
 	if h.invitations != nil {
-		if p.Invitations, err = h.invitations.PendingFor(c.UserContext(), *Viewer(c), web.Lang(c)); err != nil {
+		if p.Invitations, err = h.invitations.PendingFor(c.UserContext(), *auth.User(c), web.Lang(c)); err != nil {
 			return err
 		}
 	}

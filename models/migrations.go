@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	dberr "tadrib/internal/db" // named so: db is the handle here
 )
 
 // Migration is one schema change. Migrations are append-only: a released one
@@ -270,7 +272,7 @@ func Migrate(ctx context.Context, db *gorm.DB, d Dialect) (int, error) {
 	busy := 0
 	for {
 		done, version, err := migrateNext(db, d)
-		if err != nil && isBusy(err) && busy < 50 {
+		if err != nil && dberr.Busy(err) && busy < 50 {
 			// Another process is migrating the same SQLite file; its
 			// DDL can outlast the busy timeout's wait on a slow disk.
 			busy++
@@ -281,11 +283,6 @@ func Migrate(ctx context.Context, db *gorm.DB, d Dialect) (int, error) {
 			return version, err
 		}
 	}
-}
-
-func isBusy(err error) bool {
-	s := err.Error()
-	return strings.Contains(s, "SQLITE_BUSY") || strings.Contains(s, "database is locked")
 }
 
 // migrateNext applies the first pending migration, if any, in one transaction

@@ -276,13 +276,11 @@ func admin(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// describe turns a validation error into lines a person at a terminal reads.
+// describe turns a client error (invalid input, an email already taken)
+// into lines a person at a terminal reads.
 func describe(err error) error {
-	var we *web.Error
-	if !errors.As(err, &we) {
-		if errors.Is(err, accounts.ErrEmailTaken) {
-			return errors.New("that email already has an account")
-		}
+	we, bug := web.Classify(err)
+	if bug {
 		return err
 	}
 	cat, cerr := i18n.Load(assets.FS(""))

@@ -141,7 +141,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	var err error
 	for try := 1; ; try++ {
 		w, err = gorm.Open(sqlite.Open(sqliteDSN(path, false)), gormConfig())
-		if err == nil || try == 50 || !strings.Contains(err.Error(), "locked") {
+		if err == nil || try == 50 || !Busy(err) {
 			break
 		}
 		time.Sleep(time.Duration(try) * 10 * time.Millisecond)
