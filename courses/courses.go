@@ -87,9 +87,7 @@ type Service struct {
 		m  map[encodedKey][]byte
 	}
 
-	stmtOnce sync.Once // the lesson query, prepared on first use
-	stmt     db.ReadQuery
-	stmtErr  error
+	lessonQuery db.ReadStatement // the lesson query, prepared on first use
 }
 
 // NewService builds the courses service on d. Progress counts the passed

@@ -90,8 +90,7 @@ const lessonSQL = `SELECT l.id, l.module_id, l.minutes, c.id, c.slug, c.locale, 
 	FROM lessons l JOIN modules m ON m.id = l.module_id JOIN courses c ON c.id = m.course_id WHERE l.id = CAST(? AS BIGINT)`
 
 func (s *Service) lessonStmt(ctx context.Context) (db.ReadQuery, error) {
-	s.stmtOnce.Do(func() { s.stmt, s.stmtErr = s.db.PrepareRead(ctx, lessonSQL) })
-	return s.stmt, s.stmtErr
+	return s.lessonQuery.Get(ctx, s.db, lessonSQL)
 }
 
 // lessonRow is everything about a lesson and its viewer that one query reads.

@@ -116,7 +116,7 @@ func openDB(ctx context.Context) (config.Config, *db.DB, error) {
 	until := time.Now().Add(dbWait)
 	for wait := 250 * time.Millisecond; ; wait = min(2*wait, 4*time.Second) {
 		d, err = openAndMigrate(ctx, cfg)
-		if err == nil || cfg.DatabaseURL == "" || time.Now().After(until) {
+		if err == nil || !db.Unavailable(err) || time.Now().After(until) {
 			return cfg, d, err
 		}
 		slog.Warn("database not ready, trying again", "in", wait.String(), "error", err.Error())

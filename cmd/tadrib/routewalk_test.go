@@ -246,7 +246,7 @@ func downDB(t *testing.T, engine string) *db.DB {
 }
 
 // resetSessions gives the app's session store a new database handle and a
-// statement to prepare afresh (the lookup is prepared once per store). No
+// statement to prepare afresh (a prepared lookup is kept per store). No
 // request is in flight: the walk sends one at a time.
 func resetSessions(a *testApp, d *db.DB) {
 	old := a.sessions
