@@ -21,8 +21,12 @@
 #
 #   cmd/tadrib-load/chaos.sh
 #   TRAINEES=300 DURATION=90s KILLS=3 PG_RESTARTS=2 SEED=7 cmd/tadrib-load/chaos.sh
+#
+# ENGINE=sqlite runs the same exam on the embedded engine: one node on a
+# SQLite file behind HAProxy, killed KILLS times (no PostgreSQL, no PgBouncer).
 set -euo pipefail
 
+ENGINE=${ENGINE:-postgres}
 PG_VERSION=${PG_VERSION:-15}
 PG_CLUSTER=${PG_CLUSTER:-chaos}
 PG_PORT=${PG_PORT:-5434}
@@ -54,21 +58,33 @@ log "building $SERVER and $LOAD"
 (cd "$root" && go build -o "$SERVER" ./cmd/tadrib && go build -o "$LOAD" ./cmd/tadrib-load)
 
 # --- PostgreSQL, PgBouncer ----------------------------------------------------
-if ! pg_lsclusters -h | awk '{print $1"/"$2}' | grep -qx "$PG_VERSION/$PG_CLUSTER"; then
+if [[ $ENGINE == sqlite ]]; then
+	PG_RESTARTS=0
+	NODE2=$NODE1 # one node: HAProxy's two server lines name it twice
+elif ! pg_lsclusters -h | awk '{print $1"/"$2}' | grep -qx "$PG_VERSION/$PG_CLUSTER"; then
 	log "creating cluster $PG_VERSION/$PG_CLUSTER on port $PG_PORT (trust authentication, loopback only)"
 	pg_createcluster "$PG_VERSION" "$PG_CLUSTER" -p "$PG_PORT" -- --auth-local=trust --auth-host=trust >/dev/null
 fi
-pg_ctlcluster "$PG_VERSION" "$PG_CLUSTER" start 2>/dev/null || true
-for _ in $(seq 30); do pg_isready -q -h 127.0.0.1 -p "$PG_PORT" && break; sleep 0.5; done
-dropdb --if-exists -h 127.0.0.1 -p "$PG_PORT" -U postgres "$DB"
-createdb -h 127.0.0.1 -p "$PG_PORT" -U postgres "$DB"
-PG_PORT=$PG_PORT LISTEN_PORT=$PGB_PORT "$here/topology/start-pgbouncer.sh" "$OUT/pgbouncer"
+if [[ $ENGINE == postgres ]]; then
+	pg_ctlcluster "$PG_VERSION" "$PG_CLUSTER" start 2>/dev/null || true
+	for _ in $(seq 30); do pg_isready -q -h 127.0.0.1 -p "$PG_PORT" && break; sleep 0.5; done
+	dropdb --if-exists -h 127.0.0.1 -p "$PG_PORT" -U postgres "$DB"
+	createdb -h 127.0.0.1 -p "$PG_PORT" -U postgres "$DB"
+	PG_PORT=$PG_PORT LISTEN_PORT=$PGB_PORT "$here/topology/start-pgbouncer.sh" "$OUT/pgbouncer"
+fi
 
 # --- The nodes and HAProxy ------------------------------------------------------
 export TADRIB_LOG_LEVEL=info TADRIB_RATE_AUTH=100000 TADRIB_DB_POOL=transaction TADRIB_TRUSTED_PROXIES=127.0.0.1
 export TADRIB_ADMIN_EMAIL=$ADMIN_EMAIL TADRIB_ADMIN_PASSWORD=$ADMIN_PASSWORD
 export TADRIB_SECRET=chaos-secret-0123456789abcdef-0123456789
-export DATABASE_URL="postgres://postgres@127.0.0.1:$PGB_PORT/$DB?sslmode=disable"
+if [[ $ENGINE == postgres ]]; then
+	export DATABASE_URL="postgres://postgres@127.0.0.1:$PGB_PORT/$DB?sslmode=disable"
+	check_db=(-database-url "postgres://postgres@127.0.0.1:$PG_PORT/$DB?sslmode=disable")
+else
+	unset DATABASE_URL TADRIB_DB_POOL
+	export TADRIB_DB_PATH=$OUT/tadrib.db
+	check_db=(-sqlite "$TADRIB_DB_PATH")
+fi
 "$SERVER" keygen -o "$OUT/signing-key.pem" >/dev/null 2>&1
 export TADRIB_SIGNING_KEY_FILE=$OUT/signing-key.pem
 
@@ -99,9 +115,9 @@ trap cleanup EXIT
 
 # Both nodes start together on the empty database, through PgBouncer.
 spawn 1
-spawn 2
+[[ $ENGINE == sqlite ]] || spawn 2
 ready 1
-ready 2
+[[ $ENGINE == sqlite ]] || ready 2
 log "nodes up: ${pid[1]} on $NODE1, ${pid[2]} on $NODE2"
 sed -e "s#@FRONT@#$FRONT#" -e "s#@NODE1@#$NODE1#" -e "s#@NODE2@#$NODE2#" "$here/topology/haproxy.cfg" >"$OUT/haproxy.cfg"
 haproxy -db -f "$OUT/haproxy.cfg" >"$OUT/haproxy.log" 2>&1 &
@@ -125,7 +141,7 @@ RANDOM=$SEED
 schedule=$( {
 	for _ in $(seq "$KILLS"); do echo "$((RANDOM % (secs * 8 / 10) + 1)) kill"; done
 	for _ in $(seq "$PG_RESTARTS"); do echo "$((RANDOM % (secs * 8 / 10) + 1)) pg"; done
-	echo "$((RANDOM % (secs * 8 / 10) + 1)) pgbouncer"
+	[[ $ENGINE == sqlite ]] || echo "$((RANDOM % (secs * 8 / 10) + 1)) pgbouncer"
 } | sort -n)
 elapsed=0
 victim=1
@@ -140,7 +156,7 @@ while read -r at what; do
 		spawn "$victim"
 		ready "$victim"
 		log "node $victim back (pid ${pid[$victim]})"
-		victim=$((3 - victim))
+		[[ $ENGINE == sqlite ]] || victim=$((3 - victim))
 		;;
 	pg)
 		log "t+${at}s restarting PostgreSQL"
@@ -162,7 +178,7 @@ log "load finished with exit status $rc"
 
 # --- The checks ----------------------------------------------------------------
 check_rc=0
-"$LOAD" check -database-url "postgres://postgres@127.0.0.1:$PG_PORT/$DB?sslmode=disable" >"$OUT/check.txt" 2>&1 || check_rc=$?
+"$LOAD" check "${check_db[@]}" >"$OUT/check.txt" 2>&1 || check_rc=$?
 server5xx=$(grep -h '"msg":"request"' "$OUT"/node*.log | grep -E '"status":5[0-9][0-9]' | grep -vc '"status":503' || true)
 
 cat "$OUT/load.txt"
@@ -174,8 +190,10 @@ echo "== database check"
 cat "$OUT/check.txt"
 echo
 echo "== summary"
-printf 'trainees %s, autosave %s, node kills %s, PostgreSQL restarts %s, PgBouncer restarts 1\n' "$TRAINEES" "$DURATION" "$KILLS" "$PG_RESTARTS"
+printf 'engine %s, trainees %s, autosave %s, node kills %s, PostgreSQL restarts %s, PgBouncer restarts %s\n' \
+	"$ENGINE" "$TRAINEES" "$DURATION" "$KILLS" "$PG_RESTARTS" "$([[ $ENGINE == postgres ]] && echo 1 || echo 0)"
 printf 'load verdict (acknowledged answers all saved): %s\n' "$([[ $rc == 0 ]] && echo PASS || echo FAIL)"
 printf 'server responses 5xx other than 503: %s\n' "$server5xx"
 printf 'node runs: node1 %s, node2 %s\n' "${runs[1]}" "${runs[2]}"
+printf 'database check: %s\n' "$([[ $check_rc == 0 ]] && echo PASS || echo FAIL)"
 [[ $rc == 0 && $check_rc == 0 && $server5xx == 0 ]]
