@@ -23,12 +23,19 @@ func (h *Handler) submitNewLesson(c *fiber.Ctx) error {
 	title := c.FormValue("title")
 	errs := map[string]web.FieldError{}
 	minutes := formInt(c, "minutes", errs)
-	l, err := h.svc.AddLesson(c.UserContext(), *auth.User(c), mid, LessonInput{Title: &title, Minutes: minutes, Lang: &tl})
-	if err == nil && len(errs) > 0 {
-		err = web.Invalid()
+	key := fmt.Sprintf("lesson_%d", mid)
+	if len(errs) > 0 {
+		// Refused before anything is stored: a lesson must not be created
+		// by a form that is shown again as wrong.
+		var fields []web.FieldError
+		for _, f := range errs {
+			fields = append(fields, f)
+		}
+		return h.editorFieldError(c, course.Slug, key, web.Invalid(fields...))
 	}
+	l, err := h.svc.AddLesson(c.UserContext(), *auth.User(c), mid, LessonInput{Title: &title, Minutes: minutes, Lang: &tl})
 	if err != nil {
-		return h.editorFieldError(c, course.Slug, fmt.Sprintf("lesson_%d", mid), err)
+		return h.editorFieldError(c, course.Slug, key, err)
 	}
 	return c.Redirect("/author/lessons/"+l.ID+"?tl="+tl+"&created=1", fiber.StatusSeeOther)
 }

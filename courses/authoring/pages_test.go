@@ -182,7 +182,12 @@ func TestCourseEditorForms(t *testing.T) {
 		t.Fatalf("a new lesson goes to %q", r.Header.Get("Location"))
 	}
 	c.Post("/author/modules/"+itoa(mid)+"/lessons", url.Values{"title": {""}, "tl": {"fr"}}).Want(t, http.StatusUnprocessableEntity)
+	var lessonsBefore, lessonsAfter int64
+	e.DB.R.Model(&models.Lesson{}).Count(&lessonsBefore)
 	c.Post("/author/modules/"+itoa(mid)+"/lessons", url.Values{"title": {"x"}, "minutes": {"dix"}, "tl": {"fr"}}).Want(t, http.StatusUnprocessableEntity)
+	if e.DB.R.Model(&models.Lesson{}).Count(&lessonsAfter); lessonsAfter != lessonsBefore {
+		t.Errorf("a form refused for its minutes stored a lesson (%d → %d)", lessonsBefore, lessonsAfter)
+	}
 	c.Post("/author/lessons/"+second[1]+"/move", url.Values{"dir": {"up"}}).Want(t, http.StatusSeeOther)
 	var lpos int
 	e.DB.R.Model(&models.Lesson{}).Where("id = ?", lid).Pluck("position", &lpos)
