@@ -108,7 +108,9 @@ type Package struct {
 type PackageError struct {
 	File    string `json:"file"`
 	Line    int    `json:"line,omitempty"`
-	Message string `json:"message"`
+	Message string `json:"message"` // English (i18n.English) until a handler translates Key and Args
+	Key     string `json:"-"`
+	Args    []any  `json:"-"`
 }
 
 func (e PackageError) Error() string {

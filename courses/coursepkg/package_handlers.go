@@ -16,7 +16,9 @@ import (
 func packageProblem(pe PackageErrors) error {
 	fields := make([]web.FieldError, len(pe))
 	for i, e := range pe {
-		fields[i] = web.FieldError{File: e.File, Line: e.Line, Message: e.Message}
+		// The error handler translates Key and Args (nested i18n.Msgs
+		// included) into the request's language.
+		fields[i] = web.FieldError{File: e.File, Line: e.Line, Message: e.Message, Key: e.Key, Args: e.Args}
 	}
 	return &web.Error{Status: fiber.StatusUnprocessableEntity, Key: "authoring.package_broken", Fields: fields}
 }
