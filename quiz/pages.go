@@ -358,3 +358,20 @@ func attemptLang(a AttemptJSON, c *fiber.Ctx) string {
 	}
 	return web.Lang(c)
 }
+
+// Fallback reports whether a question shows any text in the course's
+// language for want of a translation (the page then says so, as a lesson
+// does).
+func (p takePage) Fallback(q QuestionView) bool {
+	if q.StemLang != "" {
+		return true
+	}
+	for _, ts := range [][]snapText{q.Options, q.Left, q.Right} {
+		for _, t := range ts {
+			if t.Lang != "" {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -52,6 +52,9 @@ var funcs = template.FuncMap{
 		return n * 100 / d
 	},
 	"add": func(a, b int) int { return a + b },
+	// dirOf is a language's writing direction, for a text in another
+	// language than the page's (lang="fr" dir="ltr" on an Arabic page).
+	"dirOf": i18n.Dir,
 	// card pairs the page with one item, for partials that need both.
 	"card": func(p PageData, item any) map[string]any { return map[string]any{"P": p, "C": item} },
 	// value is what an optional field holds, or its type's zero when it
