@@ -4,6 +4,7 @@ import (
 	"errors"
 	"html"
 	"html/template"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -374,4 +375,10 @@ func (p takePage) Fallback(q QuestionView) bool {
 		}
 	}
 	return false
+}
+
+// AnyFallback reports whether any question shown shows a text in the
+// course's language (the page then says so once, as a lesson does).
+func (p takePage) AnyFallback() bool {
+	return slices.ContainsFunc(p.Shown, p.Fallback)
 }
