@@ -7,6 +7,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"tadrib/internal/i18n"
 	"tadrib/internal/web"
 	"tadrib/models"
 )
@@ -24,25 +25,30 @@ type PrerequisiteItem struct {
 }
 
 // CheckPrerequisites says what is wrong with a list of prerequisite slugs for
-// course slug ("" when nothing is). Whether they exist is not checked here:
+// course slug (nil when nothing is), as a message of
+// courses/coursepkg's catalogue keys (pkg.prereq.*). Whether they exist is not checked here:
 // a package may name a course imported after it.
-func CheckPrerequisites(slug string, prereqs []string) string {
+func CheckPrerequisites(slug string, prereqs []string) *i18n.Msg {
+	bad := func(key string, args ...any) *i18n.Msg {
+		m := i18n.M(key, args...)
+		return &m
+	}
 	if len(prereqs) > MaxPrerequisites {
-		return fmt.Sprintf("at most %d courses", MaxPrerequisites)
+		return bad("pkg.prereq.too_many", MaxPrerequisites)
 	}
 	seen := map[string]bool{}
 	for _, p := range prereqs {
 		switch {
 		case !slugRE.MatchString(p):
-			return fmt.Sprintf("%q is not a course slug", p)
+			return bad("pkg.prereq.slug", p)
 		case p == slug:
-			return "a course cannot require itself"
+			return bad("pkg.prereq.self")
 		case seen[p]:
-			return fmt.Sprintf("%q is named twice", p)
+			return bad("pkg.prereq.twice", p)
 		}
 		seen[p] = true
 	}
-	return ""
+	return nil
 }
 
 // prerequisites returns the prerequisites of course c that exist and viewer
@@ -107,7 +113,7 @@ func orderByPath(items []CatalogItem) []CatalogItem {
 // slug in turn (a path has no loop).
 func CheckPrerequisitesExist(tx *gorm.DB, slug string, prereqs []string) error {
 	bad := web.Invalid(web.Field("prerequisites", "err.prerequisites", MaxPrerequisites))
-	if CheckPrerequisites(slug, prereqs) != "" {
+	if CheckPrerequisites(slug, prereqs) != nil {
 		return bad
 	}
 	if len(prereqs) == 0 {

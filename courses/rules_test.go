@@ -146,18 +146,21 @@ func TestCheckPrerequisites(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
 		prereqs []string
-		wantErr string // a part of the message, "" for none
+		wantErr string // the message's catalogue key, "" for none
 	}{
 		{"none", nil, ""},
 		{"a path", []string{"base", "droit"}, ""},
 		{"the most allowed", []string{"a", "b", "c", "d", "e"}, ""},
-		{"one too many", []string{"a", "b", "c", "d", "e", "f"}, "at most 5"},
-		{"itself", []string{"base", "metier"}, "cannot require itself"},
-		{"not a slug", []string{"Pas Un Slug"}, "is not a course slug"},
-		{"twice", []string{"base", "base"}, "named twice"},
+		{"one too many", []string{"a", "b", "c", "d", "e", "f"}, "pkg.prereq.too_many"},
+		{"itself", []string{"base", "metier"}, "pkg.prereq.self"},
+		{"not a slug", []string{"Pas Un Slug"}, "pkg.prereq.slug"},
+		{"twice", []string{"base", "base"}, "pkg.prereq.twice"},
 	} {
-		got := CheckPrerequisites("metier", tc.prereqs)
-		if (tc.wantErr == "") != (got == "") || !strings.Contains(got, tc.wantErr) {
+		got := ""
+		if m := CheckPrerequisites("metier", tc.prereqs); m != nil {
+			got = m.Key
+		}
+		if got != tc.wantErr {
 			t.Errorf("%s: CheckPrerequisites = %q, want %q", tc.name, got, tc.wantErr)
 		}
 	}

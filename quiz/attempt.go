@@ -105,8 +105,9 @@ func (s *Service) StartIn(ctx context.Context, user models.User, quizID int64, l
 		CourseCreator *int64
 		Enrolled      bool
 		OpenID        *int64
+		CourseLocale  string
 	}
-	res := s.db.R.WithContext(ctx).Raw(`SELECT q.*, c.published AS course_pub, c.created_by AS course_creator,
+	res := s.db.R.WithContext(ctx).Raw(`SELECT q.*, c.published AS course_pub, c.created_by AS course_creator, c.locale AS course_locale,
 			EXISTS (SELECT 1 FROM enrolments e WHERE e.user_id = ? AND e.course_id = c.id) AS enrolled,
 			(SELECT a.id FROM attempts a WHERE a.quiz_id = q.id AND a.user_id = ? AND a.`+openAttempt+` LIMIT 1) AS open_id
 		FROM quizzes q JOIN modules m ON m.id = q.module_id JOIN courses c ON c.id = m.course_id
@@ -150,7 +151,7 @@ func (s *Service) StartIn(ctx context.Context, user models.User, quizID int64, l
 			return s.resumeRaced(ctx, user, q, ErrNoAttemptsLeft)
 		}
 	}
-	bank, err := s.renderedBank(ctx, q, lang)
+	bank, err := s.renderedBank(ctx, q, lang, st.CourseLocale)
 	if err != nil {
 		return AttemptJSON{}, false, err
 	}

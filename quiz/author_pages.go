@@ -374,7 +374,7 @@ func (h *Handler) submitImport(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ip.Result, ip.Problems = &res, res.Errors
+	ip.Result, ip.Problems = &res, Localize(res.Errors, func(key string, args ...any) string { return h.r.T(c, key, args...) })
 	status := fiber.StatusOK
 	if res.Imported == 0 && len(res.Errors) > 0 {
 		status = fiber.StatusUnprocessableEntity

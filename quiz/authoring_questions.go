@@ -11,6 +11,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"tadrib/internal/i18n"
 
 	"gorm.io/gorm"
 
@@ -253,7 +254,7 @@ func (s *Service) ImportGIFT(ctx context.Context, editor models.User, quizID int
 	var good []Question
 	for _, q := range qs {
 		if fe := ValidateQuestion(&q); len(fe) > 0 {
-			errs = append(errs, GIFTError{Line: q.Line, Message: fmt.Sprintf("%s: %s", fe[0].Field, fe[0].Key)})
+			errs = append(errs, giftError(q.Line, "gift.invalid", fe[0].Field, i18n.M(fe[0].Key, fe[0].Args...)))
 			continue
 		}
 		good = append(good, q)
@@ -298,8 +299,7 @@ func overLimit(have int, qs []Question) (GIFTError, bool) {
 	if i := MaxQuestions - have; i >= 0 && i < len(qs) {
 		line = qs[i].Line
 	}
-	return GIFTError{Line: line, Message: fmt.Sprintf("a quiz holds at most %d questions: it has %d, and this adds %d",
-		MaxQuestions, have, len(qs))}, true
+	return giftError(line, "gift.too_many_questions", MaxQuestions, have, len(qs)), true
 }
 
 // ExportGIFTFor writes a quiz's bank as GIFT.

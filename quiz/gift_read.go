@@ -40,7 +40,9 @@ const (
 // unclosed "{", of a bad answer, ...), else the question's first line.
 type GIFTError struct {
 	Line    int    `json:"line"`
-	Message string `json:"message"`
+	Message string `json:"message"` // English (giftEnglish) until a handler translates it (Localize)
+	Key     string `json:"-"`       // the catalogue key of the message, and its arguments
+	Args    []any  `json:"-"`
 }
 
 func (e GIFTError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.Message) }
@@ -64,7 +66,7 @@ func (e GIFTError) Error() string { return fmt.Sprintf("line %d: %s", e.Line, e.
 // invalid UTF-8 and NUL bytes.
 func ParseGIFT(text string) ([]Question, []GIFTError) {
 	if len(text) > MaxGIFTSize {
-		return nil, []GIFTError{{Line: 1, Message: fmt.Sprintf("the GIFT text is larger than %d MiB", MaxGIFTSize>>20)}}
+		return nil, []GIFTError{giftError(1, "gift.too_large", MaxGIFTSize>>20)}
 	}
 	text = strings.TrimPrefix(text, "\uFEFF")
 	p := giftParser{}
@@ -125,15 +127,15 @@ type giftParser struct {
 	errs     []GIFTError
 }
 
-func (p *giftParser) fail(line int, format string, args ...any) {
-	p.errs = append(p.errs, GIFTError{Line: line, Message: fmt.Sprintf(format, args...)})
+func (p *giftParser) fail(line int, key string, args ...any) {
+	p.errs = append(p.errs, giftError(line, key, args...))
 }
 
 // block reads one blank-line-separated block: a category switch, a
 // question, or only comments.
 func (p *giftParser) block(lines []giftLine, tooLong bool) {
 	if tooLong {
-		p.fail(lines[0].n, "question is longer than %d KiB", MaxGIFTQuestion>>10)
+		p.fail(lines[0].n, "gift.question_too_long", MaxGIFTQuestion>>10)
 		return
 	}
 	kept, ok := p.content(lines)
@@ -170,11 +172,11 @@ func (p *giftParser) content(lines []giftLine) (kept []giftLine, ok bool) {
 			continue
 		}
 		if !utf8.ValidString(l.text) {
-			p.fail(l.n, "invalid UTF-8")
+			p.fail(l.n, "gift.not_utf8")
 			return nil, false
 		}
 		if strings.IndexByte(l.text, 0) >= 0 {
-			p.fail(l.n, "NUL byte in the text")
+			p.fail(l.n, "gift.nul")
 			return nil, false
 		}
 		kept = append(kept, l)
@@ -214,8 +216,9 @@ func (g *giftSrc) line(off int) int {
 	return g.lines[i]
 }
 
-func (g *giftSrc) errAt(off int, format string, args ...any) *GIFTError {
-	return &GIFTError{Line: g.line(off), Message: fmt.Sprintf(format, args...)}
+func (g *giftSrc) errAt(off int, key string, args ...any) *GIFTError {
+	e := giftError(g.line(off), key, args...)
+	return &e
 }
 
 // question reads one question (format.php's readquestion): its title, the
@@ -266,7 +269,7 @@ func (g *giftSrc) title(q *Question) (int, *GIFTError) {
 			return i + 2, nil
 		}
 	}
-	return 0, g.errAt(0, "the title is not closed: write ::title:: (a \":\" in a title is written \\:)")
+	return 0, g.errAt(0, "gift.title_open")
 }
 
 // braces finds the answers after pos: the first unescaped "{" and the first
@@ -276,20 +279,20 @@ func (g *giftSrc) braces(pos int) (open, close int, err *GIFTError) {
 	open, close = g.find('{', pos, end), g.find('}', pos, end)
 	switch {
 	case open < 0 && close >= 0:
-		return open, close, g.errAt(close, "\"}\" without \"{\" (write \\} for a brace in the text)")
+		return open, close, g.errAt(close, "gift.close_without_open")
 	case open >= 0 && close < 0:
-		return open, close, g.errAt(open, "\"{\" is never closed: the answers must end with \"}\"")
+		return open, close, g.errAt(open, "gift.open_not_closed")
 	case open >= 0 && close < open:
-		return open, close, g.errAt(close, "\"}\" before the answers' \"{\" (write \\} for a brace in the text)")
+		return open, close, g.errAt(close, "gift.close_before_open")
 	case open >= 0:
 		if k := g.find('{', open+1, close); k >= 0 {
-			return open, close, g.errAt(open, "\"{\" is not closed before the next \"{\": a \"}\" is missing")
+			return open, close, g.errAt(open, "gift.nested_open")
 		}
 		if k := g.find('{', close+1, end); k >= 0 {
-			return open, close, g.errAt(k, "a second \"{\": a question has one set of answers (write \\{ for a brace in the text)")
+			return open, close, g.errAt(k, "gift.second_open")
 		}
 		if k := g.find('}', close+1, end); k >= 0 {
-			return open, close, g.errAt(k, "\"}\" after the answers (write \\} for a brace in the text)")
+			return open, close, g.errAt(k, "gift.close_after")
 		}
 	}
 	return open, close, nil
@@ -303,7 +306,7 @@ func (g *giftSrc) stem(q *Question, pos, stemEnd int) *GIFTError {
 	if format == "" && isFormatWord(name) {
 		// "[word]" is an unknown marker, "[word](url)" a Markdown link.
 		if next := a + len(name) + 2; next >= b || g.s[next] != '(' {
-			return g.errAt(a, "unknown format [%s]: use [html], [markdown], [plain] or [moodle]", name)
+			return g.errAt(a, "gift.unknown_format", name)
 		}
 	}
 	if format != "" {

@@ -5,15 +5,15 @@ package quiz
 // one case of its switch each).
 
 import (
-	"fmt"
 	"math"
 	"strings"
+	"tadrib/internal/i18n"
 )
 
 func (g *giftSrc) choices(q *Question, a, b int) *GIFTError {
 	parts := g.split(a, b, "~=")
 	if len(parts) < 2 {
-		return g.errAt(a, "a multiple choice question needs at least two answers")
+		return g.errAt(a, "gift.choice_two")
 	}
 	for _, p := range parts {
 		x, y := g.trim(p.a, p.b)
@@ -32,7 +32,7 @@ func (g *giftSrc) choices(q *Question, a, b int) *GIFTError {
 		}
 		text, fb := g.comment(x, y)
 		if text == "" {
-			return g.errAt(p.a, "empty answer")
+			return g.errAt(p.a, "gift.empty_answer")
 		}
 		q.Options = append(q.Options, Option{Text: text, Weight: w, Feedback: fb})
 	}
@@ -42,21 +42,21 @@ func (g *giftSrc) choices(q *Question, a, b int) *GIFTError {
 func (g *giftSrc) matching(q *Question, a, b int) *GIFTError {
 	parts := g.split(a, b, "=")
 	if len(parts) < 2 {
-		return g.errAt(a, "a matching question needs at least two pairs")
+		return g.errAt(a, "gift.matching_two")
 	}
 	for _, p := range parts {
 		x, y := g.trim(p.a, p.b)
 		k := strings.Index(g.s[x:y], "->")
 		if k < 0 {
-			return g.errAt(x, "%q is not a pair: write =left -> right", firstLine(g.s[x:y]))
+			return g.errAt(x, "gift.not_pair", firstLine(g.s[x:y]))
 		}
 		r1, r2 := g.trim(x+k+2, y)
 		if nl := strings.IndexByte(g.s[r1:r2], '\n'); nl >= 0 {
-			return g.errAt(r1+nl+1, "this line is not a pair: write =left -> right")
+			return g.errAt(r1+nl+1, "gift.line_not_pair")
 		}
 		right := g.text(r1, r2)
 		if right == "" {
-			return g.errAt(x, "the pair has no right item: write =left -> right")
+			return g.errAt(x, "gift.no_right")
 		}
 		q.Pairs = append(q.Pairs, Pair{Left: g.field(x, x+k), Right: right})
 	}
@@ -96,7 +96,7 @@ func (g *giftSrc) trueFalse(q *Question, a, b int) {
 func (g *giftSrc) short(q *Question, a, b int) *GIFTError {
 	parts := g.split(a, b, "=")
 	if len(parts) == 0 {
-		return g.errAt(a, "a short answer question needs an answer")
+		return g.errAt(a, "gift.short_answer")
 	}
 	for _, p := range parts {
 		x, y := g.trim(p.a, p.b)
@@ -110,7 +110,7 @@ func (g *giftSrc) short(q *Question, a, b int) *GIFTError {
 		}
 		text, fb := g.comment(x, y)
 		if text == "" {
-			return g.errAt(p.a, "empty answer")
+			return g.errAt(p.a, "gift.empty_answer")
 		}
 		q.Options = append(q.Options, Option{Text: text, Weight: w, Feedback: fb})
 	}
@@ -126,7 +126,7 @@ func (g *giftSrc) numerical(q *Question, a, b int) *GIFTError {
 	}
 	parts := g.split(a, end, "=")
 	if len(parts) == 0 {
-		return g.errAt(a, "a numerical question needs an answer, e.g. {#3:0.5}")
+		return g.errAt(a, "gift.numerical_answer")
 	}
 	for _, p := range parts {
 		x, y := g.trim(p.a, p.b)
@@ -140,8 +140,8 @@ func (g *giftSrc) numerical(q *Question, a, b int) *GIFTError {
 		}
 		text, fb := g.comment(x, y)
 		n, msg := parseNumericAnswer(text)
-		if msg != "" {
-			return g.errAt(x, "%s", msg)
+		if msg != nil {
+			return g.errAt(x, msg.Key, msg.Args...)
 		}
 		n.Weight, n.Feedback = w, fb
 		q.Numbers = append(q.Numbers, n)
@@ -155,15 +155,15 @@ func (g *giftSrc) numerical(q *Question, a, b int) *GIFTError {
 			x, y = g.trim(other+1, h)
 		}
 		if x != y {
-			return g.errAt(other, "in a numerical question \"~\" only gives the feedback for any other answer: write ~#feedback")
+			return g.errAt(other, "gift.numerical_other")
 		}
 		n := giftAny
 		if h >= 0 {
 			if k := g.find('~', h+1, b); k >= 0 {
-				return g.errAt(k, "a second \"~\" in a numerical question (write \\~ in feedback)")
+				return g.errAt(k, "gift.numerical_second_other")
 			}
 			if k := g.find('=', h+1, b); k >= 0 {
-				return g.errAt(k, "answers after ~#feedback: it must come last (write \\= in feedback)")
+				return g.errAt(k, "gift.numerical_after_other")
 			}
 			n.Feedback = g.field(h+1, b)
 		}
@@ -180,24 +180,29 @@ func isGIFTAny(n NumericAnswer) bool {
 	return n.IsRange && n.Min == giftAny.Min && n.Max == giftAny.Max
 }
 
-// parseNumericAnswer reads "value", "value:tolerance", "min..max" or "*".
-func parseNumericAnswer(text string) (NumericAnswer, string) {
+// parseNumericAnswer reads "value", "value:tolerance", "min..max" or "*";
+// a problem comes back as a giftEnglish key and its arguments.
+func parseNumericAnswer(text string) (NumericAnswer, *i18n.Msg) {
+	bad := func(key string, args ...any) (NumericAnswer, *i18n.Msg) {
+		m := i18n.M(key, args...)
+		return NumericAnswer{}, &m
+	}
 	if text == "" {
-		return NumericAnswer{}, "empty numerical answer"
+		return bad("gift.number_empty")
 	}
 	if text == "*" {
-		return giftAny, ""
+		return giftAny, nil
 	}
 	if k := strings.Index(text, ".."); k > 0 {
 		lo, ok1 := parseGIFTNumber(phpTrim(text[:k]))
 		hi, ok2 := parseGIFTNumber(phpTrim(text[k+2:]))
 		if !ok1 || !ok2 {
-			return NumericAnswer{}, fmt.Sprintf("%q is not a range of numbers (min..max)", firstLine(text))
+			return bad("gift.range_bad", firstLine(text))
 		}
 		if lo > hi {
-			return NumericAnswer{}, fmt.Sprintf("the range %q goes down: write min..max", firstLine(text))
+			return bad("gift.range_down", firstLine(text))
 		}
-		return NumericAnswer{IsRange: true, Min: lo, Max: hi}, ""
+		return NumericAnswer{IsRange: true, Min: lo, Max: hi}, nil
 	}
 	value, tol := text, ""
 	if k := strings.IndexByte(text, ':'); k > 0 {
@@ -205,16 +210,16 @@ func parseNumericAnswer(text string) (NumericAnswer, string) {
 	}
 	v, ok := parseGIFTNumber(value)
 	if !ok {
-		return NumericAnswer{}, fmt.Sprintf("%q is not a number", firstLine(value))
+		return bad("gift.not_number", firstLine(value))
 	}
 	t := 0.0
 	if tol != "" || strings.IndexByte(text, ':') > 0 {
 		if t, ok = parseGIFTNumber(tol); !ok {
-			return NumericAnswer{}, fmt.Sprintf("tolerance %q is not a number", firstLine(tol))
+			return bad("gift.tolerance_bad", firstLine(tol))
 		}
 		if t < 0 {
-			return NumericAnswer{}, fmt.Sprintf("tolerance %q is negative", firstLine(tol))
+			return bad("gift.tolerance_negative", firstLine(tol))
 		}
 	}
-	return NumericAnswer{Value: v, Tolerance: t}, ""
+	return NumericAnswer{Value: v, Tolerance: t}, nil
 }

@@ -144,10 +144,10 @@ func (g *giftSrc) weight(a, b int) (w float64, after int, ok bool, err *GIFTErro
 	}
 	v, good := parseGIFTWeight(c)
 	if !good {
-		return 0, a, false, g.errAt(a, "bad weight %%%s%%: expected a percentage such as %%50%% or %%-33.33333%%", firstLine(c))
+		return 0, a, false, g.errAt(a, "gift.bad_weight", firstLine(c))
 	}
 	if v < -1 || v > 1 {
-		return 0, a, false, g.errAt(a, "weight %%%s%% is out of range (-100%% to 100%%)", firstLine(c))
+		return 0, a, false, g.errAt(a, "gift.weight_range", firstLine(c))
 	}
 	return v, a + k + 2, true, nil
 }

@@ -119,10 +119,11 @@ func (h *Handler) importGIFT(c *fiber.Ctx) error {
 	if res.Imported == 0 && len(res.Errors) > 0 && c.Query("partial") != "1" {
 		fields := make([]web.FieldError, len(res.Errors))
 		for i, e := range res.Errors {
-			fields[i] = web.FieldError{Line: e.Line, Message: e.Message}
+			fields[i] = web.FieldError{Line: e.Line, Message: e.Message, Key: e.Key, Args: e.Args} // translated by the error handler
 		}
 		return &web.Error{Status: fiber.StatusUnprocessableEntity, Key: "err.gift", Fields: fields}
 	}
+	Localize(res.Errors, func(key string, args ...any) string { return h.r.T(c, key, args...) })
 	return c.JSON(res)
 }
 

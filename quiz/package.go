@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"tadrib/internal/i18n"
 
 	"gorm.io/gorm"
 
@@ -50,11 +51,11 @@ func (s *Service) ImportQuiz(ctx context.Context, tx *gorm.DB, moduleID int64, s
 	}
 	var perrs coursepkg.PackageErrors
 	for _, fe := range in.validate(true) {
-		perrs = append(perrs, coursepkg.PackageError{File: "course.yaml", Message: fmt.Sprintf("quiz %s: %s", fe.Field, fe.Key)})
+		perrs = append(perrs, packageError("course.yaml", 0, "gift.quiz_setting", fe.Field, i18n.M(fe.Key, fe.Args...)))
 	}
 	qs, gerrs := ParseGIFT(gift)
 	for _, e := range gerrs {
-		perrs = append(perrs, coursepkg.PackageError{Line: e.Line, Message: e.Message})
+		perrs = append(perrs, packageError("", e.Line, e.Key, e.Args...))
 	}
 	if len(gerrs) == 0 {
 		for _, lang := range sortedLangs(st.TranslatedGIFT) {
@@ -63,11 +64,11 @@ func (s *Service) ImportQuiz(ctx context.Context, tx *gorm.DB, moduleID int64, s
 	}
 	for i := range qs {
 		if fe := ValidateQuestion(&qs[i]); len(fe) > 0 {
-			perrs = append(perrs, coursepkg.PackageError{Line: qs[i].Line, Message: fmt.Sprintf("%s: %s", fe[0].Field, fe[0].Key)})
+			perrs = append(perrs, packageError("", qs[i].Line, "gift.invalid", fe[0].Field, i18n.M(fe[0].Key, fe[0].Args...)))
 		}
 	}
 	if e, ok := overLimit(0, qs); ok {
-		perrs = append(perrs, coursepkg.PackageError{Line: e.Line, Message: e.Message})
+		perrs = append(perrs, packageError("", e.Line, e.Key, e.Args...))
 	}
 	if len(perrs) > 0 {
 		return perrs
@@ -80,4 +81,10 @@ func (s *Service) ImportQuiz(ctx context.Context, tx *gorm.DB, moduleID int64, s
 	}
 	_, err := s.addQuestions(tx.WithContext(ctx), q.ID, qs)
 	return err
+}
+
+// packageError is a problem of a package's quiz file (file "" is filled in
+// by the package reader with the quiz's file) in coursepkg's form.
+func packageError(file string, line int, key string, args ...any) coursepkg.PackageError {
+	return coursepkg.PackageError{File: file, Line: line, Message: i18n.English(key, args...), Key: key, Args: args}
 }

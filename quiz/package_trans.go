@@ -2,9 +2,9 @@ package quiz
 
 import (
 	"encoding/json"
-	"fmt"
 	"math"
 	"slices"
+	"tadrib/internal/i18n"
 
 	"tadrib/courses/coursepkg"
 )
@@ -41,24 +41,24 @@ func translatedGIFT(bank []Question) map[string]coursepkg.QuizTranslationFile {
 // counts as untranslated.
 func attachTranslation(qs []Question, lang string, tf coursepkg.QuizTranslationFile) coursepkg.PackageErrors {
 	var perrs coursepkg.PackageErrors
-	add := func(line int, format string, args ...any) {
-		perrs = append(perrs, coursepkg.PackageError{File: tf.File, Line: line, Message: fmt.Sprintf(format, args...)})
+	add := func(line int, key string, args ...any) {
+		perrs = append(perrs, packageError(tf.File, line, key, args...))
 	}
 	ts, gerrs := ParseGIFT(tf.Text)
 	for _, e := range gerrs {
-		add(e.Line, "%s", e.Message)
+		add(e.Line, e.Key, e.Args...)
 	}
 	if len(gerrs) > 0 {
 		return perrs
 	}
 	if len(ts) != len(qs) {
-		add(0, "%d questions, the original has %d: a translation holds the same questions in the same order", len(ts), len(qs))
+		add(0, "gift.translation_count", len(ts), len(qs))
 		return perrs
 	}
 	for i := range qs {
 		o, t := qs[i], ts[i]
-		if what := structureDiff(o, t); what != "" {
-			add(t.Line, "question %d does not match the original (line %d): %s", i+1, o.Line, what)
+		if what := structureDiff(o, t); what != nil {
+			add(t.Line, "gift.translation_mismatch", i+1, o.Line, *what)
 			continue
 		}
 		same := func(tr, orig string) string {
@@ -102,28 +102,28 @@ func attachTranslation(qs []Question, lang string, tf coursepkg.QuizTranslationF
 
 // structureDiff names what differs between a question and its translation
 // besides their texts, or returns "".
-func structureDiff(o, t Question) string {
+func structureDiff(o, t Question) *i18n.Msg {
 	eq := func(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
 	switch {
 	case o.Type != t.Type:
-		return fmt.Sprintf("type %s, the original is %s", t.Type, o.Type)
+		return msg("gift.diff.type", i18n.M("qtype."+t.Type), i18n.M("qtype."+o.Type))
 	case !eq(o.Points, t.Points):
-		return "points differ"
+		return msg("gift.diff.points")
 	case len(o.Options) != len(t.Options):
-		return fmt.Sprintf("%d answers, the original has %d", len(t.Options), len(o.Options))
+		return msg("gift.diff.options", len(t.Options), len(o.Options))
 	case len(o.Pairs) != len(t.Pairs):
-		return fmt.Sprintf("%d pairs, the original has %d", len(t.Pairs), len(o.Pairs))
+		return msg("gift.diff.pairs", len(t.Pairs), len(o.Pairs))
 	case (o.Correct == nil) != (t.Correct == nil) || (o.Correct != nil && *o.Correct != *t.Correct):
-		return "the right answer differs"
+		return msg("gift.diff.right")
 	}
 	for j := range o.Options {
 		if !eq(o.Options[j].Weight, t.Options[j].Weight) {
-			return fmt.Sprintf("answer %d has another weight", j+1)
+			return msg("gift.diff.weight", j+1)
 		}
 	}
 	for j := range o.Pairs {
 		if (o.Pairs[j].Left == "") != (t.Pairs[j].Left == "") {
-			return fmt.Sprintf("pair %d differs", j+1)
+			return msg("gift.diff.pair", j+1)
 		}
 	}
 	noFeedback := func(ns []NumericAnswer) []NumericAnswer {
@@ -136,9 +136,14 @@ func structureDiff(o, t Question) string {
 	on, _ := json.Marshal(noFeedback(o.Numbers))
 	tn, _ := json.Marshal(noFeedback(t.Numbers))
 	if string(on) != string(tn) {
-		return "the numbers differ"
+		return msg("gift.diff.numbers")
 	}
-	return ""
+	return nil
+}
+
+func msg(key string, args ...any) *i18n.Msg {
+	m := i18n.M(key, args...)
+	return &m
 }
 
 func sortedLangs(m map[string]coursepkg.QuizTranslationFile) []string {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"html"
 	"html/template"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -359,4 +360,27 @@ func attemptLang(a AttemptJSON, c *fiber.Ctx) string {
 		return a.Lang
 	}
 	return web.Lang(c)
+}
+
+// Fallback reports whether a question shows any text in the course's
+// language for want of a translation (the page then says so, as a lesson
+// does).
+func (p takePage) Fallback(q QuestionView) bool {
+	if q.StemLang != "" {
+		return true
+	}
+	for _, ts := range [][]snapText{q.Options, q.Left, q.Right} {
+		for _, t := range ts {
+			if t.Lang != "" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// AnyFallback reports whether any question shown shows a text in the
+// course's language (the page then says so once, as a lesson does).
+func (p takePage) AnyFallback() bool {
+	return slices.ContainsFunc(p.Shown, p.Fallback)
 }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"tadrib/internal/format"
 	"testing"
 
 	"tadrib/internal/webtest"
@@ -57,7 +58,7 @@ func TestTraineePagesInFrenchAndArabic(t *testing.T) {
 		p := c.Get(quizPage)
 		wantPage(t, p, lang)
 		wantText(t, x, p, lang, "quiz.start")
-		wantText(t, x, p, lang, "quiz.pass_mark", 50)
+		wantText(t, x, p, lang, "quiz.pass_mark", format.Percent(lang, 50, 0))
 		if title := map[string]string{"fr": "Définitions", "ar": "تعاريف"}[lang]; !strings.Contains(p.Body, "<h1>"+title+"</h1>") {
 			t.Errorf("the quiz page in %s is not titled %q", lang, title)
 		}
@@ -101,7 +102,7 @@ func TestTraineePagesInFrenchAndArabic(t *testing.T) {
 		r := c.Get(result)
 		wantPage(t, r, lang)
 		wantText(t, x, r, lang, "quiz.result")
-		wantText(t, x, r, lang, "quiz.you_failed", 50) // 2 of 6
+		wantText(t, x, r, lang, "quiz.you_failed", format.Percent(lang, 50, 0)) // 2 of 6
 		wantText(t, x, r, lang, "quiz.review")
 		wantText(t, x, r, lang, "quiz.right_answer_label")
 		if !strings.Contains(r.Body, "FBK-tf-wrong") {
@@ -145,7 +146,7 @@ func TestOnePerPageAndReviewNever(t *testing.T) {
 	result := redirect(t, c.Post(at, url.Values{"action": {"submit"}}), at+"/result")
 	r := c.Get(result)
 	wantPage(t, r, "fr")
-	wantText(t, x, r, "fr", "quiz.you_failed", 70)
+	wantText(t, x, r, "fr", "quiz.you_failed", format.Percent("fr", 70, 0))
 	if strings.Contains(r.Body, template.HTMLEscapeString(x.Catalog.T("fr", "quiz.review"))) || strings.Contains(r.Body, "points") {
 		t.Errorf("review never: the result page shows a review or points")
 	}

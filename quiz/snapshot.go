@@ -26,11 +26,12 @@ type snapshot struct {
 }
 
 type snapQuestion struct {
-	Q       Question   `json:"q"`    // ids remapped for this attempt
-	Stem    string     `json:"stem"` // sanitized HTML
-	Options []snapText `json:"options,omitempty"`
-	Left    []snapText `json:"left,omitempty"`
-	Right   []snapText `json:"right,omitempty"`
+	Q        Question   `json:"q"`                   // ids remapped for this attempt
+	Stem     string     `json:"stem"`                // sanitized HTML
+	StemLang string     `json:"stem_lang,omitempty"` // the stem's language when it is the original's fallback
+	Options  []snapText `json:"options,omitempty"`
+	Left     []snapText `json:"left,omitempty"`
+	Right    []snapText `json:"right,omitempty"`
 	// BankIDs maps this attempt's option ids to the bank's, so that item
 	// analysis can count choices across attempts.
 	BankIDs map[string]string `json:"bank_ids,omitempty"`
@@ -38,7 +39,8 @@ type snapQuestion struct {
 
 type snapText struct {
 	ID   string `json:"id"`
-	Text string `json:"text"` // sanitized HTML
+	Text string `json:"text"`           // sanitized HTML
+	Lang string `json:"lang,omitempty"` // the text's language when it is the original's fallback
 }
 
 // renderText turns a question text into sanitized HTML by its format. inline
@@ -131,7 +133,7 @@ func (s *Service) freeze(quiz models.Quiz, bank []renderedQuestion, lang string)
 		q := rq.Q
 		q.Options = append([]Option(nil), rq.Q.Options...)
 		q.Pairs = append([]Pair(nil), rq.Q.Pairs...)
-		sq := snapQuestion{Stem: rq.Stem}
+		sq := snapQuestion{Stem: rq.Stem, StemLang: rq.StemLang}
 		switch q.Type {
 		case Single, Multiple:
 			if quiz.Shuffle {
@@ -142,7 +144,7 @@ func (s *Service) freeze(quiz models.Quiz, bank []renderedQuestion, lang string)
 				bankID := q.Options[i].ID
 				q.Options[i].ID = newID()
 				sq.BankIDs[q.Options[i].ID] = bankID
-				sq.Options = append(sq.Options, snapText{ID: q.Options[i].ID, Text: rq.Texts[bankID]})
+				sq.Options = append(sq.Options, snapText{ID: q.Options[i].ID, Text: rq.Texts[bankID], Lang: rq.Langs[bankID]})
 			}
 		case Short:
 			for i := range q.Options {
@@ -154,13 +156,13 @@ func (s *Service) freeze(quiz models.Quiz, bank []renderedQuestion, lang string)
 				p := &q.Pairs[i]
 				if _, ok := rightIDs[p.RightID]; !ok {
 					rightIDs[p.RightID] = newID()
-					sq.Right = append(sq.Right, snapText{ID: rightIDs[p.RightID], Text: rq.Texts["r:"+p.RightID]})
+					sq.Right = append(sq.Right, snapText{ID: rightIDs[p.RightID], Text: rq.Texts["r:"+p.RightID], Lang: rq.Langs["r:"+p.RightID]})
 				}
-				leftText := rq.Texts["l:"+p.ID]
+				leftText, leftLang := rq.Texts["l:"+p.ID], rq.Langs["l:"+p.ID]
 				p.RightID = rightIDs[p.RightID]
 				p.ID = newID()
 				if p.Left != "" {
-					sq.Left = append(sq.Left, snapText{ID: p.ID, Text: leftText})
+					sq.Left = append(sq.Left, snapText{ID: p.ID, Text: leftText, Lang: leftLang})
 				}
 			}
 			// The right column is always shuffled: in bank order it would
@@ -180,19 +182,20 @@ func (s *Service) freeze(quiz models.Quiz, bank []renderedQuestion, lang string)
 // QuestionView is a question as a trainee sees it: nothing that reveals the
 // answer (no weights, no correct flags, no feedback).
 type QuestionView struct {
-	ID      string     `json:"id"`
-	Type    string     `json:"type"`
-	Stem    string     `json:"stem"`
-	Points  float64    `json:"points"`
-	Options []snapText `json:"options,omitempty"`
-	Left    []snapText `json:"left,omitempty"`
-	Right   []snapText `json:"right,omitempty"`
+	ID       string     `json:"id"`
+	Type     string     `json:"type"`
+	Stem     string     `json:"stem"`
+	StemLang string     `json:"stem_lang,omitempty"`
+	Points   float64    `json:"points"`
+	Options  []snapText `json:"options,omitempty"`
+	Left     []snapText `json:"left,omitempty"`
+	Right    []snapText `json:"right,omitempty"`
 }
 
 func (sn snapshot) view() []QuestionView {
 	out := make([]QuestionView, len(sn.Questions))
 	for i, sq := range sn.Questions {
-		out[i] = QuestionView{ID: sq.Q.ID, Type: sq.Q.Type, Stem: sq.Stem, Points: sq.Q.Points, Options: sq.Options, Left: sq.Left, Right: sq.Right}
+		out[i] = QuestionView{ID: sq.Q.ID, Type: sq.Q.Type, Stem: sq.Stem, StemLang: sq.StemLang, Points: sq.Q.Points, Options: sq.Options, Left: sq.Left, Right: sq.Right}
 	}
 	return out
 }

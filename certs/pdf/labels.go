@@ -1,11 +1,11 @@
 package pdf
 
 import (
-	"fmt"
 	"math"
-	"strconv"
 	"strings"
 	"time"
+
+	"tadrib/internal/format"
 )
 
 // The certificate's wording lives here, not in assets/i18n: the PDF is a
@@ -15,7 +15,6 @@ import (
 // how (or whether) an issued certificate re-renders byte for byte.
 type labels struct {
 	title, awarded, profession, completed, duration, issued, expires, code, verify, signature string
-	months                                                                                    [12]string
 }
 
 var wording = map[string]labels{
@@ -30,8 +29,6 @@ var wording = map[string]labels{
 		code:       "Code de vérification",
 		verify:     "Vérifier\u202f:",
 		signature:  "Signature",
-		months: [12]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-			"septembre", "octobre", "novembre", "décembre"},
 	},
 	"en": {
 		title:      "TRAINING CERTIFICATE",
@@ -44,8 +41,6 @@ var wording = map[string]labels{
 		code:       "Verification code",
 		verify:     "Verify:",
 		signature:  "Signature",
-		months: [12]string{"January", "February", "March", "April", "May", "June", "July", "August",
-			"September", "October", "November", "December"},
 	},
 	"ar": {
 		// Without harakat: fpdf has no mark positioning (GPOS), so
@@ -60,9 +55,6 @@ var wording = map[string]labels{
 		code:       "رمز التحقق",
 		verify:     "للتحقق:",
 		signature:  "التوقيع",
-		// Month names as used in Morocco.
-		months: [12]string{"يناير", "فبراير", "مارس", "أبريل", "ماي", "يونيو", "يوليوز", "غشت",
-			"شتنبر", "أكتوبر", "نونبر", "دجنبر"},
 	},
 }
 
@@ -82,26 +74,25 @@ func profession(code, lang string) string {
 }
 
 // date formats t as "15 janvier 2025", "15 January 2025" or "15 يناير 2025"
-// (Western digits, as in Morocco), in UTC so that the text does not depend
-// on the server's zone.
+// (Western digits and the month names used in Morocco), in UTC so that the
+// text does not depend on the server's zone: internal/format, the same
+// formatter the pages use, so that a page and its certificate agree.
 func date(t time.Time, lang string) string {
-	t = t.UTC()
-	return fmt.Sprintf("%d %s %d", t.Day(), wording[lang].months[t.Month()-1], t.Year())
+	return format.Date(lang, t)
 }
 
-// hours formats a duration with its unit and the language's plural rule.
+// hours formats a duration with its unit and the language's plural rule;
+// the number is internal/format's, as on the pages.
 func hours(h float64, lang string) string {
-	n := strconv.FormatFloat(h, 'f', -1, 64)
+	n := format.Hours(lang, h)
 	whole := h == math.Trunc(h)
 	switch lang {
 	case "fr":
-		n = strings.Replace(n, ".", ",", 1)
 		if h < 2 {
 			return n + " heure"
 		}
 		return n + " heures"
 	case "ar":
-		n = strings.Replace(n, ".", ",", 1)
 		switch {
 		case whole && h == 1:
 			return "ساعة واحدة"

@@ -149,8 +149,11 @@ func TestNewChecksIssuer(t *testing.T) {
 func TestLabelsArePrintable(t *testing.T) {
 	r := newRenderer(t)
 	for lang, l := range wording {
-		for _, s := range append([]string{l.title, l.awarded, l.profession, l.completed, l.duration, l.issued,
-			l.expires, l.code, l.verify, l.signature}, l.months[:]...) {
+		texts := []string{l.title, l.awarded, l.profession, l.completed, l.duration, l.issued, l.expires, l.code, l.verify, l.signature}
+		for m := time.January; m <= time.December; m++ { // every month name internal/format gives
+			texts = append(texts, date(time.Date(2026, m, 1, 0, 0, 0, 0, time.UTC), lang))
+		}
+		for _, s := range texts {
 			if err := r.check(lang, s); err != nil {
 				t.Error(err)
 			}

@@ -111,7 +111,9 @@ type Package struct {
 type PackageError struct {
 	File    string `json:"file"`
 	Line    int    `json:"line,omitempty"`
-	Message string `json:"message"`
+	Message string `json:"message"` // English (i18n.English) until a handler translates Key and Args
+	Key     string `json:"-"`
+	Args    []any  `json:"-"`
 }
 
 func (e PackageError) Error() string {
@@ -133,11 +135,12 @@ func (es PackageErrors) Error() string {
 }
 
 // Report is the 422 of a broken package: every problem, with its file and
-// line (web.Reporter).
+// line (web.Reporter). The error handler translates Key and Args (nested
+// i18n.Msgs included) into the request's language.
 func (es PackageErrors) Report() *web.Error {
 	fields := make([]web.FieldError, len(es))
 	for i, e := range es {
-		fields[i] = web.FieldError{File: e.File, Line: e.Line, Message: e.Message}
+		fields[i] = web.FieldError{File: e.File, Line: e.Line, Message: e.Message, Key: e.Key, Args: e.Args}
 	}
 	return &web.Error{Status: fiber.StatusUnprocessableEntity, Key: "authoring.package_broken", Fields: fields}
 }

@@ -56,7 +56,12 @@ func (s *Service) ImportPackage(ctx context.Context, pkg Package, actor *int64, 
 					f := files[lang]
 					html, err := markdown.ToHTML(f.Body)
 					if err != nil {
-						return PackageErrors{{File: lp + "." + lang + ".md", Message: err.Error()}}
+						pe := perr(lp+"."+lang+".md", 0, "err.markdown")
+						if le := (*markdown.LimitError)(nil); errors.As(err, &le) {
+							pe = perr(lp+"."+lang+".md", 0, le.Key, le.Args...)
+						}
+						pe.Message = err.Error() // err.* keys are the catalogue's, not registered English
+						return PackageErrors{pe}
 					}
 					if err := tx.Create(&models.LessonText{LessonID: l.ID, Lang: lang, Title: f.Title, BodyMD: f.Body, HTML: html}).Error; err != nil {
 						return err
@@ -65,7 +70,7 @@ func (s *Service) ImportPackage(ctx context.Context, pkg Package, actor *int64, 
 			}
 			if q := mm.Quiz; q != nil {
 				if s.quizzes == nil {
-					return PackageErrors{{File: q.File, Message: "this server cannot import quizzes"}}
+					return PackageErrors{perr(q.File, 0, "pkg.no_quizzes")}
 				}
 				st := q.QuizSettings
 				if len(q.Translations) > 0 {

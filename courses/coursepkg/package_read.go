@@ -11,6 +11,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"tadrib/courses"
+	"tadrib/internal/i18n"
 	"tadrib/internal/markdown"
 	"tadrib/models"
 )
@@ -19,41 +20,42 @@ import (
 // every problem it finds, not only the first.
 func ReadPackage(fsys fs.FS) (Package, error) {
 	var errs PackageErrors
-	add := func(file string, line int, format string, args ...any) {
-		errs = append(errs, PackageError{File: file, Line: line, Message: fmt.Sprintf(format, args...)})
+	add := func(file string, line int, key string, args ...any) {
+		errs = append(errs, perr(file, line, key, args...))
 	}
 	pkg := Package{Lessons: map[string]map[string]LessonFile{}, Quizzes: map[string]string{}, Images: map[string][]byte{}}
 	raw, err := fs.ReadFile(fsys, "course.yaml")
 	if err != nil {
-		return pkg, PackageErrors{{File: "course.yaml", Message: "missing: a package needs its manifest"}}
+		return pkg, PackageErrors{perr("course.yaml", 0, "pkg.manifest_missing")}
 	}
 	if !utf8.Valid(raw) {
-		return pkg, PackageErrors{{File: "course.yaml", Message: "not UTF-8 text"}}
+		return pkg, PackageErrors{perr("course.yaml", 0, "pkg.not_utf8")}
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(raw))
 	dec.KnownFields(true)
 	if err := dec.Decode(&pkg.Manifest); err != nil {
-		return pkg, PackageErrors{{File: "course.yaml", Line: lineOf(err), Message: err.Error()}}
+		m := yamlMsg(err)
+		return pkg, PackageErrors{perr("course.yaml", lineOf(err), m.Key, m.Args...)}
 	}
 	m := &pkg.Manifest
 	if m.Format != PackageFormat {
-		add("course.yaml", 0, "format is %q, want %q", m.Format, PackageFormat)
+		add("course.yaml", 0, "pkg.format", m.Format, PackageFormat)
 	}
 	if !courses.ValidSlug(m.Slug) {
-		add("course.yaml", 0, "slug %q: use lowercase letters, digits and hyphens", m.Slug)
+		add("course.yaml", 0, "pkg.slug", m.Slug)
 	}
 	if !models.Valid(m.Locale, models.Locales) {
-		add("course.yaml", 0, "locale %q: want one of %v", m.Locale, models.Locales)
+		add("course.yaml", 0, "pkg.locale", m.Locale, strings.Join(models.Locales, ", "))
 	}
 	if m.Hours < 0 || m.Hours > 1000 {
-		add("course.yaml", 0, "hours %v: want 0 to 1000", m.Hours)
+		add("course.yaml", 0, "pkg.hours", m.Hours)
 	}
 	if len(m.Audiences) == 0 {
-		add("course.yaml", 0, "audiences: name at least one of %v", models.Professions)
+		add("course.yaml", 0, "pkg.audiences", strings.Join(models.Professions, ", "))
 	}
 	for _, a := range m.Audiences {
 		if !models.Valid(a, models.Professions) {
-			add("course.yaml", 0, "audience %q: want one of %v", a, models.Professions)
+			add("course.yaml", 0, "pkg.audience", a, strings.Join(models.Professions, ", "))
 		}
 	}
 	failed := func(lp string) bool {
@@ -64,7 +66,7 @@ func ReadPackage(fsys fs.FS) (Package, error) {
 		}
 		return false
 	}
-	checkTexts := func(what string, texts map[string]string, required bool) {
+	checkTexts := func(what i18n.Msg, texts map[string]string, required bool) {
 		// A text is required in some language: the course's, normally; an
 		// editor may have written one in another language only, which
 		// trainees then see whatever their language (pickText).
@@ -73,36 +75,36 @@ func ReadPackage(fsys fs.FS) (Package, error) {
 			some = some || strings.TrimSpace(t) != ""
 		}
 		if required && !some {
-			add("course.yaml", 0, "%s: missing in the course's language %q", what, m.Locale)
+			add("course.yaml", 0, "pkg.text_missing", what, m.Locale)
 		}
 		for lang, t := range texts {
 			if !models.Valid(lang, models.Locales) {
-				add("course.yaml", 0, "%s: unknown language %q", what, lang)
+				add("course.yaml", 0, "pkg.text_lang", what, lang)
 			}
 			if utf8.RuneCountInString(t) > 2000 {
-				add("course.yaml", 0, "%s (%s): too long", what, lang)
+				add("course.yaml", 0, "pkg.text_long", what, lang)
 			}
 		}
 	}
-	checkTexts("title", m.Title, true)
-	checkTexts("summary", m.Summary, false)
-	if msg := courses.CheckPrerequisites(m.Slug, m.Prerequisites); msg != "" {
-		add("course.yaml", 0, "prerequisites: %s", msg)
+	checkTexts(i18n.M("pkg.title"), m.Title, true)
+	checkTexts(i18n.M("pkg.summary"), m.Summary, false)
+	if msg := courses.CheckPrerequisites(m.Slug, m.Prerequisites); msg != nil {
+		add("course.yaml", 0, "pkg.prerequisites", *msg)
 	}
 	if len(m.Modules) == 0 {
-		add("course.yaml", 0, "modules: a course needs at least one module")
+		add("course.yaml", 0, "pkg.no_modules")
 	}
 	seen := map[string]bool{}
 	for i, mod := range m.Modules {
-		where := fmt.Sprintf("module %d (%s)", i+1, mod.Slug)
+		where := i18n.M("pkg.module", i+1, mod.Slug)
 		if !courses.ValidSlug(mod.Slug) || seen["m:"+mod.Slug] {
-			add("course.yaml", 0, "%s: slug missing, malformed or repeated", where)
+			add("course.yaml", 0, "pkg.module_slug", where)
 		}
 		seen["m:"+mod.Slug] = true
-		checkTexts(where+" title", mod.Title, true)
+		checkTexts(i18n.M("pkg.module_title", i+1, mod.Slug), mod.Title, true)
 		for _, lp := range mod.Lessons {
 			if !lessonPathRE.MatchString(lp) || strings.Contains(lp, "..") || seen["l:"+lp] {
-				add("course.yaml", 0, "%s: lesson path %q is malformed or repeated", where, lp)
+				add("course.yaml", 0, "pkg.lesson_path", where, lp)
 				continue
 			}
 			seen["l:"+lp] = true
@@ -114,30 +116,30 @@ func ReadPackage(fsys fs.FS) (Package, error) {
 					continue
 				}
 				if err != nil {
-					add(name, 0, "%v", err)
+					add(name, 0, "pkg.unreadable")
 					continue
 				}
 				lf, line, msg := parseLessonFile(b)
-				if msg != "" {
-					add(name, line, "%s", msg)
+				if msg != nil {
+					add(name, line, msg.Key, msg.Args...)
 					continue
 				}
 				pkg.Lessons[lp][lang] = lf
 			}
 			if len(pkg.Lessons[lp]) == 0 && !failed(lp) {
-				add(lp+"."+m.Locale+".md", 0, "missing: every lesson needs a text in the course's language")
+				add(lp+"."+m.Locale+".md", 0, "pkg.lesson_missing")
 			}
 		}
 		if q := mod.Quiz; q != nil {
 			if !quizPathRE.MatchString(q.File) || seen["q:"+q.File] {
-				add("course.yaml", 0, "%s: quiz file %q is malformed or repeated", where, q.File)
+				add("course.yaml", 0, "pkg.quiz_path", where, q.File)
 				continue
 			}
 			seen["q:"+q.File] = true
 			b, err := fs.ReadFile(fsys, q.File)
 			switch {
 			case err != nil:
-				add(q.File, 0, "missing: the quiz of %s", where)
+				add(q.File, 0, "pkg.quiz_missing", where)
 			case !utf8.Valid(b):
 				add(q.File, 0, "not UTF-8 text")
 			default:
@@ -146,14 +148,14 @@ func ReadPackage(fsys fs.FS) (Package, error) {
 			for _, lang := range sortedKeys(q.Translations) {
 				file := q.Translations[lang]
 				if !models.Valid(lang, models.Locales) || !quizTransRE.MatchString(file) || seen["q:"+file] {
-					add("course.yaml", 0, "%s: quiz translation %q (%s) is malformed, repeated or in an unknown language", where, file, lang)
+					add("course.yaml", 0, "pkg.quiz_translation", where, file, lang)
 					continue
 				}
 				seen["q:"+file] = true
 				b, err := fs.ReadFile(fsys, file)
 				switch {
 				case err != nil:
-					add(file, 0, "missing: the %s quiz of %s", lang, where)
+					add(file, 0, "pkg.quiz_translation_missing", lang, where)
 				case !utf8.Valid(b):
 					add(file, 0, "not UTF-8 text")
 				default:
@@ -165,11 +167,11 @@ func ReadPackage(fsys fs.FS) (Package, error) {
 	for _, name := range m.Images {
 		b, err := fs.ReadFile(fsys, name)
 		if err != nil {
-			add(name, 0, "missing: listed in images")
+			add(name, 0, "pkg.image_missing")
 			continue
 		}
-		if msg := checkPackageImage(name, b); msg != "" {
-			add(name, 0, "%s", msg)
+		if msg := checkPackageImage(name, b); msg != nil {
+			add(name, 0, msg.Key, msg.Args...)
 			continue
 		}
 		pkg.Images[name] = b
@@ -181,35 +183,35 @@ func ReadPackage(fsys fs.FS) (Package, error) {
 }
 
 // parseLessonFile splits YAML front matter from the Markdown body.
-func parseLessonFile(b []byte) (LessonFile, int, string) {
+func parseLessonFile(b []byte) (LessonFile, int, *i18n.Msg) {
 	var lf LessonFile
 	if !utf8.Valid(b) {
-		return lf, 0, "not UTF-8 text"
+		return lf, 0, msgOf("pkg.not_utf8")
 	}
 	if len(b) > markdown.MaxSource+4096 { // the body is checked once split from its front matter
-		return lf, 0, fmt.Sprintf("larger than %d bytes", markdown.MaxSource+4096)
+		return lf, 0, msgOf("pkg.lesson_large", markdown.MaxSource+4096)
 	}
 	s := strings.ReplaceAll(string(b), "\r\n", "\n")
 	if !strings.HasPrefix(s, "---\n") {
-		return lf, 1, "front matter missing: the file must start with a line '---'"
+		return lf, 1, msgOf("pkg.front_missing")
 	}
 	front, body, ok := strings.Cut(s[4:], "\n---\n")
 	if !ok {
-		return lf, 1, "front matter not closed by a line '---'"
+		return lf, 1, msgOf("pkg.front_open")
 	}
 	dec := yaml.NewDecoder(strings.NewReader(front))
 	dec.KnownFields(true)
 	if err := dec.Decode(&lf); err != nil {
-		return lf, lineOf(err) + 1, err.Error()
+		return lf, lineOf(err) + 1, yamlMsg(err)
 	}
 	if strings.TrimSpace(lf.Title) == "" {
-		return lf, 2, "front matter: title is required"
+		return lf, 2, msgOf("pkg.front_title")
 	}
 	if lf.Minutes < 0 || lf.Minutes > 600 {
-		return lf, 2, "front matter: minutes must be 0 to 600"
+		return lf, 2, msgOf("pkg.front_minutes")
 	}
 	lf.Body = strings.TrimLeft(body, "\n")
-	return lf, 0, ""
+	return lf, 0, nil
 }
 
 func lineOf(err error) int {

@@ -5,12 +5,12 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"io"
 	"io/fs"
 	"net/http"
 	"path"
 	"strings"
+	"tadrib/internal/i18n"
 	"testing/fstest"
 	"unicode/utf8"
 
@@ -32,21 +32,21 @@ const (
 func ReadZip(data []byte) (Package, error) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return Package{}, PackageErrors{{File: "(zip)", Message: "not a zip archive: " + err.Error()}}
+		return Package{}, PackageErrors{perr("(zip)", 0, "pkg.not_zip")}
 	}
 	if len(zr.File) > MaxPackageFiles {
-		return Package{}, PackageErrors{{File: "(zip)", Message: fmt.Sprintf("%d files: at most %d", len(zr.File), MaxPackageFiles)}}
+		return Package{}, PackageErrors{perr("(zip)", 0, "pkg.too_many_files", len(zr.File), MaxPackageFiles)}
 	}
 	var errs PackageErrors
 	var total uint64
 	for _, f := range zr.File {
-		if msg := checkEntry(f); msg != "" {
-			errs = append(errs, PackageError{File: printable(f.Name), Message: msg})
+		if msg := checkEntry(f); msg != nil {
+			errs = append(errs, perr(printable(f.Name), 0, msg.Key, msg.Args...))
 		}
 		total += f.UncompressedSize64
 	}
 	if total > MaxPackageSize {
-		errs = append(errs, PackageError{File: "(zip)", Message: fmt.Sprintf("%d bytes uncompressed: at most %d", total, MaxPackageSize)})
+		errs = append(errs, perr("(zip)", 0, "pkg.too_large", total, MaxPackageSize))
 	}
 	if len(errs) > 0 {
 		return Package{}, errs
@@ -59,16 +59,16 @@ func ReadZip(data []byte) (Package, error) {
 		}
 		rc, err := f.Open()
 		if err != nil {
-			return Package{}, PackageErrors{{File: f.Name, Message: err.Error()}}
+			return Package{}, PackageErrors{perr(f.Name, 0, "pkg.unreadable")}
 		}
 		b, err := io.ReadAll(io.LimitReader(rc, maxPackageFile+1))
 		rc.Close()
 		if err != nil {
-			return Package{}, PackageErrors{{File: f.Name, Message: err.Error()}}
+			return Package{}, PackageErrors{perr(f.Name, 0, "pkg.unreadable")}
 		}
 		read += int64(len(b))
 		if len(b) > maxPackageFile || read > MaxPackageSize {
-			return Package{}, PackageErrors{{File: f.Name, Message: "larger than its declared size"}}
+			return Package{}, PackageErrors{perr(f.Name, 0, "pkg.larger_than_declared")}
 		}
 		files[f.Name] = &fstest.MapFile{Data: b}
 	}
@@ -82,29 +82,29 @@ func ReadZip(data []byte) (Package, error) {
 	return ReadPackage(root)
 }
 
-// checkEntry says what is wrong with a zip entry, or "".
-func checkEntry(f *zip.File) string {
+// checkEntry says what is wrong with a zip entry, or nil.
+func checkEntry(f *zip.File) *i18n.Msg {
 	name := f.Name
 	switch {
 	case !utf8.ValidString(name):
-		return "the name is not UTF-8"
+		return msgOf("pkg.name_not_utf8")
 	case strings.Contains(name, `\`):
-		return `the name contains "\"`
+		return msgOf("pkg.backslash")
 	case strings.HasPrefix(name, "/"):
-		return "absolute path"
+		return msgOf("pkg.absolute")
 	case f.Mode()&fs.ModeSymlink != 0:
-		return "symbolic link"
+		return msgOf("pkg.symlink")
 	case !f.Mode().IsRegular() && !f.FileInfo().IsDir():
-		return "not a regular file"
+		return msgOf("pkg.not_regular")
 	}
 	clean := strings.TrimSuffix(name, "/")
 	if !fs.ValidPath(clean) {
-		return "path leaves the package (.., empty or dot elements)"
+		return msgOf("pkg.leaves")
 	}
 	if !f.FileInfo().IsDir() && f.UncompressedSize64 > maxPackageFile {
-		return fmt.Sprintf("%d bytes: at most %d per file", f.UncompressedSize64, maxPackageFile)
+		return msgOf("pkg.file_too_large", f.UncompressedSize64, maxPackageFile)
 	}
-	return ""
+	return nil
 }
 
 // printable is a name as an error may quote it.
@@ -117,20 +117,20 @@ func printable(s string) string {
 
 // checkPackageImage checks a package's image: its name is its content's
 // hash, its content an allowed type matching its extension.
-func checkPackageImage(name string, b []byte) string {
+func checkPackageImage(name string, b []byte) *i18n.Msg {
 	m := courses.ImageName.FindStringSubmatch(path.Base(name))
 	if m == nil || path.Dir(name) != "images" {
-		return "an image must be images/<sha256>.<png|jpg|gif|webp>"
+		return msgOf("pkg.image_name")
 	}
 	if len(b) > courses.MaxImage {
-		return fmt.Sprintf("larger than %d bytes", courses.MaxImage)
+		return msgOf("pkg.image_large", courses.MaxImage)
 	}
 	if ext, ok := courses.ImageTypes[http.DetectContentType(b)]; !ok || ext != m[2] {
-		return "not a PNG, JPEG, GIF or WebP image matching its extension"
+		return msgOf("pkg.image_type")
 	}
 	sum := sha256.Sum256(b)
 	if hex.EncodeToString(sum[:]) != m[1] {
-		return "the name is not the SHA-256 of the content"
+		return msgOf("pkg.image_hash")
 	}
-	return ""
+	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+	"tadrib/internal/format"
 	"testing"
 
 	"tadrib/internal/webtest"
@@ -175,7 +176,7 @@ func TestReportPages(t *testing.T) {
 		lang, dir, rate, prof string
 	}{
 		{"fr", "ltr", "83,3\u202f%", "Police"},
-		{"ar", "rtl", "83.3\u00a0%", "الشرطة"},
+		{"ar", "rtl", format.Percent("ar", 83.3, 1), "الشرطة"},
 	} {
 		r := w.page(t, w.editor, c.lang, "/author/reports/courses/traite").Want(t, http.StatusOK)
 		body := r.Body

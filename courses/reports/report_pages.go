@@ -4,13 +4,13 @@ import (
 	"fmt"
 	"html/template"
 	"math"
-	"strings"
 	"time"
 	"unicode"
 
 	"github.com/gofiber/fiber/v2"
 
 	"tadrib/internal/auth"
+	"tadrib/internal/format"
 	"tadrib/internal/i18n"
 	"tadrib/internal/web"
 	"tadrib/models"
@@ -140,7 +140,7 @@ func (h *Handler) showCourseReport(c *fiber.Ctx) error {
 		}
 	}
 	for _, tr := range r.Trainees {
-		row := traineeRow{TraineeRow: tr, Last: dateText(tr.LastActivity), Completed: dateText(tr.CompletedAt), NameDir: textDir(tr.Name)}
+		row := traineeRow{TraineeRow: tr, Last: dateText(tr.LastActivity, lang), Completed: dateText(tr.CompletedAt, lang), NameDir: textDir(tr.Name)}
 		for _, s := range tr.Scores {
 			txt := "—"
 			if s.BestPercent != nil {
@@ -205,21 +205,16 @@ func moduleChart(rows []moduleRow, rtl bool, t func(string, ...any) string) temp
 	return ch.SVG()
 }
 
-// pctText shows a percentage with at most one decimal, in the language's
-// style: "66,7 %" in French (narrow no-break space), "66.7 %" otherwise.
-func pctText(v float64, lang string) string {
-	s := strings.TrimSuffix(fmt.Sprintf("%.1f", v), ".0")
-	if lang == "fr" {
-		return strings.Replace(s, ".", ",", 1) + "\u202f%"
-	}
-	return s + "\u00a0%"
-}
+// pctText shows a percentage with at most one decimal in the language's
+// style (internal/format: "66,7 %" in French, with a narrow no-break space).
+func pctText(v float64, lang string) string { return format.Percent(lang, v, 1) }
 
-func dateText(t *time.Time) string {
+// dateText is a day in the language's style ("7 décembre 2026"), or "—".
+func dateText(t *time.Time, lang string) string {
 	if t == nil {
 		return "—"
 	}
-	return t.UTC().Format("2006-01-02")
+	return format.Date(lang, *t)
 }
 
 // textDir is the direction of a trainee's text by its first letter: a name

@@ -64,7 +64,9 @@ func Load(fsys fs.FS) (*Catalog, error) {
 	return c, nil
 }
 
-// T translates key into lang. With args, the message is a fmt format.
+// T translates key into lang. With args, the message is a fmt format; an
+// argument that is a Msg is translated into lang first, so that a message
+// can name a part of a document ("module 2") in the reader's language.
 func (c *Catalog) T(lang, key string, args ...any) string {
 	msg, ok := c.msgs[lang][key]
 	if !ok {
@@ -73,10 +75,30 @@ func (c *Catalog) T(lang, key string, args ...any) string {
 		}
 	}
 	if len(args) > 0 && strings.Contains(msg, "%") {
+		copied := false
+		for i, a := range args {
+			if m, ok := a.(Msg); ok {
+				if !copied {
+					args, copied = append([]any(nil), args...), true // the caller's slice stays as it was
+				}
+				args[i] = c.T(lang, m.Key, m.Args...)
+			}
+		}
 		return fmt.Sprintf(msg, args...)
 	}
 	return msg
 }
+
+// Msg is a message not yet translated: a key and its arguments (which may be
+// Msgs themselves). Code that finds a problem without knowing the reader's
+// language (a parser) returns Msgs; the handler translates them with T.
+type Msg struct {
+	Key  string
+	Args []any
+}
+
+// M builds a Msg.
+func M(key string, args ...any) Msg { return Msg{Key: key, Args: args} }
 
 var tags = map[string]language.Tag{"fr": language.French, "ar": language.Arabic, "en": language.English}
 

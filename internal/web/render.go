@@ -8,13 +8,14 @@ import (
 	"math"
 	"path"
 	"reflect"
-	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"golang.org/x/net/html"
 
 	"tadrib/internal/auth"
+	"tadrib/internal/format"
 	"tadrib/internal/i18n"
 	"tadrib/models"
 )
@@ -51,6 +52,9 @@ var funcs = template.FuncMap{
 		return n * 100 / d
 	},
 	"add": func(a, b int) int { return a + b },
+	// dirOf is a language's writing direction, for a text in another
+	// language than the page's (lang="fr" dir="ltr" on an Arabic page).
+	"dirOf": i18n.Dir,
 	// card pairs the page with one item, for partials that need both.
 	"card": func(p PageData, item any) map[string]any { return map[string]any{"P": p, "C": item} },
 	// value is what an optional field holds, or its type's zero when it
@@ -209,13 +213,83 @@ func (p PageData) TN(key string, n int, args ...any) string {
 }
 
 // Hours formats a number of hours for TN: its plural form follows the whole
-// number, and "%s" shows 1.5 as 1.5 and 2 as 2.
+// number, and "%s" is internal/format's ("2,25" in French, as on the
+// certificate).
 func (p PageData) Hours(h float64) string {
 	n := int(h)
 	if float64(n) != h {
 		n = 100 // a fraction takes the general form in every language here
 	}
-	return p.TN("catalog.hours", n, strconv.FormatFloat(h, 'f', -1, 64))
+	return p.TN("catalog.hours", n, format.Hours(p.Lang, h))
+}
+
+// Date writes a day in the page's language ("7 décembre 2026", "7 دجنبر
+// 2026"), isolated for bidi (format.Isolate) so that it keeps its order in
+// text of the other direction; it takes a time.Time, a *time.Time, or a
+// "2006-01-02" string (a session's dates). Nothing (nil, zero) is "".
+func (p PageData) Date(v any) string {
+	switch t := v.(type) {
+	case time.Time:
+		return format.Isolate(format.Date(p.Lang, t))
+	case *time.Time:
+		if t == nil {
+			return ""
+		}
+		return format.Isolate(format.Date(p.Lang, *t))
+	case string:
+		return format.Isolate(format.Day(p.Lang, t))
+	}
+	return fmt.Sprint(v)
+}
+
+// ISO is the "2006-01-02" of a day, for <time datetime>; it takes what
+// Date takes.
+func (p PageData) ISO(v any) string {
+	switch t := v.(type) {
+	case time.Time:
+		return format.ISO(t)
+	case *time.Time:
+		if t == nil {
+			return ""
+		}
+		return format.ISO(*t)
+	case string:
+		return t
+	}
+	return ""
+}
+
+// Num writes a number in the page's language with at most two decimals
+// ("2,25", "1 234"); it takes any integer or float, or a pointer to one.
+func (p PageData) Num(v any) string { return format.Number(p.Lang, number(v), 2) }
+
+// Pct writes a percentage (0–100) rounded to a whole number in the page's
+// language: "70 %" (narrow no-break space) in French, "70%" in Arabic and
+// English. Every percentage on a page goes through it (or PctN).
+func (p PageData) Pct(v any) string { return format.Percent(p.Lang, number(v), 0) }
+
+// PctN is Pct with at most frac decimals.
+func (p PageData) PctN(v any, frac int) string { return format.Percent(p.Lang, number(v), frac) }
+
+// number reads the numbers templates hold: ints, floats and pointers to
+// them (optional fields); nil is 0.
+func number(v any) float64 {
+	rv := reflect.ValueOf(v)
+	for rv.Kind() == reflect.Pointer {
+		if rv.IsNil() {
+			return 0
+		}
+		rv = rv.Elem()
+	}
+	switch {
+	case rv.CanInt():
+		return float64(rv.Int())
+	case rv.CanUint():
+		return float64(rv.Uint())
+	case rv.CanFloat():
+		return rv.Float()
+	}
+	return 0
 }
 
 func value(p any) any {
