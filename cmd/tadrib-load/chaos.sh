@@ -118,7 +118,7 @@ spawn 1
 [[ $ENGINE == sqlite ]] || spawn 2
 ready 1
 [[ $ENGINE == sqlite ]] || ready 2
-log "nodes up: ${pid[1]} on $NODE1, ${pid[2]} on $NODE2"
+log "nodes up: ${pid[1]} on $NODE1${pid[2]:+, ${pid[2]} on $NODE2}"
 sed -e "s#@FRONT@#$FRONT#" -e "s#@NODE1@#$NODE1#" -e "s#@NODE2@#$NODE2#" "$here/topology/haproxy.cfg" >"$OUT/haproxy.cfg"
 haproxy -db -f "$OUT/haproxy.cfg" >"$OUT/haproxy.log" 2>&1 &
 haproxy_pid=$!
