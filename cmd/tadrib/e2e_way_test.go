@@ -201,3 +201,12 @@ func (s *e2eSession) wantStatusText(what, want string) {
 		s.t.Errorf("%s: the page confirms %q, want a status saying %q", what, got, want)
 	}
 }
+
+// logout signs out with the header's button, which sits in the menu: on a
+// phone the menu is opened first, as a person taps it (TestE2EWayThrough
+// taps the toggle itself; here only the way out matters).
+func (s *e2eSession) logout() {
+	s.t.Helper()
+	s.do(chromedp.Evaluate[chromedp.Void](`document.querySelector("details.menu").open = true`))
+	s.click(`form[action="/logout"] button`)
+}
