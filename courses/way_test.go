@@ -28,7 +28,9 @@ func wayEnv(t *testing.T, codes fakeCodes) *webtest.Env {
 	return e
 }
 
-func lessonID(c models.Course, i int) string { return strconv.FormatInt(c.Modules[0].Lessons[i].ID, 10) }
+func lessonID(c models.Course, i int) string {
+	return strconv.FormatInt(c.Modules[0].Lessons[i].ID, 10)
+}
 
 func enrol(t *testing.T, e *webtest.Env, u models.User, c models.Course) *webtest.Client {
 	t.Helper()
@@ -47,7 +49,7 @@ func TestLessonDoneIsConfirmed(t *testing.T) {
 	u := e.User("Nadia", models.RoleTrainee)
 	cl := enrol(t, e, u, c)
 
-	notDone := cl.Get("/lessons/" + lessonID(c, 1) + "?done=" + lessonID(c, 0)).Want(t, http.StatusOK)
+	notDone := cl.Get("/lessons/"+lessonID(c, 1)+"?done="+lessonID(c, 0)).Want(t, http.StatusOK)
 	if strings.Contains(notDone.Body, `role="status"`) {
 		t.Error("a lesson not completed is confirmed as done")
 	}
@@ -72,7 +74,7 @@ func TestLessonDoneIsConfirmed(t *testing.T) {
 	}
 	// Someone else's completion is not this viewer's.
 	other := enrol(t, e, e.User("Karim", models.RoleTrainee), c)
-	if p := other.Get("/lessons/" + lessonID(c, 1) + "?done=" + lessonID(c, 0)).Want(t, http.StatusOK); strings.Contains(p.Body, `role="status"`) {
+	if p := other.Get("/lessons/"+lessonID(c, 1)+"?done="+lessonID(c, 0)).Want(t, http.StatusOK); strings.Contains(p.Body, `role="status"`) {
 		t.Error("another trainee's completion is confirmed to this one")
 	}
 }
@@ -109,7 +111,7 @@ func TestDashboardSaysWhatToDoNext(t *testing.T) {
 		t.Errorf("before anything, the step is not to start lesson 1: %s", s)
 	}
 	cl.Post("/lessons/"+lessonID(c, 0)+"/complete", url.Values{}).Want(t, http.StatusSeeOther)
-	if s := nextStep(t, cl); !strings.Contains(s, `href="/lessons/`+lessonID(c, 1)+`"`) || !strings.Contains(s, "Reprendre") {
+	if s := nextStep(t, cl); !strings.Contains(s, `href="/lessons/`+lessonID(c, 1)+`"`) || !strings.Contains(s, "Continuer") {
 		t.Errorf("after lesson 1, the step is not to resume at lesson 2: %s", s)
 	}
 	cl.Post("/lessons/"+lessonID(c, 1)+"/complete", url.Values{}).Want(t, http.StatusSeeOther)

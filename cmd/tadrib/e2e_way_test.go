@@ -12,8 +12,8 @@ import (
 const wayBank = "::Q1:: The consent of a child victim is irrelevant. {TRUE}\n"
 
 // wayCourse authors a published course of two lessons and a module quiz
-// for the police, and returns its slug.
-func wayCourse(t *testing.T, a *testApp) string {
+// for the police, and returns its trainer and slug.
+func wayCourse(t *testing.T, a *testApp) (user, string) {
 	t.Helper()
 	tr, slug, _ := authorCourse(t, a, []string{"police"}, false)
 	c := tr.do("GET", "/api/v1/courses/"+slug, nil).JSON(t)
@@ -23,7 +23,7 @@ func wayCourse(t *testing.T, a *testApp) string {
 	qid := r.JSON(t)["id"].(string)
 	wantStatus(t, tr.do("POST", "/api/v1/quizzes/"+qid+"/import", []byte(wayBank), "Content-Type", "text/plain; charset=utf-8"), 200)
 	wantStatus(t, tr.do("PATCH", "/api/v1/courses/"+slug, map[string]any{"published": true}), 200)
-	return slug
+	return tr, slug
 }
 
 // TestE2EWayThrough is issue 11's way through, on a phone at 360 px, in
@@ -37,7 +37,7 @@ func TestE2EWayThrough(t *testing.T) {
 	for _, lang := range []string{"fr", "ar"} {
 		t.Run(lang, func(t *testing.T) {
 			a := newTestApp(t, nil)
-			slug := wayCourse(t, a)
+			_, slug := wayCourse(t, a)
 			base := a.serve(t)
 			b := startE2EBrowser(t, chrome, 2*e2eTimeout)
 			s := &e2eSession{t: t, ctx: b.ctx, base: base, shots: shots}
