@@ -12,23 +12,27 @@ package certs
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/gofiber/fiber/v2"
 
 	"tadrib/certs/credential"
 	"tadrib/certs/pdf"
 	"tadrib/courses"
 	"tadrib/internal/db"
+	"tadrib/internal/web"
 	"tadrib/models"
 )
 
-// Sentinel errors of the service. Handlers map them to statuses.
+// Sentinel errors of the service. Each carries the status and message the
+// client gets; handlers return them as they are (see web.Error). A
+// certificate the viewer may not manage is not found to them (SECURITY.md C3).
 var (
-	ErrNotFound   = errors.New("certs: not found")
-	ErrNotAllowed = errors.New("certs: not allowed")
-	ErrFinal      = errors.New("certs: certificate already revoked or superseded")
+	ErrNotFound   = web.Sentinel("certs: not found", fiber.StatusNotFound, "err.not_found")
+	ErrNotAllowed = web.Sentinel("certs: not allowed", fiber.StatusNotFound, "err.not_found")
+	ErrFinal      = web.Sentinel("certs: certificate already revoked or superseded", fiber.StatusConflict, "certs.err.final")
 )
 
 // Issuer names who issues certificates (from configuration).

@@ -33,10 +33,10 @@ func (h *Handler) Routes(app fiber.Router, api fiber.Router) {
 	api.Post("/courses/:slug/certificate", auth.RequireUser, h.claim)
 	api.Get("/me/certificates", auth.RequireUser, h.mine)
 	api.Get("/certificates", staff, h.search)
-	api.Post("/certificates/issue", staff, h.issue)
-	api.Get("/certificates/:code/pdf", hideParam, auth.RequireUser, h.pdf)
-	api.Post("/certificates/:code/revoke", hideParam, staff, h.revoke)
-	api.Post("/certificates/:code/reissue", hideParam, staff, h.reissue)
+	api.Post("/certificates/issue", logRefusal, staff, h.issue)
+	api.Get("/certificates/:code/pdf", hideParam, logRefusal, auth.RequireUser, h.pdf)
+	api.Post("/certificates/:code/revoke", hideParam, logRefusal, staff, h.revoke)
+	api.Post("/certificates/:code/reissue", hideParam, logRefusal, staff, h.reissue)
 
 	app.Get("/verify", verifyLimit, h.verifyForm)
 	app.Get("/verify/:code", hideCode, verifyLimit, h.verify)
@@ -60,27 +60,21 @@ func hideCode(c *fiber.Ctx) error {
 	return err
 }
 
-// mapErr turns service errors into HTTP errors. A certificate the viewer may
-// not manage is not found, and the refusal is logged (SECURITY.md C3).
-func mapErr(c *fiber.Ctx, err error) error {
-	switch {
-	case errors.Is(err, ErrNotFound):
-		return web.ErrNotFound
-	case errors.Is(err, ErrNotAllowed):
+// logRefusal logs a refused certificate action: a certificate the viewer may
+// not manage is not found to them (ErrNotAllowed answers 404), and the
+// refusal is logged (SECURITY.md C3).
+func logRefusal(c *fiber.Ctx) error {
+	err := c.Next()
+	if errors.Is(err, ErrNotAllowed) {
 		web.LogEvent(c, "certificate.refused", "path", c.Route().Path, "code", web.Pseudonym(c.Params("code")))
-		return web.ErrNotFound
-	case errors.Is(err, ErrFinal):
-		return web.Errorf(fiber.StatusConflict, "certs.err.final")
 	}
 	return err
 }
 
-func user(c *fiber.Ctx) models.User { return auth.From(c).User }
-
 func (h *Handler) claim(c *fiber.Ctx) error {
-	cert, created, missing, err := h.svc.Claim(c.UserContext(), user(c), c.Params("slug"), web.Lang(c))
+	cert, created, missing, err := h.svc.Claim(c.UserContext(), *auth.User(c), c.Params("slug"), web.Lang(c))
 	if err != nil {
-		return mapErr(c, err)
+		return err
 	}
 	if missing != nil {
 		return &web.Error{Status: fiber.StatusUnprocessableEntity, Key: "certs.err.incomplete", Extra: map[string]any{"missing": missing}}
@@ -93,7 +87,7 @@ func (h *Handler) claim(c *fiber.Ctx) error {
 }
 
 func (h *Handler) mine(c *fiber.Ctx) error {
-	items, err := h.svc.Mine(c.UserContext(), user(c), web.Lang(c))
+	items, err := h.svc.Mine(c.UserContext(), *auth.User(c), web.Lang(c))
 	if err != nil {
 		return err
 	}
@@ -105,9 +99,9 @@ func (h *Handler) search(c *fiber.Ctx) error {
 	if len(errs) > 0 {
 		return web.Invalid(errs...)
 	}
-	items, err := h.svc.Search(c.UserContext(), user(c), f, web.Lang(c))
+	items, err := h.svc.Search(c.UserContext(), *auth.User(c), f, web.Lang(c))
 	if err != nil {
-		return mapErr(c, err)
+		return err
 	}
 	return c.JSON(fiber.Map{"items": items})
 }
@@ -138,17 +132,17 @@ func (h *Handler) issue(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	items, err := h.svc.Issue(c.UserContext(), user(c), in, web.Lang(c))
+	items, err := h.svc.Issue(c.UserContext(), *auth.User(c), in, web.Lang(c))
 	if err != nil {
-		return mapErr(c, err)
+		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"items": items})
 }
 
 func (h *Handler) pdf(c *fiber.Ctx) error {
-	b, r, err := h.svc.PDFFor(c.UserContext(), user(c), c.Params("code"))
+	b, r, err := h.svc.PDFFor(c.UserContext(), *auth.User(c), c.Params("code"))
 	if err != nil {
-		return mapErr(c, err)
+		return err
 	}
 	// ASCII only (slug and code): no name in a header, nothing to inject (SECURITY.md C9).
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="certificate-`+r.Slug+`-`+r.Code+`.pdf"`)
@@ -164,9 +158,9 @@ func (h *Handler) revoke(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	cert, err := h.svc.Revoke(c.UserContext(), user(c), c.Params("code"), in.Reason, web.Lang(c))
+	cert, err := h.svc.Revoke(c.UserContext(), *auth.User(c), c.Params("code"), in.Reason, web.Lang(c))
 	if err != nil {
-		return mapErr(c, err)
+		return err
 	}
 	web.LogEvent(c, "certificate.revoke", "code", web.Pseudonym(cert.Code))
 	return c.JSON(cert)
@@ -177,9 +171,9 @@ func (h *Handler) reissue(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	cert, err := h.svc.Reissue(c.UserContext(), user(c), c.Params("code"), in, web.Lang(c))
+	cert, err := h.svc.Reissue(c.UserContext(), *auth.User(c), c.Params("code"), in, web.Lang(c))
 	if err != nil {
-		return mapErr(c, err)
+		return err
 	}
 	web.LogEvent(c, "certificate.reissue", "code", web.Pseudonym(c.Params("code")), "new_code", web.Pseudonym(cert.Code))
 	return c.Status(fiber.StatusCreated).JSON(cert)

@@ -2,7 +2,6 @@ package certs
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 )
 
@@ -12,21 +11,21 @@ import (
 // the current one's code is the one to show.
 func (s *Service) HeldCodes(ctx context.Context, courseID int64) (map[int64]string, error) {
 	var rows []struct {
-		UserID       int64
-		Code         string
-		SupersededBy sql.NullString
+		UserID int64
+		Code   string
 	}
-	err := s.db.R.WithContext(ctx).Raw(`SELECT c.user_id, c.code, c.superseded_by FROM certificates c
-		WHERE c.course_id = ? AND c.user_id IS NOT NULL AND c.revoked_at IS NULL ORDER BY c.issued_at, c.id`, courseID).Scan(&rows).Error
+	// Held is valid: neither revoked nor replaced by a correction (a revoked
+	// correction does not bring back the certificate it replaced).
+	err := s.db.R.WithContext(ctx).Raw(`SELECT c.user_id, c.code FROM certificates c
+		WHERE c.course_id = ? AND c.user_id IS NOT NULL AND c.revoked_at IS NULL AND c.superseded_by IS NULL
+		ORDER BY c.issued_at, c.id`, courseID).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("certs: codes held in course %d: %w", courseID, err)
 	}
 	codes := map[int64]string{}
-	current := map[int64]bool{}
 	for _, r := range rows {
-		if !current[r.UserID] {
+		if _, ok := codes[r.UserID]; !ok {
 			codes[r.UserID] = r.Code
-			current[r.UserID] = !r.SupersededBy.Valid
 		}
 	}
 	return codes, nil

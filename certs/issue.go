@@ -11,6 +11,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"tadrib/internal/db"
 	"tadrib/internal/plaintext"
 	"tadrib/internal/web"
 	"tadrib/models"
@@ -78,7 +79,7 @@ func (s *Service) Claim(ctx context.Context, user models.User, slug, lang string
 			return JSON{}, false, nil, unprintable(err, "")
 		}
 		err = s.insert(ctx, []row{r}, nil, nil)
-		if isUnique(err) && attempt < 3 {
+		if db.Unique(err) && attempt < 3 {
 			continue // a concurrent request issued it (or drew the same index): read again
 		}
 		if err != nil {
@@ -199,7 +200,7 @@ func (s *Service) Issue(ctx context.Context, actor models.User, in IssueIn, lang
 		}
 		return nil
 	})
-	if isUnique(err) {
+	if db.Unique(err) {
 		// Another request certified one of these accounts meanwhile.
 		return nil, web.Errorf(409, "certs.err.conflict")
 	}

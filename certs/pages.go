@@ -20,10 +20,10 @@ func (h *Handler) pageRoutes(app fiber.Router) {
 	app.Post("/certificates/claim", auth.RequireUser, h.claimPage)
 	app.Get("/author/certificates", staff, h.registerPage)
 	app.Get("/author/certificates/issue", staff, h.issuePage)
-	app.Post("/author/certificates/issue", staff, h.issueSubmit)
-	app.Get("/author/certificates/:code", hideParam, staff, h.detailPage)
-	app.Post("/author/certificates/:code/revoke", hideParam, staff, h.revokeSubmit)
-	app.Post("/author/certificates/:code/reissue", hideParam, staff, h.reissueSubmit)
+	app.Post("/author/certificates/issue", logRefusal, staff, h.issueSubmit)
+	app.Get("/author/certificates/:code", hideParam, logRefusal, staff, h.detailPage)
+	app.Post("/author/certificates/:code/revoke", hideParam, logRefusal, staff, h.revokeSubmit)
+	app.Post("/author/certificates/:code/reissue", hideParam, logRefusal, staff, h.reissueSubmit)
 }
 
 // Completed is a finished course whose certificate is not issued yet.
@@ -46,7 +46,7 @@ func (h *Handler) minePage(c *fiber.Ctx) error {
 }
 
 func (h *Handler) renderMine(c *fiber.Ctx, missing []Missing, claimed string) error {
-	ctx, u, lang := c.UserContext(), user(c), web.Lang(c)
+	ctx, u, lang := c.UserContext(), *auth.User(c), web.Lang(c)
 	items, err := h.svc.Mine(ctx, u, lang)
 	if err != nil {
 		return err
@@ -84,9 +84,9 @@ func (h *Handler) renderMine(c *fiber.Ctx, missing []Missing, claimed string) er
 
 // claimPage issues the signed-in user's certificate from a form.
 func (h *Handler) claimPage(c *fiber.Ctx) error {
-	cert, _, missing, err := h.svc.Claim(c.UserContext(), user(c), c.FormValue("course"), web.Lang(c))
+	cert, _, missing, err := h.svc.Claim(c.UserContext(), *auth.User(c), c.FormValue("course"), web.Lang(c))
 	if err != nil {
-		return mapErr(c, err)
+		return err
 	}
 	if missing != nil {
 		return h.renderMine(c, missing, "")
@@ -107,7 +107,7 @@ type registerPage struct {
 }
 
 func (h *Handler) registerPage(c *fiber.Ctx) error {
-	ctx, u, lang := c.UserContext(), user(c), web.Lang(c)
+	ctx, u, lang := c.UserContext(), *auth.User(c), web.Lang(c)
 	p := registerPage{Q: c.Query("q"), Course: c.Query("course"), From: c.Query("from"), To: c.Query("to"), Limit: registerLimit}
 	f, errs := parseFilter(p.Q, p.Course, p.From, p.To)
 	p.Errors = web.FormErrors(errs)
@@ -117,7 +117,7 @@ func (h *Handler) registerPage(c *fiber.Ctx) error {
 	}
 	if len(errs) == 0 {
 		if p.Items, err = h.svc.Search(ctx, u, f, lang); err != nil {
-			return mapErr(c, err)
+			return err
 		}
 	}
 	status := fiber.StatusOK
@@ -140,9 +140,9 @@ type detailPage struct {
 }
 
 func (h *Handler) detailPage(c *fiber.Ctx) error {
-	cert, err := h.svc.Get(c.UserContext(), user(c), c.Params("code"), web.Lang(c))
+	cert, err := h.svc.Get(c.UserContext(), *auth.User(c), c.Params("code"), web.Lang(c))
 	if err != nil {
-		return mapErr(c, err)
+		return err
 	}
 	return h.r.Page(c, fiber.StatusOK, "cert_detail", h.r.T(c, "certs.detail.title"),
 		detailPage{Cert: cert, Name: cert.Holder.Name, NameAr: cert.Holder.NameAr, Notice: c.Query("done")})
@@ -151,10 +151,10 @@ func (h *Handler) detailPage(c *fiber.Ctx) error {
 // revokeSubmit asks for confirmation first (a revocation cannot be undone),
 // then revokes on the second post, which carries confirm=yes.
 func (h *Handler) revokeSubmit(c *fiber.Ctx) error {
-	ctx, u, lang := c.UserContext(), user(c), web.Lang(c)
+	ctx, u, lang := c.UserContext(), *auth.User(c), web.Lang(c)
 	cert, err := h.svc.Get(ctx, u, c.Params("code"), lang)
 	if err != nil {
-		return mapErr(c, err)
+		return err
 	}
 	p := detailPage{Cert: cert, Reason: strings.TrimSpace(c.FormValue("reason")), Name: cert.Holder.Name, NameAr: cert.Holder.NameAr}
 	if _, err := reasonOf(p.Reason); err != nil {
@@ -168,17 +168,17 @@ func (h *Handler) revokeSubmit(c *fiber.Ctx) error {
 		return h.r.Page(c, fiber.StatusOK, "cert_detail", h.r.T(c, "certs.detail.title"), p)
 	}
 	if _, err := h.svc.Revoke(ctx, u, cert.Code, p.Reason, lang); err != nil {
-		return mapErr(c, err)
+		return err
 	}
 	web.LogEvent(c, "certificate.revoke", "code", web.Pseudonym(cert.Code))
 	return c.Redirect("/author/certificates/"+cert.Code+"?done=revoked", fiber.StatusSeeOther)
 }
 
 func (h *Handler) reissueSubmit(c *fiber.Ctx) error {
-	ctx, u, lang := c.UserContext(), user(c), web.Lang(c)
+	ctx, u, lang := c.UserContext(), *auth.User(c), web.Lang(c)
 	cert, err := h.svc.Get(ctx, u, c.Params("code"), lang)
 	if err != nil {
-		return mapErr(c, err)
+		return err
 	}
 	name, nameAr := c.FormValue("name"), c.FormValue("name_ar")
 	in := ReissueIn{Name: &name, NameAr: &nameAr, Reason: c.FormValue("reason")}
@@ -189,7 +189,7 @@ func (h *Handler) reissueSubmit(c *fiber.Ctx) error {
 			detailPage{Cert: cert, Name: name, NameAr: nameAr, RName: in.Reason, Errors: web.FormErrors(we.Fields), Form: "reissue"})
 	}
 	if err != nil {
-		return mapErr(c, err)
+		return err
 	}
 	web.LogEvent(c, "certificate.reissue", "code", web.Pseudonym(cert.Code), "new_code", web.Pseudonym(next.Code))
 	return c.Redirect("/author/certificates/"+next.Code+"?done=reissued", fiber.StatusSeeOther)
@@ -206,7 +206,7 @@ type issuePage struct {
 }
 
 func (h *Handler) issuePage(c *fiber.Ctx) error {
-	courses, err := h.svc.ManagedCourses(c.UserContext(), user(c), web.Lang(c))
+	courses, err := h.svc.ManagedCourses(c.UserContext(), *auth.User(c), web.Lang(c))
 	if err != nil {
 		return err
 	}
@@ -216,7 +216,7 @@ func (h *Handler) issuePage(c *fiber.Ctx) error {
 // issueSubmit reads the holders typed one per line: an email, or
 // "name | Arabic name | profession" (the Arabic name may be left empty).
 func (h *Handler) issueSubmit(c *fiber.Ctx) error {
-	ctx, u, lang := c.UserContext(), user(c), web.Lang(c)
+	ctx, u, lang := c.UserContext(), *auth.User(c), web.Lang(c)
 	p := issuePage{Course: c.FormValue("course_slug"), Date: c.FormValue("date"), Holders: c.FormValue("holders")}
 	var err error
 	if p.Courses, err = h.svc.ManagedCourses(ctx, u, lang); err != nil {
@@ -265,7 +265,7 @@ func (h *Handler) issueSubmit(c *fiber.Ctx) error {
 		return h.r.Page(c, we.Status, "cert_issue", h.r.T(c, "certs.issue.title"), p)
 	}
 	if err != nil {
-		return mapErr(c, err)
+		return err
 	}
 	return h.r.Page(c, fiber.StatusOK, "cert_issue", h.r.T(c, "certs.issue.title"), issuePage{Courses: p.Courses, Course: p.Course, Issued: items})
 }

@@ -3,7 +3,6 @@ package certs
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -28,8 +27,8 @@ func unprintable(err error, prefix string) error {
 		return &web.Error{Status: fiber.StatusUnprocessableEntity, Key: "certs.err.unprintable", Cause: err,
 			Fields: []web.FieldError{web.Field(prefix+field, "certs.err.glyph", fmt.Sprintf("%c (U+%04X)", mg.Rune, mg.Rune))}}
 	}
-	// The PDF package keeps its "too long" error unexported: recognise its text.
-	if strings.Contains(err.Error(), "too long for its box") {
+	var tl *pdf.TooLongError
+	if errors.As(err, &tl) {
 		return &web.Error{Status: fiber.StatusUnprocessableEntity, Key: "certs.err.unprintable", Cause: err,
 			Fields: []web.FieldError{web.Field(prefix+"name", "certs.err.name_long")}}
 	}

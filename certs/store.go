@@ -9,10 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
-	"strings"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/gorm"
 
 	"tadrib/certs/credential"
@@ -233,17 +231,4 @@ func (s *Service) insert(ctx context.Context, rows []row, before func(tx *gorm.D
 		}
 		return nil
 	})
-}
-
-// isUnique reports whether err is a unique-constraint violation on either
-// engine.
-func isUnique(err error) bool {
-	if errors.Is(err, gorm.ErrDuplicatedKey) { // the dialectors translate errors
-		return true
-	}
-	var pg *pgconn.PgError
-	if errors.As(err, &pg) {
-		return pg.Code == "23505"
-	}
-	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
 }

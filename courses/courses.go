@@ -16,23 +16,26 @@ package courses
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"regexp"
 	"sort"
 	"sync"
 	"time"
 
+	"github.com/gofiber/fiber/v2"
+
 	"tadrib/internal/db"
+	"tadrib/internal/web"
 	"tadrib/models"
 )
 
-// Sentinel errors of the service. Handlers map them to statuses.
+// Sentinel errors of the service. Each carries the status and message the
+// client gets; handlers return them as they are (see web.Error).
 var (
-	ErrNotFound    = errors.New("courses: not found")
-	ErrNotEnrolled = errors.New("courses: not enrolled")
-	ErrForbidden   = errors.New("courses: not allowed")
-	ErrSlugTaken   = errors.New("courses: slug already used")
+	ErrNotFound    = web.Sentinel("courses: not found", fiber.StatusNotFound, "err.not_found")
+	ErrNotEnrolled = web.Sentinel("courses: not enrolled", fiber.StatusForbidden, "err.not_enrolled")
+	ErrForbidden   = web.Sentinel("courses: not allowed", fiber.StatusForbidden, "err.forbidden")
+	ErrSlugTaken   = web.Sentinel("courses: slug already used", fiber.StatusConflict, "err.slug_taken",
+		web.Field("slug", "err.slug_taken"))
 )
 
 // QuizStatus is what progress needs to know of one module's quiz.
@@ -84,9 +87,7 @@ type Service struct {
 		m  map[encodedKey][]byte
 	}
 
-	stmtOnce sync.Once // the lesson query, prepared on first use
-	stmt     *sql.Stmt
-	stmtErr  error
+	lessonQuery db.ReadStatement // the lesson query, prepared on first use
 }
 
 // NewService builds the courses service on d. Progress counts the passed
@@ -117,12 +118,12 @@ func IsStaff(u *models.User) bool {
 	return u != nil && (u.Role == models.RoleTrainer || u.Role == models.RoleAdmin)
 }
 
-// canSee reports whether u may see course c at all: a published course is
-// public; a draft only to its author and to admins.
 // CanSee reports whether u may see course c (a published course, or one
 // they may edit); for features that read a course with their own query.
 func CanSee(u *models.User, c models.Course) bool { return canSee(u, c) }
 
+// canSee reports whether u may see course c at all: a published course is
+// public; a draft only to its author and to admins.
 func canSee(u *models.User, c models.Course) bool {
 	return c.Published || CanEdit(u, c)
 }

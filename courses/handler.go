@@ -2,7 +2,6 @@ package courses
 
 import (
 	"context"
-	"errors"
 	"io"
 	"mime/multipart"
 	"strconv"
@@ -52,28 +51,6 @@ func (h *Handler) Routes(app fiber.Router, api fiber.Router) {
 	app.Get("/dashboard", auth.RequireUser, h.showDashboard)
 }
 
-// HTTPError maps the service's errors to HTTP errors.
-func HTTPError(err error) error {
-	switch {
-	case errors.Is(err, ErrNotFound):
-		return web.ErrNotFound
-	case errors.Is(err, ErrNotEnrolled):
-		return web.Errorf(fiber.StatusForbidden, "err.not_enrolled")
-	case errors.Is(err, ErrForbidden):
-		return web.ErrForbidden
-	case errors.Is(err, ErrSlugTaken):
-		return &web.Error{Status: fiber.StatusConflict, Key: "err.slug_taken", Fields: []web.FieldError{web.Field("slug", "err.slug_taken")}}
-	}
-	return err
-}
-
-func Viewer(c *fiber.Ctx) *models.User {
-	if id := auth.From(c); id != nil {
-		return &id.User
-	}
-	return nil
-}
-
 // PathID reads a numeric id from the path; anything else is not found.
 func PathID(c *fiber.Ctx) (int64, error) {
 	n, err := strconv.ParseInt(c.Params("id"), 10, 64)
@@ -96,7 +73,7 @@ func (h *Handler) listCourses(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	items, err := h.svc.Catalog(c.UserContext(), Viewer(c), p, web.Lang(c))
+	items, err := h.svc.Catalog(c.UserContext(), auth.User(c), p, web.Lang(c))
 	if err != nil {
 		return err
 	}
@@ -104,17 +81,17 @@ func (h *Handler) listCourses(c *fiber.Ctx) error {
 }
 
 func (h *Handler) showCourse(c *fiber.Ctx) error {
-	d, err := h.svc.Course(c.UserContext(), c.Params("slug"), Viewer(c), web.Lang(c))
+	d, err := h.svc.Course(c.UserContext(), c.Params("slug"), auth.User(c), web.Lang(c))
 	if err != nil {
-		return HTTPError(err)
+		return err
 	}
 	return c.JSON(d)
 }
 
 func (h *Handler) enrol(c *fiber.Ctx) error {
-	created, err := h.svc.Enrol(c.UserContext(), *Viewer(c), c.Params("slug"))
+	created, err := h.svc.Enrol(c.UserContext(), *auth.User(c), c.Params("slug"))
 	if err != nil {
-		return HTTPError(err)
+		return err
 	}
 	status := fiber.StatusOK
 	if created {
@@ -128,9 +105,9 @@ func (h *Handler) showLesson(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	b, err := h.svc.LessonJSON(c.UserContext(), lid, *Viewer(c), web.Lang(c), web.EncodeJSON)
+	b, err := h.svc.LessonJSON(c.UserContext(), lid, *auth.User(c), web.Lang(c), web.EncodeJSON)
 	if err != nil {
-		return HTTPError(err)
+		return err
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
 	return c.Send(b)
@@ -141,14 +118,14 @@ func (h *Handler) completeLesson(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.svc.Complete(c.UserContext(), *Viewer(c), lid); err != nil {
-		return HTTPError(err)
+	if err := h.svc.Complete(c.UserContext(), *auth.User(c), lid); err != nil {
+		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
 func (h *Handler) myProgress(c *fiber.Ctx) error {
-	items, err := h.svc.MyProgress(c.UserContext(), *Viewer(c), web.Lang(c))
+	items, err := h.svc.MyProgress(c.UserContext(), *auth.User(c), web.Lang(c))
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"tadrib/internal/db"
 	"tadrib/models"
 )
 
@@ -88,9 +89,8 @@ const lessonSQL = `SELECT l.id, l.module_id, l.minutes, c.id, c.slug, c.locale, 
 	EXISTS (SELECT 1 FROM lesson_completions lc WHERE lc.user_id = CAST(? AS BIGINT) AND lc.lesson_id = l.id)
 	FROM lessons l JOIN modules m ON m.id = l.module_id JOIN courses c ON c.id = m.course_id WHERE l.id = CAST(? AS BIGINT)`
 
-func (s *Service) lessonStmt(ctx context.Context) (*sql.Stmt, error) {
-	s.stmtOnce.Do(func() { s.stmt, s.stmtErr = s.db.PrepareRead(ctx, lessonSQL) })
-	return s.stmt, s.stmtErr
+func (s *Service) lessonStmt(ctx context.Context) (db.ReadQuery, error) {
+	return s.lessonQuery.Get(ctx, s.db, lessonSQL)
 }
 
 // lessonRow is everything about a lesson and its viewer that one query reads.

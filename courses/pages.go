@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"tadrib/internal/auth"
 	"tadrib/internal/web"
 	"tadrib/models"
 )
@@ -21,7 +22,7 @@ func (h *Handler) showHome(c *fiber.Ctx) error {
 	if c.Path() != "/" {
 		return web.ErrNotFound
 	}
-	items, err := h.svc.Catalog(c.UserContext(), Viewer(c), "", web.Lang(c))
+	items, err := h.svc.Catalog(c.UserContext(), auth.User(c), "", web.Lang(c))
 	if err != nil {
 		return err
 	}
@@ -33,10 +34,10 @@ func (h *Handler) showCatalogPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if p == "" && c.Query("profession") == "" && Viewer(c) != nil && c.Query("all") == "" && Viewer(c).Profession != "other" {
-		p = Viewer(c).Profession // a trainee sees the courses for their profession first
+	if p == "" && c.Query("profession") == "" && auth.User(c) != nil && c.Query("all") == "" && auth.User(c).Profession != "other" {
+		p = auth.User(c).Profession // a trainee sees the courses for their profession first
 	}
-	items, err := h.svc.Catalog(c.UserContext(), Viewer(c), p, web.Lang(c))
+	items, err := h.svc.Catalog(c.UserContext(), auth.User(c), p, web.Lang(c))
 	if err != nil {
 		return err
 	}
@@ -45,17 +46,17 @@ func (h *Handler) showCatalogPage(c *fiber.Ctx) error {
 }
 
 func (h *Handler) showCoursePage(c *fiber.Ctx) error {
-	d, err := h.svc.Course(c.UserContext(), c.Params("slug"), Viewer(c), web.Lang(c))
+	d, err := h.svc.Course(c.UserContext(), c.Params("slug"), auth.User(c), web.Lang(c))
 	if err != nil {
-		return HTTPError(err)
+		return err
 	}
 	p := coursePage{CourseDetail: d}
 	if p.Done, err = h.justDone(c); err != nil {
 		return err
 	}
 	if d.Enrolled {
-		if p.Next, err = h.svc.NextStep(c.UserContext(), *Viewer(c), d.Slug, web.Lang(c)); err != nil {
-			return HTTPError(err)
+		if p.Next, err = h.svc.NextStep(c.UserContext(), *auth.User(c), d.Slug, web.Lang(c)); err != nil {
+			return err
 		}
 	}
 	return h.r.Page(c, fiber.StatusOK, "course", d.Title, p)
@@ -71,12 +72,12 @@ type coursePage struct {
 
 func (h *Handler) submitEnrol(c *fiber.Ctx) error {
 	slug := c.Params("slug")
-	if _, err := h.svc.Enrol(c.UserContext(), *Viewer(c), slug); err != nil {
-		return HTTPError(err)
+	if _, err := h.svc.Enrol(c.UserContext(), *auth.User(c), slug); err != nil {
+		return err
 	}
-	d, err := h.svc.Course(c.UserContext(), slug, Viewer(c), web.Lang(c))
+	d, err := h.svc.Course(c.UserContext(), slug, auth.User(c), web.Lang(c))
 	if err != nil {
-		return HTTPError(err)
+		return err
 	}
 	if d.ResumeLessonID() != 0 {
 		return c.Redirect("/lessons/"+strconv.FormatInt(d.ResumeLessonID(), 10), fiber.StatusSeeOther)
@@ -89,7 +90,7 @@ func (h *Handler) showLessonPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v, err := h.svc.Lesson(c.UserContext(), lid, *Viewer(c), web.Lang(c))
+	v, err := h.svc.Lesson(c.UserContext(), lid, *auth.User(c), web.Lang(c))
 	if errors.Is(err, ErrNotEnrolled) {
 		// Not an error for a person: show the course, with its enrol button.
 		if lc, lerr := h.svc.lessonCourse(c.UserContext(), lid); lerr == nil {
@@ -97,7 +98,7 @@ func (h *Handler) showLessonPage(c *fiber.Ctx) error {
 		}
 	}
 	if err != nil {
-		return HTTPError(err)
+		return err
 	}
 	p := lessonPage{LessonView: v}
 	if p.Done, err = h.justDone(c); err != nil {
@@ -117,7 +118,7 @@ type lessonPage struct {
 // submitComplete redirects with it, and the next page confirms it. A made-up
 // id confirms nothing.
 func (h *Handler) justDone(c *fiber.Ctx) (bool, error) {
-	v := Viewer(c)
+	v := auth.User(c)
 	lid, err := strconv.ParseInt(c.Query("done"), 10, 64)
 	if v == nil || err != nil || lid <= 0 {
 		return false, nil
@@ -130,12 +131,12 @@ func (h *Handler) submitComplete(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := h.svc.Complete(c.UserContext(), *Viewer(c), lid); err != nil {
-		return HTTPError(err)
+	if err := h.svc.Complete(c.UserContext(), *auth.User(c), lid); err != nil {
+		return err
 	}
-	v, err := h.svc.Lesson(c.UserContext(), lid, *Viewer(c), web.Lang(c))
+	v, err := h.svc.Lesson(c.UserContext(), lid, *auth.User(c), web.Lang(c))
 	if err != nil {
-		return HTTPError(err)
+		return err
 	}
 	if v.NextID != nil {
 		return c.Redirect("/lessons/"+*v.NextID+"?done="+v.ID, fiber.StatusSeeOther)
@@ -154,11 +155,11 @@ type dashboardPage struct {
 func (h *Handler) showDashboard(c *fiber.Ctx) error {
 	p := dashboardPage{}
 	var err error
-	if p.Items, err = h.svc.MyProgressSteps(c.UserContext(), *Viewer(c), web.Lang(c)); err != nil {
+	if p.Items, err = h.svc.MyProgressSteps(c.UserContext(), *auth.User(c), web.Lang(c)); err != nil {
 		return err
 	}
 	if h.invitations != nil {
-		if p.Invitations, err = h.invitations.PendingFor(c.UserContext(), *Viewer(c), web.Lang(c)); err != nil {
+		if p.Invitations, err = h.invitations.PendingFor(c.UserContext(), *auth.User(c), web.Lang(c)); err != nil {
 			return err
 		}
 	}

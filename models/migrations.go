@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	dberr "tadrib/internal/db" // named so: db is the handle here
 )
 
 // Migration is one schema change. Migrations are append-only: a released one
@@ -255,6 +257,30 @@ var Migrations = []Migration{
 			`CREATE UNIQUE INDEX attempts_number ON attempts (quiz_id, user_id, attempt_no)`,
 		)
 	}},
+	// The audit log is append-only for the application: triggers refuse to
+	// change or delete an event, on both engines (issue 14, privacy). Only
+	// someone with the database owner's rights, dropping the triggers on
+	// purpose, can rewrite history.
+	{"audit log append-only", func(tx *gorm.DB, d Dialect) error {
+		if d == Postgres {
+			return exec(tx, d,
+				`CREATE FUNCTION audit_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+				BEGIN
+					RAISE EXCEPTION 'audit_events is append-only: % refused', TG_OP USING ERRCODE = 'insufficient_privilege';
+				END $$`,
+				`CREATE TRIGGER audit_events_no_change BEFORE UPDATE OR DELETE ON audit_events
+					FOR EACH ROW EXECUTE FUNCTION audit_events_append_only()`,
+				`CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events
+					FOR EACH STATEMENT EXECUTE FUNCTION audit_events_append_only()`,
+			)
+		}
+		return exec(tx, d,
+			`CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+				BEGIN SELECT RAISE(ABORT, 'audit_events is append-only: UPDATE refused'); END`,
+			`CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+				BEGIN SELECT RAISE(ABORT, 'audit_events is append-only: DELETE refused'); END`,
+		)
+	}},
 }
 
 // ErrSchemaTooNew means the database was migrated by a newer Tadrib: this
@@ -270,7 +296,7 @@ func Migrate(ctx context.Context, db *gorm.DB, d Dialect) (int, error) {
 	busy := 0
 	for {
 		done, version, err := migrateNext(db, d)
-		if err != nil && isBusy(err) && busy < 50 {
+		if err != nil && dberr.Busy(err) && busy < 50 {
 			// Another process is migrating the same SQLite file; its
 			// DDL can outlast the busy timeout's wait on a slow disk.
 			busy++
@@ -281,11 +307,6 @@ func Migrate(ctx context.Context, db *gorm.DB, d Dialect) (int, error) {
 			return version, err
 		}
 	}
-}
-
-func isBusy(err error) bool {
-	s := err.Error()
-	return strings.Contains(s, "SQLITE_BUSY") || strings.Contains(s, "database is locked")
 }
 
 // migrateNext applies the first pending migration, if any, in one transaction

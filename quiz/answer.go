@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"tadrib/internal/web"
 )
 
 // Limits of answer bodies.
@@ -32,6 +34,11 @@ type AnswerError struct {
 }
 
 func (e *AnswerError) Error() string { return e.Field + ": " + e.Reason }
+
+// Report is a 400 naming the field (web.Reporter).
+func (e *AnswerError) Report() *web.Error {
+	return web.Invalid(web.FieldError{Field: e.Field, Message: e.Reason})
+}
 
 func answerErr(field, format string, args ...any) *AnswerError {
 	return &AnswerError{Field: field, Reason: fmt.Sprintf(format, args...)}

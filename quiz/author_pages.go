@@ -9,6 +9,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"tadrib/courses"
+	"tadrib/internal/auth"
 	"tadrib/internal/web"
 	"tadrib/models"
 )
@@ -35,7 +37,7 @@ func (h *Handler) authorRoutes(app fiber.Router, staff fiber.Handler) {
 }
 
 func (h *Handler) submitNewQuiz(c *fiber.Ctx) error {
-	mid, err := pathID(c)
+	mid, err := courses.PathID(c)
 	if err != nil {
 		return err
 	}
@@ -43,9 +45,9 @@ func (h *Handler) submitNewQuiz(c *fiber.Ctx) error {
 	if title == "" {
 		title = h.r.T(c, "course.quiz_default_title")
 	}
-	q, err := h.svc.CreateQuiz(c.UserContext(), me(c), mid, Settings{Title: &title})
+	q, err := h.svc.CreateQuiz(c.UserContext(), *auth.User(c), mid, Settings{Title: &title})
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	return c.Redirect("/author/quizzes/"+q.ID, fiber.StatusSeeOther)
 }
@@ -70,9 +72,9 @@ type questionPreview struct {
 }
 
 func (h *Handler) editorData(c *fiber.Ctx, quizID int64) (editorPage, error) {
-	q, course, err := h.svc.editable(c.UserContext(), me(c), quizID)
+	q, course, err := h.svc.editable(c.UserContext(), *auth.User(c), quizID)
 	if err != nil {
-		return editorPage{}, httpError(err)
+		return editorPage{}, err
 	}
 	qj, err := h.svc.quizJSON(c.UserContext(), q)
 	if err != nil {
@@ -91,7 +93,7 @@ func (h *Handler) editorData(c *fiber.Ctx, quizID int64) (editorPage, error) {
 }
 
 func (h *Handler) showEditor(c *fiber.Ctx) error {
-	qid, err := pathID(c)
+	qid, err := courses.PathID(c)
 	if err != nil {
 		return err
 	}
@@ -116,7 +118,7 @@ func formInt(c *fiber.Ctx, key string) *int {
 }
 
 func (h *Handler) submitSettings(c *fiber.Ctx) error {
-	qid, err := pathID(c)
+	qid, err := courses.PathID(c)
 	if err != nil {
 		return err
 	}
@@ -130,7 +132,7 @@ func (h *Handler) submitSettings(c *fiber.Ctx) error {
 		s := *m * 60
 		in.TimeLimitS = &s
 	}
-	if _, err := h.svc.UpdateQuiz(c.UserContext(), me(c), qid, in); err != nil {
+	if _, err := h.svc.UpdateQuiz(c.UserContext(), *auth.User(c), qid, in); err != nil {
 		var we *web.Error
 		if errors.As(err, &we) && we.Status == fiber.StatusBadRequest {
 			p, perr := h.editorData(c, qid)
@@ -140,7 +142,7 @@ func (h *Handler) submitSettings(c *fiber.Ctx) error {
 			p.Errors = web.FormErrors(we.Fields)
 			return h.r.Page(c, fiber.StatusUnprocessableEntity, "author_quiz", p.Quiz.Title, p)
 		}
-		return httpError(err)
+		return err
 	}
 	return c.Redirect(fmt.Sprintf("/author/quizzes/%d?saved=1", qid), fiber.StatusSeeOther)
 }
@@ -177,7 +179,7 @@ func (h *Handler) renderQuestionForm(c *fiber.Ctx, status int, f questionForm) e
 	f.Numbers = padded(f.Q.Numbers, max(3, len(f.Q.Numbers)+1))
 	f.Pairs = padded(f.Q.Pairs, max(6, len(f.Q.Pairs)+2))
 	f.CorrectT = f.Q.Correct == nil || *f.Q.Correct
-	if _, course, err := h.svc.editable(c.UserContext(), me(c), f.QuizID); err == nil {
+	if _, course, err := h.svc.editable(c.UserContext(), *auth.User(c), f.QuizID); err == nil {
 		f.Original = course.Locale
 	}
 	f.Trans = transBlocks(f.Q, f.Original, len(f.Options), len(f.Pairs))
@@ -192,19 +194,19 @@ func (h *Handler) renderQuestionForm(c *fiber.Ctx, status int, f questionForm) e
 }
 
 func (h *Handler) showQuestionForm(c *fiber.Ctx) error {
-	n, err := pathID(c)
+	n, err := courses.PathID(c)
 	if err != nil {
 		return err
 	}
 	if strings.HasPrefix(c.Path(), "/author/questions/") {
-		q, quizID, err := h.svc.Question(c.UserContext(), me(c), n)
+		q, quizID, err := h.svc.Question(c.UserContext(), *auth.User(c), n)
 		if err != nil {
-			return httpError(err)
+			return err
 		}
 		return h.renderQuestionForm(c, fiber.StatusOK, questionForm{QuizID: quizID, Q: q})
 	}
-	if _, _, err := h.svc.editable(c.UserContext(), me(c), n); err != nil {
-		return httpError(err)
+	if _, _, err := h.svc.editable(c.UserContext(), *auth.User(c), n); err != nil {
+		return err
 	}
 	typ := c.Query("type", Single)
 	if !models.Valid(typ, Types) {
@@ -263,7 +265,7 @@ func questionFromForm(c *fiber.Ctx) Question {
 }
 
 func (h *Handler) submitQuestion(c *fiber.Ctx) error {
-	n, err := pathID(c)
+	n, err := courses.PathID(c)
 	if err != nil {
 		return err
 	}
@@ -271,13 +273,13 @@ func (h *Handler) submitQuestion(c *fiber.Ctx) error {
 	editing := strings.HasPrefix(c.Path(), "/author/questions/")
 	var quizID int64
 	if editing {
-		_, quizID, err = h.svc.Question(c.UserContext(), me(c), n)
+		_, quizID, err = h.svc.Question(c.UserContext(), *auth.User(c), n)
 		if err == nil {
-			_, err = h.svc.UpdateQuestion(c.UserContext(), me(c), n, q)
+			_, err = h.svc.UpdateQuestion(c.UserContext(), *auth.User(c), n, q)
 		}
 	} else {
 		quizID = n
-		_, err = h.svc.AddQuestion(c.UserContext(), me(c), n, q)
+		_, err = h.svc.AddQuestion(c.UserContext(), *auth.User(c), n, q)
 	}
 	var we *web.Error
 	if errors.As(err, &we) && we.Status == fiber.StatusBadRequest {
@@ -287,19 +289,19 @@ func (h *Handler) submitQuestion(c *fiber.Ctx) error {
 		return h.renderQuestionForm(c, fiber.StatusUnprocessableEntity, questionForm{QuizID: quizID, Q: q, New: !editing, Errors: web.FormErrors(we.Fields)})
 	}
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	return c.Redirect(fmt.Sprintf("/author/quizzes/%d?saved=1", quizID), fiber.StatusSeeOther)
 }
 
 func (h *Handler) showDeleteQuestion(c *fiber.Ctx) error {
-	n, err := pathID(c)
+	n, err := courses.PathID(c)
 	if err != nil {
 		return err
 	}
-	q, quizID, err := h.svc.Question(c.UserContext(), me(c), n)
+	q, quizID, err := h.svc.Question(c.UserContext(), *auth.User(c), n)
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	return h.r.Page(c, fiber.StatusOK, "author_confirm", h.r.T(c, "author.delete_question"), map[string]any{
 		"Action": "/author/questions/" + q.ID + "/delete", "Back": fmt.Sprintf("/author/quizzes/%d", quizID),
@@ -308,13 +310,13 @@ func (h *Handler) showDeleteQuestion(c *fiber.Ctx) error {
 }
 
 func (h *Handler) submitDeleteQuestion(c *fiber.Ctx) error {
-	n, err := pathID(c)
+	n, err := courses.PathID(c)
 	if err != nil {
 		return err
 	}
-	quizID, err := h.svc.DeleteQuestion(c.UserContext(), me(c), n)
+	quizID, err := h.svc.DeleteQuestion(c.UserContext(), *auth.User(c), n)
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	return c.Redirect(fmt.Sprintf("/author/quizzes/%d?saved=1", quizID), fiber.StatusSeeOther)
 }
@@ -328,7 +330,7 @@ type importPage struct {
 }
 
 func (h *Handler) showImport(c *fiber.Ctx) error {
-	qid, err := pathID(c)
+	qid, err := courses.PathID(c)
 	if err != nil {
 		return err
 	}
@@ -340,7 +342,7 @@ func (h *Handler) showImport(c *fiber.Ctx) error {
 }
 
 func (h *Handler) submitImport(c *fiber.Ctx) error {
-	qid, err := pathID(c)
+	qid, err := courses.PathID(c)
 	if err != nil {
 		return err
 	}
@@ -368,9 +370,9 @@ func (h *Handler) submitImport(c *fiber.Ctx) error {
 	if len(text) > maxGIFT {
 		return web.Errorf(fiber.StatusRequestEntityTooLarge, "err.too_large")
 	}
-	res, err := h.svc.ImportGIFT(c.UserContext(), me(c), qid, text, ip.Partial)
+	res, err := h.svc.ImportGIFT(c.UserContext(), *auth.User(c), qid, text, ip.Partial)
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	ip.Result, ip.Problems = &res, res.Errors
 	status := fiber.StatusOK

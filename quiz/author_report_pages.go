@@ -10,6 +10,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"tadrib/courses"
+	"tadrib/internal/auth"
 	"tadrib/internal/web"
 )
 
@@ -20,7 +22,7 @@ type reportPage struct {
 }
 
 func (h *Handler) showReport(c *fiber.Ctx) error {
-	qid, err := pathID(c)
+	qid, err := courses.PathID(c)
 	if err != nil {
 		return err
 	}
@@ -28,9 +30,9 @@ func (h *Handler) showReport(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	r, err := h.svc.Items(c.UserContext(), me(c), qid)
+	r, err := h.svc.Items(c.UserContext(), *auth.User(c), qid)
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	rp := reportPage{Quiz: p.Quiz, Report: r, Charts: map[string]template.HTML{}}
 	for _, q := range r.Questions {
@@ -62,7 +64,7 @@ func itemChart(q ItemStats, facility, discrimination string) template.HTML {
 }
 
 func (h *Handler) showGrading(c *fiber.Ctx) error {
-	items, err := h.svc.GradingQueue(c.UserContext(), me(c))
+	items, err := h.svc.GradingQueue(c.UserContext(), *auth.User(c))
 	if err != nil {
 		return err
 	}
@@ -79,8 +81,8 @@ func (h *Handler) submitGrade(c *fiber.Ctx) error {
 	if ok {
 		in.Points = &points
 	}
-	if _, err := h.svc.GradeEssay(c.UserContext(), me(c), aid, c.FormValue("question_id"), in); err != nil {
-		return httpError(err)
+	if _, err := h.svc.GradeEssay(c.UserContext(), *auth.User(c), aid, c.FormValue("question_id"), in); err != nil {
+		return err
 	}
 	return c.Redirect("/author/grading?done=1", fiber.StatusSeeOther)
 }

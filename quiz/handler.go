@@ -2,11 +2,11 @@ package quiz
 
 import (
 	"context"
-	"errors"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
+	"tadrib/courses"
 	"tadrib/internal/auth"
 	"tadrib/internal/web"
 	"tadrib/models"
@@ -56,22 +56,12 @@ func (h *Handler) apiRoutes(api fiber.Router, staff fiber.Handler) {
 	api.Get("/reports/quizzes/:id/items", staff, h.itemReport)
 }
 
-func pathID(c *fiber.Ctx) (int64, error) {
-	n, err := strconv.ParseInt(c.Params("id"), 10, 64)
-	if err != nil || n <= 0 {
-		return 0, web.ErrNotFound
-	}
-	return n, nil
-}
-
-func me(c *fiber.Ctx) models.User { return auth.From(c).User }
-
 // bodyAction is the handler of every "id in the path, JSON body, one service
 // call" endpoint: it parses both, calls as the signed-in user, and answers
-// with status and the result, or the error mapped to HTTP.
+// with status and the result, or with the service's error as it is.
 func bodyAction[In, Out any](call func(context.Context, models.User, int64, In) (Out, error), status int) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		n, err := pathID(c)
+		n, err := courses.PathID(c)
 		if err != nil {
 			return err
 		}
@@ -79,61 +69,33 @@ func bodyAction[In, Out any](call func(context.Context, models.User, int64, In) 
 		if err := web.DecodeJSON(c, &in); err != nil {
 			return err
 		}
-		out, err := call(c.UserContext(), me(c), n, in)
+		out, err := call(c.UserContext(), *auth.User(c), n, in)
 		if err != nil {
-			return httpError(err)
+			return err
 		}
 		return c.Status(status).JSON(out)
 	}
 }
 
-// httpError maps the service's errors to HTTP errors.
-func httpError(err error) error {
-	var ae *AnswerError
-	switch {
-	case errors.As(err, &ae):
-		return web.Invalid(web.FieldError{Field: ae.Field, Message: ae.Reason})
-	case errors.Is(err, ErrNotFound), errors.Is(err, ErrNotInAttempt):
-		return web.ErrNotFound
-	case errors.Is(err, ErrForbidden):
-		return web.ErrForbidden
-	case errors.Is(err, ErrNotEnrolled):
-		return web.Errorf(fiber.StatusForbidden, "err.not_enrolled")
-	case errors.Is(err, ErrNoAttemptsLeft):
-		return web.Errorf(fiber.StatusForbidden, "err.no_attempts")
-	case errors.Is(err, ErrClosed):
-		return web.Errorf(fiber.StatusConflict, "err.attempt_closed")
-	case errors.Is(err, ErrQuizExists):
-		return web.Errorf(fiber.StatusConflict, "err.quiz_exists")
-	case errors.Is(err, ErrNotEssayPending):
-		return web.Errorf(fiber.StatusConflict, "err.nothing_to_grade")
-	case errors.Is(err, ErrTooManyQuestions):
-		return web.Errorf(fiber.StatusUnprocessableEntity, "err.too_many_questions", MaxQuestions)
-	case errors.Is(err, ErrEmptyQuiz):
-		return web.Errorf(fiber.StatusConflict, "err.quiz_empty")
-	}
-	return err
-}
-
 func (h *Handler) showQuiz(c *fiber.Ctx) error {
-	qid, err := pathID(c)
+	qid, err := courses.PathID(c)
 	if err != nil {
 		return err
 	}
-	v, err := h.svc.Overview(c.UserContext(), me(c), qid)
+	v, err := h.svc.Overview(c.UserContext(), *auth.User(c), qid)
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	return c.JSON(v)
 }
 
 func (h *Handler) listQuestions(c *fiber.Ctx) error {
-	qid, err := pathID(c)
+	qid, err := courses.PathID(c)
 	if err != nil {
 		return err
 	}
-	if _, _, err := h.svc.editable(c.UserContext(), me(c), qid); err != nil {
-		return httpError(err)
+	if _, _, err := h.svc.editable(c.UserContext(), *auth.User(c), qid); err != nil {
+		return err
 	}
 	qs, err := h.svc.Bank(c.UserContext(), qid)
 	if err != nil {
@@ -143,16 +105,16 @@ func (h *Handler) listQuestions(c *fiber.Ctx) error {
 }
 
 func (h *Handler) importGIFT(c *fiber.Ctx) error {
-	qid, err := pathID(c)
+	qid, err := courses.PathID(c)
 	if err != nil {
 		return err
 	}
 	if len(c.Body()) > maxGIFT {
 		return web.Errorf(fiber.StatusRequestEntityTooLarge, "err.too_large")
 	}
-	res, err := h.svc.ImportGIFT(c.UserContext(), me(c), qid, string(c.Body()), c.Query("partial") == "1")
+	res, err := h.svc.ImportGIFT(c.UserContext(), *auth.User(c), qid, string(c.Body()), c.Query("partial") == "1")
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	if res.Imported == 0 && len(res.Errors) > 0 && c.Query("partial") != "1" {
 		fields := make([]web.FieldError, len(res.Errors))
@@ -165,13 +127,13 @@ func (h *Handler) importGIFT(c *fiber.Ctx) error {
 }
 
 func (h *Handler) exportGIFT(c *fiber.Ctx) error {
-	qid, err := pathID(c)
+	qid, err := courses.PathID(c)
 	if err != nil {
 		return err
 	}
-	text, err := h.svc.ExportGIFTFor(c.UserContext(), me(c), qid)
+	text, err := h.svc.ExportGIFTFor(c.UserContext(), *auth.User(c), qid)
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	c.Set(fiber.HeaderContentType, "text/plain; charset=utf-8")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="quiz-`+strconv.FormatInt(qid, 10)+`.gift.txt"`)
@@ -179,13 +141,13 @@ func (h *Handler) exportGIFT(c *fiber.Ctx) error {
 }
 
 func (h *Handler) startAttempt(c *fiber.Ctx) error {
-	qid, err := pathID(c)
+	qid, err := courses.PathID(c)
 	if err != nil {
 		return err
 	}
-	a, resumed, err := h.svc.StartIn(c.UserContext(), me(c), qid, web.Lang(c))
+	a, resumed, err := h.svc.StartIn(c.UserContext(), *auth.User(c), qid, web.Lang(c))
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	status := fiber.StatusCreated
 	if resumed {
@@ -195,54 +157,54 @@ func (h *Handler) startAttempt(c *fiber.Ctx) error {
 }
 
 func (h *Handler) listAttempts(c *fiber.Ctx) error {
-	qid, err := pathID(c)
+	qid, err := courses.PathID(c)
 	if err != nil {
 		return err
 	}
-	items, err := h.svc.Attempts(c.UserContext(), me(c), qid)
+	items, err := h.svc.Attempts(c.UserContext(), *auth.User(c), qid)
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	return c.JSON(fiber.Map{"items": items})
 }
 
 func (h *Handler) showAttempt(c *fiber.Ctx) error {
-	aid, err := pathID(c)
+	aid, err := courses.PathID(c)
 	if err != nil {
 		return err
 	}
-	a, err := h.svc.Get(c.UserContext(), me(c), aid)
+	a, err := h.svc.Get(c.UserContext(), *auth.User(c), aid)
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	return c.JSON(a)
 }
 
 func (h *Handler) saveAnswer(c *fiber.Ctx) error {
-	aid, err := pathID(c)
+	aid, err := courses.PathID(c)
 	if err != nil {
 		return err
 	}
-	if err := h.svc.SaveAnswer(c.UserContext(), me(c), aid, c.Params("qid"), c.Body()); err != nil {
-		return httpError(err)
+	if err := h.svc.SaveAnswer(c.UserContext(), *auth.User(c), aid, c.Params("qid"), c.Body()); err != nil {
+		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
 func (h *Handler) submitAttempt(c *fiber.Ctx) error {
-	aid, err := pathID(c)
+	aid, err := courses.PathID(c)
 	if err != nil {
 		return err
 	}
-	r, err := h.svc.Submit(c.UserContext(), me(c), aid)
+	r, err := h.svc.Submit(c.UserContext(), *auth.User(c), aid)
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	return c.JSON(r)
 }
 
 func (h *Handler) listPendingEssays(c *fiber.Ctx) error {
-	items, err := h.svc.GradingQueue(c.UserContext(), me(c))
+	items, err := h.svc.GradingQueue(c.UserContext(), *auth.User(c))
 	if err != nil {
 		return err
 	}
@@ -250,7 +212,7 @@ func (h *Handler) listPendingEssays(c *fiber.Ctx) error {
 }
 
 func (h *Handler) gradeEssay(c *fiber.Ctx) error {
-	aid, err := pathID(c)
+	aid, err := courses.PathID(c)
 	if err != nil {
 		return err
 	}
@@ -258,44 +220,44 @@ func (h *Handler) gradeEssay(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	r, err := h.svc.GradeEssay(c.UserContext(), me(c), aid, c.Params("qid"), in)
+	r, err := h.svc.GradeEssay(c.UserContext(), *auth.User(c), aid, c.Params("qid"), in)
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	return c.JSON(r)
 }
 
 func (h *Handler) itemReport(c *fiber.Ctx) error {
-	qid, err := pathID(c)
+	qid, err := courses.PathID(c)
 	if err != nil {
 		return err
 	}
-	r, err := h.svc.Items(c.UserContext(), me(c), qid)
+	r, err := h.svc.Items(c.UserContext(), *auth.User(c), qid)
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	return c.JSON(r)
 }
 
 func (h *Handler) showQuestion(c *fiber.Ctx) error {
-	qid, err := pathID(c)
+	qid, err := courses.PathID(c)
 	if err != nil {
 		return err
 	}
-	q, _, err := h.svc.Question(c.UserContext(), me(c), qid)
+	q, _, err := h.svc.Question(c.UserContext(), *auth.User(c), qid)
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	return c.JSON(q)
 }
 
 func (h *Handler) deleteQuestion(c *fiber.Ctx) error {
-	qid, err := pathID(c)
+	qid, err := courses.PathID(c)
 	if err != nil {
 		return err
 	}
-	if _, err := h.svc.DeleteQuestion(c.UserContext(), me(c), qid); err != nil {
-		return httpError(err)
+	if _, err := h.svc.DeleteQuestion(c.UserContext(), *auth.User(c), qid); err != nil {
+		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }

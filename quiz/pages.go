@@ -12,6 +12,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"tadrib/courses"
+	"tadrib/internal/auth"
 	"tadrib/internal/web"
 	"tadrib/models"
 )
@@ -28,26 +29,26 @@ func (h *Handler) pageRoutes(app fiber.Router, requireUser fiber.Handler) {
 }
 
 func (h *Handler) showQuizPage(c *fiber.Ctx) error {
-	qid, err := pathID(c)
+	qid, err := courses.PathID(c)
 	if err != nil {
 		return err
 	}
-	o, err := h.svc.Overview(c.UserContext(), me(c), qid)
+	o, err := h.svc.Overview(c.UserContext(), *auth.User(c), qid)
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	o.Title = o.TitleIn(web.Lang(c))
 	return h.r.Page(c, fiber.StatusOK, "quiz", o.Title, o)
 }
 
 func (h *Handler) submitStart(c *fiber.Ctx) error {
-	qid, err := pathID(c)
+	qid, err := courses.PathID(c)
 	if err != nil {
 		return err
 	}
-	a, _, err := h.svc.StartIn(c.UserContext(), me(c), qid, web.Lang(c))
+	a, _, err := h.svc.StartIn(c.UserContext(), *auth.User(c), qid, web.Lang(c))
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	return c.Redirect("/attempts/"+a.ID, fiber.StatusSeeOther)
 }
@@ -114,21 +115,21 @@ func questionIndex(qs []QuestionView) map[string]int {
 }
 
 func (h *Handler) showAttemptPage(c *fiber.Ctx) error {
-	aid, err := pathID(c)
+	aid, err := courses.PathID(c)
 	if err != nil {
 		return err
 	}
-	a, err := h.svc.Get(c.UserContext(), me(c), aid)
+	a, err := h.svc.Get(c.UserContext(), *auth.User(c), aid)
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	if a.Status != "in_progress" {
 		return c.Redirect("/attempts/"+a.ID+"/result", fiber.StatusSeeOther)
 	}
 	qid, _ := strconv.ParseInt(a.QuizID, 10, 64)
-	o, err := h.svc.Overview(c.UserContext(), me(c), qid)
+	o, err := h.svc.Overview(c.UserContext(), *auth.User(c), qid)
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	o.Title = o.TitleIn(attemptLang(a, c))
 	p := takePage{AttemptJSON: a, Quiz: o.QuizJSON, Index: -1, Shown: a.Questions, Now: h.svc.now(), CourseSlug: o.CourseSlug,
@@ -194,13 +195,13 @@ func answerFromForm(c *fiber.Ctx, q QuestionView) (Answer, bool) {
 }
 
 func (h *Handler) submitAttemptForm(c *fiber.Ctx) error {
-	aid, err := pathID(c)
+	aid, err := courses.PathID(c)
 	if err != nil {
 		return err
 	}
-	a, err := h.svc.Get(c.UserContext(), me(c), aid)
+	a, err := h.svc.Get(c.UserContext(), *auth.User(c), aid)
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	if a.Status == "in_progress" {
 		for _, q := range a.Questions {
@@ -212,7 +213,7 @@ func (h *Handler) submitAttemptForm(c *fiber.Ctx) error {
 				continue
 			}
 			body, _ := jsonMarshal(ans)
-			err := h.svc.SaveAnswer(c.UserContext(), me(c), aid, q.ID, body)
+			err := h.svc.SaveAnswer(c.UserContext(), *auth.User(c), aid, q.ID, body)
 			if errors.Is(err, ErrClosed) {
 				break
 			}
@@ -224,8 +225,8 @@ func (h *Handler) submitAttemptForm(c *fiber.Ctx) error {
 	}
 	switch c.FormValue("action") {
 	case "submit":
-		if _, err := h.svc.Submit(c.UserContext(), me(c), aid); err != nil {
-			return httpError(err)
+		if _, err := h.svc.Submit(c.UserContext(), *auth.User(c), aid); err != nil {
+			return err
 		}
 		return c.Redirect("/attempts/"+a.ID+"/result", fiber.StatusSeeOther)
 	case "next", "prev":
@@ -328,21 +329,21 @@ func (p resultPage) Item(qid string) *ReviewItem {
 }
 
 func (h *Handler) showResultPage(c *fiber.Ctx) error {
-	aid, err := pathID(c)
+	aid, err := courses.PathID(c)
 	if err != nil {
 		return err
 	}
-	a, err := h.svc.Get(c.UserContext(), me(c), aid)
+	a, err := h.svc.Get(c.UserContext(), *auth.User(c), aid)
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	if a.Status == "in_progress" || a.Result == nil {
 		return c.Redirect("/attempts/"+a.ID, fiber.StatusSeeOther)
 	}
 	qid, _ := strconv.ParseInt(a.QuizID, 10, 64)
-	o, err := h.svc.Overview(c.UserContext(), me(c), qid)
+	o, err := h.svc.Overview(c.UserContext(), *auth.User(c), qid)
 	if err != nil {
-		return httpError(err)
+		return err
 	}
 	o.Title = o.TitleIn(attemptLang(a, c))
 	p := resultPage{Attempt: a, Quiz: o.QuizJSON, Result: *a.Result, Course: o.CourseSlug, Items: map[string]ReviewItem{},
@@ -371,7 +372,7 @@ func (h *Handler) nextStep(c *fiber.Ctx, o Overview) (courses.Step, error) {
 	if !ok || o.CourseSlug == "" {
 		return courses.Step{}, nil
 	}
-	st, err := ns.NextStep(c.UserContext(), me(c), o.CourseSlug, web.Lang(c))
+	st, err := ns.NextStep(c.UserContext(), *auth.User(c), o.CourseSlug, web.Lang(c))
 	if errors.Is(err, courses.ErrNotFound) {
 		return courses.Step{}, nil
 	}

@@ -2,27 +2,31 @@ package quiz
 
 import (
 	"context"
-	"errors"
 	"time"
 
+	"github.com/gofiber/fiber/v2"
+
 	"tadrib/internal/db"
+	"tadrib/internal/web"
 	"tadrib/models"
 )
 
-// Sentinel errors of the service; handlers map them to statuses.
+// Sentinel errors of the service. Each carries the status and message the
+// client gets; handlers return them as they are (see web.Error).
 var (
-	ErrNotFound        = errors.New("quiz: not found")
-	ErrForbidden       = errors.New("quiz: not allowed")
-	ErrNotEnrolled     = errors.New("quiz: not enrolled")
-	ErrNoAttemptsLeft  = errors.New("quiz: no attempts left")
-	ErrClosed          = errors.New("quiz: attempt is finished or past its deadline")
-	ErrQuizExists      = errors.New("quiz: the module has a quiz already")
-	ErrEmptyQuiz       = errors.New("quiz: the quiz has no questions")
-	ErrNotInAttempt    = errors.New("quiz: question not in this attempt")
-	ErrNotEssayPending = errors.New("quiz: nothing to grade")
+	ErrNotFound        = web.Sentinel("quiz: not found", fiber.StatusNotFound, "err.not_found")
+	ErrForbidden       = web.Sentinel("quiz: not allowed", fiber.StatusForbidden, "err.forbidden")
+	ErrNotEnrolled     = web.Sentinel("quiz: not enrolled", fiber.StatusForbidden, "err.not_enrolled")
+	ErrNoAttemptsLeft  = web.Sentinel("quiz: no attempts left", fiber.StatusForbidden, "err.no_attempts")
+	ErrClosed          = web.Sentinel("quiz: attempt is finished or past its deadline", fiber.StatusConflict, "err.attempt_closed")
+	ErrQuizExists      = web.Sentinel("quiz: the module has a quiz already", fiber.StatusConflict, "err.quiz_exists")
+	ErrEmptyQuiz       = web.Sentinel("quiz: the quiz has no questions", fiber.StatusConflict, "err.quiz_empty")
+	ErrNotInAttempt    = web.Sentinel("quiz: question not in this attempt", fiber.StatusNotFound, "err.not_found")
+	ErrNotEssayPending = web.Sentinel("quiz: nothing to grade", fiber.StatusConflict, "err.nothing_to_grade")
 	// ErrTooManyQuestions: the change would leave more than MaxQuestions
 	// questions in a quiz's bank.
-	ErrTooManyQuestions = errors.New("quiz: too many questions")
+	ErrTooManyQuestions = &web.Error{Msg: "quiz: too many questions", Status: fiber.StatusUnprocessableEntity,
+		Key: "err.too_many_questions", Args: []any{MaxQuestions}}
 )
 
 // MaxQuestions is the most questions a quiz's bank may hold, however they

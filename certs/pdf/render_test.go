@@ -102,6 +102,20 @@ func TestRenderRefusesIncompleteCertificates(t *testing.T) {
 	}
 }
 
+// TestRenderTooLongIsTyped: a name too long for its box is a *TooLongError,
+// which package certs turns into a 422 on the name's field with errors.As.
+func TestRenderTooLongIsTyped(t *testing.T) {
+	t.Parallel()
+	r := newRenderer(t)
+	c := sample()
+	c.HolderName = strings.Repeat("Abcdefghij ", 200)
+	_, err := r.Render(c)
+	var tl *TooLongError
+	if !errors.As(err, &tl) || tl.Text != c.HolderName {
+		t.Fatalf("Render of a huge name: %v (%T), want a *TooLongError carrying the name", err, err)
+	}
+}
+
 func TestRenderVariants(t *testing.T) {
 	r := newRenderer(t)
 	// Only an Arabic name, only an Arabic title, English fallback title,

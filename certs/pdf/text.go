@@ -1,8 +1,6 @@
 package pdf
 
 import (
-	"errors"
-
 	"codeberg.org/go-pdf/fpdf"
 
 	"tadrib/certs/rtl"
@@ -43,7 +41,15 @@ type field struct {
 	maxLines int     // lines allowed once shrinking alone is not enough
 }
 
-var errTooLong = errors.New("certs/pdf: text too long for its box even at the smallest size")
+// TooLongError reports text that does not fit its box even at the smallest
+// size and on the most lines allowed (a name of several hundred characters).
+type TooLongError struct {
+	Text string
+}
+
+func (e *TooLongError) Error() string {
+	return "certs/pdf: text too long for its box even at the smallest size"
+}
 
 // draw fits fl into b and draws it. It first shrinks the text on one line
 // down to 80 % of its preferred size, then wraps it (in logical order) on
@@ -117,7 +123,7 @@ func fit(f *fpdf.Fpdf, fl field, b box) ([]string, float64, error) {
 			return visual, size, nil
 		}
 	}
-	return nil, 0, errTooLong
+	return nil, 0, &TooLongError{Text: fl.text}
 }
 
 // drawLine draws one visual line run by run (each run could take its own

@@ -28,6 +28,8 @@ Usage:
                                with 204 must be found saved
   tadrib-load verify [flags]   public certificate verification (GET /verify/{code},
                                JSON) side by side with a bare handler
+  tadrib-load check [flags]    after a load: attempts in progress per trainee and quiz,
+                               answers after the deadline, grades against a re-grade
   tadrib-load help             this text
 
 Run "tadrib-load COMMAND -h" for a command's flags. The tool only sends
@@ -52,6 +54,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = quizCmd(args, stdout, stderr)
 	case "verify":
 		err = verifyCmd(args, stdout, stderr)
+	case "check":
+		err = checkCmd(args, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

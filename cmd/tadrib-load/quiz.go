@@ -41,7 +41,7 @@ max of the successful requests, processor use):
   submit    every trainee POSTs /attempts/{id}/submit within -spike
   verify    GET /attempts/{id}: its answers must hold every acknowledged
             body (choices compared as sets)
-A transport error, 503 or 429 is retried with exponential backoff (at most
+A transport error, 503 or 429 (or a proxy's 502 or 504) is retried with exponential backoff (at most
 -retry-attempts sends within -retry-window per request); retries and requests
 given up are counted apart. A save given up, or refused with a 5xx, is "in
 doubt": finding it on the server instead of the acknowledged one is no loss.

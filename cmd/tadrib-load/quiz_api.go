@@ -147,9 +147,15 @@ func (e Exchange) Cause() string {
 	return strconv.Itoa(e.Status)
 }
 
-// Retryable is the retry policy: a transport error, 503 and 429.
+// Retryable is the retry policy: a transport error, 503 and 429, and a
+// proxy's 502 and 504 (Tadrib itself never answers them: behind HAProxy they
+// mean a node went away during the request, a transport error one hop on).
 func (e Exchange) Retryable() bool {
-	return e.Err != nil || e.Status == http.StatusServiceUnavailable || e.Status == http.StatusTooManyRequests
+	switch e.Status {
+	case http.StatusServiceUnavailable, http.StatusTooManyRequests, http.StatusBadGateway, http.StatusGatewayTimeout:
+		return true
+	}
+	return e.Err != nil
 }
 
 // send performs one exchange on hc (no retry).

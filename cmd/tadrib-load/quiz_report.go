@@ -199,7 +199,7 @@ func (r *QuizReport) WriteTable(w io.Writer) {
 	if r.EmptyAnswers {
 		fmt.Fprintf(w, "-empty: every %dth save to a multiple or matching question is the empty answer\n", EmptyEvery)
 	}
-	fmt.Fprintf(w, "retries: transport errors, 503 and 429, at most %d sends within %gs per request\n\n", r.Retry.Attempts, r.Retry.WindowSeconds)
+	fmt.Fprintf(w, "retries: transport errors, 503 and 429 (502 and 504 from a proxy), at most %d sends within %gs per request\n\n", r.Retry.Attempts, r.Retry.WindowSeconds)
 
 	fmt.Fprintf(w, "set-up: %d trainees registered and enrolled in %.1fs\n", r.Trainees, r.RegisterSeconds)
 	drained := fmt.Sprintf("drained in %.3fs", r.StartDrainSeconds)

@@ -102,6 +102,7 @@ func newApp(ctx context.Context, cfg config.Config, d *db.DB, log *slog.Logger) 
 		pctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
 		defer cancel()
 		if err := d.Ping(pctx); err != nil {
+			c.Set(fiber.HeaderRetryAfter, "2")
 			return c.Status(fiber.StatusServiceUnavailable).SendString("database unavailable")
 		}
 		return c.SendString("ok")

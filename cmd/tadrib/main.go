@@ -6,6 +6,8 @@
 //	tadrib migrate         migrate the database and exit
 //	tadrib admin create    create an admin account
 //	tadrib keygen          make a certificate signing key
+//	tadrib backup -o FILE  a consistent copy of the database, while it serves
+//	tadrib restore FILE    put a backup in place of the database
 package main
 
 import (
@@ -36,6 +38,8 @@ Usage:
   tadrib migrate          bring the database schema up to date and exit
   tadrib admin create     create an admin account
   tadrib keygen [-o FILE] make a certificate signing key (Ed25519, PEM)
+  tadrib backup -o FILE   write a consistent copy of the database (the server may run)
+  tadrib restore FILE     put a backup in place of the database (stop the server first)
   tadrib help             this text
 
 Every command reads its configuration from the environment; the README lists
@@ -62,6 +66,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = admin(args, stdin, stdout, stderr)
 	case "keygen":
 		err = keygen(args, stdout, stderr)
+	case "backup":
+		err = backup(args, stdout, stderr)
+	case "restore":
+		err = restore(args, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -102,15 +110,40 @@ func openDB(ctx context.Context) (config.Config, *db.DB, error) {
 	if err != nil {
 		return cfg, nil, fmt.Errorf("configuration:\n%w", err)
 	}
-	d, err := db.Open(ctx, db.Options{DatabaseURL: cfg.DatabaseURL, SQLitePath: cfg.DBPath})
+	// A node started while its database restarts (a deployment, a failover,
+	// a pooler refusing logins for a moment) waits for it rather than exit.
+	var d *db.DB
+	until := time.Now().Add(dbWait)
+	for wait := 250 * time.Millisecond; ; wait = min(2*wait, 4*time.Second) {
+		d, err = openAndMigrate(ctx, cfg)
+		if err == nil || !db.Unavailable(err) || time.Now().After(until) {
+			return cfg, d, err
+		}
+		slog.Warn("database not ready, trying again", "in", wait.String(), "error", err.Error())
+		select {
+		case <-ctx.Done():
+			return cfg, nil, err
+		case <-time.After(wait):
+		}
+	}
+}
+
+// dbWait is how long a starting node waits for its PostgreSQL.
+const dbWait = 60 * time.Second
+
+func openAndMigrate(ctx context.Context, cfg config.Config) (*db.DB, error) {
+	d, err := db.Open(ctx, db.Options{DatabaseURL: cfg.DatabaseURL, SQLitePath: cfg.DBPath, TransactionPooling: cfg.TransactionPooling})
 	if err != nil {
-		return cfg, nil, err
+		if d != nil {
+			d.Close()
+		}
+		return nil, err
 	}
 	if _, err := models.Migrate(ctx, d.W, models.Dialect(d.Engine)); err != nil {
 		d.Close()
-		return cfg, nil, err
+		return nil, err
 	}
-	return cfg, d, nil
+	return d, nil
 }
 
 func migrate(args []string, stdout, stderr io.Writer) error {
@@ -243,13 +276,11 @@ func admin(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// describe turns a validation error into lines a person at a terminal reads.
+// describe turns a client error (invalid input, an email already taken)
+// into lines a person at a terminal reads.
 func describe(err error) error {
-	var we *web.Error
-	if !errors.As(err, &we) {
-		if errors.Is(err, accounts.ErrEmailTaken) {
-			return errors.New("that email already has an account")
-		}
+	we, bug := web.Classify(err)
+	if bug {
 		return err
 	}
 	cat, cerr := i18n.Load(assets.FS(""))

@@ -28,7 +28,13 @@ import (
 // Test shadows fiber.App.Test for the test apps (testApp.do calls it) and
 // reports each response that breaks the contract.
 func (a *testApp) Test(req *http.Request, msTimeout ...int) (*http.Response, error) {
-	res, err := a.app.App.Test(req, msTimeout...)
+	var res *http.Response
+	var err error
+	if a.proxy != nil {
+		res, err = a.proxy.send(a.t, req)
+	} else {
+		res, err = a.app.App.Test(req, msTimeout...)
+	}
 	if err != nil {
 		return res, err
 	}

@@ -32,6 +32,9 @@ type testApp struct {
 	// checks counts this app's responses checked against the contract
 	// (testApp.Test): a count of its own, as other tests run alongside.
 	checks atomic.Int64
+	// proxy, when set, sends the requests through HAProxy to one node
+	// (twoNodes) instead of calling the app in process.
+	proxy *proxyRoute
 }
 
 // newTestApp builds the app with env overriding the defaults, seeded.

@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"tadrib/courses"
+	"tadrib/internal/auth"
 	"tadrib/internal/markdown"
 	"tadrib/internal/web"
 )
@@ -15,9 +16,9 @@ func (h *Handler) createCourse(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	d, err := h.svc.CreateCourse(c.UserContext(), *courses.Viewer(c), in)
+	d, err := h.svc.CreateCourse(c.UserContext(), *auth.User(c), in)
 	if err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(d)
 }
@@ -27,9 +28,9 @@ func (h *Handler) updateCourse(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	d, err := h.svc.UpdateCourse(c.UserContext(), *courses.Viewer(c), c.Params("slug"), in)
+	d, err := h.svc.UpdateCourse(c.UserContext(), *auth.User(c), c.Params("slug"), in)
 	if err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	return c.JSON(d)
 }
@@ -39,9 +40,9 @@ func (h *Handler) addModule(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	m, err := h.svc.AddModule(c.UserContext(), *courses.Viewer(c), c.Params("slug"), in)
+	m, err := h.svc.AddModule(c.UserContext(), *auth.User(c), c.Params("slug"), in)
 	if err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(m)
 }
@@ -55,9 +56,9 @@ func (h *Handler) addLesson(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	l, err := h.svc.AddLesson(c.UserContext(), *courses.Viewer(c), mid, in)
+	l, err := h.svc.AddLesson(c.UserContext(), *auth.User(c), mid, in)
 	if err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(l)
 }
@@ -71,9 +72,9 @@ func (h *Handler) updateLesson(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	l, err := h.svc.UpdateLesson(c.UserContext(), *courses.Viewer(c), lid, in)
+	l, err := h.svc.UpdateLesson(c.UserContext(), *auth.User(c), lid, in)
 	if err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	return c.JSON(l)
 }
@@ -87,9 +88,9 @@ func (h *Handler) updateModule(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	m, err := h.svc.UpdateModule(c.UserContext(), *courses.Viewer(c), mid, in)
+	m, err := h.svc.UpdateModule(c.UserContext(), *auth.User(c), mid, in)
 	if err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	return c.JSON(m)
 }
@@ -99,8 +100,8 @@ func (h *Handler) deleteLesson(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := h.svc.DeleteLesson(c.UserContext(), *courses.Viewer(c), lid); err != nil {
-		return courses.HTTPError(err)
+	if _, err := h.svc.DeleteLesson(c.UserContext(), *auth.User(c), lid); err != nil {
+		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
@@ -110,8 +111,8 @@ func (h *Handler) deleteModule(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := h.svc.DeleteModule(c.UserContext(), *courses.Viewer(c), mid); err != nil {
-		return courses.HTTPError(err)
+	if _, err := h.svc.DeleteModule(c.UserContext(), *auth.User(c), mid); err != nil {
+		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
@@ -136,9 +137,9 @@ func (h *Handler) uploadImage(c *fiber.Ctx) error {
 		return err
 	}
 	alt := c.FormValue("alt", name)
-	img, err := h.svc.SaveImage(c.UserContext(), *courses.Viewer(c), c.Params("slug"), alt, data)
+	img, err := h.svc.SaveImage(c.UserContext(), *auth.User(c), c.Params("slug"), alt, data)
 	if err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(img)
 }

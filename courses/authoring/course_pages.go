@@ -1,7 +1,6 @@
 package authoring
 
 import (
-	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -10,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"tadrib/courses"
+	"tadrib/internal/auth"
 	"tadrib/internal/web"
 	"tadrib/models"
 )
@@ -24,18 +24,18 @@ func textLang(c *fiber.Ctx, def string) string {
 	return def
 }
 
-// fieldErrors gives a form the field errors of a service error; other
-// errors come back as they are.
+// fieldErrors gives a form the field errors of a client error that names
+// fields (an invalid input, a slug already taken); other errors come back
+// as they are.
 func fieldErrors(err error) (map[string]web.FieldError, error) {
-	var we *web.Error
-	if errors.As(err, &we) && we.Status == fiber.StatusBadRequest {
+	if we, bug := web.Classify(err); !bug && len(we.Fields) > 0 {
 		return web.FormErrors(we.Fields), nil
 	}
-	return nil, courses.HTTPError(err)
+	return nil, err
 }
 
 func (h *Handler) showAuthorHome(c *fiber.Ctx) error {
-	items, err := h.svc.Authored(c.UserContext(), *courses.Viewer(c), web.Lang(c))
+	items, err := h.svc.Authored(c.UserContext(), *auth.User(c), web.Lang(c))
 	if err != nil {
 		return err
 	}
@@ -109,12 +109,9 @@ func (h *Handler) submitNewCourse(c *fiber.Ctx) error {
 	var d courses.CourseDetail
 	var err error
 	if len(f.Errors) == 0 {
-		d, err = h.svc.CreateCourse(c.UserContext(), *courses.Viewer(c), in)
+		d, err = h.svc.CreateCourse(c.UserContext(), *auth.User(c), in)
 	} else {
 		err = web.Invalid(in.validate(true)...) // the other fields' errors too
-	}
-	if errors.Is(err, courses.ErrSlugTaken) {
-		err = web.Invalid(web.Field("slug", "err.slug_taken"))
 	}
 	if err != nil {
 		errs, err := fieldErrors(err)
@@ -191,14 +188,14 @@ func missing(has map[string]bool) []string {
 
 // editorData loads a course for its editor, checking editor's rights.
 func (h *Handler) editorData(c *fiber.Ctx, slug string) (courseEditor, error) {
-	me := *courses.Viewer(c)
+	me := *auth.User(c)
 	ctx := c.UserContext()
 	if _, err := h.courses.Editable(ctx, h.svc.db.R.WithContext(ctx), me, slug); err != nil {
-		return courseEditor{}, courses.HTTPError(err)
+		return courseEditor{}, err
 	}
 	t, err := h.courses.LoadTree(ctx, slug)
 	if err != nil {
-		return courseEditor{}, courses.HTTPError(err)
+		return courseEditor{}, err
 	}
 	e := courseEditor{Course: t.Course, TL: textLang(c, t.Locale), Locales: models.Locales, Professions: models.Professions,
 		Audiences: map[string]bool{}, Hours: strconv.FormatFloat(t.Hours, 'f', -1, 64)}
@@ -315,7 +312,7 @@ func (h *Handler) submitCourse(c *fiber.Ctx) error {
 		}
 	}
 	if len(errs) == 0 {
-		_, err = h.svc.UpdateCourse(c.UserContext(), *courses.Viewer(c), slug, in)
+		_, err = h.svc.UpdateCourse(c.UserContext(), *auth.User(c), slug, in)
 		if err == nil {
 			return c.Redirect(editorURL(slug, e.TL, "saved=1", ""), fiber.StatusSeeOther)
 		}
@@ -353,9 +350,9 @@ func (h *Handler) showPublish(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d, err := h.courses.Course(c.UserContext(), slug, courses.Viewer(c), web.Lang(c))
+	d, err := h.courses.Course(c.UserContext(), slug, auth.User(c), web.Lang(c))
 	if err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	p := publishPage{Editor: e, Detail: d, Empty: e.LessonCount == 0}
 	if len(e.TextMissing) > 0 {
@@ -377,8 +374,8 @@ func (h *Handler) showPublish(c *fiber.Ctx) error {
 func (h *Handler) submitPublish(c *fiber.Ctx) error {
 	slug := c.Params("slug")
 	publish := c.FormValue("state") == "publish"
-	if _, err := h.svc.UpdateCourse(c.UserContext(), *courses.Viewer(c), slug, CourseInput{Published: &publish}); err != nil {
-		return courses.HTTPError(err)
+	if _, err := h.svc.UpdateCourse(c.UserContext(), *auth.User(c), slug, CourseInput{Published: &publish}); err != nil {
+		return err
 	}
 	q := "unpublished=1"
 	if publish {

@@ -13,6 +13,7 @@ import (
 	"gorm.io/gorm"
 
 	"tadrib/courses"
+	"tadrib/internal/auth"
 	"tadrib/internal/web"
 	"tadrib/models"
 )
@@ -127,9 +128,9 @@ func (s *Service) Image(ctx context.Context, name string, viewer *models.User) (
 // changes: caches may keep it for a year. nosniff and the real type keep a
 // browser from reading it as anything else.
 func (h *Handler) serveImage(c *fiber.Ctx) error {
-	ctype, data, public, err := h.svc.Image(c.UserContext(), c.Params("name"), courses.Viewer(c))
+	ctype, data, public, err := h.svc.Image(c.UserContext(), c.Params("name"), auth.User(c))
 	if err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	c.Set(fiber.HeaderContentType, ctype)
 	if public {

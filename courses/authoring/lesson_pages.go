@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"tadrib/courses"
+	"tadrib/internal/auth"
 	"tadrib/internal/markdown"
 	"tadrib/internal/web"
 	"tadrib/models"
@@ -22,12 +23,19 @@ func (h *Handler) submitNewLesson(c *fiber.Ctx) error {
 	title := c.FormValue("title")
 	errs := map[string]web.FieldError{}
 	minutes := formInt(c, "minutes", errs)
-	l, err := h.svc.AddLesson(c.UserContext(), *courses.Viewer(c), mid, LessonInput{Title: &title, Minutes: minutes, Lang: &tl})
-	if err == nil && len(errs) > 0 {
-		err = web.Invalid()
+	key := fmt.Sprintf("lesson_%d", mid)
+	if len(errs) > 0 {
+		// Refused before anything is stored: a lesson must not be created
+		// by a form that is shown again as wrong.
+		var fields []web.FieldError
+		for _, f := range errs {
+			fields = append(fields, f)
+		}
+		return h.editorFieldError(c, course.Slug, key, web.Invalid(fields...))
 	}
+	l, err := h.svc.AddLesson(c.UserContext(), *auth.User(c), mid, LessonInput{Title: &title, Minutes: minutes, Lang: &tl})
 	if err != nil {
-		return h.editorFieldError(c, course.Slug, fmt.Sprintf("lesson_%d", mid), err)
+		return h.editorFieldError(c, course.Slug, key, err)
 	}
 	return c.Redirect("/author/lessons/"+l.ID+"?tl="+tl+"&created=1", fiber.StatusSeeOther)
 }
@@ -45,8 +53,8 @@ func (h *Handler) submitMoveLesson(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := h.svc.UpdateLesson(c.UserContext(), *courses.Viewer(c), lid, LessonInput{Position: &pos}); err != nil {
-		return courses.HTTPError(err)
+	if _, err := h.svc.UpdateLesson(c.UserContext(), *auth.User(c), lid, LessonInput{Position: &pos}); err != nil {
+		return err
 	}
 	return c.Redirect(editorURL(le.Course.Slug, le.TL, "", fmt.Sprintf("module-%d", le.Lesson.ModuleID)), fiber.StatusSeeOther)
 }
@@ -77,9 +85,9 @@ func (h *Handler) lessonData(c *fiber.Ctx, lid int64) (lessonEditor, error) {
 	if err := h.svc.db.R.WithContext(ctx).Preload("Texts").Take(&l, "id = ?", lid).Error; err != nil {
 		return lessonEditor{}, web.ErrNotFound
 	}
-	course, err := h.courses.CheckEditModule(ctx, *courses.Viewer(c), l.ModuleID)
+	course, err := h.courses.CheckEditModule(ctx, *auth.User(c), l.ModuleID)
 	if err != nil {
-		return lessonEditor{}, courses.HTTPError(err)
+		return lessonEditor{}, err
 	}
 	var m models.Module
 	if err := h.svc.db.R.WithContext(ctx).Preload("Texts").Take(&m, "id = ?", l.ModuleID).Error; err != nil {
@@ -160,19 +168,19 @@ func (h *Handler) submitLesson(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		img, err := h.svc.SaveImage(c.UserContext(), *courses.Viewer(c), e.Course.Slug, c.FormValue("alt", fh.Filename), data)
+		img, err := h.svc.SaveImage(c.UserContext(), *auth.User(c), e.Course.Slug, c.FormValue("alt", fh.Filename), data)
 		if err != nil {
 			var we *web.Error
 			if errors.As(err, &we) && len(we.Fields) > 0 {
 				e.Errors["image"] = we.Fields[0]
 				return h.r.Page(c, we.Status, "author_lesson", e.Title, e)
 			}
-			return courses.HTTPError(err)
+			return err
 		}
 		e.BodyMD = strings.TrimRight(e.BodyMD, "\n") + "\n\n" + img.Markdown + "\n"
 		query = "image=1"
 	}
-	_, err = h.svc.UpdateLesson(c.UserContext(), *courses.Viewer(c), lid, LessonInput{Title: &e.Title, BodyMD: &e.BodyMD, Minutes: minutes, Lang: &e.TL})
+	_, err = h.svc.UpdateLesson(c.UserContext(), *auth.User(c), lid, LessonInput{Title: &e.Title, BodyMD: &e.BodyMD, Minutes: minutes, Lang: &e.TL})
 	if err != nil {
 		fe, err := fieldErrors(err)
 		if err != nil {
@@ -208,8 +216,8 @@ func (h *Handler) submitDeleteLesson(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := h.svc.DeleteLesson(c.UserContext(), *courses.Viewer(c), lid); err != nil {
-		return courses.HTTPError(err)
+	if _, err := h.svc.DeleteLesson(c.UserContext(), *auth.User(c), lid); err != nil {
+		return err
 	}
 	return c.Redirect(editorURL(e.Course.Slug, e.TL, "deleted=1", fmt.Sprintf("module-%d", e.Lesson.ModuleID)), fiber.StatusSeeOther)
 }

@@ -23,6 +23,10 @@ type LessonInput struct {
 
 func (in *LessonInput) validate(create bool) []web.FieldError {
 	errs := courses.ValidText("title", in.Title, create, 200)
+	if !create && in.Title != nil && *in.Title == "" {
+		// An edit may leave the title out, not blank it (as UpdateModule).
+		errs = append(errs, web.Field("title", "err.required"))
+	}
 	if in.BodyMD != nil {
 		// Rendered again when saved; checked here so that the error comes
 		// with the others, naming the field and the bound.

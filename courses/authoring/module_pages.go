@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"tadrib/courses"
+	"tadrib/internal/auth"
 	"tadrib/internal/web"
 	"tadrib/models"
 )
@@ -27,7 +28,7 @@ func (h *Handler) submitNewModule(c *fiber.Ctx) error {
 	for i, base := 2, mslug; taken[mslug]; i++ {
 		mslug = fmt.Sprintf("%s-%d", base, i)
 	}
-	m, err := h.svc.AddModule(c.UserContext(), *courses.Viewer(c), slug, ModuleInput{Slug: &mslug, Title: &title, Lang: &e.TL})
+	m, err := h.svc.AddModule(c.UserContext(), *auth.User(c), slug, ModuleInput{Slug: &mslug, Title: &title, Lang: &e.TL})
 	if err != nil {
 		fe, err := fieldErrors(err)
 		if err != nil {
@@ -49,7 +50,7 @@ func (h *Handler) submitModule(c *fiber.Ctx) error {
 	}
 	tl := textLang(c, course.Locale)
 	title := c.FormValue("title")
-	if _, err := h.svc.UpdateModule(c.UserContext(), *courses.Viewer(c), mid, ModuleInput{Title: &title, Lang: &tl}); err != nil {
+	if _, err := h.svc.UpdateModule(c.UserContext(), *auth.User(c), mid, ModuleInput{Title: &title, Lang: &tl}); err != nil {
 		return h.editorFieldError(c, course.Slug, fmt.Sprintf("module_%d", mid), err)
 	}
 	return c.Redirect(editorURL(course.Slug, tl, "saved=1", fmt.Sprintf("module-%d", mid)), fiber.StatusSeeOther)
@@ -87,8 +88,8 @@ func (h *Handler) submitMoveModule(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := h.svc.UpdateModule(c.UserContext(), *courses.Viewer(c), mid, ModuleInput{Position: &pos}); err != nil {
-		return courses.HTTPError(err)
+	if _, err := h.svc.UpdateModule(c.UserContext(), *auth.User(c), mid, ModuleInput{Position: &pos}); err != nil {
+		return err
 	}
 	return c.Redirect(editorURL(course.Slug, textLang(c, course.Locale), "", fmt.Sprintf("module-%d", mid)), fiber.StatusSeeOther)
 }
@@ -98,9 +99,9 @@ func (h *Handler) showDeleteModule(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	course, w, err := h.svc.ModuleWeight(c.UserContext(), *courses.Viewer(c), mid)
+	course, w, err := h.svc.ModuleWeight(c.UserContext(), *auth.User(c), mid)
 	if err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	var m models.Module
 	if err := h.svc.db.R.WithContext(c.UserContext()).Preload("Texts").Take(&m, "id = ?", mid).Error; err != nil {
@@ -117,8 +118,8 @@ func (h *Handler) submitDeleteModule(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := h.svc.DeleteModule(c.UserContext(), *courses.Viewer(c), mid); err != nil {
-		return courses.HTTPError(err)
+	if _, err := h.svc.DeleteModule(c.UserContext(), *auth.User(c), mid); err != nil {
+		return err
 	}
 	return c.Redirect(editorURL(course.Slug, textLang(c, course.Locale), "module_deleted=1", ""), fiber.StatusSeeOther)
 }
@@ -149,9 +150,9 @@ func (h *Handler) editableModule(c *fiber.Ctx) (int64, models.Course, error) {
 	if err != nil {
 		return 0, models.Course{}, err
 	}
-	course, err := h.courses.CheckEditModule(c.UserContext(), *courses.Viewer(c), mid)
+	course, err := h.courses.CheckEditModule(c.UserContext(), *auth.User(c), mid)
 	if err != nil {
-		return 0, models.Course{}, courses.HTTPError(err)
+		return 0, models.Course{}, err
 	}
 	return mid, course, nil
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"tadrib/courses"
+	"tadrib/internal/auth"
 	"tadrib/internal/web"
 )
 
@@ -25,15 +26,15 @@ func (ch *Handler) createCohort(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	co, err := ch.svc.CreateCohort(c.UserContext(), *courses.Viewer(c), in, web.Lang(c))
+	co, err := ch.svc.CreateCohort(c.UserContext(), *auth.User(c), in, web.Lang(c))
 	if err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(ch.out(co))
 }
 
 func (ch *Handler) listCohorts(c *fiber.Ctx) error {
-	list, err := ch.svc.Cohorts(c.UserContext(), *courses.Viewer(c), web.Lang(c))
+	list, err := ch.svc.Cohorts(c.UserContext(), *auth.User(c), web.Lang(c))
 	if err != nil {
 		return err
 	}
@@ -48,9 +49,9 @@ func (ch *Handler) showCohort(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	co, err := ch.svc.Cohort(c.UserContext(), *courses.Viewer(c), cid, web.Lang(c))
+	co, err := ch.svc.Cohort(c.UserContext(), *auth.User(c), cid, web.Lang(c))
 	if err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	return c.JSON(ch.out(co))
 }
@@ -64,9 +65,9 @@ func (ch *Handler) updateCohort(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	co, err := ch.svc.UpdateCohort(c.UserContext(), *courses.Viewer(c), cid, in, web.Lang(c))
+	co, err := ch.svc.UpdateCohort(c.UserContext(), *auth.User(c), cid, in, web.Lang(c))
 	if err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	return c.JSON(ch.out(co))
 }
@@ -76,13 +77,13 @@ func (ch *Handler) listMembers(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ms, err := ch.svc.CohortMembers(c.UserContext(), *courses.Viewer(c), cid, web.Lang(c))
+	ms, err := ch.svc.CohortMembers(c.UserContext(), *auth.User(c), cid, web.Lang(c))
 	if err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
-	invs, err := ch.svc.CohortInvitations(c.UserContext(), *courses.Viewer(c), cid)
+	invs, err := ch.svc.CohortInvitations(c.UserContext(), *auth.User(c), cid)
 	if err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	return c.JSON(fiber.Map{"items": ms, "invitations": invs})
 }
@@ -96,8 +97,8 @@ func (ch *Handler) removeMember(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := ch.svc.RemoveMember(c.UserContext(), *courses.Viewer(c), cid, uid); err != nil {
-		return courses.HTTPError(err)
+	if err := ch.svc.RemoveMember(c.UserContext(), *auth.User(c), cid, uid); err != nil {
+		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
 }
@@ -109,8 +110,8 @@ func (ch *Handler) importMembers(c *fiber.Ctx) error {
 		return err
 	}
 	// Ownership first: someone else's cohort is not found, whatever the body.
-	if _, err := ch.svc.Cohort(c.UserContext(), *courses.Viewer(c), cid, web.Lang(c)); err != nil {
-		return courses.HTTPError(err)
+	if _, err := ch.svc.Cohort(c.UserContext(), *auth.User(c), cid, web.Lang(c)); err != nil {
+		return err
 	}
 	var rows []MemberInput
 	ct := strings.ToLower(c.Get(fiber.HeaderContentType))
@@ -134,9 +135,9 @@ func (ch *Handler) importMembers(c *fiber.Ctx) error {
 		rows = in.Members
 	}
 	ch.professionLabels(c, rows)
-	rep, err := ch.svc.ImportMembers(c.UserContext(), *courses.Viewer(c), cid, rows, web.Lang(c))
+	rep, err := ch.svc.ImportMembers(c.UserContext(), *auth.User(c), cid, rows, web.Lang(c))
 	if err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	ch.finishReport(c, &rep)
 	return c.JSON(rep)
@@ -153,7 +154,7 @@ func (ch *Handler) professionLabels(c *fiber.Ctx, rows []MemberInput) {
 // and the reasons in the reader's language.
 func (ch *Handler) finishReport(c *fiber.Ctx, rep *ImportReport) {
 	ps, _ := any(ch.env.Accounts).(passwordSetter)
-	actor := courses.Viewer(c).ID
+	actor := auth.User(c).ID
 	for i := range rep.Rows {
 		r := &rep.Rows[i]
 		if r.Reason != "" {
@@ -182,9 +183,9 @@ func (ch *Handler) finishReport(c *fiber.Ctx, rep *ImportReport) {
 
 // joinCohort lets a signed-in user join through an invitation.
 func (ch *Handler) joinCohort(c *fiber.Ctx) error {
-	co, joined, err := ch.svc.JoinCohort(c.UserContext(), *courses.Viewer(c), c.Params("token"), "api", web.Lang(c))
+	co, joined, err := ch.svc.JoinCohort(c.UserContext(), *auth.User(c), c.Params("token"), "api", web.Lang(c))
 	if err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	return c.JSON(fiber.Map{"cohort": ch.out(co), "joined": joined})
 }

@@ -32,7 +32,7 @@ func (ch *Handler) invitationURL(token string) string {
 }
 
 func (ch *Handler) listMyInvitations(c *fiber.Ctx) error {
-	list, err := ch.svc.MyInvitations(c.UserContext(), *courses.Viewer(c), web.Lang(c))
+	list, err := ch.svc.MyInvitations(c.UserContext(), *auth.User(c), web.Lang(c))
 	if err != nil {
 		return err
 	}
@@ -52,8 +52,8 @@ func (ch *Handler) answerInvitation(accept, page bool) fiber.Handler {
 		if page {
 			detail = "dashboard"
 		}
-		if err := ch.svc.RespondInvitation(c.UserContext(), *courses.Viewer(c), iid, accept, detail); err != nil {
-			return courses.HTTPError(err)
+		if err := ch.svc.RespondInvitation(c.UserContext(), *auth.User(c), iid, accept, detail); err != nil {
+			return err
 		}
 		if !page {
 			return c.SendStatus(fiber.StatusNoContent)
@@ -87,7 +87,7 @@ func (ch *Handler) renderInvite(c *fiber.Ctx, status int, p invitePage) error {
 	// The token is in this page's URL: never send it on in a Referer.
 	c.Set(fiber.HeaderReferrerPolicy, "no-referrer")
 	p.CanSetPassword = ch.env.Accounts != nil && ch.env.Sessions != nil
-	if u := courses.Viewer(c); u != nil {
+	if u := auth.User(c); u != nil {
 		p.Mine, p.Other = !p.Invalid && p.Inv.For(*u), !p.Invalid && !p.Inv.For(*u)
 	} else if ch.env.Sessions != nil {
 		ch.env.Sessions.EnsureAnonCSRF(c, ch.env.Cookies)
@@ -124,7 +124,7 @@ func (ch *Handler) submitInvite(c *fiber.Ctx) error {
 		return err
 	}
 	page := invitePage{Inv: inv, Token: token}
-	if u := courses.Viewer(c); u != nil {
+	if u := auth.User(c); u != nil {
 		if !inv.For(*u) {
 			return ch.renderInvite(c, fiber.StatusForbidden, page)
 		}
@@ -133,7 +133,7 @@ func (ch *Handler) submitInvite(c *fiber.Ctx) error {
 			return web.Invalid(web.Field("action", "err.required"))
 		}
 		if err := ch.svc.RespondInvitation(c.UserContext(), *u, inv.id, action == "accept", "page"); err != nil {
-			return courses.HTTPError(err)
+			return err
 		}
 		return c.Redirect(answeredURL(action == "accept"), fiber.StatusSeeOther)
 	}

@@ -6,7 +6,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"tadrib/courses"
 	"tadrib/internal/accounts"
 	"tadrib/internal/auth"
 	"tadrib/internal/web"
@@ -30,7 +29,7 @@ func (ch *Handler) renderJoin(c *fiber.Ctx, status int, co Cohort, p joinPage) e
 	p.Cohort, p.Token, p.Professions = co, co.Token(), models.Professions
 	p.CanRegister = ch.env.Accounts != nil && ch.env.Sessions != nil
 	p.In.Password = ""
-	if u := courses.Viewer(c); u != nil {
+	if u := auth.User(c); u != nil {
 		cid, _ := strconv.ParseInt(co.ID, 10, 64)
 		member, err := ch.svc.IsMember(c.UserContext(), u.ID, cid)
 		if err != nil {
@@ -46,7 +45,7 @@ func (ch *Handler) renderJoin(c *fiber.Ctx, status int, co Cohort, p joinPage) e
 func (ch *Handler) showJoinPage(c *fiber.Ctx) error {
 	co, err := ch.svc.CohortByToken(c.UserContext(), c.Params("token"), web.Lang(c))
 	if err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	return ch.renderJoin(c, fiber.StatusOK, co, joinPage{In: accounts.NewUser{Locale: web.Lang(c)}})
 }
@@ -57,15 +56,15 @@ func (ch *Handler) showJoinPage(c *fiber.Ctx) error {
 func (ch *Handler) submitJoin(c *fiber.Ctx) error {
 	token := c.Params("token")
 	lang := web.Lang(c)
-	if u := courses.Viewer(c); u != nil {
+	if u := auth.User(c); u != nil {
 		if _, _, err := ch.svc.JoinCohort(c.UserContext(), *u, token, "page", lang); err != nil {
-			return courses.HTTPError(err)
+			return err
 		}
 		return c.Redirect("/dashboard?joined=1", fiber.StatusSeeOther)
 	}
 	co, err := ch.svc.CohortByToken(c.UserContext(), token, lang)
 	if err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	if ch.env.Accounts == nil || ch.env.Sessions == nil {
 		return web.ErrUnauth
@@ -92,7 +91,7 @@ func (ch *Handler) submitJoin(c *fiber.Ctx) error {
 	}
 	web.LogEvent(c, "auth.register", "user_id", u.ID, "via", "invite")
 	if _, _, err := ch.svc.JoinCohort(c.UserContext(), u, token, "page,new_account", lang); err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	tok, sess, err := ch.env.Sessions.Create(c.UserContext(), u.ID)
 	if err != nil {

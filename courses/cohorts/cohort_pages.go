@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"tadrib/courses"
+	"tadrib/internal/auth"
 	"tadrib/internal/web"
 	"tadrib/models"
 )
@@ -49,7 +50,7 @@ type cohortsPage struct {
 }
 
 func (ch *Handler) renderCohorts(c *fiber.Ctx, status int, p cohortsPage) error {
-	u := *courses.Viewer(c)
+	u := *auth.User(c)
 	var err error
 	if p.Items, err = ch.svc.Cohorts(c.UserContext(), u, web.Lang(c)); err != nil {
 		return err
@@ -66,12 +67,12 @@ func (ch *Handler) showCohortsPage(c *fiber.Ctx) error {
 
 func (ch *Handler) submitCohort(c *fiber.Ctx) error {
 	f, in := readCohortForm(c)
-	co, err := ch.svc.CreateCohort(c.UserContext(), *courses.Viewer(c), in, web.Lang(c))
+	co, err := ch.svc.CreateCohort(c.UserContext(), *auth.User(c), in, web.Lang(c))
 	if fe := formError(err); fe != nil {
 		return ch.renderCohorts(c, fiber.StatusUnprocessableEntity, cohortsPage{Form: f, Errors: web.FormErrors(fe.Fields)})
 	}
 	if err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	return c.Redirect("/author/cohorts/"+co.ID+"?created=1", fiber.StatusSeeOther)
 }
@@ -105,11 +106,11 @@ type cohortPage struct {
 }
 
 func (ch *Handler) renderCohort(c *fiber.Ctx, status int, cid int64, p cohortPage) error {
-	u := *courses.Viewer(c)
+	u := *auth.User(c)
 	lang := web.Lang(c)
 	co, err := ch.svc.Cohort(c.UserContext(), u, cid, lang)
 	if err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	p.Cohort, p.InviteURL, p.Professions = co, ch.inviteURL(co.Token()), models.Professions
 	p.Admin = u.Role == models.RoleAdmin
@@ -117,10 +118,10 @@ func (ch *Handler) renderCohort(c *fiber.Ctx, status int, cid int64, p cohortPag
 		p.Form = formOf(co)
 	}
 	if p.Members, err = ch.svc.CohortMembers(c.UserContext(), u, cid, lang); err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	if p.Invitations, err = ch.svc.CohortInvitations(c.UserContext(), u, cid); err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	if p.Courses, err = ch.courses.Catalog(c.UserContext(), &u, "", lang); err != nil {
 		return err
@@ -152,12 +153,12 @@ func (ch *Handler) submitCohortEdit(c *fiber.Ctx) error {
 		return err
 	}
 	f, in := readCohortForm(c)
-	_, err = ch.svc.UpdateCohort(c.UserContext(), *courses.Viewer(c), cid, in, web.Lang(c))
+	_, err = ch.svc.UpdateCohort(c.UserContext(), *auth.User(c), cid, in, web.Lang(c))
 	if fe := formError(err); fe != nil {
 		return ch.renderCohort(c, fiber.StatusUnprocessableEntity, cid, cohortPage{Form: f, Errors: web.FormErrors(fe.Fields)})
 	}
 	if err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	return c.Redirect("/author/cohorts/"+strconv.FormatInt(cid, 10)+"?saved=1", fiber.StatusSeeOther)
 }
@@ -170,8 +171,8 @@ func (ch *Handler) submitMembers(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := ch.svc.Cohort(c.UserContext(), *courses.Viewer(c), cid, web.Lang(c)); err != nil {
-		return courses.HTTPError(err)
+	if _, err := ch.svc.Cohort(c.UserContext(), *auth.User(c), cid, web.Lang(c)); err != nil {
+		return err
 	}
 	text := c.FormValue("csv")
 	var data []byte
@@ -204,9 +205,9 @@ func (ch *Handler) submitMembers(c *fiber.Ctx) error {
 		return err
 	}
 	ch.professionLabels(c, rows)
-	rep, err := ch.svc.ImportMembers(c.UserContext(), *courses.Viewer(c), cid, rows, web.Lang(c))
+	rep, err := ch.svc.ImportMembers(c.UserContext(), *auth.User(c), cid, rows, web.Lang(c))
 	if err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	ch.finishReport(c, &rep)
 	p := cohortPage{Report: &rep}
@@ -228,9 +229,9 @@ func (ch *Handler) confirmRegenerate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	co, err := ch.svc.Cohort(c.UserContext(), *courses.Viewer(c), cid, web.Lang(c))
+	co, err := ch.svc.Cohort(c.UserContext(), *auth.User(c), cid, web.Lang(c))
 	if err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	back := "/author/cohorts/" + co.ID
 	return ch.r.Page(c, fiber.StatusOK, "cohort_confirm", ch.r.T(c, "cohort.regenerate"), confirmPage{
@@ -242,8 +243,8 @@ func (ch *Handler) submitRegenerate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := ch.svc.RegenerateInvite(c.UserContext(), *courses.Viewer(c), cid); err != nil {
-		return courses.HTTPError(err)
+	if err := ch.svc.RegenerateInvite(c.UserContext(), *auth.User(c), cid); err != nil {
+		return err
 	}
 	return c.Redirect("/author/cohorts/"+strconv.FormatInt(cid, 10)+"?regenerated=1#invite", fiber.StatusSeeOther)
 }
@@ -257,9 +258,9 @@ func (ch *Handler) confirmRemove(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	ms, err := ch.svc.CohortMembers(c.UserContext(), *courses.Viewer(c), cid, web.Lang(c))
+	ms, err := ch.svc.CohortMembers(c.UserContext(), *auth.User(c), cid, web.Lang(c))
 	if err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	for _, m := range ms {
 		if m.UserID == strconv.FormatInt(uid, 10) {
@@ -281,8 +282,8 @@ func (ch *Handler) submitRemove(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := ch.svc.RemoveMember(c.UserContext(), *courses.Viewer(c), cid, uid); err != nil {
-		return courses.HTTPError(err)
+	if err := ch.svc.RemoveMember(c.UserContext(), *auth.User(c), cid, uid); err != nil {
+		return err
 	}
 	return c.Redirect("/author/cohorts/"+strconv.FormatInt(cid, 10)+"?removed=1#members", fiber.StatusSeeOther)
 }

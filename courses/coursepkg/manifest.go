@@ -6,6 +6,9 @@ import (
 	"regexp"
 	"strings"
 
+	"tadrib/internal/web"
+
+	"github.com/gofiber/fiber/v2"
 	"gorm.io/gorm"
 )
 
@@ -127,6 +130,16 @@ func (es PackageErrors) Error() string {
 		msgs[i] = e.Error()
 	}
 	return "courses: broken package:\n" + strings.Join(msgs, "\n")
+}
+
+// Report is the 422 of a broken package: every problem, with its file and
+// line (web.Reporter).
+func (es PackageErrors) Report() *web.Error {
+	fields := make([]web.FieldError, len(es))
+	for i, e := range es {
+		fields[i] = web.FieldError{File: e.File, Line: e.Line, Message: e.Message}
+	}
+	return &web.Error{Status: fiber.StatusUnprocessableEntity, Key: "authoring.package_broken", Fields: fields}
 }
 
 var (

@@ -1,25 +1,15 @@
 package coursepkg
 
 import (
-	"errors"
 	"net/url"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"tadrib/courses"
+	"tadrib/internal/auth"
 	"tadrib/internal/web"
 )
-
-// packageProblem is the 422 of a broken package: every problem, with its
-// file and line.
-func packageProblem(pe PackageErrors) error {
-	fields := make([]web.FieldError, len(pe))
-	for i, e := range pe {
-		fields[i] = web.FieldError{File: e.File, Line: e.Line, Message: e.Message}
-	}
-	return &web.Error{Status: fiber.StatusUnprocessableEntity, Key: "authoring.package_broken", Fields: fields}
-}
 
 // importZip reads and imports a zipped package as a draft.
 func (h *Handler) importZip(c *fiber.Ctx, data []byte, slug string) (string, error) {
@@ -27,21 +17,14 @@ func (h *Handler) importZip(c *fiber.Ctx, data []byte, slug string) (string, err
 		return "", web.Invalid(web.Field("slug", "err.slug"))
 	}
 	pkg, err := ReadZip(data)
-	var pe PackageErrors
-	if errors.As(err, &pe) {
-		return "", packageProblem(pe)
-	}
 	if err != nil {
 		return "", err
 	}
 	pkg.Manifest.Published = false // an import is checked before trainees see it
-	me := courses.Viewer(c)
+	me := auth.User(c)
 	course, err := h.svc.ImportPackage(c.UserContext(), pkg, &me.ID, slug)
-	if errors.As(err, &pe) {
-		return "", packageProblem(pe)
-	}
 	if err != nil {
-		return "", courses.HTTPError(err)
+		return "", err
 	}
 	return course.Slug, nil
 }
@@ -51,7 +34,7 @@ func (h *Handler) importCourse(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d, err := h.courses.Course(c.UserContext(), slug, courses.Viewer(c), web.Lang(c))
+	d, err := h.courses.Course(c.UserContext(), slug, auth.User(c), web.Lang(c))
 	if err != nil {
 		return err
 	}
@@ -61,9 +44,9 @@ func (h *Handler) importCourse(c *fiber.Ctx) error {
 
 func (h *Handler) exportCourse(c *fiber.Ctx) error {
 	slug := c.Params("slug")
-	b, err := h.svc.ExportPackage(c.UserContext(), *courses.Viewer(c), slug)
+	b, err := h.svc.ExportPackage(c.UserContext(), *auth.User(c), slug)
 	if err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	c.Set(fiber.HeaderContentType, "application/zip")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+slug+`.zip"; filename*=UTF-8''`+url.PathEscape(slug)+".zip")
@@ -89,8 +72,7 @@ func (h *Handler) submitImportCourse(c *fiber.Ctx) error {
 	}
 	slug, err := h.importZip(c, data, strings.TrimSpace(c.FormValue("slug")))
 	if err != nil {
-		var we *web.Error
-		if errors.As(err, &we) && (we.Status == fiber.StatusUnprocessableEntity || we.Status == fiber.StatusConflict || we.Status == fiber.StatusBadRequest) {
+		if we, bug := web.Classify(err); !bug && (we.Status == fiber.StatusUnprocessableEntity || we.Status == fiber.StatusConflict || we.Status == fiber.StatusBadRequest) {
 			return render(we.Status, map[string]any{"Problems": we.Fields, "Conflict": we.Status == fiber.StatusConflict, "Slug": c.FormValue("slug")})
 		}
 		return err

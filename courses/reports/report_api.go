@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"tadrib/courses"
+	"tadrib/internal/auth"
 	"tadrib/internal/web"
 	"tadrib/models"
 )
@@ -54,9 +55,9 @@ func (h *Handler) courseReport(c *fiber.Ctx) error {
 	if format != "json" && format != "csv" {
 		return web.Invalid(web.Field("format", "reports.err_format"))
 	}
-	r, err := h.svc.CourseReport(c.UserContext(), *courses.Viewer(c), c.Params("slug"), f, web.Lang(c))
+	r, err := h.svc.CourseReport(c.UserContext(), *auth.User(c), c.Params("slug"), f, web.Lang(c))
 	if err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store") // trainees' personal data
 	if format == "json" {
@@ -66,7 +67,7 @@ func (h *Handler) courseReport(c *fiber.Ctx) error {
 	if err := r.WriteCSV(&buf); err != nil {
 		return fmt.Errorf("courses: report csv: %w", err)
 	}
-	if err := h.svc.auditExport(c.UserContext(), *courses.Viewer(c), r, f); err != nil {
+	if err := h.svc.auditExport(c.UserContext(), *auth.User(c), r, f); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")

@@ -10,7 +10,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"tadrib/courses"
+	"tadrib/internal/auth"
 	"tadrib/internal/i18n"
 	"tadrib/internal/web"
 	"tadrib/models"
@@ -29,7 +29,7 @@ func (h *Handler) showReports(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v := *courses.Viewer(c)
+	v := *auth.User(c)
 	cohorts, err := h.svc.ReportCohorts(c.UserContext(), v, 0, false)
 	if err != nil {
 		return err
@@ -39,7 +39,7 @@ func (h *Handler) showReports(c *fiber.Ctx) error {
 	}
 	list, err := h.svc.ReportCourses(c.UserContext(), v, f, web.Lang(c))
 	if err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	p := reportsPage{Courses: list, Cohorts: cohorts, Professions: models.Professions, Filter: f}
 	if q := f.query().Encode(); q != "" {
@@ -102,10 +102,10 @@ func (h *Handler) showCourseReport(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	v, lang := *courses.Viewer(c), web.Lang(c)
+	v, lang := *auth.User(c), web.Lang(c)
 	r, err := h.svc.CourseReport(c.UserContext(), v, c.Params("slug"), f, lang)
 	if err != nil {
-		return courses.HTTPError(err)
+		return err
 	}
 	cohorts, err := h.svc.ReportCohorts(c.UserContext(), v, r.courseID, r.scope.all)
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/gofiber/fiber/v2"
 	"gorm.io/gorm"
 
 	"tadrib/internal/auth"
@@ -24,10 +25,11 @@ import (
 
 // Sentinel errors of the service.
 var (
-	ErrEmailTaken         = errors.New("accounts: email already registered")
-	ErrInvalidCredentials = errors.New("accounts: wrong email or password")
-	ErrDisabled           = errors.New("accounts: account disabled")
-	ErrNotFound           = errors.New("accounts: no such user")
+	ErrEmailTaken = web.Sentinel("accounts: email already registered", fiber.StatusConflict, "err.email_taken",
+		web.Field("email", "err.email_taken"))
+	ErrInvalidCredentials = web.Sentinel("accounts: wrong email or password", fiber.StatusUnauthorized, "err.credentials")
+	ErrDisabled           = web.Sentinel("accounts: account disabled", fiber.StatusForbidden, "err.disabled")
+	ErrNotFound           = web.Sentinel("accounts: no such user", fiber.StatusNotFound, "err.not_found")
 )
 
 // Service is the accounts service.

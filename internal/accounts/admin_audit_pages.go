@@ -112,7 +112,7 @@ func (a *admin) auditCSV(c *fiber.Ctx) error {
 	if err := w.Error(); err != nil {
 		return err
 	}
-	if err := a.svc.AuditExported(c.UserContext(), auth.From(c).User.ID, q, len(rows)); err != nil {
+	if err := a.svc.AuditExported(c.UserContext(), auth.User(c).ID, q, len(rows)); err != nil {
 		return err
 	}
 	web.LogEvent(c, "admin.audit_export", "rows", len(rows))

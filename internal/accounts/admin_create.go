@@ -3,6 +3,7 @@ package accounts
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 
 	"tadrib/internal/web"
@@ -35,6 +36,11 @@ func (s *Service) EnsureFirstAdmin(ctx context.Context, email, password string) 
 		generated = password
 	}
 	u, err := s.CreateAdmin(ctx, email, "Administrator", password)
+	if errors.Is(err, ErrEmailTaken) {
+		// Nodes started together on an empty database all find it empty;
+		// the one whose insert lands first made the admin.
+		return models.User{}, "", nil
+	}
 	if err != nil {
 		return u, "", fmt.Errorf("accounts: first admin: %w", err)
 	}

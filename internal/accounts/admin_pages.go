@@ -138,11 +138,7 @@ func (a *admin) target(c *fiber.Ctx) (models.User, error) {
 	if err != nil {
 		return models.User{}, web.ErrNotFound
 	}
-	u, err := a.svc.Get(c.UserContext(), id)
-	if errors.Is(err, ErrNotFound) {
-		return u, web.ErrNotFound
-	}
-	return u, err
+	return a.svc.Get(c.UserContext(), id)
 }
 
 func (a *admin) renderUser(c *fiber.Ctx, status int, p userPage) error {
@@ -183,7 +179,7 @@ func (a *admin) setRole(c *fiber.Ctx) error {
 		return err
 	}
 	role := c.FormValue("role")
-	if _, err := a.svc.AdminUpdate(c.UserContext(), auth.From(c).User, u.ID, AdminChange{Role: &role}); err != nil {
+	if _, err := a.svc.AdminUpdate(c.UserContext(), *auth.User(c), u.ID, AdminChange{Role: &role}); err != nil {
 		return a.refusal(c, u, err)
 	}
 	web.LogEvent(c, "admin.user_update", "target_id", u.ID, "role", role)
@@ -196,7 +192,7 @@ func (a *admin) setDisabled(disabled bool) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		if _, err := a.svc.AdminUpdate(c.UserContext(), auth.From(c).User, u.ID, AdminChange{Disabled: &disabled}); err != nil {
+		if _, err := a.svc.AdminUpdate(c.UserContext(), *auth.User(c), u.ID, AdminChange{Disabled: &disabled}); err != nil {
 			return a.refusal(c, u, err)
 		}
 		web.LogEvent(c, "admin.user_update", "target_id", u.ID, "disabled", disabled)
@@ -213,7 +209,7 @@ func (a *admin) reset(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	token, err := a.svc.ResetPassword(c.UserContext(), auth.From(c).User, u.ID)
+	token, err := a.svc.ResetPassword(c.UserContext(), *auth.User(c), u.ID)
 	if err != nil {
 		return a.refusal(c, u, err)
 	}
@@ -249,7 +245,7 @@ func (a *admin) delete(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	err = a.svc.DeleteUser(c.UserContext(), auth.From(c).User, u.ID, c.FormValue("confirm_email"))
+	err = a.svc.DeleteUser(c.UserContext(), *auth.User(c), u.ID, c.FormValue("confirm_email"))
 	var we *web.Error
 	switch {
 	case errors.As(err, &we) && len(we.Fields) > 0:
@@ -259,7 +255,7 @@ func (a *admin) delete(c *fiber.Ctx) error {
 		return a.refusal(c, u, err)
 	}
 	web.LogEvent(c, "admin.user_delete", "target_id", u.ID)
-	if u.ID == auth.From(c).User.ID {
+	if u.ID == auth.User(c).ID {
 		a.cookies.ClearSession(c)
 		return c.Redirect("/", fiber.StatusSeeOther)
 	}
@@ -271,7 +267,7 @@ func (a *admin) export(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	doc, err := a.svc.Export(c.UserContext(), auth.From(c).User, u.ID, a.exporters)
+	doc, err := a.svc.Export(c.UserContext(), *auth.User(c), u.ID, a.exporters)
 	if err != nil {
 		return err
 	}

@@ -127,11 +127,7 @@ func (h *Handler) registerUser(c *fiber.Ctx, in NewUser) (models.User, error) {
 	if errs := in.Validate(); len(errs) > 0 {
 		return models.User{}, web.Invalid(errs...)
 	}
-	u, err := h.svc.Create(c.UserContext(), in, models.RoleTrainee)
-	if errors.Is(err, ErrEmailTaken) {
-		return u, &web.Error{Status: fiber.StatusConflict, Key: "err.email_taken", Fields: []web.FieldError{web.Field("email", "err.email_taken")}}
-	}
-	return u, err
+	return h.svc.Create(c.UserContext(), in, models.RoleTrainee)
 }
 
 type credentials struct {
@@ -175,18 +171,18 @@ func (h *Handler) login(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"user": ToJSON(u), "token": token, "csrf_token": auth.CSRFFrom(c)})
 }
 
-// authenticate maps the service's answers to the API's: the same 401 for an
-// unknown email and a wrong password; 403 for a disabled account that gave
-// the right password.
+// authenticate signs in and logs the outcome. The service answers the same
+// 401 (ErrInvalidCredentials) for an unknown email and a wrong password, and
+// 403 (ErrDisabled) for a disabled account that gave the right password.
 func (h *Handler) authenticate(c *fiber.Ctx, in credentials) (models.User, error) {
 	u, err := h.svc.Authenticate(c.UserContext(), in.Email, in.Password)
 	switch {
 	case errors.Is(err, ErrInvalidCredentials):
 		web.LogEvent(c, "auth.login_failed", "email_hash", web.Pseudonym(NormalizeEmail(in.Email)))
-		return u, web.Errorf(fiber.StatusUnauthorized, "err.credentials")
+		return u, err
 	case errors.Is(err, ErrDisabled):
 		web.LogEvent(c, "auth.login_disabled", "user_id", u.ID)
-		return u, web.Errorf(fiber.StatusForbidden, "err.disabled")
+		return u, err
 	case err != nil:
 		return u, err
 	}
@@ -205,7 +201,7 @@ func (h *Handler) logout(c *fiber.Ctx) error {
 }
 
 func (h *Handler) showMe(c *fiber.Ctx) error {
-	return c.JSON(meJSON(c, auth.From(c).User))
+	return c.JSON(meJSON(c, *auth.User(c)))
 }
 
 func meJSON(c *fiber.Ctx, u models.User) fiber.Map {
@@ -258,10 +254,7 @@ func (h *Handler) updateUser(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &ch); err != nil {
 		return err
 	}
-	u, err := h.svc.AdminUpdate(c.UserContext(), auth.From(c).User, id, ch)
-	if errors.Is(err, ErrNotFound) {
-		return web.ErrNotFound
-	}
+	u, err := h.svc.AdminUpdate(c.UserContext(), *auth.User(c), id, ch)
 	if err != nil {
 		return err
 	}

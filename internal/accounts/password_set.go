@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gofiber/fiber/v2"
 	"gorm.io/gorm"
 
 	"tadrib/internal/auth"
@@ -19,7 +20,7 @@ import (
 
 // ErrTokenInvalid is the one answer for a set-password token that is unknown,
 // already used or expired: the page must not tell which (no oracle).
-var ErrTokenInvalid = errors.New("accounts: set-password link not valid")
+var ErrTokenInvalid = web.Sentinel("accounts: set-password link not valid", fiber.StatusNotFound, "err.not_found")
 
 // tokenLen is the length of a token: rand.Text's 26 base32 characters, 130
 // random bits.

@@ -59,6 +59,16 @@ func From(c *fiber.Ctx) *Identity {
 	return id
 }
 
+// User returns the signed-in user, or nil for an anonymous request: the one
+// way a handler reads who is asking. Behind RequireUser or RequireRole it is
+// never nil.
+func User(c *fiber.Ctx) *models.User {
+	if id := From(c); id != nil {
+		return &id.User
+	}
+	return nil
+}
+
 // CSRFFrom returns the CSRF token that pages and JSON answers hand out for
 // this request.
 func CSRFFrom(c *fiber.Ctx) string {

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"tadrib/internal/db"
@@ -37,9 +36,7 @@ type Sessions struct {
 	Idle time.Duration // ends a session unused this long
 	Now  func() time.Time
 
-	once    sync.Once
-	stmt    *sql.Stmt
-	stmtErr error
+	resolve db.ReadStatement // the session lookup, prepared on first use
 }
 
 // touchEvery limits the idle-tracking write to one per session per minute:
@@ -75,9 +72,8 @@ const resolveSQL = `SELECT u.id, u.email, u.password_hash, u.name, u.name_ar, u.
 	u.locale, u.disabled, u.created_at, u.updated_at, u.last_login_at, s.user_id, s.expires_at, s.last_seen_at, s.revoked_at
 	FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?`
 
-func (s *Sessions) resolveStmt(ctx context.Context) (*sql.Stmt, error) {
-	s.once.Do(func() { s.stmt, s.stmtErr = s.DB.PrepareRead(ctx, resolveSQL) })
-	return s.stmt, s.stmtErr
+func (s *Sessions) resolveStmt(ctx context.Context) (db.ReadQuery, error) {
+	return s.resolve.Get(ctx, s.DB, resolveSQL)
 }
 
 // Resolve checks a token and its session and returns the identity behind it.

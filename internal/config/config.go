@@ -19,22 +19,25 @@ import (
 
 // Config is the whole configuration of one Tadrib process.
 type Config struct {
-	Addr         string        // TADRIB_ADDR: the listen address
-	DatabaseURL  string        // DATABASE_URL: postgres://… selects PostgreSQL
-	DBPath       string        // TADRIB_DB_PATH: the SQLite file when DatabaseURL is empty
-	BaseURL      *url.URL      // TADRIB_BASE_URL: absolute links, cookie security
-	Secret       string        // TADRIB_SECRET: signs sessions and CSRF tokens; generated and stored in the DB when empty
-	Registration string        // TADRIB_REGISTRATION: "open" or "closed"
-	RateAuth     int           // TADRIB_RATE_AUTH: requests per minute per address on /auth/*
-	RateVerify   int           // TADRIB_RATE_VERIFY: requests per minute per address on /verify/*
-	SessionTTL   time.Duration // TADRIB_SESSION_TTL: absolute lifetime of a session
-	SessionIdle  time.Duration // TADRIB_SESSION_IDLE: a session unused this long ends
-	TrustedProxy []string      // TADRIB_TRUSTED_PROXIES: addresses or CIDRs whose X-Forwarded-For is believed
-	MetricsToken string        // TADRIB_METRICS_TOKEN: Bearer token for /metrics from non-loopback peers
-	AdminEmail   string        // TADRIB_ADMIN_EMAIL: the first admin, on an empty database
-	AdminPass    string        // TADRIB_ADMIN_PASSWORD
-	LogLevel     string        // TADRIB_LOG_LEVEL: debug, info, warn, error
-	DevAssets    string        // TADRIB_DEV_ASSETS: read templates and static files from this folder
+	Addr        string // TADRIB_ADDR: the listen address
+	DatabaseURL string // DATABASE_URL: postgres://… selects PostgreSQL
+	DBPath      string // TADRIB_DB_PATH: the SQLite file when DatabaseURL is empty
+	// TransactionPooling (TADRIB_DB_POOL=transaction): DatabaseURL is a
+	// pooler in transaction mode, so no statement is prepared by name.
+	TransactionPooling bool
+	BaseURL            *url.URL      // TADRIB_BASE_URL: absolute links, cookie security
+	Secret             string        // TADRIB_SECRET: signs sessions and CSRF tokens; generated and stored in the DB when empty
+	Registration       string        // TADRIB_REGISTRATION: "open" or "closed"
+	RateAuth           int           // TADRIB_RATE_AUTH: requests per minute per address on /auth/*
+	RateVerify         int           // TADRIB_RATE_VERIFY: requests per minute per address on /verify/*
+	SessionTTL         time.Duration // TADRIB_SESSION_TTL: absolute lifetime of a session
+	SessionIdle        time.Duration // TADRIB_SESSION_IDLE: a session unused this long ends
+	TrustedProxy       []string      // TADRIB_TRUSTED_PROXIES: addresses or CIDRs whose X-Forwarded-For is believed
+	MetricsToken       string        // TADRIB_METRICS_TOKEN: Bearer token for /metrics from non-loopback peers
+	AdminEmail         string        // TADRIB_ADMIN_EMAIL: the first admin, on an empty database
+	AdminPass          string        // TADRIB_ADMIN_PASSWORD
+	LogLevel           string        // TADRIB_LOG_LEVEL: debug, info, warn, error
+	DevAssets          string        // TADRIB_DEV_ASSETS: read templates and static files from this folder
 
 	SigningKeyFile string // TADRIB_SIGNING_KEY_FILE: PEM bundle of the certificate signing keys
 	SigningKey     string // TADRIB_SIGNING_KEY: the same bundle as text (never logged)
@@ -66,6 +69,7 @@ var Variables = []struct{ Name, Default, Meaning string }{
 	{"TADRIB_ADDR", ":8080", "address to listen on"},
 	{"DATABASE_URL", "", "a `postgres://` URL selects PostgreSQL; unset means SQLite"},
 	{"TADRIB_DB_PATH", "./tadrib.db", "the SQLite file, when `DATABASE_URL` is unset"},
+	{"TADRIB_DB_POOL", "session", "`session`, or `transaction` when `DATABASE_URL` is a pooler in transaction mode (PgBouncer `pool_mode = transaction`): statements are then never prepared by name"},
 	{"TADRIB_BASE_URL", "http://localhost:8080", "the public address; `https://` turns on Secure `__Host-` cookies and HSTS"},
 	{"TADRIB_SECRET", "(generated)", "at least 32 characters; signs sessions and CSRF tokens. When unset, one is generated on first start and kept in the database, so all nodes on one PostgreSQL agree"},
 	{"TADRIB_REGISTRATION", "open", "`open`, or `closed` (only admins and invitations create accounts)"},
@@ -135,6 +139,13 @@ func Load(getenv func(string) string) (Config, error) {
 			// The URL may hold a password: never echo it.
 			bad("DATABASE_URL", "must be a postgres:// or postgresql:// URL")
 		}
+	}
+	switch pool := strings.ToLower(get("TADRIB_DB_POOL", "session")); pool {
+	case "session":
+	case "transaction":
+		c.TransactionPooling = true
+	default:
+		bad("TADRIB_DB_POOL", "%q must be session or transaction", pool)
 	}
 	base := get("TADRIB_BASE_URL", "http://localhost:8080")
 	u, err := url.Parse(base)

@@ -34,18 +34,39 @@ type DB struct {
 	Engine string   // "sqlite" or "postgres"
 
 	batch *batcher // SQLite: group commit of single-statement writes (Exec)
+	// pooled: PostgreSQL is reached through a transaction pooler (PgBouncer
+	// in transaction mode), so no statement is prepared by name.
+	pooled bool
+	path   string // SQLite: the database file
 }
 
 // Options say where the database is.
 type Options struct {
 	DatabaseURL string // postgres://… ; empty selects SQLite
 	SQLitePath  string // the SQLite file
+	// TransactionPooling says DatabaseURL is a pooler in transaction mode
+	// (PgBouncer pool_mode=transaction, before 1.21 without
+	// max_prepared_statements): each transaction may run on another server
+	// connection, so a statement prepared by name on one is missing (26000) or
+	// already there (42P05) on the next. Nothing is then prepared by name:
+	// pgx sends each query as an unnamed statement, describing it once per
+	// connection and caching the description (its cache_describe mode), and
+	// GORM's statement cache is off.
+	TransactionPooling bool
 }
 
 // Open connects to the database the options name and checks that it answers.
 func Open(ctx context.Context, o Options) (*DB, error) {
 	if o.DatabaseURL != "" {
-		g, err := gorm.Open(postgres.Open(o.DatabaseURL), gormConfig())
+		dsn, cfg := o.DatabaseURL, gormConfig()
+		if o.TransactionPooling {
+			var err error
+			if dsn, err = unnamedStatements(dsn); err != nil {
+				return nil, err
+			}
+			cfg.PrepareStmt = false
+		}
+		g, err := gorm.Open(postgres.Open(dsn), cfg)
 		if err != nil {
 			return nil, fmt.Errorf("db: open postgres: %w", err)
 		}
@@ -54,7 +75,7 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 		sqlDB.SetMaxOpenConns(32)
 		sqlDB.SetMaxIdleConns(16)
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-		d := &DB{W: g, R: g, Engine: "postgres"}
+		d := &DB{W: g, R: g, Engine: "postgres", pooled: o.TransactionPooling}
 		return d, d.Ping(ctx)
 	}
 	return openSQLite(ctx, o.SQLitePath)
@@ -95,9 +116,13 @@ func sqliteDSN(path string, readOnly bool) string {
 	} else {
 		q.Set("_txlock", "immediate")
 	}
-	// The path is a URI path here: escape what would end it early.
-	escaped := strings.NewReplacer("%", "%25", "?", "%3F", "#", "%23").Replace(path)
-	return "file:" + escaped + "?" + q.Encode()
+	return fileURI(path) + "?" + q.Encode()
+}
+
+// fileURI is the SQLite URI of a file: the path is a URI path there, so what
+// would end it early is escaped.
+func fileURI(path string) string {
+	return "file:" + strings.NewReplacer("%", "%25", "?", "%3F", "#", "%23").Replace(path)
 }
 
 func openSQLite(ctx context.Context, path string) (*DB, error) {
@@ -116,7 +141,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	var err error
 	for try := 1; ; try++ {
 		w, err = gorm.Open(sqlite.Open(sqliteDSN(path, false)), gormConfig())
-		if err == nil || try == 50 || !strings.Contains(err.Error(), "locked") {
+		if err == nil || try == 50 || !Busy(err) {
 			break
 		}
 		time.Sleep(time.Duration(try) * 10 * time.Millisecond)
@@ -146,7 +171,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	n := max(4, runtime.GOMAXPROCS(0)*2)
 	rdb.SetMaxOpenConns(n)
 	rdb.SetMaxIdleConns(n)
-	d := &DB{W: w, R: r, Engine: "sqlite", batch: newBatcher(w)}
+	d := &DB{W: w, R: r, Engine: "sqlite", batch: newBatcher(w), path: path}
 	return d, d.Ping(ctx)
 }
 
@@ -176,11 +201,43 @@ func (d *DB) Close() error {
 	return errors.Join(errs...)
 }
 
+// unnamedStatements sets pgx's default_query_exec_mode to cache_describe in
+// a postgres:// URL, unless the operator chose a mode there already.
+func unnamedStatements(dsn string) (string, error) {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "", errors.New("db: DATABASE_URL is not a URL") // it may hold a password: not echoed
+	}
+	q := u.Query()
+	if q.Get("default_query_exec_mode") == "" {
+		q.Set("default_query_exec_mode", "cache_describe")
+	}
+	u.RawQuery = q.Encode()
+	return u.String(), nil
+}
+
+// ReadQuery runs one read query built by PrepareRead.
+type ReadQuery interface {
+	QueryRowContext(ctx context.Context, args ...any) *sql.Row
+}
+
+// textQuery is a ReadQuery behind a transaction pooler: the query text is
+// sent each time, as an unnamed statement.
+type textQuery struct {
+	db    *sql.DB
+	query string
+}
+
+func (q textQuery) QueryRowContext(ctx context.Context, args ...any) *sql.Row {
+	return q.db.QueryRowContext(ctx, q.query, args...)
+}
+
 // PrepareRead prepares a read-only query on the read pool, written with ?
 // placeholders whatever the engine. For the few queries that run on every
 // request: a *sql.Stmt is prepared once per connection and scanned by hand,
-// where GORM rebuilds and reflects on each call.
-func (d *DB) PrepareRead(ctx context.Context, query string) (*sql.Stmt, error) {
+// where GORM rebuilds and reflects on each call. Behind a transaction pooler
+// nothing may be prepared by name: the query is then sent as text each time.
+func (d *DB) PrepareRead(ctx context.Context, query string) (ReadQuery, error) {
 	db, err := d.R.DB()
 	if err != nil {
 		return nil, err
@@ -197,6 +254,9 @@ func (d *DB) PrepareRead(ctx context.Context, query string) (*sql.Stmt, error) {
 			b.WriteRune(r)
 		}
 		query = b.String()
+	}
+	if d.pooled {
+		return textQuery{db: db, query: query}, nil
 	}
 	return db.PrepareContext(ctx, query)
 }

@@ -24,6 +24,11 @@ import (
 // EnvURL names the variable that switches the suite to PostgreSQL.
 const EnvURL = "TADRIB_TEST_DATABASE_URL"
 
+// EnvPool set to "transaction" runs the PostgreSQL suite as behind a
+// transaction pooler (TADRIB_DB_POOL=transaction): no statement prepared by
+// name, so every statement path is shown to work that way.
+const EnvPool = "TADRIB_TEST_DB_POOL"
+
 // Options returns db.Options for a new, empty database of this test, and
 // prepares its cleanup. It does not migrate.
 func Options(t testing.TB) db.Options {
@@ -53,7 +58,7 @@ func Options(t testing.TB) db.Options {
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
-	return db.Options{DatabaseURL: u.String()}
+	return db.Options{DatabaseURL: u.String(), TransactionPooling: os.Getenv(EnvPool) == "transaction"}
 }
 
 // New returns a migrated database for this test, closed when it ends.

@@ -4,21 +4,18 @@
 package web
 
 import (
-	"context"
-	"database/sql/driver"
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"runtime/debug"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"tadrib/internal/auth"
+	"tadrib/internal/db"
 	"tadrib/internal/i18n"
 )
 
@@ -42,6 +39,11 @@ func Field(field, key string, args ...any) FieldError {
 
 // Error is an error with an HTTP status and a message a user may read. The
 // cause, if any, goes to the log only.
+//
+// This is how a feature fails: its service returns an *Error (a sentinel
+// made with Sentinel, or one built for the occasion, such as Invalid), or a
+// typed error that is a Reporter, or wraps one of them; its handler returns
+// that error as it is, and ErrorHandler alone writes it.
 type Error struct {
 	Status int
 	Key    string // i18n key of the detail
@@ -49,10 +51,14 @@ type Error struct {
 	Fields []FieldError
 	Extra  map[string]any // more members of the problem object
 	Cause  error
+	Msg    string // what Error() says, when set (a sentinel's own words, for logs)
 }
 
 func (e *Error) Error() string {
 	s := fmt.Sprintf("%d %s", e.Status, e.Key)
+	if e.Msg != "" {
+		s = e.Msg
+	}
 	if e.Cause != nil {
 		s += ": " + e.Cause.Error()
 	}
@@ -64,6 +70,21 @@ func (e *Error) Unwrap() error { return e.Cause }
 // Errorf returns an Error with a status and a translatable detail.
 func Errorf(status int, key string, args ...any) *Error {
 	return &Error{Status: status, Key: key, Args: args}
+}
+
+// Sentinel makes a feature's sentinel error: msg is what Error() says
+// ("courses: not found"), status and key what the client gets, fields (if
+// any) the form fields it is about. Compare with errors.Is; never change a
+// sentinel's members, other requests share it.
+func Sentinel(msg string, status int, key string, fields ...FieldError) *Error {
+	return &Error{Status: status, Key: key, Fields: fields, Msg: msg}
+}
+
+// Reporter is a typed error carrying data of its own (a field and a reason,
+// the lines of a document) that says how it reaches the client.
+type Reporter interface {
+	error
+	Report() *Error
 }
 
 // Invalid is a 400 listing what is wrong with the input.
@@ -102,6 +123,11 @@ func IsAPI(c *fiber.Ctx) bool {
 // whatever the client asked for in Accept.
 func IsAPIRoute(c *fiber.Ctx) bool { return strings.HasPrefix(c.Route().Path, "/api/") }
 
+// Classify is what ErrorHandler makes of err: the error the client gets, and
+// whether it is the server's fault (logged, 5xx). A page that shows a form
+// again with its errors asks it, rather than looking into err itself.
+func Classify(err error) (*Error, bool) { return classify(err) }
+
 // classify turns any error into an *Error, and says whether it is a bug.
 func classify(err error) (*Error, bool) {
 	var we *Error
@@ -126,36 +152,16 @@ func classify(err error) (*Error, bool) {
 		}
 		return &Error{Status: fe.Code, Key: key}, fe.Code >= 500
 	}
-	if unavailable(err) {
+	var r Reporter
+	if errors.As(err, &r) {
+		if e := r.Report(); e != nil {
+			return e, e.Status >= 500
+		}
+	}
+	if db.Unavailable(err) {
 		return &Error{Status: fiber.StatusServiceUnavailable, Key: "err.unavailable", Cause: err}, true
 	}
 	return &Error{Status: 500, Key: "err.internal", Cause: err}, true
-}
-
-// unavailable reports whether err means the database cannot be reached
-// right now (restarting, failing over, network cut): the client should retry,
-// so the answer is 503 with Retry-After, not a 500 (SECURITY.md R2).
-func unavailable(err error) bool {
-	if errors.Is(err, driver.ErrBadConn) || errors.Is(err, context.DeadlineExceeded) {
-		return true
-	}
-	var ne net.Error
-	if errors.As(err, &ne) {
-		return true
-	}
-	var pg *pgconn.PgError
-	if errors.As(err, &pg) {
-		// Class 08: connection exception; 57P01-03: admin shutdown, crash
-		// shutdown, cannot connect now; 53300: too many connections.
-		return strings.HasPrefix(pg.Code, "08") || strings.HasPrefix(pg.Code, "57P0") || pg.Code == "53300"
-	}
-	var ce *pgconn.ConnectError
-	if errors.As(err, &ce) {
-		return true
-	}
-	s := err.Error()
-	return strings.Contains(s, "connection refused") || strings.Contains(s, "unexpected EOF") ||
-		strings.Contains(s, "conn closed") || strings.Contains(s, "broken pipe") || strings.Contains(s, "connection reset")
 }
 
 // ErrorHandler writes every error a handler returns: a problem+json body for

@@ -4,6 +4,9 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"net"
+	"os"
+	"syscall"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -11,13 +14,18 @@ import (
 
 func TestUnavailableErrorsAre503(t *testing.T) {
 	cases := map[error]int{
-		fmt.Errorf("save: %w", driver.ErrBadConn):                          503,
-		&pgconn.PgError{Code: "57P01", Message: "terminating connection"}:  503,
-		&pgconn.PgError{Code: "08006"}:                                     503,
-		errors.New("dial tcp 127.0.0.1:5432: connect: connection refused"): 503,
-		&pgconn.PgError{Code: "23505"}:                                     500,
-		errors.New("some bug"):                                             500,
-		Errorf(409, "err.attempt_closed"):                                  409,
+		fmt.Errorf("save: %w", driver.ErrBadConn):                         503,
+		&pgconn.PgError{Code: "57P01", Message: "terminating connection"}: 503,
+		&pgconn.PgError{Code: "08006"}:                                    503,
+		fmt.Errorf("open: %w", &net.OpError{Op: "dial", Net: "tcp", Err: &os.SyscallError{Syscall: "connect", Err: syscall.ECONNREFUSED}}): 503,
+		// The same words without the typed error are a bug, not an outage:
+		// no error's text is read (issue 10).
+		errors.New("dial tcp 127.0.0.1:5432: connect: connection refused"):          500,
+		&pgconn.PgError{Code: "23505"}:                                              500,
+		errors.New("some bug"):                                                      500,
+		Errorf(409, "err.attempt_closed"):                                           409,
+		fmt.Errorf("quiz: %w", Sentinel("quiz: closed", 409, "err.attempt_closed")): 409,
+		fmt.Errorf("wrapped: %w", reporter{}):                                       422,
 	}
 	for err, want := range cases {
 		if e, _ := classify(err); e.Status != want {
@@ -25,6 +33,12 @@ func TestUnavailableErrorsAre503(t *testing.T) {
 		}
 	}
 }
+
+// reporter is a typed error that says how it is reported.
+type reporter struct{}
+
+func (reporter) Error() string  { return "a typed error" }
+func (reporter) Report() *Error { return Errorf(422, "err.invalid") }
 
 // TestSecurityL1SafeNext: a post-login redirect stays on this site, however a
 // browser would clean the URL.

@@ -108,8 +108,8 @@ func Languages(secure bool) fiber.Handler {
 			}
 		case !api && i18n.Supported(c.Cookies(LangCookie)):
 			lang = c.Cookies(LangCookie)
-		case auth.From(c) != nil && i18n.Supported(auth.From(c).User.Locale):
-			lang = auth.From(c).User.Locale
+		case auth.From(c) != nil && i18n.Supported(auth.User(c).Locale):
+			lang = auth.User(c).Locale
 		default:
 			lang = i18n.FromAcceptLanguage(c.Get(fiber.HeaderAcceptLanguage))
 		}

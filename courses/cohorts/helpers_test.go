@@ -1,0 +1,248 @@
+package cohorts
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"html"
+	"mime/multipart"
+	"net/http"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"tadrib/courses"
+	"tadrib/internal/accounts"
+	"tadrib/internal/web"
+	"tadrib/internal/webtest"
+	"tadrib/models"
+)
+
+// baseURL is the public address the tests' links start with.
+const baseURL = "https://tadrib.example"
+
+// env is a webtest.Env with cohorts mounted, and the services the tests
+// call directly.
+type env struct {
+	*webtest.Env
+	svc      *Service
+	cs       *courses.Service
+	accounts *accounts.Service
+}
+
+// newEnv mounts cohorts as cmd/tadrib/app.go does: with the accounts
+// service (registration through a link, set-password links) and sessions.
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	e := webtest.New(t)
+	acc := accounts.NewService(e.DB)
+	return mount(t, e, Env{BaseURL: baseURL + "/", Accounts: acc, Sessions: e.Sessions, Cookies: e.Cookies}, acc)
+}
+
+func mount(t *testing.T, e *webtest.Env, ce Env, acc *accounts.Service) *env {
+	t.Helper()
+	cs := courses.NewService(e.DB, nil, nil)
+	svc := NewService(e.DB, cs)
+	NewHandler(svc, cs, e.Renderer, ce).Routes(e.App, e.API)
+	return &env{Env: e, svc: svc, cs: cs, accounts: acc}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// input is a valid cohort of the given courses.
+func input(slugs ...string) CohortInput {
+	return CohortInput{Name: ptr("Traite — Rabat"), StartsOn: ptr("2026-12-01"), EndsOn: ptr("2026-12-05"), Place: ptr("Rabat"),
+		CourseSlugs: &slugs}
+}
+
+// cohort creates a cohort of slugs run by u, through the service.
+func (e *env) cohort(t *testing.T, u models.User, slugs ...string) Cohort {
+	t.Helper()
+	co, err := e.svc.CreateCohort(context.Background(), u, input(slugs...), "fr")
+	if err != nil {
+		t.Fatalf("create cohort: %v", err)
+	}
+	return co
+}
+
+func cid(t *testing.T, co Cohort) int64 {
+	t.Helper()
+	n, err := strconv.ParseInt(co.ID, 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// enrolled reports whether u is enrolled in the course slug.
+func (e *env) enrolled(t *testing.T, userID int64, slug string) bool {
+	t.Helper()
+	var n int64
+	err := e.DB.R.Table("enrolments e").Joins("JOIN courses c ON c.id = e.course_id").
+		Where("e.user_id = ? AND c.slug = ?", userID, slug).Count(&n).Error
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n == 1
+}
+
+// count counts a table's rows matching where.
+func (e *env) count(t *testing.T, table, where string, args ...any) int64 {
+	t.Helper()
+	var n int64
+	q := e.DB.R.Table(table)
+	if where != "" {
+		q = q.Where(where, args...)
+	}
+	if err := q.Count(&n).Error; err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// fields returns the sorted field names of a validation error (a *web.Error
+// with status 400), failing the test for any other error.
+func fields(t *testing.T, err error) []string {
+	t.Helper()
+	var we *web.Error
+	if !errors.As(err, &we) || we.Status != 400 {
+		t.Fatalf("got %v, want a validation error", err)
+	}
+	var out []string
+	for _, f := range we.Fields {
+		out = append(out, f.Field)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func wantFields(t *testing.T, err error, want ...string) {
+	t.Helper()
+	sort.Strings(want)
+	if got := fields(t, err); strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("fields %v, want %v", got, want)
+	}
+}
+
+// problem is an RFC 9457 body as the error handler writes it.
+type problem struct {
+	Type, Title, Detail string
+	Status              int
+	Errors              []struct {
+		Field, Message string
+		Line           int
+	}
+}
+
+// wantProblem checks a problem+json answer: its status, and that it names
+// field (when field is not empty).
+func wantProblem(t *testing.T, r webtest.Response, status int, field string) problem {
+	t.Helper()
+	r.Want(t, status)
+	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/problem+json") {
+		t.Fatalf("Content-Type %q, want problem+json: %.300s", ct, r.Body)
+	}
+	var p problem
+	r.JSON(t, &p)
+	if p.Status != status || p.Title == "" || p.Detail == "" {
+		t.Errorf("problem %+v", p)
+	}
+	if field == "" {
+		return p
+	}
+	for _, f := range p.Errors {
+		if f.Field == field {
+			return p
+		}
+	}
+	t.Errorf("problem does not name field %q: %s", field, r.Body)
+	return p
+}
+
+// wantPage checks that a page is in lang (right to left for Arabic), with
+// the translation of titleKey in its title when titleKey is not empty.
+func wantPage(t *testing.T, e *env, r webtest.Response, lang, titleKey string, args ...any) {
+	t.Helper()
+	dir := map[bool]string{true: "rtl", false: "ltr"}[lang == "ar"]
+	if !strings.Contains(r.Body, `<html lang="`+lang+`" dir="`+dir+`">`) {
+		t.Errorf("the page is not in %s (%s): %.200s", lang, dir, r.Body)
+	}
+	if titleKey != "" {
+		if want := html.EscapeString(e.Catalog.T(lang, titleKey, args...)); !strings.Contains(r.Body, "<title>"+want) {
+			t.Errorf("the page's title is not %q", want)
+		}
+	}
+}
+
+func (e *env) in(u models.User, lang string) *webtest.Client {
+	c := e.As(u)
+	c.Lang = lang
+	return c
+}
+
+var metaCSRF = regexp.MustCompile(`<meta name="csrf-token" content="([^"]+)">`)
+
+// visitor is an anonymous browser: the CSRF cookie and token a page gave it.
+type visitor struct {
+	e             *env
+	cookie, token string
+	session       string // the session cookie a post signed it in with
+}
+
+// open GETs a page as a visitor and keeps the anonymous CSRF cookie and the
+// page's token, as a browser keeps them for the page's form.
+func (e *env) open(t *testing.T, path string) (*visitor, webtest.Response) {
+	t.Helper()
+	r := e.Anonymous().Get(path)
+	v := &visitor{e: e}
+	for _, c := range (&http.Response{Header: r.Header}).Cookies() {
+		if c.Name == e.Cookies.Anon() {
+			v.cookie = c.Value
+		}
+	}
+	if m := metaCSRF.FindStringSubmatch(r.Body); m != nil {
+		v.token = m[1]
+	}
+	return v, r
+}
+
+// post sends a form as the visitor, with its cookie and token.
+func (v *visitor) post(t *testing.T, path, form string) webtest.Response {
+	t.Helper()
+	r := v.e.Anonymous().Do("POST", path, form, "Content-Type", "application/x-www-form-urlencoded",
+		"Cookie", v.e.Cookies.Anon()+"="+v.cookie, "X-CSRF-Token", v.token)
+	for _, c := range (&http.Response{Header: r.Header}).Cookies() {
+		if c.Name == v.e.Cookies.Session() && c.Value != "" {
+			v.session = c.Value
+		}
+	}
+	return r
+}
+
+// person is one row of a member list.
+func person(name, email string) MemberInput {
+	return MemberInput{Name: name, Email: email, Profession: "police", Organization: "DGSN"}
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// multipartBody is a form of one file, as a browser uploads it; it returns
+// the body and its Content-Type.
+func multipartBody(t *testing.T, field, name string, data []byte) ([]byte, string) {
+	t.Helper()
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	fw, err := w.CreateFormFile(field, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fw.Write(data); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes(), w.FormDataContentType()
+}

@@ -1,0 +1,155 @@
+package accounts
+
+// The accounts routes on a webtest.Env: the service on the Env's database
+// with an injected clock, the real templates, the one error handler. The
+// rate limiters are pass-through unless a test gives its own.
+
+import (
+	"html"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"tadrib/internal/web"
+	"tadrib/internal/webtest"
+	"tadrib/models"
+)
+
+const testBaseURL = "http://tadrib.test"
+
+type webEnv struct {
+	*webtest.Env
+	svc   *Service
+	clock *clock
+}
+
+func pass(c *fiber.Ctx) error { return c.Next() }
+
+// newWeb mounts the accounts routes; registration is "open" or "closed".
+func newWeb(t *testing.T, registration string, limits Limits, parts ...ExportPart) *webEnv {
+	t.Helper()
+	e := webtest.New(t)
+	clk := &clock{t: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
+	s := NewService(e.DB)
+	s.Now = clk.now
+	if limits.PerAddress == nil {
+		limits.PerAddress = pass
+	}
+	if limits.PerAccount == nil {
+		limits.PerAccount = pass
+	}
+	NewHandler(s, e.Sessions, e.Cookies, e.Renderer, Env{Registration: registration, BaseURL: testBaseURL + "/",
+		Limits: limits, Exporters: parts}).Routes(e.App, e.API)
+	return &webEnv{Env: e, svc: s, clock: clk}
+}
+
+// account registers a user with a known password through the service.
+func (e *webEnv) account(t *testing.T, email, role string) models.User {
+	t.Helper()
+	return mustUser(t, e.svc, email, role)
+}
+
+func (e *webEnv) as(u models.User, lang string) *webtest.Client {
+	c := e.As(u)
+	c.Lang = lang
+	return c
+}
+
+// anonForm posts a form as an anonymous visitor holding the CSRF cookie
+// the sign-in and registration pages hand out (login CSRF).
+func (e *webEnv) anonForm(path string, form url.Values, lang string) webtest.Response {
+	const anon = "anon-visitor"
+	cookie := e.Cookies.Anon() + "=" + anon
+	if lang != "" {
+		cookie += "; " + web.LangCookie + "=" + lang
+	}
+	return e.Anonymous().Do(fiber.MethodPost, path, form, "Cookie", cookie, "X-CSRF-Token", e.Sessions.Keys.CSRFToken("anon:"+anon))
+}
+
+// sessionCookie returns the session cookie a response set ("" when none).
+func (e *webEnv) sessionCookie(r webtest.Response) string {
+	for _, c := range (&http.Response{Header: r.Header}).Cookies() {
+		if c.Name == e.Cookies.Session() {
+			return c.Value
+		}
+	}
+	return ""
+}
+
+// withToken is a request with a bearer token (the JSON clients' session).
+func (e *webEnv) withToken(method, path, token string, body any) webtest.Response {
+	return e.Anonymous().Do(method, path, body, "Authorization", "Bearer "+token)
+}
+
+type problem struct {
+	Status int    `json:"status"`
+	Title  string `json:"title"`
+	Detail string `json:"detail"`
+	Errors []struct {
+		Field   string `json:"field"`
+		Message string `json:"message"`
+	} `json:"errors"`
+}
+
+// wantProblem checks a problem+json answer and the fields it names (in any
+// order, all of them).
+func wantProblem(t *testing.T, r webtest.Response, status int, fields ...string) problem {
+	t.Helper()
+	r.Want(t, status)
+	if ct := r.Header.Get("Content-Type"); ct != "application/problem+json" {
+		t.Fatalf("Content-Type %q, want problem+json: %.300s", ct, r.Body)
+	}
+	var p problem
+	r.JSON(t, &p)
+	if p.Status != status || p.Title == "" {
+		t.Errorf("problem %+v, want status %d with a title", p, status)
+	}
+	got := map[string]bool{}
+	for _, f := range p.Errors {
+		got[f.Field] = true
+		if f.Message == "" {
+			t.Errorf("field %s without a message", f.Field)
+		}
+	}
+	for _, f := range fields {
+		if !got[f] {
+			t.Errorf("problem names %v, want %s: %s", got, f, r.Body)
+		}
+	}
+	if len(fields) > 0 && len(got) != len(fields) {
+		t.Errorf("problem names %v, want exactly %v", got, fields)
+	}
+	return p
+}
+
+// wantPage checks a page's language and direction and the texts it shows
+// (as they are, or escaped as the template escapes them).
+func wantPage(t *testing.T, r webtest.Response, lang string, texts ...string) {
+	t.Helper()
+	dir := "ltr"
+	if lang == "ar" {
+		dir = "rtl"
+	}
+	if !strings.Contains(r.Body, `<html lang="`+lang+`" dir="`+dir+`">`) {
+		t.Errorf("the page is not in %s (%s): %.200s", lang, dir, r.Body)
+	}
+	for _, s := range texts {
+		if !strings.Contains(r.Body, s) && !strings.Contains(r.Body, html.EscapeString(s)) {
+			t.Errorf("the %s page lacks %q", lang, s)
+		}
+	}
+}
+
+// audited counts audit events of action on object.
+func (e *webEnv) audited(t *testing.T, action, object string) []models.AuditEvent {
+	t.Helper()
+	var evs []models.AuditEvent
+	if err := e.DB.R.Where("action = ? AND object = ?", action, object).Find(&evs).Error; err != nil {
+		t.Fatal(err)
+	}
+	return evs
+}
