@@ -86,5 +86,10 @@ func (h *Handler) verifyForm(c *fiber.Ctx) error {
 		return h.r.Page(c, fiber.StatusBadRequest, "verify_form", h.r.T(c, "verify.form_title"),
 			verifyPage{Typed: typed, Err: h.r.T(c, "verify.malformed")})
 	}
+	if c.Request().URI().QueryArgs().Has("code") {
+		// The form was sent empty: say so at the field, not a silent reload.
+		return h.r.Page(c, fiber.StatusBadRequest, "verify_form", h.r.T(c, "verify.form_title"),
+			verifyPage{Err: h.r.T(c, "verify.empty")})
+	}
 	return h.r.Page(c, fiber.StatusOK, "verify_form", h.r.T(c, "verify.form_title"), verifyPage{})
 }

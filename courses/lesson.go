@@ -314,3 +314,14 @@ func (s *Service) Complete(ctx context.Context, user models.User, lessonID int64
 	}
 	return nil
 }
+
+// HasCompleted reports whether user has completed lesson lessonID.
+func (s *Service) HasCompleted(ctx context.Context, userID, lessonID int64) (bool, error) {
+	var n int64
+	err := s.db.R.WithContext(ctx).Model(&models.LessonCompletion{}).
+		Where("user_id = ? AND lesson_id = ?", userID, lessonID).Count(&n).Error
+	if err != nil {
+		return false, fmt.Errorf("courses: completion of lesson %d: %w", lessonID, err)
+	}
+	return n > 0, nil
+}

@@ -50,7 +50,24 @@ func (h *Handler) showCoursePage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.r.Page(c, fiber.StatusOK, "course", d.Title, d)
+	p := coursePage{CourseDetail: d}
+	if p.Done, err = h.justDone(c); err != nil {
+		return err
+	}
+	if d.Enrolled {
+		if p.Next, err = h.svc.NextStep(c.UserContext(), *auth.User(c), d.Slug, web.Lang(c)); err != nil {
+			return err
+		}
+	}
+	return h.r.Page(c, fiber.StatusOK, "course", d.Title, p)
+}
+
+// coursePage is the data of the course page: the course, and for a trainee
+// who follows it the next step (after the last lesson, the certificate).
+type coursePage struct {
+	CourseDetail
+	Next Step
+	Done bool // a lesson was just marked done (?done=)
 }
 
 func (h *Handler) submitEnrol(c *fiber.Ctx) error {
@@ -83,7 +100,30 @@ func (h *Handler) showLessonPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.r.Page(c, fiber.StatusOK, "lesson", v.Title, v)
+	p := lessonPage{LessonView: v}
+	if p.Done, err = h.justDone(c); err != nil {
+		return err
+	}
+	return h.r.Page(c, fiber.StatusOK, "lesson", v.Title, p)
+}
+
+// lessonPage is the data of the lesson page: the lesson, and whether the
+// previous one was just marked done (the redirect of submitComplete).
+type lessonPage struct {
+	LessonView
+	Done bool
+}
+
+// justDone reports whether ?done= names a lesson the viewer has completed:
+// submitComplete redirects with it, and the next page confirms it. A made-up
+// id confirms nothing.
+func (h *Handler) justDone(c *fiber.Ctx) (bool, error) {
+	v := auth.User(c)
+	lid, err := strconv.ParseInt(c.Query("done"), 10, 64)
+	if v == nil || err != nil || lid <= 0 {
+		return false, nil
+	}
+	return h.svc.HasCompleted(c.UserContext(), v.ID, lid)
 }
 
 func (h *Handler) submitComplete(c *fiber.Ctx) error {
@@ -115,7 +155,7 @@ type dashboardPage struct {
 func (h *Handler) showDashboard(c *fiber.Ctx) error {
 	p := dashboardPage{}
 	var err error
-	if p.Items, err = h.svc.MyProgress(c.UserContext(), *auth.User(c), web.Lang(c)); err != nil {
+	if p.Items, err = h.svc.MyProgressSteps(c.UserContext(), *auth.User(c), web.Lang(c)); err != nil {
 		return err
 	}
 	if h.invitations != nil {

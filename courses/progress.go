@@ -27,11 +27,26 @@ type ProgressItem struct {
 	EnrolledAt      time.Time  `json:"enrolled_at"`
 	ResumeLessonID  *string    `json:"resume_lesson_id"`
 	CertificateCode *string    `json:"certificate_code"`
+
+	next Step // filled for the dashboard only (MyProgressSteps)
 }
+
+// Next is the course's next step for the trainee (MyProgressSteps).
+func (it ProgressItem) Next() Step { return it.next }
 
 // MyProgress lists the courses user is enrolled in, with progress and the
 // lesson to resume, most recently enrolled first.
 func (s *Service) MyProgress(ctx context.Context, user models.User, lang string) ([]ProgressItem, error) {
+	return s.myProgress(ctx, user, lang, false)
+}
+
+// MyProgressSteps is MyProgress with each course's next step (Next), for
+// the dashboard's one primary action per course.
+func (s *Service) MyProgressSteps(ctx context.Context, user models.User, lang string) ([]ProgressItem, error) {
+	return s.myProgress(ctx, user, lang, true)
+}
+
+func (s *Service) myProgress(ctx context.Context, user models.User, lang string, steps bool) ([]ProgressItem, error) {
 	var rows []struct {
 		Slug      string
 		CreatedAt time.Time
@@ -57,7 +72,7 @@ func (s *Service) MyProgress(ctx context.Context, user models.User, lang string)
 		if !canSee(&user, t.Course) {
 			continue // a course taken back to draft leaves the dashboard
 		}
-		p, _, _, err := s.CourseProgress(ctx, t, user.ID, lang)
+		p, done, quizzes, err := s.CourseProgress(ctx, t, user.ID, lang)
 		if err != nil {
 			return nil, err
 		}
@@ -71,6 +86,11 @@ func (s *Service) MyProgress(ctx context.Context, user models.User, lang string)
 		}
 		if code, ok := codes[t.ID]; ok {
 			it.CertificateCode = &code
+		}
+		if steps {
+			if it.next, err = s.nextStep(ctx, t, user, lang, p, done, quizzes, codes); err != nil {
+				return nil, err
+			}
 		}
 		items = append(items, it)
 	}

@@ -1,6 +1,7 @@
 package quiz
 
 import (
+	"context"
 	"errors"
 	"html"
 	"html/template"
@@ -14,6 +15,7 @@ import (
 	"tadrib/courses"
 	"tadrib/internal/auth"
 	"tadrib/internal/web"
+	"tadrib/models"
 )
 
 // pageRoutes mounts the pages: overview, taking an attempt (one page or one
@@ -246,6 +248,7 @@ type resultPage struct {
 	Quiz    QuizJSON
 	Result  ResultJSON
 	Course  string
+	Next    courses.Step // what to do after this quiz; zero when it is to retake it
 	Items   map[string]ReviewItem
 	Yes, No string         // "true" and "false" in the page's language
 	index   map[string]int // question id → position in Attempt.Questions
@@ -349,7 +352,38 @@ func (h *Handler) showResultPage(c *fiber.Ctx) error {
 	for _, it := range a.Result.Review {
 		p.Items[it.QuestionID] = it
 	}
+	if p.Next, err = h.nextStep(c, o); err != nil {
+		return err
+	}
 	return h.r.Page(c, fiber.StatusOK, "result", o.Title, p)
+}
+
+// nextSteps is what the result page asks of courses: the trainee's next
+// step in the quiz's course. *courses.Service, the service's Courses in the
+// application, satisfies it; a Courses that does not (a test's) shows none.
+type nextSteps interface {
+	NextStep(ctx context.Context, user models.User, slug, lang string) (courses.Step, error)
+}
+
+// nextStep is the result page's way on: the next lesson or quiz, or the
+// certificate, once this attempt is counted. Retaking this same quiz is not
+// a "next" step: the page's own links cover it.
+func (h *Handler) nextStep(c *fiber.Ctx, o Overview) (courses.Step, error) {
+	ns, ok := h.svc.courses.(nextSteps)
+	if !ok || o.CourseSlug == "" {
+		return courses.Step{}, nil
+	}
+	st, err := ns.NextStep(c.UserContext(), *auth.User(c), o.CourseSlug, web.Lang(c))
+	if errors.Is(err, courses.ErrNotFound) {
+		return courses.Step{}, nil
+	}
+	if err != nil {
+		return st, err
+	}
+	if st.Kind == courses.StepQuiz && st.URL == "/quizzes/"+o.ID {
+		return courses.Step{}, nil
+	}
+	return st, nil
 }
 
 // attemptLang is the language an attempt's pages title it in: the one it

@@ -95,3 +95,50 @@ func BenchmarkQuizStart(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkLessonPageCompression compresses the HTML of a real lesson page
+// (the largest of the core course, in French) at each brotli and gzip level,
+// and reports its size (B/page) beside the time (ns/op), so that the level
+// of dynamic pages is chosen by measurement (issue 11, point 11):
+//
+//	go test -run '^$' -bench LessonPageCompression ./cmd/tadrib
+//
+// The level in use is pageBrotliLevel / pageGzipLevel (app.go); compare the
+// other lines with theirs from the same run.
+func BenchmarkLessonPageCompression(b *testing.B) {
+	a := newTestApp(b, nil)
+	u := a.register("police")
+	items := u.do("GET", "/api/v1/courses", nil).JSON(b)["items"].([]any)
+	slug := items[0].(map[string]any)["slug"].(string)
+	u.do("POST", "/api/v1/courses/"+slug+"/enroll", nil)
+	c := u.do("GET", "/api/v1/courses/"+slug, nil).JSON(b)
+	var page []byte
+	for _, mod := range c["modules"].([]any) {
+		for _, l := range mod.(map[string]any)["lessons"].([]any) {
+			r := u.do("GET", "/lessons/"+l.(map[string]any)["id"].(string)+"?lang=fr", nil)
+			if len(r.Body) > len(page) {
+				page = r.Body
+			}
+		}
+	}
+	b.Logf("the largest lesson page: %d bytes of HTML", len(page))
+	for _, enc := range []struct {
+		name   string
+		levels []int
+		do     func(dst, src []byte, level int) []byte
+	}{
+		{"br", []int{0, 1, 2, 3, 4, 5, 6, 7, 9, 11}, fasthttp.AppendBrotliBytesLevel},
+		{"gzip", []int{1, 2, 4, 6, 9}, fasthttp.AppendGzipBytesLevel},
+	} {
+		for _, level := range enc.levels {
+			b.Run(fmt.Sprintf("%s-%d", enc.name, level), func(b *testing.B) {
+				var out []byte
+				b.SetBytes(int64(len(page)))
+				for b.Loop() {
+					out = enc.do(out[:0], page, level)
+				}
+				b.ReportMetric(float64(len(out)), "B/page")
+			})
+		}
+	}
+}

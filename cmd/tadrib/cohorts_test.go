@@ -641,7 +641,7 @@ func TestE2ECohortPages(t *testing.T) {
 	s.open(path + "?lang=fr")
 	link := eval[string](s, `document.getElementById("invite-url").value`)
 	token := link[strings.LastIndex(link, "/")+1:]
-	s.click(`form[action="/logout"] button`)
+	s.logout()
 	s.open("/join/" + token)
 	s.shot("cohort-06-join-fr")
 	s.wantNoHorizontalScroll("join (fr)")

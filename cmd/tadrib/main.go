@@ -194,7 +194,7 @@ func serve(args []string, stdout, stderr io.Writer) error {
 		log.Info("first admin created", "email", admin.Email)
 		if generated != "" {
 			// Printed once, to the terminal only, never to the structured log.
-			fmt.Fprintf(stderr, "\n  First admin: %s\n  Password:    %s\n  (shown once: sign in and change it)\n\n", admin.Email, generated)
+			fmt.Fprintf(stderr, "\n  First admin: %s\n  Password:    %s\n  (shown once: sign in and change it at /profile)\n\n", admin.Email, generated)
 		}
 	}
 

@@ -495,7 +495,7 @@ func TestE2EInvitationPages(t *testing.T) {
 	s.wantNoHorizontalScroll("invitation signed in (fr)")
 	s.click(`button[value="accept"]`)
 	s.shot("invite-06-accepted-fr")
-	s.click(`form[action="/logout"] button`)
+	s.logout()
 
 	login(tr.Email)
 	s.open("/author/cohorts/" + id + "?lang=fr#members")

@@ -68,6 +68,7 @@ func (h *Handler) Routes(app fiber.Router, api fiber.Router) {
 	app.Post("/register", lim.PerAddress, web.Settle, h.submitRegister)
 	app.Post("/logout", h.submitLogout)
 	h.passwordSetRoutes(app, lim)
+	h.profileRoutes(app)
 	(&admin{h}).routes(app, api)
 }
 

@@ -19,6 +19,7 @@ type ProfileChange struct {
 	NameAr          *string `json:"name_ar"`
 	Locale          *string `json:"locale"`
 	Organization    *string `json:"organization"`
+	Profession      *string `json:"profession"`
 	Password        *string `json:"password"`
 	CurrentPassword *string `json:"current_password"`
 }
@@ -44,6 +45,12 @@ func (s *Service) UpdateProfile(ctx context.Context, u models.User, sessions *au
 		v := strings.TrimSpace(*ch.Organization)
 		errs = append(errs, textProblems("organization", v, false)...)
 		updates["organization"] = v
+	}
+	if ch.Profession != nil {
+		if !models.Valid(*ch.Profession, models.Professions) {
+			errs = append(errs, web.Field("profession", "err.profession"))
+		}
+		updates["profession"] = *ch.Profession
 	}
 	if ch.Locale != nil {
 		if !models.Valid(*ch.Locale, models.Locales) {

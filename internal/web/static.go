@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 )
 
 // Static serves assets/static. Each file's URL carries a hash of its content
@@ -22,6 +23,34 @@ type staticFile struct {
 	body  []byte
 	ctype string
 	hash  string
+	// br and gz are the body compressed once, at start-up, with the best
+	// level of each (nil when that does not make it smaller): the
+	// per-request compression of pages uses a faster level, which made the
+	// stylesheet larger in brotli than in gzip -9 (issue 11, point 11).
+	br, gz []byte
+}
+
+// compressible are the types worth compressing (text); fonts and images
+// are compressed already.
+func compressible(ctype string) bool {
+	return strings.HasPrefix(ctype, "text/") || strings.Contains(ctype, "javascript") ||
+		strings.Contains(ctype, "json") || strings.Contains(ctype, "svg")
+}
+
+// precompress returns body compressed by enc at its best level, or nil
+// when that is not smaller.
+func precompress(body []byte, enc string) []byte {
+	var out []byte
+	switch enc {
+	case "br":
+		out = fasthttp.AppendBrotliBytesLevel(nil, body, fasthttp.CompressBrotliBestCompression)
+	case "gzip":
+		out = fasthttp.AppendGzipBytesLevel(nil, body, fasthttp.CompressBestCompression)
+	}
+	if len(out) >= len(body) {
+		return nil
+	}
+	return out
 }
 
 // NewStatic reads every file under static/ in fsys.
@@ -40,7 +69,11 @@ func NewStatic(fsys fs.FS) (*Static, error) {
 		if ctype == "" {
 			ctype = "application/octet-stream"
 		}
-		s.files[strings.TrimPrefix(p, "static/")] = staticFile{body: b, ctype: ctype, hash: hex.EncodeToString(sum[:6])}
+		f := staticFile{body: b, ctype: ctype, hash: hex.EncodeToString(sum[:6])}
+		if compressible(ctype) {
+			f.br, f.gz = precompress(b, "br"), precompress(b, "gzip")
+		}
+		s.files[strings.TrimPrefix(p, "static/")] = f
 		return nil
 	})
 	return s, err
@@ -65,10 +98,45 @@ func (s *Static) Handler(c *fiber.Ctx) error {
 	} else {
 		c.Set(fiber.HeaderCacheControl, "public, max-age=300")
 	}
-	c.Set(fiber.HeaderETag, `"`+f.hash+`"`)
-	if c.Get(fiber.HeaderIfNoneMatch) == `"`+f.hash+`"` {
+	body, enc := f.body, ""
+	if f.br != nil || f.gz != nil {
+		c.Vary(fiber.HeaderAcceptEncoding)
+		ae := c.Request().Header.Peek(fiber.HeaderAcceptEncoding)
+		switch {
+		case f.br != nil && acceptsEncoding(ae, "br"):
+			body, enc = f.br, "br"
+		case f.gz != nil && acceptsEncoding(ae, "gzip"):
+			body, enc = f.gz, "gzip"
+		}
+	}
+	// Each encoding is its own representation, with its own tag; any of
+	// them revalidates, since they all hold the same file.
+	etag := `"` + f.hash + `"`
+	if enc != "" {
+		etag = `"` + f.hash + "-" + enc + `"`
+	}
+	c.Set(fiber.HeaderETag, etag)
+	if inm := c.Get(fiber.HeaderIfNoneMatch); inm != "" && strings.Contains(inm, `"`+f.hash) {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
 	c.Set(fiber.HeaderContentType, f.ctype)
-	return c.Send(f.body)
+	if enc != "" {
+		// The compression middleware leaves a body that has an encoding.
+		c.Set(fiber.HeaderContentEncoding, enc)
+	}
+	return c.Send(body)
+}
+
+// acceptsEncoding reports whether an Accept-Encoding header names enc
+// without refusing it (q=0).
+func acceptsEncoding(header []byte, enc string) bool {
+	for _, part := range strings.Split(string(header), ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if !strings.EqualFold(strings.TrimSpace(name), enc) {
+			continue
+		}
+		q := strings.ReplaceAll(strings.TrimSpace(params), " ", "")
+		return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
+	}
+	return false
 }
