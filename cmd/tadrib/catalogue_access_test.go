@@ -45,7 +45,7 @@ var catMatrix = map[string][7]string{
 	"POST /admin/users/:id/role":                    {"401", "403", "403", "403", "403", "403", "400"},
 	"PATCH /api/v1/admin/users/:id":                 {"401", "403", "403", "403", "403", "403", "200"},
 	"GET /api/v1/attempts/:id":                      {"401", "404", "404", "404", "200", "404", "404"},
-	"PUT /api/v1/attempts/:id/answers/:qid":         {"401", "404", "404", "404", "400", "404", "404"},
+	"PUT /api/v1/attempts/:id/answers/:qid":         {"401", "404", "404", "404", "204", "404", "404"},
 	"POST /api/v1/attempts/:id/answers/:qid/grade":  {"401", "403", "404", "404", "403", "404", "404"},
 	"POST /api/v1/attempts/:id/submit":              {"401", "404", "404", "404", "200", "404", "404"},
 	"GET /api/v1/certificates/:code/pdf":            {"401", "404", "404", "404", "200", "200", "200"},

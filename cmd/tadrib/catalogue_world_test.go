@@ -106,7 +106,9 @@ func newCatWorld(t *testing.T, a *testApp, p catPeople) catWorld {
 	wantStatus(t, c, 201)
 	w.cert = c.JSON(t)["code"].(string)
 	again := start(t, p.owner, w.quiz, 201)
-	w.attempt, w.attemptQ = again.ID, again.Questions[0]["id"].(string)
+	// The short-answer question: the matrix answers it with a text (the
+	// attempt's question order is shuffled).
+	w.attempt, w.attemptQ = again.ID, byType(again)["short"]["id"].(string)
 
 	// A second cohort of the same trainer invites the owner personally.
 	co2 := p.cohortTr.do("POST", "/api/v1/cohorts", map[string]any{"name": "Session suivante", "starts_on": "2027-01-10",
