@@ -61,3 +61,10 @@ func (c *snapshotCache) put(id, userID int64, sn *snapshot) {
 	c.m[id] = cachedSnapshot{sn: sn, userID: userID}
 	c.mu.Unlock()
 }
+
+// len is how many snapshots are cached.
+func (c *snapshotCache) len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.m)
+}
