@@ -124,7 +124,7 @@ func heapProfile(b *testing.B, name string) {
 	if base == "" {
 		return
 	}
-	out, err := os.Create(base + "." + name)
+	out, err := os.Create(base + "." + strings.ReplaceAll(name, "/", "_"))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -150,10 +150,19 @@ func BenchmarkOpenAttempts(b *testing.B) {
 			b.Fatalf("TADRIB_BENCH_ATTEMPTS=%q: want a positive number", v)
 		}
 	}
+	for _, mode := range []string{"full", "compact"} {
+		b.Run(mode, func(b *testing.B) { openAttempts(b, n, mode == "full") })
+	}
+}
+
+// openAttempts is BenchmarkOpenAttempts with the snapshots cached whole
+// (full: the way before snapshot_compact.go) or compact.
+func openAttempts(b *testing.B, n int, full bool) {
 	ctx := context.Background()
 	for b.Loop() {
 		b.StopTimer()
 		f := newAttemptFixture(b, n, 20)
+		f.svc.keepFullSnapshots = full
 		b.StartTimer()
 		for _, u := range f.trainees {
 			a, resumed, err := f.svc.Start(ctx, u, f.quizID)
@@ -166,9 +175,9 @@ func BenchmarkOpenAttempts(b *testing.B) {
 		if got := f.svc.snapshots.len(); got != n {
 			b.Fatalf("%d snapshots cached, want %d", got, n)
 		}
-		heapProfile(b, "started")
+		heapProfile(b, b.Name()+".started")
 		f.svc.snapshots = snapshotCache{}
-		f.svc.banks = bankCache{}
+		f.svc.banks = bankCache{} // and a node that never had the bank: snapshotOf renders it
 		free := liveHeap()
 		b.ReportMetric(float64(held-free)/float64(n), "heap-B/attempt")
 		b.ReportMetric(float64(held-free)*10000/float64(n)/(1<<20), "heap-MiB/10k")
@@ -190,7 +199,7 @@ func BenchmarkOpenAttempts(b *testing.B) {
 		if got := f.svc.snapshots.len(); got != n {
 			b.Fatalf("%d snapshots read, want %d", got, n)
 		}
-		heapProfile(b, "read")
+		heapProfile(b, b.Name()+".read")
 		b.ReportMetric(float64(held-free)/float64(n), "read-heap-B/attempt")
 		runtime.KeepAlive(rows)
 		b.StartTimer()
