@@ -65,9 +65,10 @@ type Service struct {
 	baseURL string // absolute, without a trailing slash
 	Now     func() time.Time
 
-	statusList statusListCache
-	rmu        sync.Mutex
-	renderers  map[string]*pdf.Renderer
+	statusList  statusListCache
+	verifyCache verifyCache // rows of verified codes (verify_cache.go)
+	rmu         sync.Mutex
+	renderers   map[string]*pdf.Renderer
 }
 
 // NewService builds the certificate service on d: keys sign credentials,

@@ -90,6 +90,7 @@ func (s *Service) Revoke(ctx context.Context, actor models.User, code, reason, l
 		return JSON{}, err
 	}
 	s.statusList.reset()
+	s.verifyCache.drop(r.Code)
 	r.RevokedAt, r.RevokedBy, r.RevokedReason = &now, &actor.ID, reason
 	return s.toJSON(r, lang), nil
 }
@@ -166,6 +167,7 @@ func (s *Service) Reissue(ctx context.Context, actor models.User, code string, i
 		return JSON{}, err
 	}
 	s.statusList.reset()
+	s.verifyCache.drop(old.Code)
 	return s.toJSON(r, lang), nil
 }
 

@@ -46,7 +46,11 @@ type VIssuer struct {
 // Verify looks a code up for the public. ErrNotFound when it is malformed or
 // unknown: the two are indistinguishable (SECURITY.md C1).
 func (s *Service) Verify(ctx context.Context, code, lang string) (Verification, error) {
-	r, err := s.byCode(ctx, code)
+	norm, ok := Normalize(code)
+	if !ok {
+		return Verification{}, ErrNotFound
+	}
+	r, err := s.verified(ctx, norm)
 	if err != nil {
 		return Verification{}, err
 	}

@@ -92,7 +92,7 @@ func (s *Service) Items(ctx context.Context, viewer models.User, quizID int64) (
 		if json.Unmarshal([]byte(at.Result), &r) != nil {
 			continue
 		}
-		sn, err := s.snapshots.get(at)
+		sn, err := s.parsedSnapshot(at)
 		if err != nil {
 			return ItemReport{}, err
 		}

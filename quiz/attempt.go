@@ -158,7 +158,7 @@ func (s *Service) StartIn(ctx context.Context, user models.User, quizID int64, l
 	if len(bank.questions) == 0 {
 		return AttemptJSON{}, false, ErrEmptyQuiz
 	}
-	snap, frozen, err := s.freeze(q, bank.questions, lang)
+	compactSnap, snap, frozen, err := s.freeze(q, bank, lang)
 	if err != nil {
 		return AttemptJSON{}, false, err
 	}
@@ -178,7 +178,7 @@ func (s *Service) StartIn(ctx context.Context, user models.User, quizID int64, l
 		case err == nil && created:
 			// A new attempt: its snapshot is the one just frozen, and it
 			// has no answers yet.
-			s.snapshots.put(a.ID, a.UserID, snap)
+			s.cacheFrozen(a, compactSnap, snap)
 			return baseJSON(a, snap), false, nil
 		case err == nil:
 			return s.resumeRaced(ctx, user, q, ErrNoAttemptsLeft)
@@ -284,17 +284,28 @@ func (s *Service) loadCols(ctx context.Context, user models.User, attemptID int6
 }
 
 // snapshotOf returns the parsed snapshot of a, reading it when a was loaded
-// without it and it is not cached.
-func (s *Service) snapshotOf(ctx context.Context, a models.Attempt) (*snapshot, error) {
+// without it and it is not cached. Not inside a transaction: it may read
+// and render the quiz's bank, for the snapshot to share it.
+func (s *Service) snapshotOf(ctx context.Context, a models.Attempt) (cachedSnapshot, error) {
 	if e, ok := s.snapshots.cached(a.ID); ok {
-		return e.sn, nil
+		return e, nil
 	}
 	if a.Snapshot == "" {
 		if err := s.db.R.WithContext(ctx).Model(&models.Attempt{}).Where("id = ?", a.ID).Pluck("snapshot", &a.Snapshot).Error; err != nil {
-			return nil, err
+			return cachedSnapshot{}, err
 		}
 	}
-	return s.snapshots.get(a)
+	if !s.keepFullSnapshots {
+		var head struct {
+			Lang string `json:"lang"`
+		}
+		if json.Unmarshal([]byte(a.Snapshot), &head) == nil {
+			if err := s.warmBank(ctx, a.QuizID, head.Lang); err != nil {
+				return cachedSnapshot{}, err
+			}
+		}
+	}
+	return s.cachedSnapshotOf(a)
 }
 
 func (s *Service) overdue(a models.Attempt) bool {
@@ -321,10 +332,11 @@ func baseJSON(a models.Attempt, sn *snapshot) AttemptJSON {
 }
 
 func (s *Service) attemptJSON(ctx context.Context, a models.Attempt, q models.Quiz) (AttemptJSON, error) {
-	sn, err := s.snapshots.get(a)
+	e, err := s.snapshotOf(ctx, a)
 	if err != nil {
 		return AttemptJSON{}, err
 	}
+	sn := e.full()
 	var rows []models.AttemptAnswer
 	if err := s.db.R.WithContext(ctx).Where("attempt_id = ?", a.ID).Find(&rows).Error; err != nil {
 		return AttemptJSON{}, err

@@ -19,7 +19,7 @@ func (s *Service) SaveAnswer(ctx context.Context, user models.User, attemptID in
 	// is not (submitted, past its deadline, or no longer in the cache) is
 	// the attempt read, to say why.
 	if e, ok := s.snapshots.cached(attemptID); ok && e.userID == user.ID {
-		body, err := validAnswer(e.sn, questionID, raw)
+		body, err := validAnswer(e, questionID, raw)
 		if err != nil {
 			return err
 		}
@@ -35,11 +35,11 @@ func (s *Service) SaveAnswer(ctx context.Context, user models.User, attemptID in
 	if a.Status != models.AttemptInProgress {
 		return ErrClosed
 	}
-	sn, err := s.snapshotOf(ctx, a)
+	e, err := s.snapshotOf(ctx, a)
 	if err != nil {
 		return err
 	}
-	body, err := validAnswer(sn, questionID, raw)
+	body, err := validAnswer(e, questionID, raw)
 	if err != nil {
 		return err
 	}
@@ -52,7 +52,7 @@ func (s *Service) SaveAnswer(ctx context.Context, user models.User, attemptID in
 
 // validAnswer checks an answer body against its question in the snapshot
 // and returns it compacted.
-func validAnswer(sn *snapshot, questionID string, raw []byte) ([]byte, error) {
+func validAnswer(sn cachedSnapshot, questionID string, raw []byte) ([]byte, error) {
 	sq, ok := sn.question(questionID)
 	if !ok {
 		return nil, ErrNotInAttempt

@@ -43,7 +43,7 @@ func (s *Service) Regrade(ctx context.Context, attemptID int64) (Regraded, error
 		}
 		rows = kept
 	}
-	sn, err := s.snapshots.get(a)
+	sn, err := s.parsedSnapshot(a)
 	if err != nil {
 		return Regraded{}, err
 	}

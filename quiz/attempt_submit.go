@@ -124,7 +124,7 @@ func (s *Service) finish(ctx context.Context, attemptID int64, status string) er
 			}
 			rows = kept
 		}
-		sn, err := s.snapshots.get(a)
+		sn, err := s.parsedSnapshot(a)
 		if err != nil {
 			return err
 		}

@@ -14,6 +14,7 @@ import (
 // start the same quiz in the same minute.
 type renderedBank struct {
 	version   int
+	lang      string
 	questions []renderedQuestion
 }
 
@@ -35,13 +36,41 @@ type renderedQuestion struct {
 type bankCache struct {
 	mu sync.Mutex
 	m  map[bankKey]*renderedBank
+	// rendering are the banks being rendered: the trainees who start an
+	// exam together (or whose saves reach a node that has just restarted)
+	// wait for one rendering instead of each doing it.
+	rendering map[bankKey]*bankRendering
+}
+
+type bankRendering struct {
+	version int
+	done    chan struct{} // closed when rb and err are set
+	rb      *renderedBank
+	err     error
+}
+
+// cached is a rendered bank of the quiz in lang this node holds, of
+// whatever version and original language, or nil. A snapshot read back is
+// kept compact only if it rebuilds from the bank to the same bytes, so a
+// bank that does not fit it is harmless.
+func (c *bankCache) cached(quizID int64, lang string) *renderedBank {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for k, rb := range c.m {
+		if k.quiz == quizID && k.lang == lang {
+			return rb
+		}
+	}
+	return nil
 }
 
 // bankKey names a rendered bank: a quiz in one language ("" is the
-// original wording).
+// original wording), whose untranslated texts are marked as the original
+// language's.
 type bankKey struct {
-	quiz int64
-	lang string
+	quiz     int64
+	lang     string
+	original string
 }
 
 // maxCachedBanks bounds the cache: a few hundred quizzes are live at once,
@@ -50,18 +79,57 @@ const maxCachedBanks = 512
 
 func (s *Service) renderedBank(ctx context.Context, q models.Quiz, lang, original string) (*renderedBank, error) {
 	c := &s.banks
-	key := bankKey{q.ID, lang + "/" + original}
+	key := bankKey{q.ID, lang, original}
 	c.mu.Lock()
-	rb, ok := c.m[key]
-	c.mu.Unlock()
-	if ok && rb.version == q.BankVersion {
+	if rb, ok := c.m[key]; ok && rb.version == q.BankVersion {
+		c.mu.Unlock()
 		return rb, nil
 	}
+	if r, ok := c.rendering[key]; ok && r.version == q.BankVersion {
+		c.mu.Unlock()
+		select {
+		case <-r.done:
+			if r.err == nil {
+				return r.rb, nil
+			}
+			// Its request's failure (a cancelled request, a database
+			// error) is not this one's: render for this request.
+			return s.renderBank(ctx, q, lang, original)
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	r := &bankRendering{version: q.BankVersion, done: make(chan struct{})}
+	if c.rendering == nil {
+		c.rendering = map[bankKey]*bankRendering{}
+	}
+	c.rendering[key] = r
+	c.mu.Unlock()
+
+	r.rb, r.err = s.renderBank(ctx, q, lang, original)
+	c.mu.Lock()
+	if c.rendering[key] == r {
+		delete(c.rendering, key)
+	}
+	if r.err == nil {
+		if c.m == nil || len(c.m) >= maxCachedBanks {
+			c.m = map[bankKey]*renderedBank{}
+		}
+		c.m[key] = r.rb
+	}
+	c.mu.Unlock()
+	close(r.done)
+	return r.rb, r.err
+}
+
+// renderBank reads the quiz's bank and renders it in lang, marking the texts
+// that stay in the original language.
+func (s *Service) renderBank(ctx context.Context, q models.Quiz, lang, original string) (*renderedBank, error) {
 	bank, err := s.Bank(ctx, q.ID)
 	if err != nil {
 		return nil, err
 	}
-	rb = &renderedBank{version: q.BankVersion, questions: make([]renderedQuestion, len(bank))}
+	rb := &renderedBank{version: q.BankVersion, lang: lang, questions: make([]renderedQuestion, len(bank))}
 	for i, bq := range bank {
 		fb := fallbacks(bq, lang, original)
 		bq = bq.In(lang)
@@ -79,12 +147,6 @@ func (s *Service) renderedBank(ctx context.Context, q models.Quiz, lang, origina
 		}
 		rb.questions[i] = rq
 	}
-	c.mu.Lock()
-	if c.m == nil || len(c.m) >= maxCachedBanks {
-		c.m = map[bankKey]*renderedBank{}
-	}
-	c.m[key] = rb
-	c.mu.Unlock()
 	return rb, nil
 }
 

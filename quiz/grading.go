@@ -61,7 +61,7 @@ func (s *Service) GradingQueue(ctx context.Context, viewer models.User) ([]Pendi
 		if json.Unmarshal([]byte(r.Result), &res) != nil {
 			continue
 		}
-		sn, err := s.snapshots.get(r.Attempt)
+		sn, err := s.parsedSnapshot(r.Attempt)
 		if err != nil {
 			return nil, err
 		}
@@ -110,7 +110,7 @@ func (s *Service) GradeEssay(ctx context.Context, grader models.User, attemptID 
 	if err != nil {
 		return ResultJSON{}, err
 	}
-	sn, err := s.snapshots.get(a)
+	sn, err := s.parsedSnapshot(a)
 	if err != nil {
 		return ResultJSON{}, err
 	}

@@ -64,6 +64,11 @@ type Service struct {
 
 	snapshots snapshotCache // parsed snapshots by attempt id (per service: ids are per database)
 	banks     bankCache     // rendered banks by quiz id
+
+	// keepFullSnapshots, set only by tests, caches every snapshot whole, a
+	// copy per attempt, as before the compact form (snapshot_compact.go):
+	// the baseline BenchmarkOpenAttempts measures it against.
+	keepFullSnapshots bool
 }
 
 // NewService builds the quiz service on d; cs says who may see, take and

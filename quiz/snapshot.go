@@ -86,13 +86,28 @@ func (s *Service) shuffle(n int, swap func(i, j int)) {
 	}
 }
 
-// newID is a short random id for an option of one attempt.
-func newID() string { return strings.ToLower(rand.Text()[:6]) }
+// idLen is the length of the ids an attempt gives its options and
+// matching items.
+const idLen = 6
 
-// draw picks the questions of a new attempt: all of them, or Draw at random
-// (from each category when DrawPerCategory), in bank order or shuffled.
-func (s *Service) draw(quiz models.Quiz, bank []renderedQuestion) []renderedQuestion {
-	pick := bank
+// newID is a short random id for an option of one attempt.
+func newID() string { return strings.ToLower(rand.Text()[:idLen]) }
+
+// newIDs is n new ids, one after the other in one string.
+func newIDs(n int) string {
+	var b strings.Builder
+	b.Grow(n * idLen)
+	for range n {
+		b.WriteString(newID())
+	}
+	return b.String()
+}
+
+// draw picks the questions of a new attempt, as indices into the bank: all
+// of them, or Draw at random (from each category when DrawPerCategory), in
+// bank order or shuffled.
+func (s *Service) draw(quiz models.Quiz, bank []renderedQuestion) []int {
+	var pick []int
 	if quiz.Draw > 0 {
 		groups := map[string][]int{}
 		var order []string
@@ -106,77 +121,77 @@ func (s *Service) draw(quiz models.Quiz, bank []renderedQuestion) []renderedQues
 			}
 			groups[key] = append(groups[key], i)
 		}
-		var chosen []int
 		for _, key := range order {
 			idx := groups[key]
 			s.shuffle(len(idx), func(i, j int) { idx[i], idx[j] = idx[j], idx[i] })
-			chosen = append(chosen, idx[:min(quiz.Draw, len(idx))]...)
+			pick = append(pick, idx[:min(quiz.Draw, len(idx))]...)
 		}
-		sort.Ints(chosen)
-		pick = make([]renderedQuestion, len(chosen))
-		for i, c := range chosen {
-			pick[i] = bank[c]
+		sort.Ints(pick)
+	} else {
+		pick = make([]int, len(bank))
+		for i := range pick {
+			pick[i] = i
 		}
 	}
-	out := append([]renderedQuestion(nil), pick...)
 	if quiz.Shuffle {
-		s.shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
+		s.shuffle(len(pick), func(i, j int) { pick[i], pick[j] = pick[j], pick[i] })
 	}
-	return out
+	return pick
 }
 
-// freeze builds the snapshot of a new attempt from the rendered bank, which
-// it never changes (other attempts share it).
-func (s *Service) freeze(quiz models.Quiz, bank []renderedQuestion, lang string) (*snapshot, string, error) {
-	snap := &snapshot{Lang: lang}
-	for _, rq := range s.draw(quiz, bank) {
-		q := rq.Q
-		q.Options = append([]Option(nil), rq.Q.Options...)
-		q.Pairs = append([]Pair(nil), rq.Q.Pairs...)
-		sq := snapQuestion{Stem: rq.Stem, StemLang: rq.StemLang}
-		switch q.Type {
+// freeze draws a new attempt from the rendered bank, which it never changes
+// (other attempts share it), and returns it in the compact form a node
+// keeps (snapshot_compact.go), in full, and as the JSON of the attempt's
+// snapshot column.
+func (s *Service) freeze(quiz models.Quiz, bank *renderedBank, lang string) (*compactSnapshot, *snapshot, string, error) {
+	drawn := s.draw(quiz, bank.questions)
+	c := &compactSnapshot{bank: bank, lang: lang, qs: make([]compactQuestion, len(drawn))}
+	// The attempt's ids are one string that its questions slice.
+	n := 0
+	for _, i := range drawn {
+		n += idCount(&bank.questions[i].Q)
+	}
+	ids := newIDs(n)
+	for k, i := range drawn {
+		rq := &bank.questions[i]
+		cq := compactQuestion{idx: int32(i)}
+		m := idCount(&rq.Q)
+		cq.ids, ids = ids[:m*idLen], ids[m*idLen:]
+		switch rq.Q.Type {
 		case Single, Multiple:
+			cq.order = identity(len(rq.Q.Options))
 			if quiz.Shuffle {
-				s.shuffle(len(q.Options), func(i, j int) { q.Options[i], q.Options[j] = q.Options[j], q.Options[i] })
-			}
-			sq.BankIDs = map[string]string{}
-			for i := range q.Options {
-				bankID := q.Options[i].ID
-				q.Options[i].ID = newID()
-				sq.BankIDs[q.Options[i].ID] = bankID
-				sq.Options = append(sq.Options, snapText{ID: q.Options[i].ID, Text: rq.Texts[bankID], Lang: rq.Langs[bankID]})
-			}
-		case Short:
-			for i := range q.Options {
-				q.Options[i].ID = newID()
+				s.shuffle(len(cq.order), func(i, j int) { cq.order[i], cq.order[j] = cq.order[j], cq.order[i] })
 			}
 		case Matching:
-			rightIDs := map[string]string{} // bank right id → attempt right id
-			for i := range q.Pairs {
-				p := &q.Pairs[i]
-				if _, ok := rightIDs[p.RightID]; !ok {
-					rightIDs[p.RightID] = newID()
-					sq.Right = append(sq.Right, snapText{ID: rightIDs[p.RightID], Text: rq.Texts["r:"+p.RightID], Lang: rq.Langs["r:"+p.RightID]})
-				}
-				leftText, leftLang := rq.Texts["l:"+p.ID], rq.Langs["l:"+p.ID]
-				p.RightID = rightIDs[p.RightID]
-				p.ID = newID()
-				if p.Left != "" {
-					sq.Left = append(sq.Left, snapText{ID: p.ID, Text: leftText, Lang: leftLang})
-				}
-			}
+			lefts, rights := matchingItems(rq.Q.Pairs)
+			cq.order, cq.right = identity(len(lefts)), identity(len(rights))
 			// The right column is always shuffled: in bank order it would
 			// line up with the left one and give the answer away.
-			s.shuffle(len(sq.Right), func(i, j int) { sq.Right[i], sq.Right[j] = sq.Right[j], sq.Right[i] })
+			s.shuffle(len(cq.right), func(i, j int) { cq.right[i], cq.right[j] = cq.right[j], cq.right[i] })
 			if quiz.Shuffle {
-				s.shuffle(len(sq.Left), func(i, j int) { sq.Left[i], sq.Left[j] = sq.Left[j], sq.Left[i] })
+				s.shuffle(len(cq.order), func(i, j int) { cq.order[i], cq.order[j] = cq.order[j], cq.order[i] })
 			}
 		}
-		sq.Q = q
-		snap.Questions = append(snap.Questions, sq)
+		c.qs[k] = cq
 	}
+	snap := c.full()
 	b, err := json.Marshal(snap)
-	return snap, string(b), err
+	return c, snap, string(b), err
+}
+
+// idCount is how many ids an attempt gives q: one per option (single,
+// multiple, short), or one per pair and one per distinct right item
+// (matching).
+func idCount(q *Question) int {
+	switch q.Type {
+	case Single, Multiple, Short:
+		return len(q.Options)
+	case Matching:
+		_, rights := matchingItems(q.Pairs)
+		return len(q.Pairs) + len(rights)
+	}
+	return 0
 }
 
 // QuestionView is a question as a trainee sees it: nothing that reveals the
