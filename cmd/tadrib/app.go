@@ -41,6 +41,7 @@ type app struct {
 	reports  *reports.Service
 	accounts *accounts.Service
 	quizzes  *quiz.Service
+	static   *web.Static
 }
 
 // bodyLimit is the largest request body: a JSON body is a few kilobytes;
@@ -175,7 +176,7 @@ func newApp(ctx context.Context, cfg config.Config, d *db.DB, log *slog.Logger) 
 
 	// Anything else is not found: problem+json under /api, a page elsewhere.
 	f.Use(func(c *fiber.Ctx) error { return web.ErrNotFound })
-	return &app{App: f, db: d, sessions: sessions, courses: cs, packages: packages, cohorts: cos, reports: reps, accounts: acc, quizzes: qs}, nil
+	return &app{App: f, db: d, sessions: sessions, courses: cs, packages: packages, cohorts: cos, reports: reps, accounts: acc, quizzes: qs, static: static}, nil
 }
 
 // String describes the app for the start-up log.

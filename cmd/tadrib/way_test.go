@@ -141,6 +141,7 @@ func TestHeaderMenuWithoutJavaScript(t *testing.T) {
 // sizes are logged: the before/after figures of the report.
 func TestBrotliIsNotLargerThanGzip(t *testing.T) {
 	a := newTestApp(t, nil)
+	a.static.Packed() // the static files are compressed in the background
 	u := a.register("police")
 	items := u.do("GET", "/api/v1/courses", nil).JSON(t)["items"].([]any)
 	slug := items[0].(map[string]any)["slug"].(string)
@@ -168,6 +169,9 @@ func TestBrotliIsNotLargerThanGzip(t *testing.T) {
 			wantStatus(t, r, 200)
 			if got := r.Header.Get("Content-Encoding"); enc != "identity" && got != enc {
 				t.Fatalf("%s asked in %s came in %q", tc.what, enc, got)
+			}
+			if tc.what == "stylesheet" && enc != "identity" && !strings.HasSuffix(r.Header.Get("ETag"), "-"+enc+`"`) {
+				t.Errorf("the stylesheet in %s is not the one compressed at start-up (ETag %s)", enc, r.Header.Get("ETag"))
 			}
 			sizes[enc] = len(r.Body)
 		}

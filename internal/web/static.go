@@ -7,6 +7,7 @@ import (
 	"mime"
 	"path"
 	"strings"
+	"sync/atomic"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/valyala/fasthttp"
@@ -17,17 +18,24 @@ import (
 // downloads the stylesheet once.
 type Static struct {
 	files map[string]staticFile
+	// packed holds the compressed bodies once they are ready: brotli at
+	// its best level takes seconds for the whole folder (far more under the
+	// race detector), so it runs in the background and start-up does not
+	// wait; until then the compression middleware compresses per request.
+	packed atomic.Pointer[map[string]packedFile]
+	ready  chan struct{}
 }
+
+// packedFile is a file's body compressed once with the best level of each
+// encoding (nil when that does not make it smaller): the per-request
+// compression of pages uses a faster level, which made the stylesheet
+// larger in brotli than in gzip -9 (issue 11, point 11).
+type packedFile struct{ br, gz []byte }
 
 type staticFile struct {
 	body  []byte
 	ctype string
 	hash  string
-	// br and gz are the body compressed once, at start-up, with the best
-	// level of each (nil when that does not make it smaller): the
-	// per-request compression of pages uses a faster level, which made the
-	// stylesheet larger in brotli than in gzip -9 (issue 11, point 11).
-	br, gz []byte
 }
 
 // compressible are the types worth compressing (text); fonts and images
@@ -55,7 +63,7 @@ func precompress(body []byte, enc string) []byte {
 
 // NewStatic reads every file under static/ in fsys.
 func NewStatic(fsys fs.FS) (*Static, error) {
-	s := &Static{files: map[string]staticFile{}}
+	s := &Static{files: map[string]staticFile{}, ready: make(chan struct{})}
 	err := fs.WalkDir(fsys, "static", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -69,15 +77,31 @@ func NewStatic(fsys fs.FS) (*Static, error) {
 		if ctype == "" {
 			ctype = "application/octet-stream"
 		}
-		f := staticFile{body: b, ctype: ctype, hash: hex.EncodeToString(sum[:6])}
-		if compressible(ctype) {
-			f.br, f.gz = precompress(b, "br"), precompress(b, "gzip")
-		}
-		s.files[strings.TrimPrefix(p, "static/")] = f
+		s.files[strings.TrimPrefix(p, "static/")] = staticFile{body: b, ctype: ctype, hash: hex.EncodeToString(sum[:6])}
 		return nil
 	})
-	return s, err
+	if err != nil {
+		return s, err
+	}
+	go s.pack()
+	return s, nil
 }
+
+// pack compresses the text files, then publishes them all at once.
+func (s *Static) pack() {
+	defer close(s.ready)
+	m := map[string]packedFile{}
+	for name, f := range s.files {
+		if compressible(f.ctype) {
+			m[name] = packedFile{br: precompress(f.body, "br"), gz: precompress(f.body, "gzip")}
+		}
+	}
+	s.packed.Store(&m)
+}
+
+// Packed waits until the compressed bodies are ready (tests; serving never
+// waits).
+func (s *Static) Packed() { <-s.ready }
 
 // URL returns the versioned URL of a static file.
 func (s *Static) URL(name string) string {
@@ -99,14 +123,18 @@ func (s *Static) Handler(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderCacheControl, "public, max-age=300")
 	}
 	body, enc := f.body, ""
-	if f.br != nil || f.gz != nil {
+	var pf packedFile
+	if m := s.packed.Load(); m != nil {
+		pf = (*m)[c.Params("*")]
+	}
+	if pf.br != nil || pf.gz != nil {
 		c.Vary(fiber.HeaderAcceptEncoding)
 		ae := c.Request().Header.Peek(fiber.HeaderAcceptEncoding)
 		switch {
-		case f.br != nil && acceptsEncoding(ae, "br"):
-			body, enc = f.br, "br"
-		case f.gz != nil && acceptsEncoding(ae, "gzip"):
-			body, enc = f.gz, "gzip"
+		case pf.br != nil && acceptsEncoding(ae, "br"):
+			body, enc = pf.br, "br"
+		case pf.gz != nil && acceptsEncoding(ae, "gzip"):
+			body, enc = pf.gz, "gzip"
 		}
 	}
 	// Each encoding is its own representation, with its own tag; any of

@@ -11,8 +11,8 @@ import (
 	"github.com/valyala/fasthttp"
 )
 
-// TestStaticPrecompressed: a text file is served compressed as the client
-// accepts (brotli before gzip, none when refused with q=0), from bodies
+// TestStaticPrecompressed: once packed (in the background, from start-up),
+// a text file is served compressed as the client accepts (brotli before gzip, none when refused with q=0), from bodies
 // compressed once at the best level: smaller than what a per-request
 // fast level makes, and the same file once decoded. Each encoding has its
 // own ETag, and any of them revalidates.
@@ -28,6 +28,7 @@ func TestStaticPrecompressed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	st.Packed()
 	app := fiber.New()
 	app.Get("/static/*", st.Handler)
 	get := func(path string, header ...string) ([]byte, map[string]string) {
