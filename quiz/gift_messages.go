@@ -2,12 +2,12 @@ package quiz
 
 import "tadrib/internal/i18n"
 
-// giftEnglish is the English of every problem ParseGIFT and the imports
+// The English of every problem ParseGIFT and the imports
 // report, by catalogue key: GIFTError.Message is written with it (the API's
 // and the log's text when nobody translates), and the handlers translate
 // Key and Args into the reader's language (assets/i18n/imports.<lang>.json,
 // whose English must be this text: imports_catalog_test.go).
-var giftEnglish = i18n.RegisterEnglish(map[string]string{
+var _ = i18n.RegisterEnglish(map[string]string{
 	"gift.too_large":              "the GIFT text is larger than %d MiB",
 	"gift.question_too_long":      "question is longer than %d KiB",
 	"gift.not_utf8":               "invalid UTF-8",
@@ -54,7 +54,7 @@ var giftEnglish = i18n.RegisterEnglish(map[string]string{
 	"gift.quiz_setting":           "quiz %s: %s",
 })
 
-// giftError is a GIFTError at line for a problem of giftEnglish.
+// giftError is a GIFTError at line for a problem registered in gift_messages.go.
 func giftError(line int, key string, args ...any) GIFTError {
 	return GIFTError{Line: line, Message: i18n.English(key, args...), Key: key, Args: args}
 }

@@ -40,7 +40,7 @@ const (
 // unclosed "{", of a bad answer, ...), else the question's first line.
 type GIFTError struct {
 	Line    int    `json:"line"`
-	Message string `json:"message"` // English (giftEnglish) until a handler translates it (Localize)
+	Message string `json:"message"` // English (registered in gift_messages.go) until a handler translates it (Localize)
 	Key     string `json:"-"`       // the catalogue key of the message, and its arguments
 	Args    []any  `json:"-"`
 }

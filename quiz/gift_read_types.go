@@ -181,7 +181,7 @@ func isGIFTAny(n NumericAnswer) bool {
 }
 
 // parseNumericAnswer reads "value", "value:tolerance", "min..max" or "*";
-// a problem comes back as a giftEnglish key and its arguments.
+// a problem comes back as a gift_messages.go key and its arguments.
 func parseNumericAnswer(text string) (NumericAnswer, *i18n.Msg) {
 	bad := func(key string, args ...any) (NumericAnswer, *i18n.Msg) {
 		m := i18n.M(key, args...)

@@ -6,10 +6,10 @@ import (
 	"tadrib/internal/i18n"
 )
 
-// pkgEnglish is the English of every problem ReadZip and ReadPackage
+// The English of every problem ReadZip and ReadPackage
 // report, by catalogue key (assets/i18n/imports.<lang>.json holds the
 // translations; a handler translates Key and Args, see PackageErrors.Report).
-var pkgEnglish = i18n.RegisterEnglish(map[string]string{
+var _ = i18n.RegisterEnglish(map[string]string{
 	"pkg.not_zip":                  "not a zip archive",
 	"pkg.too_many_files":           "%d files: at most %d",
 	"pkg.too_large":                "%d bytes uncompressed: at most %d",
