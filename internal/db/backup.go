@@ -31,7 +31,7 @@ func (d *DB) Backup(ctx context.Context, dest string) error {
 	}
 	tmp := filepath.Join(filepath.Dir(dest), "."+filepath.Base(dest)+".partial")
 	os.Remove(tmp)
-	g, err := gorm.Open(sqlite.Open(sqliteDSN(d.path, false)), gormConfig())
+	g, err := gorm.Open(sqlite.Open(sqliteDSN(d.path, false, d.unsynced)), gormConfig())
 	if err != nil {
 		return fmt.Errorf("db: backup: %w", err)
 	}

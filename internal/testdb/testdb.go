@@ -1,16 +1,20 @@
 // Package testdb gives each test its own migrated database: a SQLite file in
 // the test's temporary folder, or, when TADRIB_TEST_DATABASE_URL is set, a
 // fresh schema of that PostgreSQL database, dropped when the test ends.
+// Commits do not wait for the disk (db.Options.Unsynced): these databases
+// are thrown away, and waiting for fsync was most of the suite's time.
 package testdb
 
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"gorm.io/driver/postgres"
@@ -35,20 +39,16 @@ func Options(t testing.TB) db.Options {
 	t.Helper()
 	base := os.Getenv(EnvURL)
 	if base == "" {
-		return db.Options{SQLitePath: filepath.Join(t.TempDir(), "test.db")}
+		return db.Options{SQLitePath: filepath.Join(t.TempDir(), "test.db"), Unsynced: true}
 	}
 	schema := "t_" + strings.ToLower(rand.Text()[:16])
-	admin, err := gorm.Open(postgres.Open(base), &gorm.Config{Logger: logger.Discard})
-	if err != nil {
-		t.Fatalf("testdb: %s is set but PostgreSQL cannot be opened: %v", EnvURL, err)
-	}
-	if err := admin.Exec("CREATE SCHEMA " + schema).Error; err != nil {
+	admin := adminDB(t, base)
+	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
 		t.Fatalf("testdb: create schema on %s: %v", EnvURL, err)
 	}
 	t.Cleanup(func() {
-		admin.Exec("DROP SCHEMA " + schema + " CASCADE")
-		if s, err := admin.DB(); err == nil {
-			s.Close()
+		if _, err := admin.Exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
+			t.Logf("testdb: drop schema %s: %v", schema, err)
 		}
 	})
 	u, err := url.Parse(base)
@@ -58,7 +58,35 @@ func Options(t testing.TB) db.Options {
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
-	return db.Options{DatabaseURL: u.String(), TransactionPooling: os.Getenv(EnvPool) == "transaction"}
+	return db.Options{DatabaseURL: u.String(), TransactionPooling: os.Getenv(EnvPool) == "transaction", Unsynced: true}
+}
+
+// shared is the connection that creates and drops the tests' schemas: one
+// per test process, rather than one per test (opening costs a round of
+// authentication, and parallel tests would hold 2 connections each).
+var shared struct {
+	once sync.Once
+	db   *sql.DB
+	err  error
+}
+
+func adminDB(t testing.TB, base string) *sql.DB {
+	shared.once.Do(func() {
+		g, err := gorm.Open(postgres.Open(base), &gorm.Config{Logger: logger.Discard})
+		if err != nil {
+			shared.err = err
+			return
+		}
+		shared.db, shared.err = g.DB()
+		if shared.err == nil {
+			shared.db.SetMaxIdleConns(2)
+			shared.err = shared.db.Ping()
+		}
+	})
+	if shared.err != nil {
+		t.Fatalf("testdb: %s is set but PostgreSQL cannot be opened: %v", EnvURL, shared.err)
+	}
+	return shared.db
 }
 
 // New returns a migrated database for this test, closed when it ends.
