@@ -4,6 +4,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 )
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -16,6 +17,13 @@ func TestDefaults(t *testing.T) {
 	if c.Addr != ":8080" || c.DBPath != "./tadrib.db" || c.Engine() != "sqlite" || c.Registration != "open" ||
 		c.RateAuth != 60 || c.RateVerify != 120 || c.Secure() || c.BaseURL.String() != "http://localhost:8080" {
 		t.Errorf("defaults = %+v", c)
+	}
+	if want := (Retention{InactiveDays: 1095, EndedDays: 90, AuditDays: 1825, Every: time.Hour}); c.Retention != want {
+		t.Errorf("retention defaults = %+v, want %+v", c.Retention, want)
+	}
+	c, err = Load(env(map[string]string{"TADRIB_RETAIN_INACTIVE_DAYS": "0", "TADRIB_RETAIN_AUDIT_DAYS": "365", "TADRIB_RETAIN_ENDED_DAYS": "0"}))
+	if err != nil || c.Retention.InactiveDays != 0 || c.Retention.AuditDays != 365 || c.Retention.EndedDays != 0 {
+		t.Errorf("keep accounts, the shortest audit retention: %+v, %v", c.Retention, err)
 	}
 }
 
@@ -33,6 +41,11 @@ func TestBadValuesNameTheirVariable(t *testing.T) {
 		"TADRIB_ADMIN_EMAIL":     {"TADRIB_ADMIN_PASSWORD": "a long enough password"},
 		"TADRIB_ADMIN_PASSWORD":  {"TADRIB_ADMIN_EMAIL": "a@b.c", "TADRIB_ADMIN_PASSWORD": "short"},
 		"TADRIB_LOG_LEVEL":       {"TADRIB_LOG_LEVEL": "loud"},
+		// A typo must not erase what was meant to be kept: 3 for 30.
+		"TADRIB_RETAIN_INACTIVE_DAYS": {"TADRIB_RETAIN_INACTIVE_DAYS": "3"},
+		"TADRIB_RETAIN_ENDED_DAYS":    {"TADRIB_RETAIN_ENDED_DAYS": "-1"},
+		"TADRIB_RETAIN_AUDIT_DAYS":    {"TADRIB_RETAIN_AUDIT_DAYS": "364"},
+		"TADRIB_RETENTION_EVERY":      {"TADRIB_RETENTION_EVERY": "hourly"},
 	}
 	for name, e := range cases {
 		_, err := Load(env(e))
