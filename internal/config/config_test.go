@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"tadrib/models"
 )
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -132,5 +134,13 @@ func TestCertificateSettings(t *testing.T) {
 	_, err = Load(env(map[string]string{"TADRIB_SIGNING_KEY": "c2VjcmV0 not PEM"}))
 	if err == nil || !strings.Contains(err.Error(), "TADRIB_SIGNING_KEY:") || strings.Contains(err.Error(), "c2VjcmV0") {
 		t.Errorf("a non-PEM key: %v (must name the variable, never echo the value)", err)
+	}
+}
+
+// The floor of TADRIB_RETAIN_AUDIT_DAYS is the database trigger's: a
+// shorter setting would have the retention job refused by the database.
+func TestAuditFloorIsTheDatabases(t *testing.T) {
+	if MinAuditDays != models.AuditFloorDays {
+		t.Errorf("MinAuditDays = %d, the trigger's floor is %d", MinAuditDays, models.AuditFloorDays)
 	}
 }
