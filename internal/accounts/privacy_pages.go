@@ -102,11 +102,13 @@ func (h *Handler) deleteMine(c *fiber.Ctx) error {
 	err := h.svc.DeleteSelf(c.UserContext(), u, web.PostValue(c, "current_password"))
 	var we *web.Error
 	if errors.As(err, &we) && we.Status < 500 {
-		p := deletePage{Errors: web.FormErrors(we.Fields)}
+		// A form's invalid fields answer 422, as every page's form does; a
+		// refusal (the last admin) keeps its own status.
+		p, status := deletePage{Errors: web.FormErrors(we.Fields)}, fiber.StatusUnprocessableEntity
 		if len(we.Fields) == 0 {
-			p.Message = we.Key
+			p.Message, status = we.Key, we.Status
 		}
-		return h.r.Page(c, we.Status, "profile_delete", h.r.T(c, "privacy.delete.title"), p)
+		return h.r.Page(c, status, "profile_delete", h.r.T(c, "privacy.delete.title"), p)
 	}
 	if err != nil {
 		return err
