@@ -28,7 +28,7 @@ func TestPrivacyNoticeStatesTheConfiguredPeriods(t *testing.T) {
 		"ar": {"حماية معطياتك ذات الطابع الشخصي", "منذ 3 سنوات", "بعد 3 أشهر", "مدة 5 سنوات", "مديرية التكوين"},
 		"en": {"How your personal data is protected", "for 3 years", "3 months after they ended", "5 years, then erased"},
 	} {
-		r := e.Anonymous().Get("/privacy?lang=" + lang).Want(t, http.StatusOK)
+		r := e.Anonymous().Get("/privacy?lang="+lang).Want(t, http.StatusOK)
 		wantPage(t, r, lang, texts...)
 		if !strings.Contains(r.Body, `href="/privacy"`) {
 			t.Errorf("the %s notice page has no footer link to itself", lang)
@@ -176,7 +176,9 @@ func TestDeleteMeAPI(t *testing.T) {
 	e := newWeb(t, "open", Limits{})
 	u := e.account(t, "nadia@example.org", models.RoleTrainee)
 	c := e.As(u)
-	del := func(c *webtest.Client, body any) webtest.Response { return c.Do(fiber.MethodDelete, "/api/v1/me", body) }
+	del := func(c *webtest.Client, body any) webtest.Response {
+		return c.Do(fiber.MethodDelete, "/api/v1/me", body)
+	}
 
 	wantProblem(t, del(e.Anonymous(), map[string]string{"current_password": oldPassword}), http.StatusUnauthorized)
 	wantProblem(t, del(c, nil), http.StatusBadRequest, "current_password")
