@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"tadrib/internal/accounts"
 	"tadrib/internal/db"
 	"tadrib/internal/testdb"
@@ -106,5 +108,44 @@ func TestRetentionCommand(t *testing.T) {
 	d.R.Model(&models.User{}).Order("email").Pluck("email", &left)
 	if len(left) != 1 || left[0] != "kept@example.org" {
 		t.Errorf("accounts left: %v", left)
+	}
+}
+
+// TestE2EPrivacyPages shows, on a phone in French and Arabic, the privacy
+// notice, the profile's data section, the confirmation before deleting
+// one's account and the notice after it; each fits 360 px.
+func TestE2EPrivacyPages(t *testing.T) {
+	chrome, shots := e2eSetup(t)
+	a := newTestApp(t, nil)
+	base := a.serve(t)
+	for _, lang := range []string{"fr", "ar"} {
+		u := a.register("police")
+		wantStatus(t, u.do("PATCH", "/api/v1/me", map[string]any{"name": "Nadia Benali", "name_ar": "نادية بنعلي", "locale": lang}), 200)
+		b := startE2EBrowser(t, chrome, e2eQuizTimeout)
+		s := &e2eSession{t: t, ctx: b.ctx, base: base, shots: shots}
+		s.open("/privacy?lang=" + lang)
+		s.wantDocument(lang, map[string]string{"fr": "ltr", "ar": "rtl"}[lang])
+		s.wantNoHorizontalScroll("notice (" + lang + ")")
+		s.shot("privacy-01-notice-" + lang)
+
+		s.open("/login?next=/profile")
+		s.do(chromedp.SendKeys(chromedp.CSS("#email"), u.Email), chromedp.SendKeys(chromedp.CSS("#password"), testPassword))
+		s.click(`form[action="/login"] button[type="submit"]`)
+		s.open("/profile")
+		s.wantNoHorizontalScroll("profile (" + lang + ")")
+		s.shot("privacy-02-profile-" + lang)
+
+		s.click(`a[href="/profile/delete"]`)
+		s.wantNoHorizontalScroll("delete confirmation (" + lang + ")")
+		s.shotFromTop("privacy-03-delete-" + lang)
+
+		s.do(chromedp.SendKeys(chromedp.CSS("#current_password"), testPassword))
+		s.click(`form[action="/profile/delete"] button[type="submit"]`)
+		if got := s.url(); got.Path != "/privacy" {
+			t.Errorf("after the deletion: %s", got)
+		}
+		s.wantNoHorizontalScroll("after the deletion (" + lang + ")")
+		s.shotFromTop("privacy-04-deleted-" + lang)
+		wantStatus(t, u.do("GET", "/api/v1/me", nil), 401)
 	}
 }

@@ -60,8 +60,13 @@ type privacyPage struct {
 
 func (h *Handler) showPrivacy(c *fiber.Ctx) error {
 	rt := h.retention
-	p := privacyPage{Issuer: h.issuer, IssuerAr: h.issuerAr, Inactive: periodOf(rt.InactiveDays),
+	p := privacyPage{Inactive: periodOf(rt.InactiveDays),
 		Ended: periodOf(rt.EndedDays), Audit: periodOf(rt.AuditDays), Deleted: c.Query("deleted") == "1" && auth.From(c) == nil}
+	// The operator is named once configured: "Tadrib is operated by
+	// Tadrib", the development default, says nothing.
+	if h.issuer != "" && h.issuer != "Tadrib" {
+		p.Issuer, p.IssuerAr = h.issuer, h.issuerAr
+	}
 	return h.r.Page(c, fiber.StatusOK, "privacy", h.r.T(c, "privacy.title"), p)
 }
 
@@ -114,7 +119,9 @@ func (h *Handler) deleteMine(c *fiber.Ctx) error {
 		return err
 	}
 	h.signedOut(c, u)
-	return c.Redirect("/privacy?deleted=1", fiber.StatusSeeOther)
+	// Clear-Site-Data also clears the language cookie: the notice comes
+	// in the language the person was reading.
+	return c.Redirect("/privacy?deleted=1&lang="+web.Lang(c), fiber.StatusSeeOther)
 }
 
 func (h *Handler) apiDeleteMe(c *fiber.Ctx) error {

@@ -138,7 +138,7 @@ func TestDeleteOwnAccountFromTheProfile(t *testing.T) {
 	}
 
 	r := here.Post("/profile/delete", url.Values{"current_password": {oldPassword}}).Want(t, http.StatusSeeOther)
-	if loc := r.Header.Get("Location"); loc != "/privacy?deleted=1" {
+	if loc := r.Header.Get("Location"); loc != "/privacy?deleted=1&lang=fr" {
 		t.Errorf("after the deletion: Location %q", loc)
 	}
 	if c := e.sessionCookie(r); c != "" {
