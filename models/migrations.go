@@ -281,6 +281,7 @@ var Migrations = []Migration{
 				BEGIN SELECT RAISE(ABORT, 'audit_events is append-only: DELETE refused'); END`,
 		)
 	}},
+	{"audit log retention", migrateAuditRetention},
 }
 
 // ErrSchemaTooNew means the database was migrated by a newer Tadrib: this

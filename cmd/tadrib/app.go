@@ -155,6 +155,7 @@ func newApp(ctx context.Context, cfg config.Config, d *db.DB, log *slog.Logger) 
 	api := f.Group("/api/v1")
 	accounts.NewHandler(acc, sessions, cookies, renderer, accounts.Env{
 		Registration: cfg.Registration, BaseURL: cfg.BaseURL.String(), Limits: limits, Exporters: exportParts(d, cs, cos, qs),
+		Privacy: accounts.PrivacyEnv{Retention: cfg.Retention, Issuer: cfg.IssuerName, IssuerAr: cfg.IssuerNameAr},
 	}).Routes(f, api)
 	// The package import page comes before the course editor's
 	// /author/courses/:slug.

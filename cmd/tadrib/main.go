@@ -8,6 +8,7 @@
 //	tadrib keygen          make a certificate signing key
 //	tadrib backup -o FILE  a consistent copy of the database, while it serves
 //	tadrib restore FILE    put a backup in place of the database
+//	tadrib retention       delete what the retention settings say has expired
 package main
 
 import (
@@ -40,6 +41,7 @@ Usage:
   tadrib keygen [-o FILE] make a certificate signing key (Ed25519, PEM)
   tadrib backup -o FILE   write a consistent copy of the database (the server may run)
   tadrib restore FILE     put a backup in place of the database (stop the server first)
+  tadrib retention        delete, once, what the retention settings say has expired
   tadrib help             this text
 
 Every command reads its configuration from the environment; the README lists
@@ -70,6 +72,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		err = backup(args, stdout, stderr)
 	case "restore":
 		err = restore(args, stdout, stderr)
+	case "retention":
+		err = retention(args, stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -213,6 +217,9 @@ func serve(args []string, stdout, stderr io.Writer) error {
 			}
 		}
 	}()
+
+	// What the retention settings say has expired is deleted (TADRIB_RETAIN_*).
+	go retentionLoop(ctx, cfg, a, log)
 
 	errc := make(chan error, 1)
 	go func() { errc <- a.Listen(cfg.Addr) }()

@@ -143,9 +143,8 @@ func (s *Service) Authenticate(ctx context.Context, email, password string) (mod
 	if u.Disabled {
 		return u, ErrDisabled
 	}
-	now := s.now()
-	s.db.W.WithContext(ctx).Model(&u).UpdateColumn("last_login_at", now)
-	u.LastLoginAt = &now
+	// The sign-in itself (last_login_at) is recorded by the session that
+	// follows (auth.Sessions.Create), as for every other way in.
 	return u, nil
 }
 

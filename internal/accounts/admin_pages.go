@@ -272,8 +272,5 @@ func (a *admin) export(c *fiber.Ctx) error {
 		return err
 	}
 	web.LogEvent(c, "admin.user_export", "target_id", u.ID)
-	// An ASCII file name: the id, never the person's name (RFC 6266 needs no
-	// encoding then, and no header can be forged through it).
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="tadrib-user-`+strconv.FormatInt(u.ID, 10)+`.json"`)
-	return c.JSON(doc)
+	return sendExport(c, u.ID, doc)
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"tadrib/internal/auth"
+	"tadrib/internal/config"
 	"tadrib/internal/web"
 	"tadrib/models"
 )
@@ -22,6 +23,9 @@ type Handler struct {
 	baseURL      string
 	limits       Limits
 	exporters    []ExportPart
+	retention    config.Retention
+	issuer       string
+	issuerAr     string
 }
 
 // Env is what the handler needs besides the service, the sessions and the
@@ -35,13 +39,17 @@ type Env struct {
 	// Exporters gather the features' parts of a user's data export; cmd
 	// connects them (internal/ imports no feature).
 	Exporters []ExportPart
+	// Privacy is what the privacy notice states: the retention periods
+	// and the issuing organisation.
+	Privacy PrivacyEnv
 }
 
 // NewHandler returns the handler of the accounts API and pages and of the
 // administration.
 func NewHandler(svc *Service, sessions *auth.Sessions, cookies auth.Cookies, r *web.Renderer, env Env) *Handler {
 	return &Handler{svc: svc, sessions: sessions, cookies: cookies, r: r, registration: env.Registration,
-		baseURL: env.BaseURL, limits: env.Limits, exporters: env.Exporters}
+		baseURL: env.BaseURL, limits: env.Limits, exporters: env.Exporters,
+		retention: env.Privacy.Retention, issuer: env.Privacy.Issuer, issuerAr: env.Privacy.IssuerAr}
 }
 
 // Limits are the rate limiters the routes need (built by the app, which owns
@@ -69,6 +77,7 @@ func (h *Handler) Routes(app fiber.Router, api fiber.Router) {
 	app.Post("/logout", h.submitLogout)
 	h.passwordSetRoutes(app, lim)
 	h.profileRoutes(app)
+	h.privacyRoutes(app, api)
 	(&admin{h}).routes(app, api)
 }
 

@@ -14,12 +14,17 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"tadrib/internal/config"
 	"tadrib/internal/web"
 	"tadrib/internal/webtest"
 	"tadrib/models"
 )
 
 const testBaseURL = "http://tadrib.test"
+
+// testPrivacy is what the test notice states: the default periods.
+var testPrivacy = PrivacyEnv{Retention: config.Retention{InactiveDays: 1095, EndedDays: 90, AuditDays: 1825},
+	Issuer: "Direction de la formation", IssuerAr: "مديرية التكوين"}
 
 type webEnv struct {
 	*webtest.Env
@@ -43,7 +48,7 @@ func newWeb(t *testing.T, registration string, limits Limits, parts ...ExportPar
 		limits.PerAccount = pass
 	}
 	NewHandler(s, e.Sessions, e.Cookies, e.Renderer, Env{Registration: registration, BaseURL: testBaseURL + "/",
-		Limits: limits, Exporters: parts}).Routes(e.App, e.API)
+		Limits: limits, Exporters: parts, Privacy: testPrivacy}).Routes(e.App, e.API)
 	return &webEnv{Env: e, svc: s, clock: clk}
 }
 

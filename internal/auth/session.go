@@ -61,6 +61,12 @@ func (s *Sessions) Create(ctx context.Context, userID int64) (token string, sess
 	if err := s.DB.W.WithContext(ctx).Create(&sess).Error; err != nil {
 		return "", sess, fmt.Errorf("auth: create session: %w", err)
 	}
+	// Every way in (a password, a set-password link, an invitation) is a
+	// sign-in: the retention job deletes accounts nobody has signed in to
+	// for TADRIB_RETAIN_INACTIVE_DAYS, and reads it here.
+	if err := s.DB.W.WithContext(ctx).Model(&models.User{}).Where("id = ?", userID).UpdateColumn("last_login_at", now).Error; err != nil {
+		return "", sess, fmt.Errorf("auth: record the sign-in: %w", err)
+	}
 	token, err = s.Keys.sign(sess.ID, userID, now, sess.ExpiresAt)
 	return token, sess, err
 }
@@ -136,8 +142,12 @@ func (s *Sessions) RevokeOthers(ctx context.Context, userID int64, keep string) 
 	return nil
 }
 
-// Prune deletes sessions that ended long enough ago to be of no use.
-func (s *Sessions) Prune(ctx context.Context) error {
-	cutoff := s.now().Add(-24 * time.Hour)
-	return s.DB.W.WithContext(ctx).Where("expires_at < ? OR revoked_at < ?", cutoff, cutoff).Delete(&models.Session{}).Error
+// Prune deletes the sessions that ended (expired or were revoked) before
+// endedBefore, and returns how many (the retention job's, TADRIB_RETAIN_ENDED_DAYS).
+func (s *Sessions) Prune(ctx context.Context, endedBefore time.Time) (int64, error) {
+	res := s.DB.W.WithContext(ctx).Where("expires_at < ? OR revoked_at < ?", endedBefore.UTC(), endedBefore.UTC()).Delete(&models.Session{})
+	if res.Error != nil {
+		return 0, fmt.Errorf("auth: prune sessions: %w", res.Error)
+	}
+	return res.RowsAffected, nil
 }

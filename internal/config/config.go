@@ -49,7 +49,31 @@ type Config struct {
 	IssuerSignatory      string // TADRIB_ISSUER_SIGNATORY
 	IssuerSignatoryTitle string // TADRIB_ISSUER_SIGNATORY_TITLE
 	IssuerLogoFile       string // TADRIB_ISSUER_LOGO_FILE: PNG or JPEG printed on certificates
+
+	Retention Retention
 }
+
+// Retention is how long Tadrib keeps what it no longer needs. The privacy
+// notice states these figures, so they are the configuration's, never text.
+// A zero number of days keeps the data for good.
+type Retention struct {
+	// InactiveDays (TADRIB_RETAIN_INACTIVE_DAYS): an account nobody has
+	// signed in to for this long is deleted, as if its owner had asked.
+	InactiveDays int
+	// EndedDays (TADRIB_RETAIN_ENDED_DAYS): a session, or a set-password
+	// link, is kept this long after it ended (expired, revoked or used).
+	EndedDays int
+	// AuditDays (TADRIB_RETAIN_AUDIT_DAYS): audit events older than this
+	// are deleted. At least MinAuditDays: the database itself refuses to
+	// delete younger events (models, "audit log retention").
+	AuditDays int
+	// Every (TADRIB_RETENTION_EVERY): how often each node runs the job.
+	Every time.Duration
+}
+
+// MinAuditDays is the youngest an audit event may be when it is deleted; the
+// database trigger holds the same figure.
+const MinAuditDays = 365
 
 // Engine names the database engine the configuration selects.
 func (c Config) Engine() string {
@@ -90,6 +114,10 @@ var Variables = []struct{ Name, Default, Meaning string }{
 	{"TADRIB_ISSUER_SIGNATORY", "", "the person who signs certificates (name printed in the signature block)"},
 	{"TADRIB_ISSUER_SIGNATORY_TITLE", "Direction de la formation", "the signatory's title"},
 	{"TADRIB_ISSUER_LOGO_FILE", "", "PNG or JPEG logo printed on certificates (at most 1 MB)"},
+	{"TADRIB_RETAIN_INACTIVE_DAYS", "1095", "an account nobody has signed in to for this many days is deleted as its owner could ask (certificates stay verifiable); `0` keeps accounts; at least 30"},
+	{"TADRIB_RETAIN_ENDED_DAYS", "90", "ended sessions and used or expired set-password links are deleted this many days after they ended; `0` keeps them"},
+	{"TADRIB_RETAIN_AUDIT_DAYS", "1825", "audit events older than this many days are deleted; `0` keeps them; at least 365 (the database refuses to delete younger events)"},
+	{"TADRIB_RETENTION_EVERY", "1h", "how often each node runs the retention job (Go duration); `tadrib retention` runs it once"},
 }
 
 // FromEnv loads the configuration from the process environment.
@@ -185,6 +213,12 @@ func Load(getenv func(string) string) (Config, error) {
 		bad("TADRIB_ADMIN_PASSWORD", "must be at least 10 characters")
 	}
 	certificates(&c, bad)
+	c.Retention = Retention{
+		InactiveDays: days(get("TADRIB_RETAIN_INACTIVE_DAYS", "1095"), "TADRIB_RETAIN_INACTIVE_DAYS", 30, bad),
+		EndedDays:    days(get("TADRIB_RETAIN_ENDED_DAYS", "90"), "TADRIB_RETAIN_ENDED_DAYS", 1, bad),
+		AuditDays:    days(get("TADRIB_RETAIN_AUDIT_DAYS", "1825"), "TADRIB_RETAIN_AUDIT_DAYS", MinAuditDays, bad),
+		Every:        duration(get("TADRIB_RETENTION_EVERY", "1h"), "TADRIB_RETENTION_EVERY", bad),
+	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
@@ -212,6 +246,18 @@ func duration(s, name string, bad func(string, string, ...any)) time.Duration {
 		return time.Hour
 	}
 	return d
+}
+
+// days reads a retention period: 0 (keep for good) or a whole number of
+// days of at least least, up to 100 years. The floor guards against a typo
+// that would erase what was meant to be kept (3 for 30).
+func days(s, name string, least int, bad func(string, string, ...any)) int {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 || n > 36500 || (n > 0 && n < least) {
+		bad(name, "%q must be 0 (keep for good) or a whole number of days from %d to 36500", s, least)
+		return 0
+	}
+	return n
 }
 
 // certificates checks the signing key and issuer settings. The key itself is

@@ -4,6 +4,9 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
+
+	"tadrib/models"
 )
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -16,6 +19,13 @@ func TestDefaults(t *testing.T) {
 	if c.Addr != ":8080" || c.DBPath != "./tadrib.db" || c.Engine() != "sqlite" || c.Registration != "open" ||
 		c.RateAuth != 60 || c.RateVerify != 120 || c.Secure() || c.BaseURL.String() != "http://localhost:8080" {
 		t.Errorf("defaults = %+v", c)
+	}
+	if want := (Retention{InactiveDays: 1095, EndedDays: 90, AuditDays: 1825, Every: time.Hour}); c.Retention != want {
+		t.Errorf("retention defaults = %+v, want %+v", c.Retention, want)
+	}
+	c, err = Load(env(map[string]string{"TADRIB_RETAIN_INACTIVE_DAYS": "0", "TADRIB_RETAIN_AUDIT_DAYS": "365", "TADRIB_RETAIN_ENDED_DAYS": "0"}))
+	if err != nil || c.Retention.InactiveDays != 0 || c.Retention.AuditDays != 365 || c.Retention.EndedDays != 0 {
+		t.Errorf("keep accounts, the shortest audit retention: %+v, %v", c.Retention, err)
 	}
 }
 
@@ -33,6 +43,11 @@ func TestBadValuesNameTheirVariable(t *testing.T) {
 		"TADRIB_ADMIN_EMAIL":     {"TADRIB_ADMIN_PASSWORD": "a long enough password"},
 		"TADRIB_ADMIN_PASSWORD":  {"TADRIB_ADMIN_EMAIL": "a@b.c", "TADRIB_ADMIN_PASSWORD": "short"},
 		"TADRIB_LOG_LEVEL":       {"TADRIB_LOG_LEVEL": "loud"},
+		// A typo must not erase what was meant to be kept: 3 for 30.
+		"TADRIB_RETAIN_INACTIVE_DAYS": {"TADRIB_RETAIN_INACTIVE_DAYS": "3"},
+		"TADRIB_RETAIN_ENDED_DAYS":    {"TADRIB_RETAIN_ENDED_DAYS": "-1"},
+		"TADRIB_RETAIN_AUDIT_DAYS":    {"TADRIB_RETAIN_AUDIT_DAYS": "364"},
+		"TADRIB_RETENTION_EVERY":      {"TADRIB_RETENTION_EVERY": "hourly"},
 	}
 	for name, e := range cases {
 		_, err := Load(env(e))
@@ -119,5 +134,13 @@ func TestCertificateSettings(t *testing.T) {
 	_, err = Load(env(map[string]string{"TADRIB_SIGNING_KEY": "c2VjcmV0 not PEM"}))
 	if err == nil || !strings.Contains(err.Error(), "TADRIB_SIGNING_KEY:") || strings.Contains(err.Error(), "c2VjcmV0") {
 		t.Errorf("a non-PEM key: %v (must name the variable, never echo the value)", err)
+	}
+}
+
+// The floor of TADRIB_RETAIN_AUDIT_DAYS is the database trigger's: a
+// shorter setting would have the retention job refused by the database.
+func TestAuditFloorIsTheDatabases(t *testing.T) {
+	if MinAuditDays != models.AuditFloorDays {
+		t.Errorf("MinAuditDays = %d, the trigger's floor is %d", MinAuditDays, models.AuditFloorDays)
 	}
 }
