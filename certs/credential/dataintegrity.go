@@ -31,11 +31,13 @@ import (
 // Recommendation standardised that algorithm under the new name; the
 // output is the same).
 const (
-	ProofType     = "DataIntegrityProof"
-	Cryptosuite   = "eddsa-rdfc-2022"
-	ProofPurpose  = "assertionMethod"
-	multibaseBTC  = 'z'
-	MediaTypeVCLD = "application/vc+ld+json" // VC DM 2.0 §6.3 media type of a credential with an embedded proof
+	ProofType    = "DataIntegrityProof"
+	Cryptosuite  = "eddsa-rdfc-2022"
+	ProofPurpose = "assertionMethod"
+	multibaseBTC = 'z'
+	// MediaType is VC Data Model 2.0's media type of a credential secured
+	// by an embedded proof (§6.3, "application/vc").
+	MediaType = "application/vc"
 )
 
 // Proof is an embedded DataIntegrityProof.
