@@ -21,7 +21,7 @@ func TestDataIntegrityCredentialDownload(t *testing.T) {
 	e.course(t, "traite-101", nil, u)
 	j := e.claimed(t, u, "traite-101")
 
-	r := e.Anonymous().Get("/verify/" + strings.ToLower(j.Code) + ".json").Want(t, http.StatusOK)
+	r := e.Anonymous().Get("/verify/"+strings.ToLower(j.Code)+".json").Want(t, http.StatusOK)
 	for h, want := range map[string]string{
 		"Content-Type":        credential.MediaType,
 		"Content-Disposition": `attachment; filename="certificate-` + j.Code + `.json"`,
@@ -64,7 +64,7 @@ func TestDataIntegrityCredentialDownload(t *testing.T) {
 	}
 
 	// Unknown and malformed codes are not found; there is no did:web.
-	e.Anonymous().Get("/verify/" + strings.Repeat("A", len(j.Code)) + ".json").Want(t, http.StatusNotFound)
+	e.Anonymous().Get("/verify/"+strings.Repeat("A", len(j.Code))+".json").Want(t, http.StatusNotFound)
 	e.Anonymous().Get("/verify/nope.json").Want(t, http.StatusNotFound)
 	e.Anonymous().Get("/.well-known/did.json").Want(t, http.StatusNotFound)
 	// The verification page still answers for the code itself.
@@ -82,7 +82,7 @@ func TestDataIntegrityCredentialDownload(t *testing.T) {
 	if err := e.DB.W.Model(&models.Certificate{}).Where("code = ?", old.Code).Update("credential_ld", "").Error; err != nil {
 		t.Fatal(err)
 	}
-	r = e.Anonymous().Get("/verify/" + old.Code + ".json").Want(t, http.StatusOK)
+	r = e.Anonymous().Get("/verify/"+old.Code+".json").Want(t, http.StatusOK)
 	if _, err := e.keys.VerifyDataIntegrity([]byte(r.Body), e.svc.id); err != nil {
 		t.Errorf("the credential signed on demand does not verify: %v", err)
 	}
@@ -123,7 +123,7 @@ func TestDataIntegrityDIDWeb(t *testing.T) {
 		t.Errorf("verification method %+v", m)
 	}
 
-	cred := e.Anonymous().Get("/verify/" + j.Code + ".json").Want(t, http.StatusOK)
+	cred := e.Anonymous().Get("/verify/"+j.Code+".json").Want(t, http.StatusOK)
 	var c struct {
 		Issuer struct{ ID string }
 		Proof  credential.Proof
