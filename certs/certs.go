@@ -85,7 +85,7 @@ func NewService(d *db.DB, cs Courses, keys *credential.Keyring, r *pdf.Renderer,
 // IssuerIdentity says which DID issues the Data Integrity credentials and
 // why (for the start-up log): did:web for a public https base URL, else the
 // did:key of the active key.
-func (s *Service) IssuerIdentity() string { return s.idWhy }
+func (s *Service) IssuerIdentity() (did, why string) { return s.keys.DID(s.id), s.idWhy }
 
 func (s *Service) now() time.Time {
 	if s.Now != nil {

@@ -135,7 +135,7 @@ func (k *Keyring) SignDataIntegrity(a Achievement, id Identity) ([]byte, error) 
 	if err := a.check(); err != nil {
 		return nil, err
 	}
-	issuer := k.did(id)
+	issuer := k.DID(id)
 	cred := diCredential{vcBody: a.body(profile{ID: issuer, Type: []string{"Profile"}, Name: a.IssuerName, URL: id.URL})}
 	doc, err := json.Marshal(cred)
 	if err != nil {

@@ -22,31 +22,31 @@ type Identity struct {
 
 // NewIdentity chooses the issuer's DID from the platform's base URL: did:web
 // for a public https URL without a path, did:key otherwise. why says, in
-// words for the log, what was chosen and why.
+// words for the log, why it was chosen.
 func NewIdentity(baseURL string) (id Identity, why string) {
 	baseURL = strings.TrimSuffix(baseURL, "/")
 	id.URL = baseURL
 	u, err := url.Parse(baseURL)
 	switch {
 	case err != nil || u.Host == "":
-		return id, "did:key: TADRIB_BASE_URL is not an absolute URL"
+		return id, "TADRIB_BASE_URL is not an absolute URL"
 	case u.Scheme != "https":
-		return id, "did:key: TADRIB_BASE_URL is not https, so no did:web can be resolved"
+		return id, "TADRIB_BASE_URL is not https, so no did:web can be resolved"
 	case u.Path != "" || u.RawQuery != "" || u.Fragment != "":
-		return id, "did:key: TADRIB_BASE_URL has a path; did:web is served only at the root of a host"
+		return id, "TADRIB_BASE_URL has a path; did:web is served only at the root of a host"
 	}
 	host := u.Hostname()
 	if h := strings.ToLower(host); h == "localhost" || strings.HasSuffix(h, ".localhost") || !strings.Contains(h, ".") {
-		return id, "did:key: TADRIB_BASE_URL names a local host"
+		return id, "TADRIB_BASE_URL names a local host"
 	}
 	if net.ParseIP(host) != nil {
-		return id, "did:key: TADRIB_BASE_URL is an IP address; did:web needs a domain name"
+		return id, "TADRIB_BASE_URL is an IP address; did:web needs a domain name"
 	}
 	id.Web = "did:web:" + strings.ToLower(host)
 	if p := u.Port(); p != "" {
 		id.Web += "%3A" + p // did:web percent-encodes the port's colon
 	}
-	return id, id.Web + ": DID document at " + baseURL + "/.well-known/did.json"
+	return id, "a public https address: DID document at " + baseURL + "/.well-known/did.json"
 }
 
 // Multikey is the multibase form of an Ed25519 public key (W3C Controlled
@@ -59,8 +59,8 @@ func Multikey(pub ed25519.PublicKey) string {
 // DIDKey is the did:key of an Ed25519 public key.
 func DIDKey(pub ed25519.PublicKey) string { return "did:key:" + Multikey(pub) }
 
-// did is the issuer's DID under id: the did:web, or the active key's did:key.
-func (k *Keyring) did(id Identity) string {
+// DID is the issuer's DID under id: the did:web, or the active key's did:key.
+func (k *Keyring) DID(id Identity) string {
 	if id.Web != "" {
 		return id.Web
 	}

@@ -33,7 +33,8 @@ func newCerts(cfg config.Config, d *db.DB, cs *courses.Service, log *slog.Logger
 	svc := certs.NewService(d, cs, keys, r, is, cfg.BaseURL.String())
 	if log != nil {
 		// Which DID signs the Open Badges 3.0 credentials, and why.
-		log.Info("certificate issuer identity: "+svc.IssuerIdentity(), "base_url", cfg.BaseURL.String())
+		did, why := svc.IssuerIdentity()
+		log.Info("certificate issuer: "+did, "why", why)
 	}
 	if err := svc.KeepLogo(context.Background()); err != nil {
 		return nil, fmt.Errorf("certificate logo: %w", err)
