@@ -29,3 +29,38 @@ func TestDataIntegrityRoundTrip(t *testing.T) {
 	_ = json.Unmarshal(doc, &m)
 	t.Log(at(m, "proof", "proofValue"))
 }
+
+func BenchmarkSignJWS(b *testing.B) {
+	k, err := ParseKeyring(mustGenerate(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := k.Sign(sample()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkSignDataIntegrity(b *testing.B) {
+	k, err := ParseKeyring(mustGenerate(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	id, _ := NewIdentity("https://tadrib.example")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := k.SignDataIntegrity(sample(), id); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func mustGenerate(b *testing.B) []byte {
+	p, err := Generate()
+	if err != nil {
+		b.Fatal(err)
+	}
+	return p
+}
