@@ -1,7 +1,6 @@
 package credential
 
 import (
-	"bytes"
 	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/json"
@@ -62,8 +61,9 @@ type diCredential struct {
 // canonicalizer runs RDFC-1.0 over JSON documents, reading contexts only
 // from the binary.
 type canonicalizer struct {
-	proc *ld.JsonLdProcessor
-	opts *ld.JsonLdOptions
+	proc  *ld.JsonLdProcessor
+	toRDF *ld.JsonLdOptions // JSON-LD to an RDF dataset
+	norm  *ld.JsonLdOptions // the dataset to canonical N-Quads
 }
 
 var canon = func() *canonicalizer {
@@ -71,25 +71,36 @@ var canon = func() *canonicalizer {
 	if err != nil {
 		panic(err) // the files are embedded at build time: a test catches this
 	}
-	opts := ld.NewJsonLdOptions("")
-	opts.Algorithm = ld.AlgorithmURDNA2015
-	opts.Format = "application/n-quads"
-	opts.ProcessingMode = ld.JsonLd_1_1
-	opts.DocumentLoader = l
+	toRDF := ld.NewJsonLdOptions("")
+	toRDF.ProcessingMode = ld.JsonLd_1_1
+	toRDF.DocumentLoader = l
 	// Safe mode: a term the contexts do not define is an error rather
-	// than silently left out of what is signed.
-	opts.SafeMode = true
-	return &canonicalizer{proc: ld.NewJsonLdProcessor(), opts: opts}
+	// than silently left out of what is signed (as Digital Bazaar's
+	// verifiers do).
+	toRDF.SafeMode = true
+	norm := ld.NewJsonLdOptions("")
+	norm.Algorithm = ld.AlgorithmURDNA2015
+	norm.Format = "application/n-quads"
+	return &canonicalizer{proc: ld.NewJsonLdProcessor(), toRDF: toRDF, norm: norm}
 }()
 
-// canonical returns the RDFC-1.0 N-Quads of a JSON document.
+// canonical returns the RDFC-1.0 N-Quads of a JSON document. It does what
+// json-gold's JsonLdProcessor.Normalize does (ToRDF, then URDNA2015), in
+// two steps because Normalize does not pass SafeMode on to ToRDF.
 func (c *canonicalizer) canonical(doc []byte) ([]byte, error) {
 	var v any
-	d := json.NewDecoder(bytes.NewReader(doc))
-	if err := d.Decode(&v); err != nil {
+	if err := json.Unmarshal(doc, &v); err != nil {
 		return nil, fmt.Errorf("credential: canonicalize: %w", err)
 	}
-	out, err := c.proc.Normalize(v, c.opts.Copy())
+	ds, err := c.proc.ToRDF(v, c.toRDF)
+	if err != nil {
+		return nil, fmt.Errorf("credential: canonicalize: %w", err)
+	}
+	dataset, ok := ds.(*ld.RDFDataset)
+	if !ok {
+		return nil, fmt.Errorf("credential: canonicalize: got %T, want an RDF dataset", ds)
+	}
+	out, err := ld.NewJsonLdApi().Normalize(dataset, c.norm.Copy())
 	if err != nil {
 		return nil, fmt.Errorf("credential: canonicalize: %w", err)
 	}

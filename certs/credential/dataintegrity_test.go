@@ -2,6 +2,7 @@ package credential
 
 import (
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 )
@@ -63,4 +64,43 @@ func mustGenerate(b *testing.B) []byte {
 		b.Fatal(err)
 	}
 	return p
+}
+
+// The embedded contexts are shared by every canonicalization: signing from
+// many goroutines at once must give the same bytes (and no race under -race).
+func TestDataIntegrityConcurrent(t *testing.T) {
+	k := ring(t, newPEM(t))
+	id, _ := NewIdentity("https://tadrib.example")
+	want, err := k.SignDataIntegrity(sample(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			got, err := k.SignDataIntegrity(sample(), id)
+			if err == nil && string(got) != string(want) {
+				err = errors.New("a different credential for the same facts")
+			}
+			errs <- err
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// An undefined term is refused rather than left out of what is signed, and
+// a context that is not embedded is never fetched.
+func TestDataIntegrityCanonicalRefuses(t *testing.T) {
+	for name, doc := range map[string]string{
+		"undefined term":  `{"@context":["` + ContextVC + `"],"type":["VerifiableCredential"],"localizationData":{"x":1}}`,
+		"unknown context": `{"@context":["https://evil.example/context.json"],"type":["VerifiableCredential"]}`,
+	} {
+		if out, err := canon.canonical([]byte(doc)); err == nil {
+			t.Errorf("%s: canonicalized to %q, want an error", name, out)
+		}
+	}
 }
