@@ -63,6 +63,8 @@ type Service struct {
 	pdf     *pdf.Renderer
 	issuer  Issuer
 	baseURL string // absolute, without a trailing slash
+	id      credential.Identity
+	idWhy   string
 	Now     func() time.Time
 
 	statusList  statusListCache
@@ -75,8 +77,15 @@ type Service struct {
 // r draws the PDF, issuer is printed on certificates, and baseURL (absolute)
 // starts the addresses they carry.
 func NewService(d *db.DB, cs Courses, keys *credential.Keyring, r *pdf.Renderer, issuer Issuer, baseURL string) *Service {
-	return &Service{db: d, courses: cs, keys: keys, pdf: r, issuer: issuer, baseURL: strings.TrimSuffix(baseURL, "/")}
+	baseURL = strings.TrimSuffix(baseURL, "/")
+	id, why := credential.NewIdentity(baseURL)
+	return &Service{db: d, courses: cs, keys: keys, pdf: r, issuer: issuer, baseURL: baseURL, id: id, idWhy: why}
 }
+
+// IssuerIdentity says which DID issues the Data Integrity credentials and
+// why (for the start-up log): did:web for a public https base URL, else the
+// did:key of the active key.
+func (s *Service) IssuerIdentity() (did, why string) { return s.keys.DID(s.id), s.idWhy }
 
 func (s *Service) now() time.Time {
 	if s.Now != nil {

@@ -2,10 +2,12 @@ package certs
 
 import (
 	"errors"
+	"net/url"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"tadrib/certs/credential"
 	"tadrib/internal/auth"
 	"tadrib/internal/web"
 	"tadrib/models"
@@ -39,10 +41,13 @@ func (h *Handler) Routes(app fiber.Router, api fiber.Router) {
 	api.Post("/certificates/:code/reissue", hideParam, logRefusal, staff, h.reissue)
 
 	app.Get("/verify", verifyLimit, h.verifyForm)
+	// Before /verify/:code, which would take "CODE.json" for a code.
+	app.Get("/verify/:code.json", hideCode, verifyLimit, h.credentialLD)
 	app.Get("/verify/:code", hideCode, verifyLimit, h.verify)
 	app.Get("/v/:code", hideCode, verifyLimit, h.verify)
 	app.Get("/.well-known/jwks.json", h.jwks)
 	app.Get("/keys/:kid", h.jwk)
+	app.Get("/.well-known/did.json", h.didDocument)
 	app.Get("/credentials/status/1", h.statusList)
 	h.pageRoutes(app)
 }
@@ -195,6 +200,47 @@ func (h *Handler) jwk(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderContentType, "application/jwk+json")
 	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
+	return c.Send(b)
+}
+
+// credentialLD serves the Data Integrity credential as a download, under
+// the verification route's rules: rate-limited, the code kept out of logs
+// and referrers, a minute of cache.
+func (h *Handler) credentialLD(c *fiber.Ctx) error {
+	code, uerr := url.PathUnescape(c.Params("code"))
+	if uerr != nil {
+		code = ""
+	}
+	b, norm, err := h.svc.CredentialLD(c.UserContext(), code)
+	status := "ok"
+	if errors.Is(err, ErrNotFound) {
+		status = "not_found"
+	} else if err != nil {
+		return err
+	}
+	if norm == "" {
+		norm, _ = Normalize(code)
+	}
+	web.LogEvent(c, "certificate.credential", "code", web.Pseudonym(norm), "status", status)
+	verifyHeaders(c)
+	if err != nil {
+		return err
+	}
+	// ASCII only (the code): nothing to inject in the header (SECURITY.md C9).
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="certificate-`+norm+`.json"`)
+	c.Set(fiber.HeaderContentType, credential.MediaType)
+	return c.Send(b)
+}
+
+// didDocument serves the did:web document: every key, current and older,
+// as a Multikey. Under did:key (no public https address) there is none.
+func (h *Handler) didDocument(c *fiber.Ctx) error {
+	b, ok := h.svc.DIDDocument()
+	if !ok {
+		return web.ErrNotFound
+	}
+	c.Set(fiber.HeaderContentType, "application/did+json")
+	c.Set(fiber.HeaderCacheControl, "public, max-age=300")
 	return c.Send(b)
 }
 

@@ -95,19 +95,15 @@ func (s *Service) build(ctx context.Context, d draft, taken map[int]bool) (row, 
 		IssuedAt: issued, ExpiresAt: expires, IssuedBy: d.IssuedBy, StatusIndex: idx,
 		Kid: s.keys.ActiveKid(), CreatedAt: s.now(),
 	}}
-	inLang := titles[locale]
-	if inLang == "" {
-		inLang = title
+	a := s.achievement(r)
+	if r.Credential, err = s.keys.Sign(a); err != nil {
+		return row{}, err
 	}
-	r.Credential, err = s.keys.Sign(credential.Achievement{
-		CredentialID: s.VerifyURL(r.Code), Code: r.Code, HolderName: r.HolderName, HolderNameAr: r.HolderNameAr,
-		CourseID: s.baseURL + "/courses/" + d.Course.Slug, CourseTitle: inLang, CourseTitles: titles, Hours: r.Hours,
-		IssuerID: s.baseURL, IssuerName: is.Name, IssuedAt: issued, ExpiresAt: expires,
-		StatusListURL: s.StatusListURL(), StatusIndex: idx,
-	})
+	ld, err := s.keys.SignDataIntegrity(a, s.id)
 	if err != nil {
 		return row{}, err
 	}
+	r.CredentialLD = string(ld)
 	b, err := s.Render(r)
 	if err != nil {
 		return row{}, err
@@ -115,6 +111,16 @@ func (s *Service) build(ctx context.Context, d draft, taken map[int]bool) (row, 
 	sum := sha256.Sum256(b)
 	r.PDFSHA256 = hex.EncodeToString(sum[:])
 	return r, nil
+}
+
+// achievement is what a certificate's credentials say, from its frozen facts.
+func (s *Service) achievement(r row) credential.Achievement {
+	return credential.Achievement{
+		CredentialID: s.VerifyURL(r.Code), Code: r.Code, HolderName: r.HolderName, HolderNameAr: r.HolderNameAr,
+		CourseID: s.baseURL + "/courses/" + r.Slug, CourseTitle: r.title(r.Locale), CourseTitles: r.titles(), Hours: r.Hours,
+		IssuerID: s.baseURL, IssuerName: r.issuer().Name, IssuedAt: r.IssuedAt, ExpiresAt: r.ExpiresAt,
+		StatusListURL: s.StatusListURL(), StatusIndex: r.StatusIndex,
+	}
 }
 
 // freeIndex picks a random status list index no certificate uses: random,

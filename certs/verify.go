@@ -111,3 +111,28 @@ func (s *Service) StatusList(ctx context.Context) (string, error) {
 	s.statusList.jws, s.statusList.at = jws, now
 	return jws, nil
 }
+
+// CredentialLD returns the certificate's Open Badges 3.0 credential with its
+// Data Integrity proof, to whoever holds the code (the verification answer
+// already carries the JWS of the same facts), whatever its standing: a
+// verifier learns of a revocation from the status list. A certificate issued
+// before these credentials existed gets one signed now from its frozen
+// facts, by the active key.
+func (s *Service) CredentialLD(ctx context.Context, code string) ([]byte, string, error) {
+	norm, ok := Normalize(code)
+	if !ok {
+		return nil, "", ErrNotFound
+	}
+	r, err := s.verified(ctx, norm)
+	if err != nil {
+		return nil, "", err
+	}
+	if r.CredentialLD != "" {
+		return []byte(r.CredentialLD), r.Code, nil
+	}
+	b, err := s.keys.SignDataIntegrity(s.achievement(r), s.id)
+	return b, r.Code, err
+}
+
+// DIDDocument is the did:web document (/.well-known/did.json), false under did:key.
+func (s *Service) DIDDocument() ([]byte, bool) { return s.keys.DIDDocument(s.id) }

@@ -29,8 +29,12 @@ type Certificate struct {
 	StatusIndex   int     // position in the Bitstring Status List
 	Kid           string  // key that signed Credential
 	Credential    string  // compact JWS (vc+jwt)
-	PDFSHA256     string  `gorm:"column:pdf_sha256"`
-	CreatedAt     time.Time
+	// CredentialLD is the same credential as JSON-LD with a Data Integrity
+	// proof (eddsa-rdfc-2022, issuer a DID); empty for certificates issued
+	// before it existed, which get one signed on demand.
+	CredentialLD string `gorm:"column:credential_ld"`
+	PDFSHA256    string `gorm:"column:pdf_sha256"`
+	CreatedAt    time.Time
 }
 
 // Status values of a certificate, as verification reports them.

@@ -282,6 +282,11 @@ var Migrations = []Migration{
 		)
 	}},
 	{"audit log retention", migrateAuditRetention},
+	// The Open Badges 3.0 credential with a Data Integrity proof, signed at
+	// issuance beside the JWS (issue 12).
+	{"certificates: Data Integrity credential", func(tx *gorm.DB, d Dialect) error {
+		return exec(tx, d, `ALTER TABLE certificates ADD COLUMN credential_ld TEXT NOT NULL DEFAULT ''`)
+	}},
 }
 
 // ErrSchemaTooNew means the database was migrated by a newer Tadrib: this

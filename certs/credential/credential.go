@@ -54,6 +54,15 @@ type Achievement struct {
 // jti = id, nbf = validFrom, exp = validUntil). A struct, not a map, so the
 // member order and therefore the bytes are stable.
 type vcClaims struct {
+	vcBody
+	LocalizationData *localization `json:"localizationData,omitempty"`
+	jwt.RegisteredClaims
+}
+
+// vcBody is the credential as both securing mechanisms carry it: the JWS
+// adds the registered claims and the localisations, the Data Integrity
+// proof (dataintegrity.go) adds its proof.
+type vcBody struct {
 	Context           []string           `json:"@context"`
 	CredID            string             `json:"id"`
 	Type              []string           `json:"type"`
@@ -64,14 +73,13 @@ type vcClaims struct {
 	Name              string             `json:"name"`
 	CredentialSubject achievementSubject `json:"credentialSubject"`
 	CredentialStatus  *statusEntry       `json:"credentialStatus,omitempty"`
-	LocalizationData  *localization      `json:"localizationData,omitempty"`
-	jwt.RegisteredClaims
 }
 
 type profile struct {
 	ID   string   `json:"id"`
 	Type []string `json:"type"`
 	Name string   `json:"name"`
+	URL  string   `json:"url,omitempty"`
 }
 
 // achievementSubject names a holder who has no DID: OB 3.0 wants an id or at
@@ -148,12 +156,31 @@ func (k *Keyring) Sign(a Achievement) (string, error) {
 		return "", err
 	}
 	from := a.IssuedAt.UTC().Truncate(time.Second)
-	lang := a.lang()
 	c := vcClaims{
+		vcBody:           a.body(profile{ID: a.IssuerID, Type: []string{"Profile"}, Name: a.IssuerName}),
+		LocalizationData: a.localization(a.lang()),
+		RegisteredClaims: jwt.RegisteredClaims{
+			Issuer:    a.IssuerID,
+			ID:        a.CredentialID,
+			NotBefore: jwt.NewNumericDate(from),
+			IssuedAt:  jwt.NewNumericDate(from),
+		},
+	}
+	if a.ExpiresAt != nil {
+		c.ExpiresAt = jwt.NewNumericDate(a.ExpiresAt.UTC().Truncate(time.Second))
+	}
+	return k.sign(c)
+}
+
+// body is the credential's content, issued by issuer.
+func (a Achievement) body(issuer profile) vcBody {
+	from := a.IssuedAt.UTC().Truncate(time.Second)
+	lang := a.lang()
+	c := vcBody{
 		Context:     []string{ContextVC, ContextOB},
 		CredID:      a.CredentialID,
 		Type:        []string{"VerifiableCredential", "OpenBadgeCredential"},
-		Issuer:      profile{ID: a.IssuerID, Type: []string{"Profile"}, Name: a.IssuerName},
+		Issuer:      issuer,
 		ValidFrom:   from.Format(time.RFC3339),
 		AwardedDate: from.Format(time.RFC3339),
 		Name:        a.CourseTitle,
@@ -173,21 +200,12 @@ func (k *Keyring) Sign(a Achievement) (string, error) {
 				InLanguage:       lang,
 			},
 		},
-		LocalizationData: a.localization(lang),
-		RegisteredClaims: jwt.RegisteredClaims{
-			Issuer:    a.IssuerID,
-			ID:        a.CredentialID,
-			NotBefore: jwt.NewNumericDate(from),
-			IssuedAt:  jwt.NewNumericDate(from),
-		},
 	}
 	if c.CredentialSubject.Name == "" {
 		c.CredentialSubject.Name = a.HolderNameAr
 	}
 	if a.ExpiresAt != nil {
-		until := a.ExpiresAt.UTC().Truncate(time.Second)
-		c.ValidUntil = until.Format(time.RFC3339)
-		c.ExpiresAt = jwt.NewNumericDate(until)
+		c.ValidUntil = a.ExpiresAt.UTC().Truncate(time.Second).Format(time.RFC3339)
 	}
 	if a.StatusListURL != "" {
 		idx := strconv.Itoa(a.StatusIndex)
@@ -196,7 +214,7 @@ func (k *Keyring) Sign(a Achievement) (string, error) {
 			StatusListIndex: idx, StatusListCredential: a.StatusListURL,
 		}
 	}
-	return k.sign(c)
+	return c
 }
 
 func (a Achievement) identities() []identity {

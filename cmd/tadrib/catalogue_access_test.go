@@ -148,6 +148,7 @@ var catMatrix = map[string][7]string{
 	"GET /static/*":                                 {"200", "200", "200", "200", "200", "200", "200"},
 	"GET /v/:code":                                  {"200", "200", "200", "200", "200", "200", "200"},
 	"GET /verify/:code":                             {"200", "200", "200", "200", "200", "200", "200"},
+	"GET /verify/:code.json":                        {"200", "200", "200", "200", "200", "200", "200"},
 }
 
 // catBodies are the bodies of the writes whose empty body every caller's
@@ -190,7 +191,7 @@ func catForm(body string) func(*testing.T, catWorld, catPeople) (string, string)
 // holder to whoever has its code (SECURITY.md C6), an invitation's address
 // (the one its trainer typed) to whoever has its personal link, which was
 // made for that address (SECURITY.md finding M4).
-var catPublicHolder = map[string]bool{"GET /verify/:code": true, "GET /v/:code": true, "GET /invite/:token": true}
+var catPublicHolder = map[string]bool{"GET /verify/:code": true, "GET /verify/:code.json": true, "GET /v/:code": true, "GET /invite/:token": true}
 
 // catClass is the cell of one answer.
 func catClass(status int, location string) string {

@@ -178,6 +178,8 @@ func (w catWorld) fillPath(t *testing.T, p catPeople, pattern string) string {
 			v = p.owner.ID
 		case ":code":
 			v = w.cert
+		case ":code.json":
+			v = w.cert + ".json"
 		case ":name":
 			v = w.image
 		case ":kid":

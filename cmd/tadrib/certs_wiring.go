@@ -31,6 +31,11 @@ func newCerts(cfg config.Config, d *db.DB, cs *courses.Service, log *slog.Logger
 		return nil, fmt.Errorf("certificate PDF (TADRIB_ISSUER_*): %w", err)
 	}
 	svc := certs.NewService(d, cs, keys, r, is, cfg.BaseURL.String())
+	if log != nil {
+		// Which DID signs the Open Badges 3.0 credentials, and why.
+		did, why := svc.IssuerIdentity()
+		log.Info("certificate issuer: "+did, "why", why)
+	}
 	if err := svc.KeepLogo(context.Background()); err != nil {
 		return nil, fmt.Errorf("certificate logo: %w", err)
 	}
