@@ -36,9 +36,9 @@ type axeViolation struct {
 // open, trainees of every profession, with long names, in a cohort with a
 // long name (the report's tables are wider than a phone).
 type a11yWorld struct {
-	trainee, trainer, admin         user
-	slug, quizID, lessonID          string
-	questionID, cohortID            string
+	trainee, trainer, admin        user
+	slug, quizID, lessonID         string
+	questionID, cohortID           string
 	openAttempt, doneAttempt, code string
 }
 
