@@ -376,6 +376,10 @@ func (s *e2eSession) checkReportTable(slug, lang string) {
 		s.t.Errorf("%s: the page scrolled sideways with the table (%.0f px)", what, x)
 	}
 	shade("end", start)
+	// The page's top at that text size: the header wraps rather than widen the page.
+	s.do(chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`))
+	s.viewShot("a11y-report-top-" + lang)
+	s.do(chromedp.Evaluate[chromedp.Void](`document.documentElement.style.fontSize = ""`))
 }
 
 // viewShot saves what the phone's screen shows.
