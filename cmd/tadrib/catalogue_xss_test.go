@@ -447,8 +447,7 @@ func TestCatalogueXSS(t *testing.T) {
 	// again payload by payload, so that each payload is stored in every
 	// field that takes it and a finding names its payload.
 	rounds := xssRounds(payloads)
-	var run func(r int, round []int) bool
-	run = func(r int, round []int) bool {
+	run := func(r int, round []int) bool {
 		var xs []string
 		for _, i := range round {
 			xs = append(xs, payloads[i])
