@@ -322,6 +322,11 @@ func xssPlaces(body []byte, markers []string) map[string]map[string]int {
 	return out
 }
 
+// pdfStreams are the streams of a PDF (page contents, fonts, images,
+// compressed): an action is a name in a dictionary, outside them, and the
+// bytes of a compressed stream may spell "/JS" by chance.
+var pdfStreams = regexp.MustCompile(`(?s)stream\r?\n.*?endstream`)
+
 func TestCatalogueXSS(t *testing.T) {
 	if _, err := exec.LookPath("pdftotext"); err != nil {
 		t.Fatal("pdftotext (poppler-utils) is needed to read the certificates' text")
@@ -540,8 +545,9 @@ func TestCatalogueXSS(t *testing.T) {
 		pdf := p.author.do("GET", "/api/v1/certificates/"+code+"/pdf", nil)
 		wantStatus(t, pdf, 200)
 		checks++
+		dicts := pdfStreams.ReplaceAll(pdf.Body, nil)
 		for _, name := range pdfActions {
-			if regexp.MustCompile(regexp.QuoteMeta(name) + `\b`).Match(pdf.Body) {
+			if regexp.MustCompile(regexp.QuoteMeta(name) + `\b`).Match(dicts) {
 				clean = false
 				t.Errorf("%s: the PDF holds %s", label, name)
 			}
