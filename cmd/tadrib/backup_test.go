@@ -79,10 +79,35 @@ func TestBackupDuringAutosaveRestores(t *testing.T) {
 			}
 		}()
 	}
-	time.Sleep(300 * time.Millisecond) // saves under way
+	// waitSaves waits until every trainee has n saves acknowledged after
+	// since: saves under way before the backup, saves after it (not in it).
+	waitSaves := func(n int, since time.Time) {
+		t.Helper()
+		for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+			mu.Lock()
+			ready := len(acked) == trainees
+			for _, acks := range acked {
+				after := 0
+				for _, k := range acks {
+					if k.at.After(since) {
+						after++
+					}
+				}
+				ready = ready && after >= n
+			}
+			mu.Unlock()
+			if ready {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the trainees do not have %d saves each acknowledged after %v", n, since)
+			}
+		}
+	}
+	waitSaves(3, time.Time{})
 	began := time.Now()
 	file, restoredOpts := backupAndRestore(t, a.db)
-	time.Sleep(100 * time.Millisecond) // saves after the backup, not in it
+	waitSaves(2, time.Now())
 	close(stop)
 	wg.Wait()
 	if fi, err := os.Stat(file); err != nil || fi.Size() == 0 {

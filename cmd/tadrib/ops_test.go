@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"fmt"
 	"log/slog"
 	"net"
@@ -17,8 +18,10 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"tadrib/internal/db"
 	"tadrib/internal/testdb"
 	"tadrib/internal/web"
+	"tadrib/models"
 )
 
 func TestHealthAndReadiness(t *testing.T) {
@@ -99,8 +102,12 @@ func TestPanicIsACleanServerError(t *testing.T) {
 }
 
 // TestGracefulShutdown sends SIGTERM while requests are in flight: they all
-// finish, and serve returns without error.
+// finish, and serve returns without error. It serves with the production
+// argon2id costs (a serial test: no other test hashes meanwhile), which keep
+// the logins in flight, and checks the account serve made carries them.
 func TestGracefulShutdown(t *testing.T) {
+	setPasswordParams(productionPasswordParams)
+	t.Cleanup(func() { setPasswordParams(testPasswordParams) })
 	opts := testdb.Options(t)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -116,21 +123,24 @@ func TestGracefulShutdown(t *testing.T) {
 		t.Setenv("DATABASE_URL", opts.DatabaseURL)
 	} else {
 		t.Setenv("DATABASE_URL", "")
-		t.Setenv("TADRIB_DB_PATH", filepath.Join(t.TempDir(), "t.db"))
+		opts.SQLitePath = filepath.Join(t.TempDir(), "t.db")
+		t.Setenv("TADRIB_DB_PATH", opts.SQLitePath)
 	}
 	done := make(chan int, 1)
 	var out, errb bytes.Buffer
 	go func() { done <- run([]string{"serve"}, nil, &out, &errb) }()
 	base := "http://" + addr
-	for i := 0; ; i++ {
+	// serve starts in a second or two; on a loaded machine under -race
+	// (migrations, the admin's argon2id hash at production costs) it has
+	// taken more than 10 s.
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 		if r, err := http.Get(base + "/healthz"); err == nil && r.StatusCode == 200 {
 			r.Body.Close()
 			break
 		}
-		if i > 200 {
-			t.Fatalf("server did not start: %s %s", out.String(), errb.String())
+		if time.Now().After(deadline) {
+			t.Fatalf("server did not start in 60 s: %s %s", out.String(), errb.String())
 		}
-		time.Sleep(50 * time.Millisecond)
 	}
 	// Logins take tens of milliseconds (argon2id): enough to be in flight.
 	const n = 8
@@ -169,5 +179,17 @@ func TestGracefulShutdown(t *testing.T) {
 	}
 	if _, err := http.Get(base + "/healthz"); err == nil {
 		t.Error("the server still answers after shutdown")
+	}
+	d, err := db.Open(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	var admin models.User
+	if err := d.R.Take(&admin, "email = ?", "admin@example.org").Error; err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(admin.PasswordHash, "$argon2id$v=19$m=19456,t=2,p=1$") {
+		t.Errorf("serve stored the admin's hash %q, not argon2id with OWASP's costs", admin.PasswordHash)
 	}
 }
