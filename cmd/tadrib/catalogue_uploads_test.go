@@ -110,6 +110,96 @@ func TestCatalogueUploadLimits(t *testing.T) {
 		}
 	})
 
+	t.Run("GIFT question", func(t *testing.T) {
+		// One question of exactly quiz.MaxGIFTQuestion bytes (its line, the
+		// line's end aside), then one byte more.
+		question := func(size int) []byte {
+			head, tail := "::Longue:: ", " {TRUE}"
+			return []byte(head + strings.Repeat("x", size-len(head)-len(tail)) + tail + "\n")
+		}
+		send := func(b []byte) resp {
+			return p.author.do("POST", "/api/v1/quizzes/"+w.quiz+"/import?lang=fr", b, "Content-Type", "text/plain; charset=utf-8")
+		}
+		before := count("questions")
+		wantStatus(t, send(question(quiz.MaxGIFTQuestion)), 200)
+		if n := count("questions"); n != before+1 {
+			t.Errorf("a question at the limit: %d questions, want %d", n, before+1)
+		}
+		before = count("questions")
+		r := send(question(quiz.MaxGIFTQuestion + 1))
+		wantProblem(t, r, 422, "")
+		if !strings.Contains(string(r.Body), "64 Kio") {
+			t.Errorf("a question past the limit: the answer does not name 64 Kio: %.300s", r.Body)
+		}
+		if n := count("questions"); n != before {
+			t.Errorf("a refused question was stored: %d, want %d", n, before)
+		}
+	})
+
+	t.Run("questions of a quiz", func(t *testing.T) {
+		// A new quiz filled to quiz.MaxQuestions by one import, then one
+		// question more.
+		m := p.author.do("POST", "/api/v1/courses/"+w.slug+"/modules", map[string]any{"slug": "limite-" + next(), "title": "Limite"})
+		wantStatus(t, m, 201)
+		q := p.author.do("POST", "/api/v1/modules/"+m.JSON(t)["id"].(string)+"/quiz", map[string]any{"title": "Plein", "pass_mark": 50})
+		wantStatus(t, q, 201)
+		id := q.JSON(t)["id"].(string)
+		gift := func(n int) []byte {
+			var b strings.Builder
+			for i := range n {
+				fmt.Fprintf(&b, "::Q%d:: Affirmation %d. {TRUE}\n\n", i, i)
+			}
+			return []byte(b.String())
+		}
+		send := func(b []byte) resp {
+			return p.author.do("POST", "/api/v1/quizzes/"+id+"/import?lang=fr", b, "Content-Type", "text/plain; charset=utf-8")
+		}
+		before := count("questions")
+		wantStatus(t, send(gift(quiz.MaxQuestions)), 200)
+		if n := count("questions"); n != before+quiz.MaxQuestions {
+			t.Errorf("a bank at the limit: %d questions more, want %d", n-before, quiz.MaxQuestions)
+		}
+		before = count("questions")
+		r := send(gift(1))
+		wantProblem(t, r, 422, "")
+		if !strings.Contains(string(r.Body), strconv.Itoa(quiz.MaxQuestions)) {
+			t.Errorf("a question past the limit: the answer does not name %d: %.300s", quiz.MaxQuestions, r.Body)
+		}
+		if n := count("questions"); n != before {
+			t.Errorf("a refused import stored questions: %d, want %d", n, before)
+		}
+	})
+
+	t.Run("member list rows", func(t *testing.T) {
+		const limit = 2000 // courses/cohorts/cohort_csv.go, maxMemberRows
+		list := func(n int) []byte {
+			var b strings.Builder
+			b.WriteString("name,email,profession\n")
+			for i := range n {
+				fmt.Fprintf(&b, "Personne %d,rang.%d.%s@example.org,police\n", i, i, next())
+			}
+			return []byte(b.String())
+		}
+		send := func(b []byte) resp {
+			return p.cohortTr.do("POST", "/api/v1/cohorts/"+w.cohort+"/members?lang=fr", b, "Content-Type", "text/csv; charset=utf-8")
+		}
+		before := count("cohort_invitations")
+		r := send(list(limit))
+		wantStatus(t, r, 200)
+		if n := count("cohort_invitations"); n != before+limit {
+			t.Errorf("a list at the limit: %d invitations more, want %d: %.300s", n-before, limit, r.Body)
+		}
+		before = count("cohort_invitations")
+		r = send(list(limit + 1))
+		wantProblem(t, r, 400, "")
+		if !strings.Contains(string(r.Body), "2000 personnes au plus") {
+			t.Errorf("a list past the limit: the answer does not name %d: %.300s", limit, r.Body)
+		}
+		if n := count("cohort_invitations"); n != before {
+			t.Errorf("a refused list stored invitations: %d, want %d", n, before)
+		}
+	})
+
 	t.Run("course package", func(t *testing.T) { catPackageLimits(t, a, p) })
 }
 
