@@ -10,7 +10,6 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
-	"time"
 
 	"tadrib/courses/coursepkg"
 )
@@ -178,11 +177,7 @@ func TestDecodeYAMLLimits(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			var v any
-			start := time.Now()
 			_, msg := coursepkg.DecodeYAML([]byte(tc.src), &v)
-			if d := time.Since(start); d > 2*time.Second {
-				t.Errorf("took %v", d)
-			}
 			switch {
 			case tc.key == "" && msg != nil:
 				t.Errorf("refused at the limit: %v", *msg)
