@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -48,6 +49,17 @@ type app struct {
 // imports (course packages, question banks) are the large ones.
 const bodyLimit = 8 << 20
 
+// bodyLimitNamed makes Fiber's refusal of a body over bodyLimit, which
+// comes before any route, say the limit (SECURITY.md UP1).
+func bodyLimitNamed(next fiber.ErrorHandler) fiber.ErrorHandler {
+	return func(c *fiber.Ctx, err error) error {
+		if errors.Is(err, fiber.ErrRequestEntityTooLarge) {
+			err = web.Errorf(fiber.StatusRequestEntityTooLarge, "err.body_too_large", bodyLimit>>10)
+		}
+		return next(c, err)
+	}
+}
+
 // anonBodyLimit bounds the bodies of the routes open to anyone (sign-in,
 // registration, set-password, invitations): a registration is under 2 KiB.
 const anonBodyLimit = 16 << 10
@@ -77,7 +89,7 @@ func newApp(ctx context.Context, cfg config.Config, d *db.DB, log *slog.Logger) 
 
 	f := fiber.New(fiber.Config{
 		AppName:               "tadrib",
-		ErrorHandler:          web.ErrorHandler(cat, renderer),
+		ErrorHandler:          bodyLimitNamed(web.ErrorHandler(cat, renderer)),
 		BodyLimit:             bodyLimit,
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          60 * time.Second,

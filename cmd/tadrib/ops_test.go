@@ -9,6 +9,8 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -117,7 +119,10 @@ func TestGracefulShutdown(t *testing.T) {
 	ln.Close()
 	t.Setenv("TADRIB_ADDR", addr)
 	t.Setenv("TADRIB_LOG_LEVEL", "error")
-	t.Setenv("TADRIB_ADMIN_EMAIL", "admin@example.org")
+	// An address of this process only: a login that reaches another
+	// process's server (which took this address meanwhile) fails.
+	admin := fmt.Sprintf("admin-%d@example.org", os.Getpid())
+	t.Setenv("TADRIB_ADMIN_EMAIL", admin)
 	t.Setenv("TADRIB_ADMIN_PASSWORD", testPassword)
 	if opts.DatabaseURL != "" {
 		t.Setenv("DATABASE_URL", opts.DatabaseURL)
@@ -130,18 +135,31 @@ func TestGracefulShutdown(t *testing.T) {
 	var out, errb bytes.Buffer
 	go func() { done <- run([]string{"serve"}, nil, &out, &errb) }()
 	base := "http://" + addr
-	// serve starts in a second or two; on a loaded machine under -race
-	// (migrations, the admin's argon2id hash at production costs) it has
-	// taken more than 10 s.
-	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+	// Under load (PostgreSQL behind transaction pooling, a machine shared
+	// by several suites) start-up takes up to 20 s. A serve that exited
+	// (its address taken meanwhile by another process) stops the wait:
+	// the /healthz that answers would not be ours.
+	for start := time.Now(); ; {
+		select {
+		case code := <-done:
+			t.Fatalf("serve exited %d before answering: %s %s", code, out.String(), errb.String())
+		default:
+		}
 		if r, err := http.Get(base + "/healthz"); err == nil && r.StatusCode == 200 {
 			r.Body.Close()
 			break
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("server did not start in 60 s: %s %s", out.String(), errb.String())
+		if time.Since(start) > time.Minute {
+			t.Fatalf("server did not start: %s %s", out.String(), errb.String())
 		}
+		time.Sleep(50 * time.Millisecond)
 	}
+	// The test's own hold on SIGTERM: should serve not hold it (it
+	// returned meanwhile), the signal fails this test instead of killing
+	// the whole test binary ("signal: terminated", every later test lost).
+	guard := make(chan os.Signal, 1)
+	signal.Notify(guard, syscall.SIGTERM)
+	defer signal.Stop(guard)
 	// Logins take tens of milliseconds (argon2id): enough to be in flight.
 	const n = 8
 	var wg sync.WaitGroup
@@ -151,7 +169,7 @@ func TestGracefulShutdown(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			r, err := http.Post(base+"/api/v1/auth/login", "application/json",
-				strings.NewReader(`{"email":"admin@example.org","password":"`+testPassword+`"}`))
+				strings.NewReader(`{"email":"`+admin+`","password":"`+testPassword+`"}`))
 			if err != nil {
 				codes <- -1
 				return
@@ -185,11 +203,11 @@ func TestGracefulShutdown(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer d.Close()
-	var admin models.User
-	if err := d.R.Take(&admin, "email = ?", "admin@example.org").Error; err != nil {
+	var stored models.User
+	if err := d.R.Take(&stored, "email = ?", admin).Error; err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasPrefix(admin.PasswordHash, "$argon2id$v=19$m=19456,t=2,p=1$") {
-		t.Errorf("serve stored the admin's hash %q, not argon2id with OWASP's costs", admin.PasswordHash)
+	if !strings.HasPrefix(stored.PasswordHash, "$argon2id$v=19$m=19456,t=2,p=1$") {
+		t.Errorf("serve stored the admin's hash %q, not argon2id with OWASP's costs", stored.PasswordHash)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"strings"
 	"unicode/utf8"
@@ -31,11 +32,11 @@ func ReadPackage(fsys fs.FS) (Package, error) {
 	if !utf8.Valid(raw) {
 		return pkg, PackageErrors{perr("course.yaml", 0, "pkg.not_utf8")}
 	}
-	dec := yaml.NewDecoder(bytes.NewReader(raw))
-	dec.KnownFields(true)
-	if err := dec.Decode(&pkg.Manifest); err != nil {
-		m := yamlMsg(err)
-		return pkg, PackageErrors{perr("course.yaml", lineOf(err), m.Key, m.Args...)}
+	if len(raw) > MaxManifestSize {
+		return pkg, PackageErrors{perr("course.yaml", 0, "pkg.manifest_large", len(raw), MaxManifestSize)}
+	}
+	if line, msg := decodeYAML(raw, &pkg.Manifest); msg != nil {
+		return pkg, PackageErrors{perr("course.yaml", line, msg.Key, msg.Args...)}
 	}
 	m := &pkg.Manifest
 	if m.Format != PackageFormat {
@@ -199,10 +200,8 @@ func parseLessonFile(b []byte) (LessonFile, int, *i18n.Msg) {
 	if !ok {
 		return lf, 1, msgOf("pkg.front_open")
 	}
-	dec := yaml.NewDecoder(strings.NewReader(front))
-	dec.KnownFields(true)
-	if err := dec.Decode(&lf); err != nil {
-		return lf, lineOf(err) + 1, yamlMsg(err)
+	if line, msg := decodeYAML([]byte(front), &lf); msg != nil {
+		return lf, line + 1, msg
 	}
 	if strings.TrimSpace(lf.Title) == "" {
 		return lf, 2, msgOf("pkg.front_title")
@@ -212,6 +211,83 @@ func parseLessonFile(b []byte) (LessonFile, int, *i18n.Msg) {
 	}
 	lf.Body = strings.TrimLeft(body, "\n")
 	return lf, 0, nil
+}
+
+// Limits of a package's YAML (the manifest, a lesson's front matter), so
+// that a small text cannot hold a large tree: SECURITY.md U2.
+const (
+	// MaxManifestSize bounds course.yaml: a course of the seed has 4 KB.
+	MaxManifestSize = 512 << 10
+	// MaxYAMLDepth bounds the nesting of collections: a manifest needs 5.
+	MaxYAMLDepth = 16
+	// MaxYAMLNodes bounds the values of one YAML text, every alias counted
+	// as the values it stands for: "billion laughs" (nine anchors of ten
+	// aliases each) is a billion values written in a few hundred bytes.
+	MaxYAMLNodes = 50000
+)
+
+// decodeYAML decodes one YAML document into v, refusing unknown fields,
+// within MaxYAMLDepth and MaxYAMLNodes: it parses into nodes first (which
+// expands no alias), measures them, then decodes. Like yaml's Decoder, it
+// reads the first document only. The line is the
+// problem's, from 1, or 0.
+func decodeYAML(src []byte, v any) (int, *i18n.Msg) {
+	var doc yaml.Node
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	if err := dec.Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) { // empty: every field zero, as Decode would leave it
+			return 0, nil
+		}
+		return lineOf(err), yamlMsg(err)
+	}
+	size := map[*yaml.Node]int{}
+	var walk func(n *yaml.Node, depth int) (int, *yaml.Node)
+	// walk returns the values n stands for and the first node too deep.
+	walk = func(n *yaml.Node, depth int) (int, *yaml.Node) {
+		if n.Kind == yaml.AliasNode {
+			if n.Alias == nil {
+				return 1, nil
+			}
+			n = n.Alias
+		}
+		if c, ok := size[n]; ok {
+			return c, nil
+		}
+		if (n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode) && depth > MaxYAMLDepth {
+			return 0, n
+		}
+		size[n] = 1 // an alias of a node inside itself counts once
+		c := 1
+		for _, k := range n.Content {
+			kc, deep := walk(k, depth+1)
+			if deep != nil {
+				return 0, deep
+			}
+			c = min(c+kc, MaxYAMLNodes+1)
+		}
+		size[n] = c
+		return c, nil
+	}
+	// The document node holds the root value, at depth 1.
+	nodes := 0
+	for _, n := range doc.Content {
+		c, deep := walk(n, 1)
+		if deep != nil {
+			return deep.Line, msgOf("pkg.yaml_depth", MaxYAMLDepth)
+		}
+		nodes = min(nodes+c, MaxYAMLNodes+1)
+	}
+	if nodes > MaxYAMLNodes {
+		return 0, msgOf("pkg.yaml_nodes", MaxYAMLNodes)
+	}
+	// Measured: now decoded, from the text again (a yaml.Node decodes
+	// without refusing unknown fields).
+	dec = yaml.NewDecoder(bytes.NewReader(src))
+	dec.KnownFields(true)
+	if err := dec.Decode(v); err != nil {
+		return lineOf(err), yamlMsg(err)
+	}
+	return 0, nil
 }
 
 func lineOf(err error) int {

@@ -23,7 +23,14 @@ import (
 const (
 	MaxPackageFiles = 2000
 	MaxPackageSize  = 64 << 20 // all files, uncompressed
-	maxPackageFile  = 4 << 20  // one file, uncompressed
+	MaxPackageFile  = 4 << 20  // one file, uncompressed
+	// MaxPackageRatio bounds how much larger than the archive its files
+	// are once uncompressed (a zip bomb inflates a few kilobytes into the
+	// whole MaxPackageSize): text deflates 3 to 10 times, images not at
+	// all. A package of at most RatioFreeSize uncompressed is not checked:
+	// it is no larger than what could be uploaded uncompressed.
+	MaxPackageRatio = 100
+	RatioFreeSize   = 8 << 20
 )
 
 // ReadZip checks a zipped course package and reads it: every entry must be
@@ -39,14 +46,26 @@ func ReadZip(data []byte) (Package, error) {
 	}
 	var errs PackageErrors
 	var total uint64
+	names := make(map[string]bool, len(zr.File))
 	for _, f := range zr.File {
 		if msg := checkEntry(f); msg != nil {
 			errs = append(errs, perr(printable(f.Name), 0, msg.Key, msg.Args...))
 		}
+		// Two entries of one name: which one a tool shows and which one
+		// is imported would be a matter of order (a reviewer could read
+		// one text and trainees get another).
+		if name := strings.TrimSuffix(f.Name, "/"); names[name] {
+			errs = append(errs, perr(printable(f.Name), 0, "pkg.duplicate"))
+		} else {
+			names[name] = true
+		}
 		total += f.UncompressedSize64
 	}
-	if total > MaxPackageSize {
+	switch {
+	case total > MaxPackageSize:
 		errs = append(errs, perr("(zip)", 0, "pkg.too_large", total, MaxPackageSize))
+	case total > RatioFreeSize && total > MaxPackageRatio*uint64(len(data)):
+		errs = append(errs, perr("(zip)", 0, "pkg.ratio", total, len(data), MaxPackageRatio))
 	}
 	if len(errs) > 0 {
 		return Package{}, errs
@@ -61,13 +80,13 @@ func ReadZip(data []byte) (Package, error) {
 		if err != nil {
 			return Package{}, PackageErrors{perr(f.Name, 0, "pkg.unreadable")}
 		}
-		b, err := io.ReadAll(io.LimitReader(rc, maxPackageFile+1))
+		b, err := io.ReadAll(io.LimitReader(rc, MaxPackageFile+1))
 		rc.Close()
 		if err != nil {
 			return Package{}, PackageErrors{perr(f.Name, 0, "pkg.unreadable")}
 		}
 		read += int64(len(b))
-		if len(b) > maxPackageFile || read > MaxPackageSize {
+		if len(b) > MaxPackageFile || read > MaxPackageSize {
 			return Package{}, PackageErrors{perr(f.Name, 0, "pkg.larger_than_declared")}
 		}
 		files[f.Name] = &fstest.MapFile{Data: b}
@@ -101,8 +120,8 @@ func checkEntry(f *zip.File) *i18n.Msg {
 	if !fs.ValidPath(clean) {
 		return msgOf("pkg.leaves")
 	}
-	if !f.FileInfo().IsDir() && f.UncompressedSize64 > maxPackageFile {
-		return msgOf("pkg.file_too_large", f.UncompressedSize64, maxPackageFile)
+	if !f.FileInfo().IsDir() && f.UncompressedSize64 > MaxPackageFile {
+		return msgOf("pkg.file_too_large", f.UncompressedSize64, MaxPackageFile)
 	}
 	return nil
 }

@@ -89,7 +89,12 @@ func Lang(c *fiber.Ctx) string {
 	if l, ok := c.Locals(langKey).(string); ok {
 		return l
 	}
-	return i18n.Default
+	// Before Languages ran: a request Fiber refused before any route (a
+	// body over BodyLimit) is answered in the language it asked for.
+	if l := c.Query("lang"); i18n.Supported(l) {
+		return l
+	}
+	return i18n.FromAcceptLanguage(c.Get(fiber.HeaderAcceptLanguage))
 }
 
 // Languages picks the request's language (openapi.json, info.description,
