@@ -208,43 +208,6 @@ func (e *env) audits(t *testing.T, action, object string) int64 {
 	return n
 }
 
-// problem is a problem+json body.
-type problem struct {
-	Status  int    `json:"status"`
-	Title   string `json:"title"`
-	Detail  string `json:"detail"`
-	Missing []Missing
-	Errors  []struct {
-		Field string `json:"field"`
-	} `json:"errors"`
-}
-
-// wantProblem checks a problem+json answer of status naming field (when
-// given) and returns it.
-func wantProblem(t *testing.T, r webtest.Response, status int, field string) problem {
-	t.Helper()
-	r.Want(t, status)
-	if ct := r.Header.Get("Content-Type"); ct != "application/problem+json" {
-		t.Fatalf("Content-Type %q, want problem+json: %.300s", ct, r.Body)
-	}
-	var p problem
-	r.JSON(t, &p)
-	if p.Status != status || p.Title == "" {
-		t.Errorf("problem %+v, want status %d with a title", p, status)
-	}
-	if field != "" {
-		var fields []string
-		for _, f := range p.Errors {
-			fields = append(fields, f.Field)
-			if f.Field == field {
-				return p
-			}
-		}
-		t.Errorf("problem names %v, want %s: %s", fields, field, r.Body)
-	}
-	return p
-}
-
 // statusBit reads bit i of a signed Bitstring Status List (W3C: multibase
 // "u" + base64url of the GZIP of the bits, bit 0 the high bit of byte 0).
 func statusBit(t *testing.T, jws string, i int) bool {

@@ -53,14 +53,14 @@ func TestRevocation(t *testing.T) {
 	rev := func(who models.User, reason string) webtest.Response {
 		return e.As(who).Post("/api/v1/certificates/"+j.Code+"/revoke", map[string]any{"reason": reason})
 	}
-	wantProblem(t, rev(u, "x"), http.StatusForbidden, "")
-	wantProblem(t, rev(otherTrainer, "Fraude"), http.StatusNotFound, "")
+	rev(u, "x").WantProblem(t, http.StatusForbidden)
+	rev(otherTrainer, "Fraude").WantProblem(t, http.StatusNotFound)
 	if _, err := e.svc.Revoke(ctx, otherTrainer, j.Code, "Fraude", "fr"); !errors.Is(err, ErrNotAllowed) {
 		t.Errorf("another trainer's revocation: %v, want ErrNotAllowed", err)
 	}
-	wantProblem(t, rev(tr, "   "), http.StatusBadRequest, "reason")
-	wantProblem(t, rev(tr, strings.Repeat("é", 501)), http.StatusBadRequest, "reason")
-	wantProblem(t, e.As(tr).Post("/api/v1/certificates/not-a-code/revoke", map[string]any{"reason": "x"}), http.StatusNotFound, "")
+	rev(tr, "   ").WantProblem(t, http.StatusBadRequest, "reason")
+	rev(tr, strings.Repeat("é", 501)).WantProblem(t, http.StatusBadRequest, "reason")
+	e.As(tr).Post("/api/v1/certificates/not-a-code/revoke", map[string]any{"reason": "x"}).WantProblem(t, http.StatusNotFound)
 	e.Anonymous().Post("/api/v1/certificates/"+j.Code+"/revoke", map[string]any{"reason": "x"}).Want(t, http.StatusUnauthorized)
 	if got, _ := e.svc.Verify(ctx, j.Code, "fr"); got.Status != models.CertValid || e.audits(t, "certificate.revoke", "certificate:"+j.Code) != 0 {
 		t.Fatalf("a refused revocation changed the certificate: %s", got.Status)
@@ -75,7 +75,7 @@ func TestRevocation(t *testing.T) {
 	if revoked.Status != models.CertRevoked || revoked.RevokedReason != "Erreur de saisie" || revoked.RevokedAt == nil || !revoked.RevokedAt.Equal(e.clock.now()) {
 		t.Errorf("revoke answered %+v", revoked)
 	}
-	wantProblem(t, rev(tr, "encore"), http.StatusConflict, "")
+	rev(tr, "encore").WantProblem(t, http.StatusConflict)
 	if _, err := e.svc.Revoke(ctx, tr, j.Code, "encore", "fr"); !errors.Is(err, ErrFinal) {
 		t.Errorf("second revocation: %v, want ErrFinal", err)
 	}
@@ -400,5 +400,5 @@ func TestPDFDownloadOfOwnCertificateOnly(t *testing.T) {
 		t.Errorf("PDFFor another trainee: %v, want ErrNotFound", err)
 	}
 	e.Anonymous().Get(path).Want(t, http.StatusUnauthorized)
-	wantProblem(t, e.As(u).Get("/api/v1/certificates/"+NewCode()+"/pdf"), http.StatusNotFound, "")
+	e.As(u).Get("/api/v1/certificates/"+NewCode()+"/pdf").WantProblem(t, http.StatusNotFound)
 }

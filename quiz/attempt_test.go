@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"tadrib/internal/webtest"
 	"tadrib/models"
 )
 
@@ -392,9 +393,9 @@ func TestMaxAttemptsAndOverrides(t *testing.T) {
 		t.Errorf("another trainer's override: %v, want ErrNotFound", err)
 	}
 	_, err = x.svc.SetOverride(x.ctx, x.author, x.quizID, OverrideInput{UserID: "x", ExtraTimeS: ptrTo(-1), ExtraAttempts: ptrTo(101)})
-	wantFields(t, err, "user_id", "extra_time_s", "extra_attempts")
+	webtest.WantFields(t, err, "user_id", "extra_time_s", "extra_attempts")
 	_, err = x.svc.SetOverride(x.ctx, x.author, x.quizID, OverrideInput{UserID: id(x.User("Omar", models.RoleTrainee).ID), ExtraAttempts: ptrTo(1)})
-	wantFields(t, err, "user_id") // not in the course
+	webtest.WantFields(t, err, "user_id") // not in the course
 	got, err := x.svc.SetOverride(x.ctx, x.author, x.quizID, in)
 	if err != nil || got.ExtraTimeS != 600 || got.ExtraAttempts != 1 {
 		t.Fatalf("override: %v %+v", err, got)

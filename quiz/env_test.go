@@ -8,7 +8,6 @@ package quiz
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"strconv"
 	"strings"
 	"sync"
@@ -16,7 +15,6 @@ import (
 	"time"
 
 	"tadrib/courses"
-	"tadrib/internal/web"
 	"tadrib/internal/webtest"
 	"tadrib/models"
 )
@@ -221,30 +219,5 @@ func rightAnswers(t testing.TB, a AttemptJSON) map[string]any {
 		qs[Short].ID:     map[string]any{"text": " 27-14 "},
 		qs[Numerical].ID: map[string]any{"number": 3},
 		qs[Matching].ID:  map[string]any{"pairs": pairs},
-	}
-}
-
-// fields are the field names of a validation error (web.Invalid), or nil.
-func fields(err error) []string {
-	var we *web.Error
-	if !errors.As(err, &we) {
-		return nil
-	}
-	out := []string{}
-	for _, f := range we.Fields {
-		out = append(out, f.Field)
-	}
-	return out
-}
-
-// wantFields fails unless err is a 400 validation error naming exactly want.
-func wantFields(t testing.TB, err error, want ...string) {
-	t.Helper()
-	var we *web.Error
-	if !errors.As(err, &we) || we.Status != 400 {
-		t.Fatalf("error %v, want a 400 validation error on %v", err, want)
-	}
-	if got := strings.Join(fields(err), ","); got != strings.Join(want, ",") {
-		t.Errorf("fields %q, want %q", got, strings.Join(want, ","))
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"tadrib/internal/webtest"
 	"tadrib/models"
 )
 
@@ -208,11 +209,11 @@ func TestEssayGrading(t *testing.T) {
 		t.Errorf("grading a single choice: %v, want ErrNotInAttempt", err)
 	}
 	_, err = x.svc.GradeEssay(x.ctx, x.author, aid, essay, GradeInput{Points: ptrTo(5.0)})
-	wantFields(t, err, "points")
+	webtest.WantFields(t, err, "points")
 	_, err = x.svc.GradeEssay(x.ctx, x.author, aid, essay, GradeInput{})
-	wantFields(t, err, "points")
+	webtest.WantFields(t, err, "points")
 	_, err = x.svc.GradeEssay(x.ctx, x.author, aid, essay, GradeInput{Points: ptrTo(1.0), Comment: strings.Repeat("x", 10001)})
-	wantFields(t, err, "comment")
+	webtest.WantFields(t, err, "comment")
 
 	g, err := x.svc.GradeEssay(x.ctx, x.author, aid, essay, GradeInput{Points: ptrTo(1.0), Comment: " Bonne orientation. "})
 	if err != nil || g.PendingManual || !g.Passed || *g.Score != 7 {

@@ -190,11 +190,11 @@ func TestImageUploadRoute(t *testing.T) {
 		{"empty.png", nil, http.StatusBadRequest},
 	} {
 		body, ctype := multipartBody(t, nil, "image", c.name, c.data)
-		wantProblem(t, e.As(owner).Do("POST", "/api/v1/courses/traite-101/images", body, "Content-Type", ctype), c.status, "image")
+		e.As(owner).Do("POST", "/api/v1/courses/traite-101/images", body, "Content-Type", ctype).WantProblem(t, c.status, "image")
 	}
 	// A multipart form without the image field.
 	body, ctype := multipartBody(t, map[string]string{"alt": "x"}, "", "", nil)
-	wantProblem(t, e.As(owner).Do("POST", "/api/v1/courses/traite-101/images", body, "Content-Type", ctype), http.StatusBadRequest, "image")
+	e.As(owner).Do("POST", "/api/v1/courses/traite-101/images", body, "Content-Type", ctype).WantProblem(t, http.StatusBadRequest, "image")
 
 	if st, _ := upload(other, "a.png", testPNG(t, 5)); st != http.StatusNotFound {
 		t.Errorf("another trainer uploading to a draft: %d, want 404", st)

@@ -3,19 +3,16 @@ package cohorts
 import (
 	"bytes"
 	"context"
-	"errors"
 	"html"
 	"mime/multipart"
 	"net/http"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 	"testing"
 
 	"tadrib/courses"
 	"tadrib/internal/accounts"
-	"tadrib/internal/web"
 	"tadrib/internal/webtest"
 	"tadrib/models"
 )
@@ -100,65 +97,6 @@ func (e *env) count(t *testing.T, table, where string, args ...any) int64 {
 		t.Fatal(err)
 	}
 	return n
-}
-
-// fields returns the sorted field names of a validation error (a *web.Error
-// with status 400), failing the test for any other error.
-func fields(t *testing.T, err error) []string {
-	t.Helper()
-	var we *web.Error
-	if !errors.As(err, &we) || we.Status != 400 {
-		t.Fatalf("got %v, want a validation error", err)
-	}
-	var out []string
-	for _, f := range we.Fields {
-		out = append(out, f.Field)
-	}
-	sort.Strings(out)
-	return out
-}
-
-func wantFields(t *testing.T, err error, want ...string) {
-	t.Helper()
-	sort.Strings(want)
-	if got := fields(t, err); strings.Join(got, ",") != strings.Join(want, ",") {
-		t.Errorf("fields %v, want %v", got, want)
-	}
-}
-
-// problem is an RFC 9457 body as the error handler writes it.
-type problem struct {
-	Type, Title, Detail string
-	Status              int
-	Errors              []struct {
-		Field, Message string
-		Line           int
-	}
-}
-
-// wantProblem checks a problem+json answer: its status, and that it names
-// field (when field is not empty).
-func wantProblem(t *testing.T, r webtest.Response, status int, field string) problem {
-	t.Helper()
-	r.Want(t, status)
-	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/problem+json") {
-		t.Fatalf("Content-Type %q, want problem+json: %.300s", ct, r.Body)
-	}
-	var p problem
-	r.JSON(t, &p)
-	if p.Status != status || p.Title == "" || p.Detail == "" {
-		t.Errorf("problem %+v", p)
-	}
-	if field == "" {
-		return p
-	}
-	for _, f := range p.Errors {
-		if f.Field == field {
-			return p
-		}
-	}
-	t.Errorf("problem does not name field %q: %s", field, r.Body)
-	return p
 }
 
 // wantPage checks that a page is in lang (right to left for Arabic), with

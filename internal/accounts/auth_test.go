@@ -38,8 +38,8 @@ func register(body map[string]any) map[string]any {
 func TestRegistrationValidation(t *testing.T) {
 	t.Parallel()
 	e := newWeb(t, "open", Limits{})
-	p := wantProblem(t, e.Anonymous().Post("/api/v1/auth/register", register(map[string]any{"email": "pas-une-adresse", "password": "court",
-		"name": "  ", "name_ar": "نادية\u202e", "organization": strings.Repeat("o", 201), "profession": "astronaute", "locale": "de"})),
+	p := e.Anonymous().Post("/api/v1/auth/register", register(map[string]any{"email": "pas-une-adresse", "password": "court",
+		"name": "  ", "name_ar": "نادية\u202e", "organization": strings.Repeat("o", 201), "profession": "astronaute", "locale": "de"})).WantProblem(t,
 		http.StatusBadRequest, "email", "password", "name", "name_ar", "organization", "profession", "locale")
 	if p.Errors[0].Message == p.Errors[1].Message {
 		t.Errorf("two fields with one message: %+v", p.Errors)
@@ -54,9 +54,9 @@ func TestRegistrationValidation(t *testing.T) {
 		{map[string]any{"name": strings.Repeat("n", 201)}, "name"},
 		{map[string]any{"name": 5}, "name"}, // a wrong type names its field
 	} {
-		wantProblem(t, e.Anonymous().Post("/api/v1/auth/register", register(tc.body)), http.StatusBadRequest, tc.field)
+		e.Anonymous().Post("/api/v1/auth/register", register(tc.body)).WantProblem(t, http.StatusBadRequest, tc.field)
 	}
-	wantProblem(t, e.Anonymous().Do(fiber.MethodPost, "/api/v1/auth/register", "email=a", "Content-Type", "application/x-www-form-urlencoded"),
+	e.Anonymous().Do(fiber.MethodPost, "/api/v1/auth/register", "email=a", "Content-Type", "application/x-www-form-urlencoded").WantProblem(t,
 		http.StatusUnsupportedMediaType)
 	if n, _ := e.svc.Count(context.Background()); n != 0 {
 		t.Fatalf("refused registrations stored %d accounts", n)
@@ -77,7 +77,7 @@ func TestRegistrationValidation(t *testing.T) {
 	if me["email"] != "nadia@example.org" || me["csrf_token"] == "" {
 		t.Errorf("/me = %v", me)
 	}
-	wantProblem(t, e.Anonymous().Post("/api/v1/auth/register", register(map[string]any{"email": "NADIA@example.org"})), http.StatusConflict, "email")
+	e.Anonymous().Post("/api/v1/auth/register", register(map[string]any{"email": "NADIA@example.org"})).WantProblem(t, http.StatusConflict, "email")
 	if _, err := e.svc.Create(context.Background(), NewUser{Email: "nadia@example.org", Password: "une phrase de passe longue", Name: "X",
 		Profession: "police", Locale: "fr"}, models.RoleTrainee); !errors.Is(err, ErrEmailTaken) {
 		t.Errorf("Create with a taken email: %v, want ErrEmailTaken", err)
@@ -87,7 +87,7 @@ func TestRegistrationValidation(t *testing.T) {
 func TestRegistrationClosed(t *testing.T) {
 	t.Parallel()
 	e := newWeb(t, "closed", Limits{})
-	wantProblem(t, e.Anonymous().Post("/api/v1/auth/register", register(nil)), http.StatusForbidden)
+	e.Anonymous().Post("/api/v1/auth/register", register(nil)).WantProblem(t, http.StatusForbidden)
 	for _, lang := range []string{"fr", "ar"} {
 		r := e.anonForm("/register", url.Values{"email": {"a@example.org"}}, lang).Want(t, http.StatusForbidden)
 		wantPage(t, r, lang, e.Catalog.T(lang, "err.registration_closed"))
@@ -110,13 +110,13 @@ func TestLogin(t *testing.T) {
 	login := func(email, password string) webtest.Response {
 		return e.Anonymous().Post("/api/v1/auth/login", map[string]any{"email": email, "password": password})
 	}
-	wrong := wantProblem(t, login(u.Email, "pas le bon mot de passe"), http.StatusUnauthorized)
-	unknown := wantProblem(t, login("personne@example.org", oldPassword), http.StatusUnauthorized)
+	wrong := login(u.Email, "pas le bon mot de passe").WantProblem(t, http.StatusUnauthorized)
+	unknown := login("personne@example.org", oldPassword).WantProblem(t, http.StatusUnauthorized)
 	if wrong.Detail != unknown.Detail || wrong.Title != unknown.Title {
 		t.Errorf("unknown email %+v differs from wrong password %+v", unknown, wrong)
 	}
-	wantProblem(t, login(off.Email, "pas le bon mot de passe"), http.StatusUnauthorized)
-	wantProblem(t, login(off.Email, oldPassword), http.StatusForbidden)
+	login(off.Email, "pas le bon mot de passe").WantProblem(t, http.StatusUnauthorized)
+	login(off.Email, oldPassword).WantProblem(t, http.StatusForbidden)
 	if _, err := e.svc.Authenticate(context.Background(), off.Email, oldPassword); !errors.Is(err, ErrDisabled) {
 		t.Errorf("Authenticate of a disabled account: %v", err)
 	}
@@ -150,8 +150,8 @@ func TestLogoutEndsTheSession(t *testing.T) {
 	if r.Header.Get("Clear-Site-Data") == "" {
 		t.Error("logout without Clear-Site-Data")
 	}
-	wantProblem(t, e.withToken(fiber.MethodGet, "/api/v1/me", s.Token, nil), http.StatusUnauthorized)
-	wantProblem(t, e.Anonymous().Post("/api/v1/auth/logout", nil), http.StatusUnauthorized)
+	e.withToken(fiber.MethodGet, "/api/v1/me", s.Token, nil).WantProblem(t, http.StatusUnauthorized)
+	e.Anonymous().Post("/api/v1/auth/logout", nil).WantProblem(t, http.StatusUnauthorized)
 
 	// The page's sign-out (a form) ends the cookie's session.
 	c := e.As(u)

@@ -28,14 +28,14 @@ func TestProfileUpdate(t *testing.T) {
 	u := e.account(t, "nadia@example.org", models.RoleTrainee)
 	here, elsewhere := e.As(u), e.As(u)
 
-	wantProblem(t, patch(here, "/api/v1/me", map[string]any{"name": " ", "locale": "de", "organization": strings.Repeat("o", 201), "name_ar": "a\x00b"}),
+	patch(here, "/api/v1/me", map[string]any{"name": " ", "locale": "de", "organization": strings.Repeat("o", 201), "name_ar": "a\x00b"}).WantProblem(t,
 		http.StatusBadRequest, "name", "locale", "organization", "name_ar")
-	wantProblem(t, patch(here, "/api/v1/me", map[string]any{"password": "une nouvelle phrase longue"}), http.StatusBadRequest, "current_password")
-	wantProblem(t, patch(here, "/api/v1/me", map[string]any{"password": "une nouvelle phrase longue", "current_password": "pas la bonne"}),
+	patch(here, "/api/v1/me", map[string]any{"password": "une nouvelle phrase longue"}).WantProblem(t, http.StatusBadRequest, "current_password")
+	patch(here, "/api/v1/me", map[string]any{"password": "une nouvelle phrase longue", "current_password": "pas la bonne"}).WantProblem(t,
 		http.StatusBadRequest, "current_password")
-	wantProblem(t, patch(here, "/api/v1/me", map[string]any{"password": "court", "current_password": oldPassword}), http.StatusBadRequest, "password")
-	wantProblem(t, patch(here, "/api/v1/me", map[string]any{"locale": 5}), http.StatusBadRequest, "locale")
-	wantProblem(t, patch(e.Anonymous(), "/api/v1/me", map[string]any{"name": "X"}), http.StatusUnauthorized)
+	patch(here, "/api/v1/me", map[string]any{"password": "court", "current_password": oldPassword}).WantProblem(t, http.StatusBadRequest, "password")
+	patch(here, "/api/v1/me", map[string]any{"locale": 5}).WantProblem(t, http.StatusBadRequest, "locale")
+	patch(e.Anonymous(), "/api/v1/me", map[string]any{"name": "X"}).WantProblem(t, http.StatusUnauthorized)
 	if got, _ := e.svc.Get(context.Background(), u.ID); got.Name != u.Name || got.PasswordHash != u.PasswordHash {
 		t.Fatal("a refused change was stored")
 	}
@@ -52,7 +52,7 @@ func TestProfileUpdate(t *testing.T) {
 	const newPassword = "une toute nouvelle phrase"
 	patch(here, "/api/v1/me", map[string]any{"password": newPassword, "current_password": oldPassword}).Want(t, http.StatusOK)
 	here.Get("/api/v1/me").Want(t, http.StatusOK)
-	wantProblem(t, elsewhere.Get("/api/v1/me"), http.StatusUnauthorized)
+	elsewhere.Get("/api/v1/me").WantProblem(t, http.StatusUnauthorized)
 	if _, err := e.svc.Authenticate(context.Background(), u.Email, newPassword); err != nil {
 		t.Errorf("the new password does not sign in: %v", err)
 	}
@@ -88,9 +88,9 @@ func TestAdminUserManagementAPI(t *testing.T) {
 	if list.Total != 3 || len(list.Items) != 2 || list.Items[0].Email != u.Email {
 		t.Errorf("page 2 of 2: %+v", list)
 	}
-	wantProblem(t, e.As(admin).Get("/api/v1/admin/users?role=roi&limit=0&offset=-1"), http.StatusBadRequest, "role", "limit", "offset")
-	wantProblem(t, e.As(tr).Get("/api/v1/admin/users"), http.StatusForbidden)
-	wantProblem(t, patch(e.As(tr), "/api/v1/admin/users/"+id, map[string]any{"role": "admin"}), http.StatusForbidden)
+	e.As(admin).Get("/api/v1/admin/users?role=roi&limit=0&offset=-1").WantProblem(t, http.StatusBadRequest, "role", "limit", "offset")
+	e.As(tr).Get("/api/v1/admin/users").WantProblem(t, http.StatusForbidden)
+	patch(e.As(tr), "/api/v1/admin/users/"+id, map[string]any{"role": "admin"}).WantProblem(t, http.StatusForbidden)
 
 	var changed UserJSON
 	patch(e.As(admin), "/api/v1/admin/users/"+id, map[string]any{"role": models.RoleTrainer}).Want(t, http.StatusOK).JSON(t, &changed)
@@ -110,19 +110,19 @@ func TestAdminUserManagementAPI(t *testing.T) {
 	}
 
 	patch(e.As(admin), "/api/v1/admin/users/"+id, map[string]any{"disabled": true}).Want(t, http.StatusOK)
-	wantProblem(t, users.Get("/api/v1/me"), http.StatusUnauthorized)
+	users.Get("/api/v1/me").WantProblem(t, http.StatusUnauthorized)
 	if n := len(e.audited(t, "user.update", userObject(u.ID))); n != 2 {
 		t.Errorf("disabling audited: %d events, want 2", n)
 	}
 	// Enabled again, the old sessions stay ended.
 	patch(e.As(admin), "/api/v1/admin/users/"+id, map[string]any{"disabled": false}).Want(t, http.StatusOK)
-	wantProblem(t, users.Get("/api/v1/me"), http.StatusUnauthorized)
+	users.Get("/api/v1/me").WantProblem(t, http.StatusUnauthorized)
 	e.As(u).Get("/api/v1/me").Want(t, http.StatusOK)
 
-	wantProblem(t, patch(e.As(admin), "/api/v1/admin/users/"+id, map[string]any{"role": "roi"}), http.StatusBadRequest, "role")
-	wantProblem(t, patch(e.As(admin), "/api/v1/admin/users/999999", map[string]any{"role": "trainer"}), http.StatusNotFound)
-	wantProblem(t, patch(e.As(admin), "/api/v1/admin/users/abc", map[string]any{"role": "trainer"}), http.StatusNotFound)
-	wantProblem(t, patch(e.As(admin), "/api/v1/admin/users/"+strconv.FormatInt(admin.ID, 10), map[string]any{"role": "trainee"}), http.StatusConflict)
+	patch(e.As(admin), "/api/v1/admin/users/"+id, map[string]any{"role": "roi"}).WantProblem(t, http.StatusBadRequest, "role")
+	patch(e.As(admin), "/api/v1/admin/users/999999", map[string]any{"role": "trainer"}).WantProblem(t, http.StatusNotFound)
+	patch(e.As(admin), "/api/v1/admin/users/abc", map[string]any{"role": "trainer"}).WantProblem(t, http.StatusNotFound)
+	patch(e.As(admin), "/api/v1/admin/users/"+strconv.FormatInt(admin.ID, 10), map[string]any{"role": "trainee"}).WantProblem(t, http.StatusConflict)
 	if _, err := e.svc.AdminUpdate(context.Background(), admin, admin.ID, AdminChange{Disabled: ptr(true)}); !errors.Is(err, ErrLastAdmin) {
 		t.Errorf("disabling the last admin: %v, want ErrLastAdmin", err)
 	}
@@ -278,8 +278,8 @@ func TestAuditLogPagesCSVAndAPI(t *testing.T) {
 	if got.Total != 0 || got.Items == nil {
 		t.Errorf("an empty result: %+v (items must be [], not null)", got)
 	}
-	wantProblem(t, e.As(admin).Get("/api/v1/admin/audit?limit=501&to=x"), http.StatusBadRequest, "limit", "to")
-	wantProblem(t, e.As(u).Get("/api/v1/admin/audit"), http.StatusForbidden)
+	e.As(admin).Get("/api/v1/admin/audit?limit=501&to=x").WantProblem(t, http.StatusBadRequest, "limit", "to")
+	e.As(u).Get("/api/v1/admin/audit").WantProblem(t, http.StatusForbidden)
 }
 
 // A list longer than a page links to the next and previous pages, keeping
