@@ -7,14 +7,9 @@ package certs
 // quizzes (cmd/tadrib's certs_test.go does that, end to end).
 
 import (
-	"bytes"
-	"compress/gzip"
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"html"
-	"io"
 	"strings"
 	"sync"
 	"testing"
@@ -206,41 +201,6 @@ func (e *env) audits(t *testing.T, action, object string) int64 {
 		t.Fatal(err)
 	}
 	return n
-}
-
-// statusBit reads bit i of a signed Bitstring Status List (W3C: multibase
-// "u" + base64url of the GZIP of the bits, bit 0 the high bit of byte 0).
-func statusBit(t *testing.T, jws string, i int) bool {
-	t.Helper()
-	parts := strings.Split(jws, ".")
-	if len(parts) != 3 {
-		t.Fatalf("status list is not a compact JWS: %.80s", jws)
-	}
-	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
-	if err != nil {
-		t.Fatal(err)
-	}
-	var claims struct {
-		CredentialSubject struct {
-			EncodedList string `json:"encodedList"`
-		} `json:"credentialSubject"`
-	}
-	if err := json.Unmarshal(payload, &claims); err != nil {
-		t.Fatal(err)
-	}
-	gz, err := base64.RawURLEncoding.DecodeString(strings.TrimPrefix(claims.CredentialSubject.EncodedList, "u"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	zr, err := gzip.NewReader(bytes.NewReader(gz))
-	if err != nil {
-		t.Fatal(err)
-	}
-	bits, err := io.ReadAll(zr)
-	if err != nil || len(bits)*8 != credential.StatusListSize {
-		t.Fatalf("status list: %d bits, %v", len(bits)*8, err)
-	}
-	return bits[i/8]&(0x80>>(i%8)) != 0
 }
 
 // wantPage checks that a page is rendered in lang (the html element's lang

@@ -12,6 +12,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"tadrib/certs/credential/credtest"
 	"tadrib/models"
 )
 
@@ -175,7 +176,7 @@ func TestReissueSupersedes(t *testing.T) {
 	}
 	page := e.as(nil, "fr").Get("/verify/"+old.Code).Want(t, http.StatusOK)
 	wantPage(t, page, "fr", e.Catalog.T("fr", "verify.status.superseded"), `/verify/`+next.Code)
-	if !statusBit(t, e.statusList(t), e.statusIndex(t, old.Code)) || statusBit(t, e.statusList(t), e.statusIndex(t, next.Code)) {
+	if !credtest.StatusBit(t, e.statusList(t), e.statusIndex(t, old.Code)) || credtest.StatusBit(t, e.statusList(t), e.statusIndex(t, next.Code)) {
 		t.Error("the status list does not mark the superseded certificate only")
 	}
 	if e.audits(t, "certificate.reissue", "certificate:"+old.Code) != 1 {

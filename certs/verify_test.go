@@ -17,6 +17,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/limiter"
 
+	"tadrib/certs/credential/credtest"
 	"tadrib/internal/web"
 	"tadrib/internal/webtest"
 	"tadrib/models"
@@ -44,7 +45,7 @@ func TestRevocation(t *testing.T) {
 		t.Fatal(err)
 	}
 	idx := e.statusIndex(t, j.Code)
-	if statusBit(t, e.statusList(t), idx) {
+	if credtest.StatusBit(t, e.statusList(t), idx) {
 		t.Fatal("the status bit is set before any revocation")
 	}
 
@@ -65,7 +66,7 @@ func TestRevocation(t *testing.T) {
 	if got, _ := e.svc.Verify(ctx, j.Code, "fr"); got.Status != models.CertValid || e.audits(t, "certificate.revoke", "certificate:"+j.Code) != 0 {
 		t.Fatalf("a refused revocation changed the certificate: %s", got.Status)
 	}
-	if statusBit(t, e.statusList(t), idx) {
+	if credtest.StatusBit(t, e.statusList(t), idx) {
 		t.Fatal("a refused revocation set the status bit")
 	}
 
@@ -97,7 +98,7 @@ func TestRevocation(t *testing.T) {
 	// Third parties learn it from the status list: the credential's bit is
 	// set, and only it.
 	list := e.statusList(t)
-	if !statusBit(t, list, idx) || statusBit(t, list, (idx+1)%131072) {
+	if !credtest.StatusBit(t, list, idx) || credtest.StatusBit(t, list, (idx+1)%131072) {
 		t.Errorf("status list bit %d not set (or its neighbour set) after revocation", idx)
 	}
 	// An admin may revoke any course's certificate.
@@ -154,7 +155,7 @@ func TestStatusListCacheAndReset(t *testing.T) {
 		t.Fatal(err)
 	}
 	after, _ := e.svc.StatusList(ctx)
-	if after == cached || !statusBit(t, after, e.statusIndex(t, j.Code)) {
+	if after == cached || !credtest.StatusBit(t, after, e.statusIndex(t, j.Code)) {
 		t.Error("after a revocation the cached list was served")
 	}
 }
