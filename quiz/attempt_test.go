@@ -19,7 +19,7 @@ import (
 
 func TestStartWhoMayTake(t *testing.T) {
 	t.Parallel()
-	x := newEnv(t, Settings{}, sixTypes)
+	x := newEnv(t, Settings{}, webtest.SixTypesGIFT)
 	u := x.trainee("Nadia")
 	outsider := x.User("Omar", models.RoleTrainee)
 	if _, _, err := x.svc.Start(x.ctx, outsider, x.quizID); !errors.Is(err, ErrNotEnrolled) {
@@ -60,7 +60,7 @@ func TestStartAnEmptyQuiz(t *testing.T) {
 // order, with the same option ids.
 func TestStartResumesTheAttemptInProgress(t *testing.T) {
 	t.Parallel()
-	x := newEnv(t, Settings{}, sixTypes) // shuffled (the default)
+	x := newEnv(t, Settings{}, webtest.SixTypesGIFT) // shuffled (the default)
 	u := x.trainee("Nadia")
 	first := x.start(u)
 	again, resumed, err := x.svc.Start(x.ctx, u, x.quizID)
@@ -183,7 +183,7 @@ func TestRandomDrawIsStableWithinAnAttempt(t *testing.T) {
 
 func TestSaveAnswerRules(t *testing.T) {
 	t.Parallel()
-	x := newEnv(t, Settings{TimeLimitS: ptrTo(60)}, sixTypes)
+	x := newEnv(t, Settings{TimeLimitS: ptrTo(60)}, webtest.SixTypesGIFT)
 	u, stranger := x.trainee("Nadia"), x.trainee("Omar")
 	a := x.start(u)
 	if a.Deadline == nil || !a.Deadline.Equal(x.clock.Now().Add(time.Minute)) {
@@ -261,7 +261,7 @@ func TestSaveAnswerRules(t *testing.T) {
 // the attempt once: the same result every time.
 func TestSubmitTwiceIsHarmless(t *testing.T) {
 	t.Parallel()
-	x := newEnv(t, Settings{}, sixTypes)
+	x := newEnv(t, Settings{}, webtest.SixTypesGIFT)
 	u := x.trainee("Nadia")
 	a := x.start(u)
 	for qid, body := range rightAnswers(t, a) {
@@ -316,7 +316,7 @@ func TestSubmitTwiceIsHarmless(t *testing.T) {
 // the sweep when nobody touches it, or when its trainee comes back.
 func TestExpiryGrading(t *testing.T) {
 	t.Parallel()
-	x := newEnv(t, Settings{TimeLimitS: ptrTo(60)}, sixTypes)
+	x := newEnv(t, Settings{TimeLimitS: ptrTo(60)}, webtest.SixTypesGIFT)
 	u, v := x.trainee("Nadia"), x.trainee("Salma")
 	a := x.start(u)
 	right := rightAnswers(t, a)
@@ -367,7 +367,7 @@ func TestExpiryGrading(t *testing.T) {
 
 func TestMaxAttemptsAndOverrides(t *testing.T) {
 	t.Parallel()
-	x := newEnv(t, Settings{MaxAttempts: ptrTo(2), TimeLimitS: ptrTo(60)}, sixTypes)
+	x := newEnv(t, Settings{MaxAttempts: ptrTo(2), TimeLimitS: ptrTo(60)}, webtest.SixTypesGIFT)
 	u := x.trainee("Nadia")
 	for i := range 2 {
 		a := x.start(u)
@@ -417,7 +417,7 @@ func TestMaxAttemptsAndOverrides(t *testing.T) {
 
 func TestAttemptsList(t *testing.T) {
 	t.Parallel()
-	x := newEnv(t, Settings{}, sixTypes)
+	x := newEnv(t, Settings{}, webtest.SixTypesGIFT)
 	u, v := x.trainee("Nadia"), x.trainee("Salma")
 	x.submit(u, x.start(u))
 	x.start(v)

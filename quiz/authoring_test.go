@@ -38,7 +38,7 @@ func TestQuizSettingsValidation(t *testing.T) {
 
 func TestWhoMayEditAQuiz(t *testing.T) {
 	t.Parallel()
-	x := newEnv(t, Settings{}, sixTypes)
+	x := newEnv(t, Settings{}, webtest.SixTypesGIFT)
 	trainee := x.trainee("Nadia")
 	other := x.User("Other", models.RoleTrainer)
 	admin := x.User("Admin", models.RoleAdmin)
@@ -216,7 +216,7 @@ func TestBankVersionAndQuestions(t *testing.T) {
 
 func TestGIFTImportAndExport(t *testing.T) {
 	t.Parallel()
-	x := newEnv(t, Settings{}, sixTypes)
+	x := newEnv(t, Settings{}, webtest.SixTypesGIFT)
 	v := x.quizRow().BankVersion
 	broken := "::Good:: Fine. {TRUE}\n\n::Broken:: Never closes {=yes ~no\n\n::Good two:: Fine too. {FALSE}\n"
 	res, err := x.svc.ImportGIFT(x.ctx, x.author, x.quizID, broken, false)
@@ -283,7 +283,7 @@ func TestQuestionLimit(t *testing.T) {
 func TestQuizPackages(t *testing.T) {
 	t.Parallel()
 	x := newEnv(t, Settings{PassMark: ptrTo(60), TimeLimitS: ptrTo(600), MaxAttempts: ptrTo(3), Draw: ptrTo(4),
-		Review: ptrTo(ReviewScoreOnly), Titles: &map[string]string{"ar": "تعاريف"}}, sixTypes)
+		Review: ptrTo(ReviewScoreOnly), Titles: &map[string]string{"ar": "تعاريف"}}, webtest.SixTypesGIFT)
 	st, gift, ok, err := x.svc.ExportQuiz(x.ctx, x.course.Modules[0].ID)
 	if err != nil || !ok || st.Title != "Définitions" || st.PassMark != 60 || st.TimeLimitS != 600 || st.MaxAttempts != 3 ||
 		st.Draw != 4 || st.Review != ReviewScoreOnly || !st.Shuffle || st.Titles["ar"] != "تعاريف" {

@@ -30,7 +30,7 @@ func fields(p webtest.Problem) string { return strings.Join(p.Fields(), ",") }
 
 func TestAPIAttempts(t *testing.T) {
 	t.Parallel()
-	x := newEnv(t, Settings{MaxAttempts: ptrTo(1)}, sixTypes)
+	x := newEnv(t, Settings{MaxAttempts: ptrTo(1)}, webtest.SixTypesGIFT)
 	u := x.trainee("Nadia")
 	base := fmt.Sprintf("/api/v1/quizzes/%d", x.quizID)
 	wantProblem(t, x.Anonymous().Post(base+"/attempts", nil), http.StatusUnauthorized, "")
@@ -106,7 +106,7 @@ func TestAPIEmptyQuiz(t *testing.T) {
 
 func TestAPIAuthoring(t *testing.T) {
 	t.Parallel()
-	x := newEnv(t, Settings{}, sixTypes)
+	x := newEnv(t, Settings{}, webtest.SixTypesGIFT)
 	author, trainee, other := x.As(x.author), x.As(x.trainee("Nadia")), x.As(x.User("Other", models.RoleTrainer))
 	base := fmt.Sprintf("/api/v1/quizzes/%d", x.quizID)
 	mod := fmt.Sprintf("/api/v1/modules/%d/quiz", x.course.Modules[0].ID)

@@ -50,7 +50,7 @@ func redirect(t *testing.T, r webtest.Response, prefix string) string {
 
 func TestTraineePagesInFrenchAndArabic(t *testing.T) {
 	t.Parallel()
-	x := newEnv(t, Settings{PassMark: ptrTo(50), TimeLimitS: ptrTo(600), Titles: &map[string]string{"ar": "تعاريف"}}, sixTypes)
+	x := newEnv(t, Settings{PassMark: ptrTo(50), TimeLimitS: ptrTo(600), Titles: &map[string]string{"ar": "تعاريف"}}, webtest.SixTypesGIFT)
 	quizPage := fmt.Sprintf("/quizzes/%d", x.quizID)
 	for _, lang := range []string{"fr", "ar"} {
 		c := x.As(x.trainee("Nadia-" + lang))
@@ -122,7 +122,7 @@ func TestTraineePagesInFrenchAndArabic(t *testing.T) {
 
 func TestOnePerPageAndReviewNever(t *testing.T) {
 	t.Parallel()
-	x := newEnv(t, Settings{OnePerPage: ptrTo(true), Review: ptrTo(ReviewNever), Shuffle: ptrTo(false)}, sixTypes)
+	x := newEnv(t, Settings{OnePerPage: ptrTo(true), Review: ptrTo(ReviewNever), Shuffle: ptrTo(false)}, webtest.SixTypesGIFT)
 	c := x.As(x.trainee("Nadia"))
 	c.Lang = "fr"
 	at := redirect(t, c.Post(fmt.Sprintf("/quizzes/%d/start", x.quizID), url.Values{}), "/attempts/")
@@ -154,7 +154,7 @@ func TestOnePerPageAndReviewNever(t *testing.T) {
 
 func TestEditorPages(t *testing.T) {
 	t.Parallel()
-	x := newEnv(t, Settings{}, sixTypes)
+	x := newEnv(t, Settings{}, webtest.SixTypesGIFT)
 	author := x.As(x.author)
 	author.Lang = "fr"
 	editor := fmt.Sprintf("/author/quizzes/%d", x.quizID)
@@ -242,7 +242,7 @@ func TestEditorPages(t *testing.T) {
 
 func TestReportAndGradingPages(t *testing.T) {
 	t.Parallel()
-	x := newEnv(t, Settings{}, sixTypes+"\n::Essay:: Describe a referral you made. {}\n")
+	x := newEnv(t, Settings{}, webtest.SixTypesGIFT+"\n::Essay:: Describe a referral you made. {}\n")
 	for _, name := range []string{"Nadia", "Salma"} {
 		u := x.trainee(name)
 		a := x.start(u)

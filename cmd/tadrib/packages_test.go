@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"tadrib/internal/webtest"
 	"tadrib/models"
 )
 
@@ -80,13 +81,6 @@ func quizIDOf(t *testing.T, a *testApp, moduleID int64) int64 {
 	return id
 }
 
-// everyType is a bank with one question of every type.
-const everyType = bank + `
-::Q7 essay:: Describe a referral you made. {}
-
-::Q8 description:: Read the case below before answering.
-`
-
 // richCourse is a draft course in two languages with a quiz of every
 // question type, its settings changed from the defaults, and an image.
 func richCourse(t *testing.T, a *testApp) (user, string) {
@@ -102,7 +96,7 @@ func richCourse(t *testing.T, a *testApp) (user, string) {
 	q := tr.do("POST", "/api/v1/modules/"+mid+"/quiz", map[string]any{"title": "Définitions", "pass_mark": 60, "time_limit_s": 900,
 		"max_attempts": 3, "draw": 5, "shuffle": false, "review": "score_only", "one_per_page": true})
 	wantStatus(t, q, 201)
-	imp := tr.do("POST", "/api/v1/quizzes/"+q.JSON(t)["id"].(string)+"/import", []byte(everyType), "Content-Type", "text/plain; charset=utf-8")
+	imp := tr.do("POST", "/api/v1/quizzes/"+q.JSON(t)["id"].(string)+"/import", []byte(webtest.EveryTypeGIFT), "Content-Type", "text/plain; charset=utf-8")
 	wantStatus(t, imp, 200)
 	if n := imp.JSON(t)["imported"].(float64); n != 8 {
 		t.Fatalf("imported %v questions, want 8: %s", n, imp.Body)

@@ -84,36 +84,6 @@ func imageName(b []byte, ext string) string {
 	return "images/" + hex.EncodeToString(sum[:]) + "." + ext
 }
 
-// everyType is a GIFT bank with one question of every type.
-const everyType = `::Q1 single:: Which instrument first defined trafficking in persons internationally? {
-=The Palermo Protocol#right
-~The Geneva Convention#wrong
-~The Hague Convention
-}
-
-::Q2 multiple:: Which of these are elements of the definition of trafficking? {
-~%50%The act
-~%50%The means
-~%-100%The weather
-}
-
-::Q3 true-false:: The consent of a child victim is irrelevant. {TRUE#wrong#right}
-
-::Q4 short:: Which Moroccan law number is on trafficking in human beings? {=27-14 =27.14}
-
-::Q5 numerical:: How many constituent elements does the definition have for adults? {#3}
-
-::Q6 matching:: Match each element with an example. {
-=Act -> Recruitment
-=Means -> Deception
-=Purpose -> Exploitation
-}
-
-::Q7 essay:: Describe a referral you made. {}
-
-::Q8 description:: Read the case below before answering.
-`
-
 // quizFR and quizAR are one quiz in French and its Arabic translation: the
 // same questions, in the same order and structure.
 const quizFR = `::Q1:: Le consentement d'un enfant est indifférent. {TRUE}
@@ -183,7 +153,7 @@ func goodPackage(t testing.TB) fstest.MapFS {
 		"02-deux/01-ar.ar.md":  "---\ntitle: الأدلة\nminutes: 4\n---\nنص.\n",
 		"01-un/quiz.gift":      quizFR,
 		"01-un/quiz.ar.gift":   quizAR,
-		"02-deux/quiz.gift":    everyType,
+		"02-deux/quiz.gift":    webtest.EveryTypeGIFT,
 	}
 	m := fstest.MapFS{}
 	for name, body := range files {

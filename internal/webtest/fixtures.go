@@ -29,3 +29,40 @@ func (e *Env) Course(slug string, n int, author *models.User) models.Course {
 	}
 	return c
 }
+
+// SixTypesGIFT is a Moodle GIFT bank of one question of each auto-graded
+// type (single, multiple, true-false, short, numerical, matching), worth a
+// point each. Its feedback texts start with "FBK-", so that a test can check
+// that none shows before the attempt is submitted.
+const SixTypesGIFT = `::Q1 single:: Which instrument first defined trafficking in persons internationally? {
+=The Palermo Protocol#FBK-single-right
+~The Geneva Convention#FBK-single-wrong
+~The Hague Convention
+}
+
+::Q2 multiple:: Which of these are elements of the definition of trafficking? {
+~%50%The act
+~%50%The means
+~%-100%The weather
+}
+
+::Q3 true-false:: The consent of a child victim is irrelevant. {TRUE#FBK-tf-wrong#FBK-tf-right}
+
+::Q4 short:: Which Moroccan law number is on trafficking in human beings? {=27-14 =27.14}
+
+::Q5 numerical:: How many constituent elements does the definition of trafficking have for adults? {#3}
+
+::Q6 matching:: Match each element with an example. {
+=Act -> Recruitment
+=Means -> Deception
+=Purpose -> Exploitation
+}
+`
+
+// EveryTypeGIFT is SixTypesGIFT with an essay and a description: one
+// question of every type.
+const EveryTypeGIFT = SixTypesGIFT + `
+::Q7 essay:: Describe a referral you made. {}
+
+::Q8 description:: Read the case below before answering.
+`
