@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"tadrib/courses/coursepkg/pkgtest"
 	"tadrib/internal/webtest"
 	"tadrib/models"
 )
@@ -127,7 +128,7 @@ func TestExportAPI(t *testing.T) {
 		if cc := r.Header.Get("Cache-Control"); !strings.Contains(cc, "no-store") {
 			t.Errorf("Cache-Control %q: a package holds every answer", cc)
 		}
-		files := zipFiles(t, []byte(r.Body))
+		files := pkgtest.Files(t, []byte(r.Body))
 		for _, name := range []string{"course.yaml", "01-un/quiz.gift", "01-un/quiz.ar.gift", "02-deux/quiz.gift"} {
 			if _, ok := files[name]; !ok {
 				t.Errorf("the export lacks %s: %v", name, keys(files))

@@ -3,15 +3,12 @@ package coursepkg_test
 import (
 	"archive/zip"
 	"bytes"
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"image"
 	"image/color"
 	"image/png"
-	"io/fs"
 	"sort"
 	"strings"
 	"testing"
@@ -20,7 +17,6 @@ import (
 	"tadrib/courses"
 	"tadrib/courses/coursepkg"
 	"tadrib/internal/webtest"
-	"tadrib/models"
 	"tadrib/quiz"
 )
 
@@ -186,24 +182,6 @@ func zipOfFS(t testing.TB, fsys fstest.MapFS, dir string) []byte {
 	return buf.Bytes()
 }
 
-// zipFiles reads a zip's files by name.
-func zipFiles(t testing.TB, data []byte) map[string]string {
-	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]string{}
-	for _, f := range zr.File {
-		b, err := fs.ReadFile(zr, f.Name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[f.Name] = string(b)
-	}
-	return out
-}
-
 // packageErrors unwraps the PackageErrors of err, failing the test when err
 // is something else.
 func packageErrors(t testing.TB, err error) coursepkg.PackageErrors {
@@ -225,67 +203,4 @@ func hasError(pe coursepkg.PackageErrors, file string, line int, quoted string) 
 		}
 	}
 	return false
-}
-
-// tree is a course as a comparable value: everything a package carries,
-// without ids, authors, dates or its slug.
-func (e *env) tree(t *testing.T, slug string) map[string]any {
-	t.Helper()
-	ctx := context.Background()
-	var c models.Course
-	err := e.DB.R.Preload("Texts").Preload("Modules").Preload("Modules.Texts").Preload("Modules.Lessons").Preload("Modules.Lessons.Texts").
-		Take(&c, "slug = ?", slug).Error
-	if err != nil {
-		t.Fatalf("course %s: %v", slug, err)
-	}
-	texts := map[string]any{}
-	for _, x := range c.Texts {
-		texts[x.Lang] = []string{x.Title, x.Summary}
-	}
-	sort.Slice(c.Modules, func(i, j int) bool { return c.Modules[i].Position < c.Modules[j].Position })
-	var modules []any
-	for _, m := range c.Modules {
-		mt := map[string]string{}
-		for _, x := range m.Texts {
-			mt[x.Lang] = x.Title
-		}
-		sort.Slice(m.Lessons, func(i, j int) bool { return m.Lessons[i].Position < m.Lessons[j].Position })
-		var lessons []any
-		for _, l := range m.Lessons {
-			lt := map[string]any{}
-			for _, x := range l.Texts {
-				lt[x.Lang] = []string{x.Title, x.BodyMD, x.HTML}
-			}
-			lessons = append(lessons, map[string]any{"position": l.Position, "minutes": l.Minutes, "texts": lt})
-		}
-		mod := map[string]any{"slug": m.Slug, "position": m.Position, "titles": mt, "lessons": lessons}
-		st, gift, ok, err := e.qs.ExportQuiz(ctx, m.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if ok {
-			var qid int64
-			e.DB.R.Table("quizzes").Select("id").Where("module_id = ?", m.ID).Scan(&qid)
-			qs, err := e.qs.Bank(ctx, qid)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for i := range qs {
-				qs[i].ID = ""
-			}
-			bank, _ := json.Marshal(qs)
-			mod["quiz"] = map[string]any{"settings": st, "gift": gift, "bank": string(bank)}
-		}
-		modules = append(modules, mod)
-	}
-	imgs, err := e.cs.CourseImages(ctx, c.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	images := map[string][]byte{}
-	for _, im := range imgs {
-		images[im.Name] = im.Data
-	}
-	return map[string]any{"locale": c.Locale, "hours": c.Hours, "audiences": c.Audiences, "validity_days": c.ValidityDays,
-		"published": c.Published, "prerequisites": c.Prerequisites, "texts": texts, "modules": modules, "images": images}
 }
