@@ -9,8 +9,6 @@ package certs
 import (
 	"context"
 	"fmt"
-	"html"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -201,25 +199,6 @@ func (e *env) audits(t *testing.T, action, object string) int64 {
 		t.Fatal(err)
 	}
 	return n
-}
-
-// wantPage checks that a page is rendered in lang (the html element's lang
-// and direction) and shows each text, as it is or as the template escapes
-// it (markup is given as it is).
-func wantPage(t *testing.T, r webtest.Response, lang string, texts ...string) {
-	t.Helper()
-	dir := "ltr"
-	if lang == "ar" {
-		dir = "rtl"
-	}
-	if !strings.Contains(r.Body, `<html lang="`+lang+`" dir="`+dir+`">`) {
-		t.Errorf("the page is not in %s (%s): %.200s", lang, dir, r.Body)
-	}
-	for _, s := range texts {
-		if !strings.Contains(r.Body, s) && !strings.Contains(r.Body, html.EscapeString(s)) {
-			t.Errorf("the %s page lacks %q", lang, s)
-		}
-	}
 }
 
 // as is a client in lang (nil user: anonymous).

@@ -175,7 +175,7 @@ func TestReissueSupersedes(t *testing.T) {
 		t.Errorf("the old certificate: %+v", v)
 	}
 	page := e.as(nil, "fr").Get("/verify/"+old.Code).Want(t, http.StatusOK)
-	wantPage(t, page, "fr", e.Catalog.T("fr", "verify.status.superseded"), `/verify/`+next.Code)
+	page.WantPage(t, "fr", e.Catalog.T("fr", "verify.status.superseded"), `/verify/`+next.Code)
 	if !credtest.StatusBit(t, e.statusList(t), e.statusIndex(t, old.Code)) || credtest.StatusBit(t, e.statusList(t), e.statusIndex(t, next.Code)) {
 		t.Error("the status list does not mark the superseded certificate only")
 	}

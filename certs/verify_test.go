@@ -93,7 +93,7 @@ func TestRevocation(t *testing.T) {
 	for _, lang := range []string{"fr", "ar"} {
 		c := e.Anonymous()
 		c.Lang = lang
-		wantPage(t, c.Get("/verify/"+j.Code).Want(t, http.StatusOK), lang, e.Catalog.T(lang, "verify.status.revoked"), "Erreur de saisie")
+		c.Get("/verify/"+j.Code).Want(t, http.StatusOK).WantPage(t, lang, e.Catalog.T(lang, "verify.status.revoked"), "Erreur de saisie")
 	}
 	// Third parties learn it from the status list: the credential's bit is
 	// set, and only it.
@@ -207,13 +207,13 @@ func TestVerifyByCode(t *testing.T) {
 		c := e.Anonymous()
 		c.Lang = lang
 		page := c.Get("/verify/"+j.Code).Want(t, http.StatusOK)
-		wantPage(t, page, lang, e.Catalog.T(lang, "verify.status.valid"), "Nadia Tazi", "نادية التازي", Group(j.Code), j.PDFSHA256)
+		page.WantPage(t, lang, e.Catalog.T(lang, "verify.status.valid"), "Nadia Tazi", "نادية التازي", Group(j.Code), j.PDFSHA256)
 		for _, code := range []string{NewCode(), "not-a-code", strings.Repeat("1", CodeLen), "%00", strings.Repeat("A", 2000)} {
 			nf := c.Get("/verify/"+code).Want(t, http.StatusNotFound)
 			if !strings.Contains(nf.Header.Get("Content-Type"), "text/html") {
 				t.Errorf("%s: unknown code %.30q: %s, not a page", lang, code, nf.Header.Get("Content-Type"))
 			}
-			wantPage(t, nf, lang, e.Catalog.T(lang, "verify.status.not_found"))
+			nf.WantPage(t, lang, e.Catalog.T(lang, "verify.status.not_found"))
 		}
 	}
 	for _, code := range []string{NewCode(), "no-such-certificate", "ABCD"} {
@@ -235,7 +235,7 @@ func TestVerifyByCode(t *testing.T) {
 	for _, lang := range []string{"fr", "ar"} {
 		c := e.Anonymous()
 		c.Lang = lang
-		wantPage(t, c.Get("/verify?code=pas-un-code").Want(t, http.StatusBadRequest), lang, e.Catalog.T(lang, "verify.malformed"))
+		c.Get("/verify?code=pas-un-code").Want(t, http.StatusBadRequest).WantPage(t, lang, e.Catalog.T(lang, "verify.malformed"))
 		c.Get("/verify").Want(t, http.StatusOK)
 	}
 }

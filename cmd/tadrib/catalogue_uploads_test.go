@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"tadrib/courses"
+	"tadrib/internal/webtest"
 	"tadrib/quiz"
 )
 
@@ -23,7 +24,7 @@ func TestCatalogueUploadLimits(t *testing.T) {
 	t.Run("image", func(t *testing.T) {
 		// A PNG padded after its end to exactly the limit: the type is
 		// read from the first bytes.
-		img := testPNG(t, 200)
+		img := webtest.PNG(t, 200)
 		at := append(img, bytes.Repeat([]byte{0}, courses.MaxImage-len(img))...)
 		before := count("images")
 		r := uploadImage(p.author, w.slug, "limite.png", at)
@@ -31,7 +32,7 @@ func TestCatalogueUploadLimits(t *testing.T) {
 		if n := count("images"); n != before+1 {
 			t.Errorf("an image at the limit: %d rows, want %d", n, before+1)
 		}
-		past := append(testPNG(t, 201), bytes.Repeat([]byte{0}, courses.MaxImage)...)[:courses.MaxImage+1]
+		past := append(webtest.PNG(t, 201), bytes.Repeat([]byte{0}, courses.MaxImage)...)[:courses.MaxImage+1]
 		before = count("images")
 		wantProblem(t, uploadImage(p.author, w.slug, "trop.png", past), 413, "image")
 		if n := count("images"); n != before {

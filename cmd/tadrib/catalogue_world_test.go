@@ -79,7 +79,7 @@ func newCatWorld(t *testing.T, a *testApp, p catPeople) catWorld {
 	qs := au.do("GET", "/api/v1/quizzes/"+w.quiz+"/questions", nil)
 	wantStatus(t, qs, 200)
 	w.question = qs.JSON(t)["items"].([]any)[0].(map[string]any)["id"].(string)
-	img := uploadImage(au, w.slug, "schema.png", testPNG(t, uint8(serial.Add(1))))
+	img := uploadImage(au, w.slug, "schema.png", webtest.PNG(t, uint8(serial.Add(1))))
 	wantStatus(t, img, 201)
 	w.image = img.JSON(t)["sha256"].(string) + ".png"
 	if u := img.JSON(t)["url"].(string); !strings.HasSuffix(u, "/images/"+w.image) {

@@ -24,7 +24,7 @@ func richCourse(t *testing.T, a *testApp) (user, string) {
 	wantStatus(t, tr.do("PATCH", "/api/v1/courses/"+slug, map[string]any{"validity_days": 365, "hours": 2.5,
 		"texts": map[string]any{"ar": map[string]any{"title": "عنوان", "summary": "ملخص"}}}), 200)
 	wantStatus(t, tr.do("PATCH", "/api/v1/lessons/"+lessons[1], map[string]any{"lang": "ar", "title": "درس", "body_md": "## توجيه\n\nنص."}), 200)
-	img := uploadImage(tr, slug, "schema.png", testPNG(t, 42))
+	img := uploadImage(tr, slug, "schema.png", webtest.PNG(t, 42))
 	wantStatus(t, img, 201)
 	wantStatus(t, tr.do("PATCH", "/api/v1/lessons/"+lessons[0], map[string]any{"body_md": "Voir :\n\n" + img.JSON(t)["markdown"].(string), "minutes": 12}), 200)
 	mid := tr.do("GET", "/api/v1/courses/"+slug, nil).JSON(t)["modules"].([]any)[0].(map[string]any)["id"].(string)
@@ -159,7 +159,7 @@ func TestBrokenPackages(t *testing.T) {
 		{"symlink", pkgtest.Zip(t, manifest, lesson, pkgtest.Entry{Name: "01-un/lien.fr.md", Body: []byte("/etc/passwd"), Mode: fs.ModeSymlink | 0o777}), "01-un/lien.fr.md", 0, "symbolic link"},
 		{"too many files", pkgtest.Zip(t, many...), "(zip)", 0, "at most 2000"},
 		{"zip bomb", pkgtest.Zip(t, bomb...), "01-un/bombe.fr.md", 0, "at most"},
-		{"image not named by its hash", pkgtest.Zip(t, pkgtest.Entry{Name: "course.yaml", Body: []byte(pkgtest.Manifest + "images: [images/" + strings.Repeat("0", 64) + ".png]\n")}, lesson, pkgtest.Entry{Name: "images/" + strings.Repeat("0", 64) + ".png", Body: testPNG(t, 1)}), "images/" + strings.Repeat("0", 64) + ".png", 0, "SHA-256"},
+		{"image not named by its hash", pkgtest.Zip(t, pkgtest.Entry{Name: "course.yaml", Body: []byte(pkgtest.Manifest + "images: [images/" + strings.Repeat("0", 64) + ".png]\n")}, lesson, pkgtest.Entry{Name: "images/" + strings.Repeat("0", 64) + ".png", Body: webtest.PNG(t, 1)}), "images/" + strings.Repeat("0", 64) + ".png", 0, "SHA-256"},
 		{"SVG as an image", pkgtest.Zip(t, pkgtest.Entry{Name: "course.yaml", Body: []byte(pkgtest.Manifest + "images: [images/" + strings.Repeat("0", 64) + ".png]\n")}, lesson, pkgtest.Entry{Name: "images/" + strings.Repeat("0", 64) + ".png", Body: []byte(`<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>`)}), "images/" + strings.Repeat("0", 64) + ".png", 0, "not a PNG"},
 		{"non-UTF-8 name", pkgtest.Zip(t, manifest, lesson, pkgtest.Entry{Name: "01-un/\xff.md", Body: []byte("x")}), "01-un/?.md", 0, "UTF-8"},
 	} {

@@ -3,14 +3,9 @@ package authoring
 import (
 	"bytes"
 	"context"
-	"html"
-	"image"
-	"image/color"
-	"image/png"
 	"mime/multipart"
 	"sort"
 	"strconv"
-	"strings"
 	"testing"
 
 	"tadrib/courses"
@@ -77,44 +72,11 @@ func mustID(t *testing.T, s string) int64 {
 	return n
 }
 
-// wantPage checks that a page is rendered in lang, right to left for Arabic,
-// with the translation of titleKey in its title (when not empty).
-func wantPage(t *testing.T, e *env, r webtest.Response, lang, titleKey string, args ...any) {
-	t.Helper()
-	dir := "ltr"
-	if lang == "ar" {
-		dir = "rtl"
-	}
-	if !strings.Contains(r.Body, `<html lang="`+lang+`" dir="`+dir+`">`) {
-		t.Errorf("the page is not in %s (%s): %.200s", lang, dir, r.Body)
-	}
-	if titleKey != "" {
-		if want := html.EscapeString(e.Catalog.T(lang, titleKey, args...)); !strings.Contains(r.Body, "<title>"+want) {
-			t.Errorf("the page's title is not %q", want)
-		}
-	}
-}
-
 // in returns a client of u reading pages in lang.
 func (e *env) in(u models.User, lang string) *webtest.Client {
 	c := e.As(u)
 	c.Lang = lang
 	return c
-}
-
-// testPNG is a real 8×8 PNG, distinct per seed.
-func testPNG(t *testing.T, seed uint8) []byte {
-	t.Helper()
-	img := image.NewRGBA(image.Rect(0, 0, 8, 8))
-	for i := range img.Pix {
-		img.Pix[i] = seed + uint8(i)
-	}
-	img.Set(0, 0, color.RGBA{R: seed, A: 255})
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
 }
 
 // multipartBody builds a multipart form: fields, then one file when

@@ -50,7 +50,7 @@ func TestEditRightsPerObject(t *testing.T) {
 		},
 		"DeleteLesson": func(u models.User) error { _, err := e.svc.DeleteLesson(ctx, u, lid); return err },
 		"SaveImage": func(u models.User) error {
-			_, err := e.svc.SaveImage(ctx, u, "traite-101", "x", testPNG(t, 1))
+			_, err := e.svc.SaveImage(ctx, u, "traite-101", "x", webtest.PNG(t, 1))
 			return err
 		},
 	}

@@ -3,12 +3,10 @@ package cohorts
 import (
 	"bytes"
 	"context"
-	"html"
 	"mime/multipart"
 	"net/http"
 	"regexp"
 	"strconv"
-	"strings"
 	"testing"
 
 	"tadrib/courses"
@@ -97,21 +95,6 @@ func (e *env) count(t *testing.T, table, where string, args ...any) int64 {
 		t.Fatal(err)
 	}
 	return n
-}
-
-// wantPage checks that a page is in lang (right to left for Arabic), with
-// the translation of titleKey in its title when titleKey is not empty.
-func wantPage(t *testing.T, e *env, r webtest.Response, lang, titleKey string, args ...any) {
-	t.Helper()
-	dir := map[bool]string{true: "rtl", false: "ltr"}[lang == "ar"]
-	if !strings.Contains(r.Body, `<html lang="`+lang+`" dir="`+dir+`">`) {
-		t.Errorf("the page is not in %s (%s): %.200s", lang, dir, r.Body)
-	}
-	if titleKey != "" {
-		if want := html.EscapeString(e.Catalog.T(lang, titleKey, args...)); !strings.Contains(r.Body, "<title>"+want) {
-			t.Errorf("the page's title is not %q", want)
-		}
-	}
 }
 
 func (e *env) in(u models.User, lang string) *webtest.Client {

@@ -6,9 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"image"
-	"image/color"
-	"image/png"
 	"sort"
 	"strings"
 	"testing"
@@ -58,21 +55,6 @@ func (e *env) rows(t *testing.T) map[string]int64 {
 		out[tb] = n
 	}
 	return out
-}
-
-// testPNG is a small valid PNG, different for each seed.
-func testPNG(t testing.TB, seed uint8) []byte {
-	t.Helper()
-	img := image.NewRGBA(image.Rect(0, 0, 4, 4))
-	for i := range img.Pix {
-		img.Pix[i] = seed + uint8(i)
-	}
-	img.Set(0, 0, color.RGBA{R: seed, A: 255})
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
 }
 
 func imageName(b []byte, ext string) string {
@@ -138,7 +120,7 @@ func manifestLines(img string) []string {
 // languages, a module written in Arabic only, a translated quiz, a quiz of
 // every question type, an image a lesson shows.
 func goodPackage(t testing.TB) fstest.MapFS {
-	pic := testPNG(t, 7)
+	pic := webtest.PNG(t, 7)
 	img := imageName(pic, "png")
 	files := map[string]string{
 		"course.yaml":          strings.Join(manifestLines(img), "\n") + "\n",

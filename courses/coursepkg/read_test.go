@@ -15,6 +15,7 @@ import (
 	"tadrib/courses/coursepkg"
 	"tadrib/courses/coursepkg/pkgtest"
 	"tadrib/internal/markdown"
+	"tadrib/internal/webtest"
 )
 
 // withLine is the good manifest with line n (1-based) replaced by s, or,
@@ -106,7 +107,7 @@ func TestReadPackageRules(t *testing.T) {
 			m[other] = m[img]
 			m["course.yaml"] = &fstest.MapFile{Data: []byte(withLine(other, 99, ""))}
 		}, strings.Replace(img, "images/", "pics/", 1), 0, ""},
-		{"image not named by its hash", set(img, string(testPNG(t, 8))), img, 0, ""},
+		{"image not named by its hash", set(img, string(webtest.PNG(t, 8))), img, 0, ""},
 		{"image of another type than its extension", func(m fstest.MapFS) {
 			name := imageName(gif, "png")
 			m[name] = &fstest.MapFile{Data: gif}

@@ -90,7 +90,7 @@ func TestRegistrationClosed(t *testing.T) {
 	e.Anonymous().Post("/api/v1/auth/register", register(nil)).WantProblem(t, http.StatusForbidden)
 	for _, lang := range []string{"fr", "ar"} {
 		r := e.anonForm("/register", url.Values{"email": {"a@example.org"}}, lang).Want(t, http.StatusForbidden)
-		wantPage(t, r, lang, e.Catalog.T(lang, "err.registration_closed"))
+		r.WantPage(t, lang, e.Catalog.T(lang, "err.registration_closed"))
 	}
 	if n, _ := e.svc.Count(context.Background()); n != 0 {
 		t.Errorf("closed registration stored %d accounts", n)
@@ -177,18 +177,16 @@ func TestLoginAndRegisterPages(t *testing.T) {
 		c := e.Anonymous()
 		c.Lang = lang
 		r := c.Get("/login?next=/courses").Want(t, http.StatusOK)
-		wantPage(t, r, lang, e.Catalog.T(lang, "login.title"), `value="/courses"`)
+		r.WantPage(t, lang, e.Catalog.T(lang, "login.title"), `value="/courses"`)
 		if !strings.Contains(r.Header.Get("Set-Cookie"), e.Cookies.Anon()+"=") {
 			t.Errorf("%s: the sign-in page gives no CSRF cookie", lang)
 		}
-		wantPage(t, c.Get("/register").Want(t, http.StatusOK), lang, e.Catalog.T(lang, "register.title"))
-		wantPage(t, e.anonForm("/login", url.Values{"email": {u.Email}, "password": {"faux mot de passe"}}, lang).Want(t, http.StatusUnauthorized),
-			lang, e.Catalog.T(lang, "err.credentials"), u.Email)
-		wantPage(t, e.anonForm("/login", url.Values{"email": {off.Email}, "password": {oldPassword}}, lang).Want(t, http.StatusForbidden),
-			lang, e.Catalog.T(lang, "err.disabled"))
+		c.Get("/register").Want(t, http.StatusOK).WantPage(t, lang, e.Catalog.T(lang, "register.title"))
+		e.anonForm("/login", url.Values{"email": {u.Email}, "password": {"faux mot de passe"}}, lang).Want(t, http.StatusUnauthorized).WantPage(t, lang, e.Catalog.T(lang, "err.credentials"), u.Email)
+		e.anonForm("/login", url.Values{"email": {off.Email}, "password": {oldPassword}}, lang).Want(t, http.StatusForbidden).WantPage(t, lang, e.Catalog.T(lang, "err.disabled"))
 		bad := e.anonForm("/register", url.Values{"email": {"x"}, "password": {"court"}, "name": {"Omar"}, "profession": {"police"}}, lang).
 			Want(t, http.StatusUnprocessableEntity)
-		wantPage(t, bad, lang, e.Catalog.T(lang, "err.email"), "Omar")
+		bad.WantPage(t, lang, e.Catalog.T(lang, "err.email"), "Omar")
 		if strings.Contains(bad.Body, `value="court"`) {
 			t.Errorf("%s: the register page echoes the password", lang)
 		}

@@ -147,13 +147,13 @@ func TestAdminPages(t *testing.T) {
 		t.Errorf("/admin sent to %q", loc)
 	}
 	for _, lang := range []string{"fr", "ar"} {
-		wantPage(t, e.as(admin, lang).Get("/admin/users?q=nadia").Want(t, http.StatusOK), lang, e.Catalog.T(lang, "admin.users.title"), u.Email)
-		wantPage(t, e.as(admin, lang).Get("/admin/users?role=roi&profession=astronaute").Want(t, http.StatusBadRequest), lang)
-		wantPage(t, e.as(admin, lang).Get(page).Want(t, http.StatusOK), lang, u.Email)
+		e.as(admin, lang).Get("/admin/users?q=nadia").Want(t, http.StatusOK).WantPage(t, lang, e.Catalog.T(lang, "admin.users.title"), u.Email)
+		e.as(admin, lang).Get("/admin/users?role=roi&profession=astronaute").Want(t, http.StatusBadRequest).WantPage(t, lang)
+		e.as(admin, lang).Get(page).Want(t, http.StatusOK).WantPage(t, lang, u.Email)
 		for _, action := range []string{"disable", "reset", "delete"} {
-			wantPage(t, e.as(admin, lang).Get(page+"/confirm/"+action).Want(t, http.StatusOK), lang, e.Catalog.T(lang, "admin.confirm."+action+".title"))
+			e.as(admin, lang).Get(page+"/confirm/"+action).Want(t, http.StatusOK).WantPage(t, lang, e.Catalog.T(lang, "admin.confirm."+action+".title"))
 		}
-		wantPage(t, e.as(admin, lang).Get("/admin/audit").Want(t, http.StatusOK), lang, e.Catalog.T(lang, "admin.audit.title"))
+		e.as(admin, lang).Get("/admin/audit").Want(t, http.StatusOK).WantPage(t, lang, e.Catalog.T(lang, "admin.audit.title"))
 	}
 	e.As(admin).Get(page+"/confirm/promote").Want(t, http.StatusNotFound)
 	e.As(admin).Get("/admin/users/999999").Want(t, http.StatusNotFound)
@@ -163,10 +163,10 @@ func TestAdminPages(t *testing.T) {
 	if loc := r.Header.Get("Location"); loc != page+"?done=role" {
 		t.Errorf("after the role change sent to %q", loc)
 	}
-	wantPage(t, e.as(admin, "fr").Get(page+"?done=role").Want(t, http.StatusOK), "fr", e.Catalog.T("fr", "admin.done.role"), "role trainee -> trainer")
-	wantPage(t, e.as(admin, "fr").Post(page+"/role", url.Values{"role": {"roi"}}).Want(t, http.StatusBadRequest), "fr", e.Catalog.T("fr", "err.role"))
+	e.as(admin, "fr").Get(page+"?done=role").Want(t, http.StatusOK).WantPage(t, "fr", e.Catalog.T("fr", "admin.done.role"), "role trainee -> trainer")
+	e.as(admin, "fr").Post(page+"/role", url.Values{"role": {"roi"}}).Want(t, http.StatusBadRequest).WantPage(t, "fr", e.Catalog.T("fr", "err.role"))
 	self := "/admin/users/" + strconv.FormatInt(admin.ID, 10)
-	wantPage(t, e.as(admin, "fr").Post(self+"/disable", nil).Want(t, http.StatusConflict), "fr", e.Catalog.T("fr", "admin.err.last_admin"))
+	e.as(admin, "fr").Post(self+"/disable", nil).Want(t, http.StatusConflict).WantPage(t, "fr", e.Catalog.T("fr", "admin.err.last_admin"))
 
 	victim := e.As(u)
 	e.As(admin).Post(page+"/disable", nil).Want(t, http.StatusSeeOther)
@@ -193,7 +193,7 @@ func TestAdminPages(t *testing.T) {
 		c := e.Anonymous()
 		c.Lang = lang
 		r := c.Get(link).Want(t, http.StatusOK)
-		wantPage(t, r, lang, e.Catalog.T(lang, "admin.setpw.title"), u.Email)
+		r.WantPage(t, lang, e.Catalog.T(lang, "admin.setpw.title"), u.Email)
 		if r.Header.Get("Referrer-Policy") != "no-referrer" {
 			t.Errorf("%s: the set-password page may leak its token in a Referer", lang)
 		}
@@ -223,8 +223,7 @@ func TestAdminPages(t *testing.T) {
 	}
 
 	// Deletion needs the email repeated.
-	wantPage(t, e.as(admin, "ar").Post(page+"/delete", url.Values{"confirm_email": {"autre@example.org"}}).Want(t, http.StatusUnprocessableEntity), "ar",
-		e.Catalog.T("ar", "admin.err.confirm_email"))
+	e.as(admin, "ar").Post(page+"/delete", url.Values{"confirm_email": {"autre@example.org"}}).Want(t, http.StatusUnprocessableEntity).WantPage(t, "ar", e.Catalog.T("ar", "admin.err.confirm_email"))
 	if loc := e.As(admin).Post(page+"/delete", url.Values{"confirm_email": {u.Email}}).Want(t, http.StatusSeeOther).Header.Get("Location"); loc != "/admin/users?deleted=1" {
 		t.Errorf("after deletion sent to %q", loc)
 	}
@@ -253,8 +252,8 @@ func TestAuditLogPagesCSVAndAPI(t *testing.T) {
 	if err := e.DB.W.Create(&ev).Error; err != nil {
 		t.Fatal(err)
 	}
-	wantPage(t, e.as(admin, "ar").Get("/admin/audit?action=user.update&object=user").Want(t, http.StatusOK), "ar", "role trainee -> trainer")
-	wantPage(t, e.as(admin, "fr").Get("/admin/audit?from=hier&to=2026-13-01").Want(t, http.StatusBadRequest), "fr", e.Catalog.T("fr", "admin.err.date"))
+	e.as(admin, "ar").Get("/admin/audit?action=user.update&object=user").Want(t, http.StatusOK).WantPage(t, "ar", "role trainee -> trainer")
+	e.as(admin, "fr").Get("/admin/audit?from=hier&to=2026-13-01").Want(t, http.StatusBadRequest).WantPage(t, "fr", e.Catalog.T("fr", "admin.err.date"))
 
 	csv := e.As(admin).Get("/admin/audit.csv?action=course.update").Want(t, http.StatusOK)
 	if !strings.HasPrefix(csv.Body, "\uFEFFat,actor_id,") || !strings.HasPrefix(csv.Header.Get("Content-Type"), "text/csv") ||
@@ -292,9 +291,9 @@ func TestAdminUserListPages(t *testing.T) {
 		e.User("Stagiaire", models.RoleTrainee)
 	}
 	first := e.as(admin, "ar").Get("/admin/users?role=trainee&lang=ar").Want(t, http.StatusOK)
-	wantPage(t, first, "ar", `href="/admin/users?page=2&amp;role=trainee"`)
+	first.WantPage(t, "ar", `href="/admin/users?page=2&amp;role=trainee"`)
 	second := e.As(admin).Get("/admin/users?role=trainee&page=2").Want(t, http.StatusOK)
-	wantPage(t, second, "fr", `href="/admin/users?page=1&amp;role=trainee"`)
+	second.WantPage(t, "fr", `href="/admin/users?page=1&amp;role=trainee"`)
 	if strings.Contains(second.Body, "page=3") {
 		t.Error("the last page links to a next one")
 	}

@@ -5,10 +5,8 @@ package accounts
 // rate limiters are pass-through unless a test gives its own.
 
 import (
-	"html"
 	"net/http"
 	"net/url"
-	"strings"
 	"testing"
 	"time"
 
@@ -83,24 +81,6 @@ func (e *webEnv) sessionCookie(r webtest.Response) string {
 // withToken is a request with a bearer token (the JSON clients' session).
 func (e *webEnv) withToken(method, path, token string, body any) webtest.Response {
 	return e.Anonymous().Do(method, path, body, "Authorization", "Bearer "+token)
-}
-
-// wantPage checks a page's language and direction and the texts it shows
-// (as they are, or escaped as the template escapes them).
-func wantPage(t *testing.T, r webtest.Response, lang string, texts ...string) {
-	t.Helper()
-	dir := "ltr"
-	if lang == "ar" {
-		dir = "rtl"
-	}
-	if !strings.Contains(r.Body, `<html lang="`+lang+`" dir="`+dir+`">`) {
-		t.Errorf("the page is not in %s (%s): %.200s", lang, dir, r.Body)
-	}
-	for _, s := range texts {
-		if !strings.Contains(r.Body, s) && !strings.Contains(r.Body, html.EscapeString(s)) {
-			t.Errorf("the %s page lacks %q", lang, s)
-		}
-	}
 }
 
 // audited counts audit events of action on object.

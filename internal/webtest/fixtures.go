@@ -1,7 +1,12 @@
 package webtest
 
 import (
+	"bytes"
 	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"testing"
 
 	"tadrib/models"
 )
@@ -66,3 +71,18 @@ const EveryTypeGIFT = SixTypesGIFT + `
 
 ::Q8 description:: Read the case below before answering.
 `
+
+// PNG is a real 8×8 PNG image, different for each seed.
+func PNG(t testing.TB, seed uint8) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 8, 8))
+	for i := range img.Pix {
+		img.Pix[i] = seed + uint8(i)
+	}
+	img.Set(0, 0, color.RGBA{R: seed, A: 255})
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}

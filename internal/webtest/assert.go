@@ -2,6 +2,7 @@ package webtest
 
 import (
 	"errors"
+	"html"
 	"net/http"
 	"slices"
 	"strings"
@@ -85,4 +86,30 @@ func sorted(s []string) []string {
 	s = slices.Clone(s)
 	slices.Sort(s)
 	return s
+}
+
+// WantPage fails the test unless r is an HTML page in lang (the html
+// element's lang, and right to left for Arabic) that shows each text, as it
+// is or as the templates escape it. It returns r.
+func (r Response) WantPage(t testing.TB, lang string, texts ...string) Response {
+	t.Helper()
+	dir := "ltr"
+	if lang == "ar" {
+		dir = "rtl"
+	}
+	if !strings.Contains(r.Body, `<html lang="`+lang+`" dir="`+dir+`">`) {
+		t.Errorf("the page is not in %s (%s): %.200s", lang, dir, r.Body)
+	}
+	for _, s := range texts {
+		if !strings.Contains(r.Body, s) && !strings.Contains(r.Body, html.EscapeString(s)) {
+			t.Errorf("the %s page lacks %q", lang, s)
+		}
+	}
+	return r
+}
+
+// Title is how a page in lang whose title is the translation of key opens
+// its <title>, escaped as the templates escape it: a text for WantPage.
+func (e *Env) Title(lang, key string, args ...any) string {
+	return "<title>" + html.EscapeString(e.Catalog.T(lang, key, args...))
 }
