@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"mime/multipart"
 	"net/url"
 	"regexp"
 	"strings"
@@ -10,30 +9,11 @@ import (
 	"testing"
 )
 
-// multipartBody builds a multipart form: fields, then one file.
-func multipartBody(t testing.TB, fields map[string]string, fileField, fileName string, data []byte) ([]byte, string) {
-	t.Helper()
-	var buf bytes.Buffer
-	w := multipart.NewWriter(&buf)
-	for k, v := range fields {
-		_ = w.WriteField(k, v)
-	}
-	if fileField != "" {
-		fw, err := w.CreateFormFile(fileField, fileName)
-		if err != nil {
-			t.Fatal(err)
-		}
-		fw.Write(data)
-	}
-	w.Close()
-	return buf.Bytes(), w.FormDataContentType()
-}
-
 // postFile submits a multipart form from a page, with its CSRF token.
 func (b *browser) postFile(page resp, action string, fields map[string]string, fileField, fileName string, data []byte) resp {
 	b.a.t.Helper()
 	fields["_csrf"] = metaCSRF(b.a.t, page)
-	body, ctype := multipartBody(b.a.t, fields, fileField, fileName, data)
+	body, ctype := webtest.Multipart(b.a.t, fields, fileField, fileName, data)
 	var pairs []string
 	for k, v := range b.cookies {
 		pairs = append(pairs, k+"="+v)
@@ -42,7 +22,7 @@ func (b *browser) postFile(page resp, action string, fields map[string]string, f
 }
 
 func uploadImage(u user, slug, name string, data []byte) resp {
-	body, ctype := multipartBody(u.a.t, map[string]string{"alt": "Schéma"}, "image", name, data)
+	body, ctype := webtest.Multipart(u.a.t, map[string]string{"alt": "Schéma"}, "image", name, data)
 	return u.do("POST", "/api/v1/courses/"+slug+"/images", body, "Content-Type", ctype)
 }
 

@@ -1,10 +1,7 @@
 package authoring
 
 import (
-	"bytes"
 	"context"
-	"mime/multipart"
-	"sort"
 	"strconv"
 	"testing"
 
@@ -77,37 +74,6 @@ func (e *env) in(u models.User, lang string) *webtest.Client {
 	c := e.As(u)
 	c.Lang = lang
 	return c
-}
-
-// multipartBody builds a multipart form: fields, then one file when
-// fileField is not empty. It returns the body and its Content-Type.
-func multipartBody(t *testing.T, fields map[string]string, fileField, fileName string, data []byte) ([]byte, string) {
-	t.Helper()
-	var buf bytes.Buffer
-	w := multipart.NewWriter(&buf)
-	keys := make([]string, 0, len(fields))
-	for k := range fields {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		if err := w.WriteField(k, fields[k]); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if fileField != "" {
-		fw, err := w.CreateFormFile(fileField, fileName)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := fw.Write(data); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes(), w.FormDataContentType()
 }
 
 // audits counts the audit events of an action on an object.

@@ -167,7 +167,7 @@ func TestImageUploadRoute(t *testing.T) {
 	trainee := e.User("Amina", models.RoleTrainee)
 	e.draft(t, owner, "traite-101")
 	upload := func(u models.User, name string, data []byte) (int, string) {
-		body, ctype := multipartBody(t, map[string]string{"alt": "Schéma"}, "image", name, data)
+		body, ctype := webtest.Multipart(t, map[string]string{"alt": "Schéma"}, "image", name, data)
 		r := e.As(u).Do("POST", "/api/v1/courses/traite-101/images", body, "Content-Type", ctype)
 		return r.Status, r.Body
 	}
@@ -190,11 +190,11 @@ func TestImageUploadRoute(t *testing.T) {
 		{"big.png", append(webtest.PNG(t, 9), make([]byte, 2<<20)...), http.StatusRequestEntityTooLarge},
 		{"empty.png", nil, http.StatusBadRequest},
 	} {
-		body, ctype := multipartBody(t, nil, "image", c.name, c.data)
+		body, ctype := webtest.Multipart(t, nil, "image", c.name, c.data)
 		e.As(owner).Do("POST", "/api/v1/courses/traite-101/images", body, "Content-Type", ctype).WantProblem(t, c.status, "image")
 	}
 	// A multipart form without the image field.
-	body, ctype := multipartBody(t, map[string]string{"alt": "x"}, "", "", nil)
+	body, ctype := webtest.Multipart(t, map[string]string{"alt": "x"}, "", "", nil)
 	e.As(owner).Do("POST", "/api/v1/courses/traite-101/images", body, "Content-Type", ctype).WantProblem(t, http.StatusBadRequest, "image")
 
 	if st, _ := upload(other, "a.png", webtest.PNG(t, 5)); st != http.StatusNotFound {

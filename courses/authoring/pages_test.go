@@ -228,7 +228,7 @@ func TestLessonEditorForm(t *testing.T) {
 	_, lid := e.draft(t, tr, "traite-101")
 	path := "/author/lessons/" + itoa(lid)
 	post := func(fields map[string]string, file string, data []byte) (int, string, string) {
-		body, ctype := multipartBody(t, fields, map[bool]string{true: "image"}[file != ""], file, data)
+		body, ctype := webtest.Multipart(t, fields, map[bool]string{true: "image"}[file != ""], file, data)
 		r := e.As(tr).Do("POST", path, body, "Content-Type", ctype)
 		return r.Status, r.Header.Get("Location"), r.Body
 	}

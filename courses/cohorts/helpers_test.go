@@ -1,9 +1,7 @@
 package cohorts
 
 import (
-	"bytes"
 	"context"
-	"mime/multipart"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -148,22 +146,3 @@ func person(name, email string) MemberInput {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
-
-// multipartBody is a form of one file, as a browser uploads it; it returns
-// the body and its Content-Type.
-func multipartBody(t *testing.T, field, name string, data []byte) ([]byte, string) {
-	t.Helper()
-	var buf bytes.Buffer
-	w := multipart.NewWriter(&buf)
-	fw, err := w.CreateFormFile(field, name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := fw.Write(data); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes(), w.FormDataContentType()
-}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"tadrib/internal/webtest"
 	"tadrib/models"
 )
 
@@ -122,7 +123,7 @@ func TestCohortForms(t *testing.T) {
 		t.Error("the import report lacks the personal link")
 	}
 	// An uploaded file, an empty list and a malformed one.
-	body, ctype := multipartBody(t, "file", "liste.csv", []byte("name,email,profession\nSara,sara@example.org,judiciary\n"))
+	body, ctype := webtest.Multipart(t, nil, "file", "liste.csv", []byte("name,email,profession\nSara,sara@example.org,judiciary\n"))
 	e.As(tr).Do("POST", p+"/members", body, "Content-Type", ctype).Want(t, http.StatusOK)
 	if n := e.count(t, "cohort_invitations", ""); n != 2 {
 		t.Errorf("%d invitations, want 2", n)
@@ -132,7 +133,7 @@ func TestCohortForms(t *testing.T) {
 	if !strings.Contains(malformed.Body, "name,phone") {
 		t.Error("a refused list is not given back to correct")
 	}
-	body, ctype = multipartBody(t, "file", "grosse.csv", make([]byte, maxMemberBytes+1))
+	body, ctype = webtest.Multipart(t, nil, "file", "grosse.csv", make([]byte, maxMemberBytes+1))
 	e.As(tr).Do("POST", p+"/members", body, "Content-Type", ctype).Want(t, http.StatusUnprocessableEntity)
 
 	// Replacing the link: the old one stops working.

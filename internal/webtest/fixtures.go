@@ -6,6 +6,8 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"mime/multipart"
+	"sort"
 	"testing"
 
 	"tadrib/models"
@@ -85,4 +87,36 @@ func PNG(t testing.TB, seed uint8) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// Multipart is a multipart/form-data body as a browser sends it: the fields
+// (in the order of their names), then one file when fileField is not empty.
+// It returns the body and its Content-Type.
+func Multipart(t testing.TB, fields map[string]string, fileField, fileName string, data []byte) ([]byte, string) {
+	t.Helper()
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	keys := make([]string, 0, len(fields))
+	for k := range fields {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if err := w.WriteField(k, fields[k]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if fileField != "" {
+		fw, err := w.CreateFormFile(fileField, fileName)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := fw.Write(data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes(), w.FormDataContentType()
 }
