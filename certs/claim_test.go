@@ -46,7 +46,10 @@ func TestClaimOnlyWhenComplete(t *testing.T) {
 	}
 
 	// Through HTTP: 422 problem+json carrying the list.
-	p := wantProblem(t, e.As(u).Post("/api/v1/courses/traite-101/certificate", nil), http.StatusUnprocessableEntity, "")
+	r := e.As(u).Post("/api/v1/courses/traite-101/certificate", nil)
+	r.WantProblem(t, http.StatusUnprocessableEntity)
+	var p struct{ Missing []Missing }
+	r.JSON(t, &p)
 	if len(p.Missing) != 3 {
 		t.Errorf("the 422 lists %d things, want 3: %+v", len(p.Missing), p.Missing)
 	}
@@ -54,7 +57,7 @@ func TestClaimOnlyWhenComplete(t *testing.T) {
 	if _, _, _, err := e.svc.Claim(ctx, u, "no-such-course", "fr"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("unknown course: %v, want ErrNotFound", err)
 	}
-	wantProblem(t, e.As(u).Post("/api/v1/courses/no-such-course/certificate", nil), http.StatusNotFound, "")
+	e.As(u).Post("/api/v1/courses/no-such-course/certificate", nil).WantProblem(t, http.StatusNotFound)
 	e.Anonymous().Post("/api/v1/courses/traite-101/certificate", nil).Want(t, http.StatusUnauthorized)
 
 	// Not enrolled, and a prerequisite not completed: both are named.

@@ -7,15 +7,8 @@ package certs
 // quizzes (cmd/tadrib's certs_test.go does that, end to end).
 
 import (
-	"bytes"
-	"compress/gzip"
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"fmt"
-	"html"
-	"io"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -206,97 +199,6 @@ func (e *env) audits(t *testing.T, action, object string) int64 {
 		t.Fatal(err)
 	}
 	return n
-}
-
-// problem is a problem+json body.
-type problem struct {
-	Status  int    `json:"status"`
-	Title   string `json:"title"`
-	Detail  string `json:"detail"`
-	Missing []Missing
-	Errors  []struct {
-		Field string `json:"field"`
-	} `json:"errors"`
-}
-
-// wantProblem checks a problem+json answer of status naming field (when
-// given) and returns it.
-func wantProblem(t *testing.T, r webtest.Response, status int, field string) problem {
-	t.Helper()
-	r.Want(t, status)
-	if ct := r.Header.Get("Content-Type"); ct != "application/problem+json" {
-		t.Fatalf("Content-Type %q, want problem+json: %.300s", ct, r.Body)
-	}
-	var p problem
-	r.JSON(t, &p)
-	if p.Status != status || p.Title == "" {
-		t.Errorf("problem %+v, want status %d with a title", p, status)
-	}
-	if field != "" {
-		var fields []string
-		for _, f := range p.Errors {
-			fields = append(fields, f.Field)
-			if f.Field == field {
-				return p
-			}
-		}
-		t.Errorf("problem names %v, want %s: %s", fields, field, r.Body)
-	}
-	return p
-}
-
-// statusBit reads bit i of a signed Bitstring Status List (W3C: multibase
-// "u" + base64url of the GZIP of the bits, bit 0 the high bit of byte 0).
-func statusBit(t *testing.T, jws string, i int) bool {
-	t.Helper()
-	parts := strings.Split(jws, ".")
-	if len(parts) != 3 {
-		t.Fatalf("status list is not a compact JWS: %.80s", jws)
-	}
-	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
-	if err != nil {
-		t.Fatal(err)
-	}
-	var claims struct {
-		CredentialSubject struct {
-			EncodedList string `json:"encodedList"`
-		} `json:"credentialSubject"`
-	}
-	if err := json.Unmarshal(payload, &claims); err != nil {
-		t.Fatal(err)
-	}
-	gz, err := base64.RawURLEncoding.DecodeString(strings.TrimPrefix(claims.CredentialSubject.EncodedList, "u"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	zr, err := gzip.NewReader(bytes.NewReader(gz))
-	if err != nil {
-		t.Fatal(err)
-	}
-	bits, err := io.ReadAll(zr)
-	if err != nil || len(bits)*8 != credential.StatusListSize {
-		t.Fatalf("status list: %d bits, %v", len(bits)*8, err)
-	}
-	return bits[i/8]&(0x80>>(i%8)) != 0
-}
-
-// wantPage checks that a page is rendered in lang (the html element's lang
-// and direction) and shows each text, as it is or as the template escapes
-// it (markup is given as it is).
-func wantPage(t *testing.T, r webtest.Response, lang string, texts ...string) {
-	t.Helper()
-	dir := "ltr"
-	if lang == "ar" {
-		dir = "rtl"
-	}
-	if !strings.Contains(r.Body, `<html lang="`+lang+`" dir="`+dir+`">`) {
-		t.Errorf("the page is not in %s (%s): %.200s", lang, dir, r.Body)
-	}
-	for _, s := range texts {
-		if !strings.Contains(r.Body, s) && !strings.Contains(r.Body, html.EscapeString(s)) {
-			t.Errorf("the %s page lacks %q", lang, s)
-		}
-	}
 }
 
 // as is a client in lang (nil user: anonymous).

@@ -12,6 +12,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"tadrib/certs/credential/credtest"
 	"tadrib/models"
 )
 
@@ -38,9 +39,9 @@ func TestIssueInPerson(t *testing.T) {
 		return []byte(e.As(who).Post("/api/v1/certificates/issue", body).Body)
 	}
 
-	withAccount := wantProblem(t, e.As(tr).Post("/api/v1/certificates/issue", issueBody("traite-101", map[string]any{"email": stranger.Email})),
+	withAccount := e.As(tr).Post("/api/v1/certificates/issue", issueBody("traite-101", map[string]any{"email": stranger.Email})).WantProblem(t,
 		http.StatusBadRequest, "holders[0].email")
-	without := wantProblem(t, e.As(tr).Post("/api/v1/certificates/issue", issueBody("traite-101", map[string]any{"email": "personne@example.org"})),
+	without := e.As(tr).Post("/api/v1/certificates/issue", issueBody("traite-101", map[string]any{"email": "personne@example.org"})).WantProblem(t,
 		http.StatusBadRequest, "holders[0].email")
 	if withAccount.Detail != without.Detail || len(withAccount.Errors) != len(without.Errors) {
 		t.Errorf("the refusal differs for an address with an account: %+v / %+v", withAccount, without)
@@ -67,13 +68,13 @@ func TestIssueInPerson(t *testing.T) {
 		{"not a date", tr, map[string]any{"course_slug": "traite-101", "date": "hier", "holders": []any{map[string]any{"email": trainee.Email}}}, "date"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			wantProblem(t, e.As(tc.who).Post("/api/v1/certificates/issue", tc.body), http.StatusBadRequest, tc.field)
+			e.As(tc.who).Post("/api/v1/certificates/issue", tc.body).WantProblem(t, http.StatusBadRequest, tc.field)
 		})
 	}
 	// A name the certificate's fonts cannot draw is the client's to fix (422), not a 500.
-	wantProblem(t, e.As(tr).Post("/api/v1/certificates/issue", issueBody("traite-101", map[string]any{"name": "Amina 😀", "profession": "police"})),
+	e.As(tr).Post("/api/v1/certificates/issue", issueBody("traite-101", map[string]any{"name": "Amina 😀", "profession": "police"})).WantProblem(t,
 		http.StatusUnprocessableEntity, "holders[0].name")
-	wantProblem(t, e.As(trainee).Post("/api/v1/certificates/issue", issueBody("traite-101", map[string]any{"name": "X", "profession": "police"})), http.StatusForbidden, "")
+	e.As(trainee).Post("/api/v1/certificates/issue", issueBody("traite-101", map[string]any{"name": "X", "profession": "police"})).WantProblem(t, http.StatusForbidden)
 	if n := e.count(t, "course_id = ?", c.ID); n != 0 {
 		t.Fatalf("refused requests issued %d certificates", n)
 	}
@@ -104,7 +105,7 @@ func TestIssueInPerson(t *testing.T) {
 		t.Errorf("the trainee sees %+v", mine.Items)
 	}
 	// Certified already: a second issuance names the holder.
-	wantProblem(t, e.As(tr).Post("/api/v1/certificates/issue", issueBody("traite-101", map[string]any{"email": trainee.Email})), http.StatusBadRequest, "holders[0].email")
+	e.As(tr).Post("/api/v1/certificates/issue", issueBody("traite-101", map[string]any{"email": trainee.Email})).WantProblem(t, http.StatusBadRequest, "holders[0].email")
 
 	// An admin finds any account, enrolled or not.
 	var byAdmin struct{ Items []JSON }
@@ -133,8 +134,8 @@ func TestIssueInPersonConflict(t *testing.T) {
 			}
 		}
 	})
-	wantProblem(t, e.As(tr).Post("/api/v1/certificates/issue", issueBody("traite-101",
-		map[string]any{"name": "Sans compte", "profession": "police"}, map[string]any{"email": u.Email})), http.StatusConflict, "")
+	e.As(tr).Post("/api/v1/certificates/issue", issueBody("traite-101",
+		map[string]any{"name": "Sans compte", "profession": "police"}, map[string]any{"email": u.Email})).WantProblem(t, http.StatusConflict)
 	if n := e.count(t, "course_id = ?", c.ID); n != 0 {
 		t.Errorf("%d certificates after the conflict: all or none", n)
 	}
@@ -156,10 +157,10 @@ func TestReissueSupersedes(t *testing.T) {
 		t.Fatal(err)
 	}
 	path := "/api/v1/certificates/" + old.Code + "/reissue"
-	wantProblem(t, e.As(tr).Post(path, map[string]any{"name": "Nadia Tazi"}), http.StatusBadRequest, "reason")
-	wantProblem(t, e.As(tr).Post(path, map[string]any{"name": " ", "reason": "Nom"}), http.StatusBadRequest, "name")
-	wantProblem(t, e.As(e.User("Autre", models.RoleTrainer)).Post(path, map[string]any{"name": "X", "reason": "Nom"}), http.StatusNotFound, "")
-	wantProblem(t, e.As(u).Post(path, map[string]any{"name": "X", "reason": "Nom"}), http.StatusForbidden, "")
+	e.As(tr).Post(path, map[string]any{"name": "Nadia Tazi"}).WantProblem(t, http.StatusBadRequest, "reason")
+	e.As(tr).Post(path, map[string]any{"name": " ", "reason": "Nom"}).WantProblem(t, http.StatusBadRequest, "name")
+	e.As(e.User("Autre", models.RoleTrainer)).Post(path, map[string]any{"name": "X", "reason": "Nom"}).WantProblem(t, http.StatusNotFound)
+	e.As(u).Post(path, map[string]any{"name": "X", "reason": "Nom"}).WantProblem(t, http.StatusForbidden)
 
 	e.clock.add(24 * time.Hour)
 	var next JSON
@@ -174,14 +175,14 @@ func TestReissueSupersedes(t *testing.T) {
 		t.Errorf("the old certificate: %+v", v)
 	}
 	page := e.as(nil, "fr").Get("/verify/"+old.Code).Want(t, http.StatusOK)
-	wantPage(t, page, "fr", e.Catalog.T("fr", "verify.status.superseded"), `/verify/`+next.Code)
-	if !statusBit(t, e.statusList(t), e.statusIndex(t, old.Code)) || statusBit(t, e.statusList(t), e.statusIndex(t, next.Code)) {
+	page.WantPage(t, "fr", e.Catalog.T("fr", "verify.status.superseded"), `/verify/`+next.Code)
+	if !credtest.StatusBit(t, e.statusList(t), e.statusIndex(t, old.Code)) || credtest.StatusBit(t, e.statusList(t), e.statusIndex(t, next.Code)) {
 		t.Error("the status list does not mark the superseded certificate only")
 	}
 	if e.audits(t, "certificate.reissue", "certificate:"+old.Code) != 1 {
 		t.Error("the correction is not audited")
 	}
-	wantProblem(t, e.As(tr).Post(path, map[string]any{"name": "Encore", "reason": "Nom"}), http.StatusConflict, "")
+	e.As(tr).Post(path, map[string]any{"name": "Encore", "reason": "Nom"}).WantProblem(t, http.StatusConflict)
 	if _, err := e.svc.Reissue(ctx, tr, old.Code, ReissueIn{Reason: "Nom"}, "fr"); !errors.Is(err, ErrFinal) {
 		t.Errorf("reissuing a superseded certificate: %v, want ErrFinal", err)
 	}
@@ -240,8 +241,8 @@ func TestRegisterSearch(t *testing.T) {
 	if len(all.Items) != 3 || all.Items[0].Course.Slug != "autre" {
 		t.Errorf("the admin's register: %d items, newest first %+v", len(all.Items), all.Items)
 	}
-	wantProblem(t, e.As(tr).Get("/api/v1/certificates?to=31/12/2026"), http.StatusBadRequest, "to")
-	wantProblem(t, e.As(a).Get("/api/v1/certificates"), http.StatusForbidden, "")
+	e.As(tr).Get("/api/v1/certificates?to=31/12/2026").WantProblem(t, http.StatusBadRequest, "to")
+	e.As(a).Get("/api/v1/certificates").WantProblem(t, http.StatusForbidden)
 	if _, err := e.svc.Search(context.Background(), a, Filter{}, "fr"); !errors.Is(err, ErrNotAllowed) {
 		t.Errorf("a trainee's search: %v", err)
 	}

@@ -31,14 +31,14 @@ func TestMyCertificatesPage(t *testing.T) {
 
 	for _, lang := range []string{"fr", "ar"} {
 		p := e.as(&u, lang).Get("/certificates").Want(t, http.StatusOK)
-		wantPage(t, p, lang, e.Catalog.T(lang, "certs.mine.title"))
+		p.WantPage(t, lang, e.Catalog.T(lang, "certs.mine.title"))
 		if strings.Contains(p.Body, `action="/certificates/claim"`) {
 			t.Errorf("%s: an unfinished course offers a certificate", lang)
 		}
 	}
 	// Claiming an unfinished course: 422, the page lists what is left.
 	left := e.as(&u, "fr").Post("/certificates/claim", url.Values{"course": {"bases"}}).Want(t, http.StatusUnprocessableEntity)
-	wantPage(t, left, "fr", "Leçon 1", "Leçon 2")
+	left.WantPage(t, "fr", "Leçon 1", "Leçon 2")
 	e.as(&u, "fr").Post("/certificates/claim", url.Values{"course": {"nulle-part"}}).Want(t, http.StatusNotFound)
 	if r := e.Anonymous().Get("/certificates").Want(t, http.StatusSeeOther); !strings.HasPrefix(r.Header.Get("Location"), "/login") {
 		t.Errorf("an anonymous visitor is sent to %q, want the sign-in page", r.Header.Get("Location"))
@@ -57,7 +57,7 @@ func TestMyCertificatesPage(t *testing.T) {
 	}
 	for _, lang := range []string{"fr", "ar"} {
 		p := e.as(&u, lang).Get("/certificates?issued="+code).Want(t, http.StatusOK)
-		wantPage(t, p, lang, Group(code), "/api/v1/certificates/"+code+"/pdf", "/verify/"+code)
+		p.WantPage(t, lang, Group(code), "/api/v1/certificates/"+code+"/pdf", "/verify/"+code)
 	}
 	// Claiming again from the form goes to the same certificate.
 	if again := e.as(&u, "fr").Post("/certificates/claim", url.Values{"course": {"traite-101"}}).Want(t, http.StatusSeeOther); again.Header.Get("Location") != loc {
@@ -79,9 +79,9 @@ func TestRegisterAndRevocationPages(t *testing.T) {
 
 	for _, lang := range []string{"fr", "ar"} {
 		reg := e.as(&tr, lang).Get("/author/certificates?q=tazi").Want(t, http.StatusOK)
-		wantPage(t, reg, lang, e.Catalog.T(lang, "certs.register.title"), `href="/author/certificates/`+j.Code+`"`)
-		wantPage(t, e.as(&tr, lang).Get(detail).Want(t, http.StatusOK), lang, "Nadia Tazi", "نادية التازي", Group(j.Code))
-		wantPage(t, e.as(&tr, lang).Get("/author/certificates?from=hier").Want(t, http.StatusBadRequest), lang)
+		reg.WantPage(t, lang, e.Catalog.T(lang, "certs.register.title"), `href="/author/certificates/`+j.Code+`"`)
+		e.as(&tr, lang).Get(detail).Want(t, http.StatusOK).WantPage(t, lang, "Nadia Tazi", "نادية التازي", Group(j.Code))
+		e.as(&tr, lang).Get("/author/certificates?from=hier").Want(t, http.StatusBadRequest).WantPage(t, lang)
 	}
 	if reg := e.as(&other, "fr").Get("/author/certificates").Want(t, http.StatusOK); strings.Contains(reg.Body, j.Code) {
 		t.Error("another trainer's register lists the certificate")
@@ -92,7 +92,7 @@ func TestRegisterAndRevocationPages(t *testing.T) {
 
 	e.as(&tr, "fr").Post(detail+"/revoke", url.Values{"reason": {" "}}).Want(t, http.StatusBadRequest)
 	confirm := e.as(&tr, "ar").Post(detail+"/revoke", url.Values{"reason": {"Fraude"}}).Want(t, http.StatusOK)
-	wantPage(t, confirm, "ar", `name="confirm" value="yes"`)
+	confirm.WantPage(t, "ar", `name="confirm" value="yes"`)
 	if v, _ := e.svc.Verify(context.Background(), j.Code, "fr"); v.Status != models.CertValid {
 		t.Fatalf("revoked before the confirmation: %s", v.Status)
 	}
@@ -115,12 +115,11 @@ func TestIssueAndReissuePages(t *testing.T) {
 	tr := e.User("Formatrice", models.RoleTrainer)
 	e.course(t, "traite-101", &tr)
 	for _, lang := range []string{"fr", "ar"} {
-		wantPage(t, e.as(&tr, lang).Get("/author/certificates/issue?course=traite-101").Want(t, http.StatusOK), lang,
-			e.Catalog.T(lang, "certs.issue.title"), "traite-101")
+		e.as(&tr, lang).Get("/author/certificates/issue?course=traite-101").Want(t, http.StatusOK).WantPage(t, lang, e.Catalog.T(lang, "certs.issue.title"), "traite-101")
 	}
 	bad := e.as(&tr, "fr").Post("/author/certificates/issue", url.Values{"course_slug": {"traite-101"},
 		"holders": {"Nadia Tazi | نادية التازي | police\nnobody@example.org"}}).Want(t, http.StatusBadRequest)
-	wantPage(t, bad, "fr", e.Catalog.T("fr", "certs.issue.line", 2))
+	bad.WantPage(t, "fr", e.Catalog.T("fr", "certs.issue.line", 2))
 	if n := e.count(t, "1 = 1"); n != 0 {
 		t.Fatalf("a refused form issued %d certificates", n)
 	}
@@ -129,7 +128,7 @@ func TestIssueAndReissuePages(t *testing.T) {
 
 	good := e.as(&tr, "ar").Post("/author/certificates/issue", url.Values{"course_slug": {"traite-101"},
 		"holders": {"Nadia Tazi | نادية التازي | police\r\n\r\nOmar Idrissi | | labour_inspector\nSara Bennis | judiciary"}}).Want(t, http.StatusOK)
-	wantPage(t, good, "ar", "Nadia Tazi", "Omar Idrissi", "Sara Bennis")
+	good.WantPage(t, "ar", "Nadia Tazi", "Omar Idrissi", "Sara Bennis")
 	var sara models.Certificate
 	if err := e.DB.R.Take(&sara, "holder_name = ?", "Sara Bennis").Error; err != nil || sara.Profession != "judiciary" || sara.HolderNameAr != "" {
 		t.Errorf(`a "name | profession" line: %+v, %v`, sara, err)
@@ -151,7 +150,7 @@ func TestIssueAndReissuePages(t *testing.T) {
 	if err != nil || v.Holder.Name != "Omar El Idrissi" || v.Holder.NameAr != "عمر الإدريسي" {
 		t.Errorf("the corrected certificate %q: %+v, %v", next, v.Holder, err)
 	}
-	wantPage(t, e.as(&tr, "fr").Get("/author/certificates/"+next+"?done=reissued").Want(t, http.StatusOK), "fr", "Omar El Idrissi")
+	e.as(&tr, "fr").Get("/author/certificates/"+next+"?done=reissued").Want(t, http.StatusOK).WantPage(t, "fr", "Omar El Idrissi")
 	e.as(&tr, "fr").Post(page+"/reissue", url.Values{"name": {"X"}, "reason": {"Nom"}}).Want(t, http.StatusConflict)
 }
 

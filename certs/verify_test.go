@@ -17,6 +17,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/limiter"
 
+	"tadrib/certs/credential/credtest"
 	"tadrib/internal/web"
 	"tadrib/internal/webtest"
 	"tadrib/models"
@@ -44,7 +45,7 @@ func TestRevocation(t *testing.T) {
 		t.Fatal(err)
 	}
 	idx := e.statusIndex(t, j.Code)
-	if statusBit(t, e.statusList(t), idx) {
+	if credtest.StatusBit(t, e.statusList(t), idx) {
 		t.Fatal("the status bit is set before any revocation")
 	}
 
@@ -53,19 +54,19 @@ func TestRevocation(t *testing.T) {
 	rev := func(who models.User, reason string) webtest.Response {
 		return e.As(who).Post("/api/v1/certificates/"+j.Code+"/revoke", map[string]any{"reason": reason})
 	}
-	wantProblem(t, rev(u, "x"), http.StatusForbidden, "")
-	wantProblem(t, rev(otherTrainer, "Fraude"), http.StatusNotFound, "")
+	rev(u, "x").WantProblem(t, http.StatusForbidden)
+	rev(otherTrainer, "Fraude").WantProblem(t, http.StatusNotFound)
 	if _, err := e.svc.Revoke(ctx, otherTrainer, j.Code, "Fraude", "fr"); !errors.Is(err, ErrNotAllowed) {
 		t.Errorf("another trainer's revocation: %v, want ErrNotAllowed", err)
 	}
-	wantProblem(t, rev(tr, "   "), http.StatusBadRequest, "reason")
-	wantProblem(t, rev(tr, strings.Repeat("é", 501)), http.StatusBadRequest, "reason")
-	wantProblem(t, e.As(tr).Post("/api/v1/certificates/not-a-code/revoke", map[string]any{"reason": "x"}), http.StatusNotFound, "")
+	rev(tr, "   ").WantProblem(t, http.StatusBadRequest, "reason")
+	rev(tr, strings.Repeat("é", 501)).WantProblem(t, http.StatusBadRequest, "reason")
+	e.As(tr).Post("/api/v1/certificates/not-a-code/revoke", map[string]any{"reason": "x"}).WantProblem(t, http.StatusNotFound)
 	e.Anonymous().Post("/api/v1/certificates/"+j.Code+"/revoke", map[string]any{"reason": "x"}).Want(t, http.StatusUnauthorized)
 	if got, _ := e.svc.Verify(ctx, j.Code, "fr"); got.Status != models.CertValid || e.audits(t, "certificate.revoke", "certificate:"+j.Code) != 0 {
 		t.Fatalf("a refused revocation changed the certificate: %s", got.Status)
 	}
-	if statusBit(t, e.statusList(t), idx) {
+	if credtest.StatusBit(t, e.statusList(t), idx) {
 		t.Fatal("a refused revocation set the status bit")
 	}
 
@@ -75,7 +76,7 @@ func TestRevocation(t *testing.T) {
 	if revoked.Status != models.CertRevoked || revoked.RevokedReason != "Erreur de saisie" || revoked.RevokedAt == nil || !revoked.RevokedAt.Equal(e.clock.now()) {
 		t.Errorf("revoke answered %+v", revoked)
 	}
-	wantProblem(t, rev(tr, "encore"), http.StatusConflict, "")
+	rev(tr, "encore").WantProblem(t, http.StatusConflict)
 	if _, err := e.svc.Revoke(ctx, tr, j.Code, "encore", "fr"); !errors.Is(err, ErrFinal) {
 		t.Errorf("second revocation: %v, want ErrFinal", err)
 	}
@@ -92,12 +93,12 @@ func TestRevocation(t *testing.T) {
 	for _, lang := range []string{"fr", "ar"} {
 		c := e.Anonymous()
 		c.Lang = lang
-		wantPage(t, c.Get("/verify/"+j.Code).Want(t, http.StatusOK), lang, e.Catalog.T(lang, "verify.status.revoked"), "Erreur de saisie")
+		c.Get("/verify/"+j.Code).Want(t, http.StatusOK).WantPage(t, lang, e.Catalog.T(lang, "verify.status.revoked"), "Erreur de saisie")
 	}
 	// Third parties learn it from the status list: the credential's bit is
 	// set, and only it.
 	list := e.statusList(t)
-	if !statusBit(t, list, idx) || statusBit(t, list, (idx+1)%131072) {
+	if !credtest.StatusBit(t, list, idx) || credtest.StatusBit(t, list, (idx+1)%131072) {
 		t.Errorf("status list bit %d not set (or its neighbour set) after revocation", idx)
 	}
 	// An admin may revoke any course's certificate.
@@ -154,7 +155,7 @@ func TestStatusListCacheAndReset(t *testing.T) {
 		t.Fatal(err)
 	}
 	after, _ := e.svc.StatusList(ctx)
-	if after == cached || !statusBit(t, after, e.statusIndex(t, j.Code)) {
+	if after == cached || !credtest.StatusBit(t, after, e.statusIndex(t, j.Code)) {
 		t.Error("after a revocation the cached list was served")
 	}
 }
@@ -206,13 +207,13 @@ func TestVerifyByCode(t *testing.T) {
 		c := e.Anonymous()
 		c.Lang = lang
 		page := c.Get("/verify/"+j.Code).Want(t, http.StatusOK)
-		wantPage(t, page, lang, e.Catalog.T(lang, "verify.status.valid"), "Nadia Tazi", "نادية التازي", Group(j.Code), j.PDFSHA256)
+		page.WantPage(t, lang, e.Catalog.T(lang, "verify.status.valid"), "Nadia Tazi", "نادية التازي", Group(j.Code), j.PDFSHA256)
 		for _, code := range []string{NewCode(), "not-a-code", strings.Repeat("1", CodeLen), "%00", strings.Repeat("A", 2000)} {
 			nf := c.Get("/verify/"+code).Want(t, http.StatusNotFound)
 			if !strings.Contains(nf.Header.Get("Content-Type"), "text/html") {
 				t.Errorf("%s: unknown code %.30q: %s, not a page", lang, code, nf.Header.Get("Content-Type"))
 			}
-			wantPage(t, nf, lang, e.Catalog.T(lang, "verify.status.not_found"))
+			nf.WantPage(t, lang, e.Catalog.T(lang, "verify.status.not_found"))
 		}
 	}
 	for _, code := range []string{NewCode(), "no-such-certificate", "ABCD"} {
@@ -234,7 +235,7 @@ func TestVerifyByCode(t *testing.T) {
 	for _, lang := range []string{"fr", "ar"} {
 		c := e.Anonymous()
 		c.Lang = lang
-		wantPage(t, c.Get("/verify?code=pas-un-code").Want(t, http.StatusBadRequest), lang, e.Catalog.T(lang, "verify.malformed"))
+		c.Get("/verify?code=pas-un-code").Want(t, http.StatusBadRequest).WantPage(t, lang, e.Catalog.T(lang, "verify.malformed"))
 		c.Get("/verify").Want(t, http.StatusOK)
 	}
 }
@@ -400,5 +401,5 @@ func TestPDFDownloadOfOwnCertificateOnly(t *testing.T) {
 		t.Errorf("PDFFor another trainee: %v, want ErrNotFound", err)
 	}
 	e.Anonymous().Get(path).Want(t, http.StatusUnauthorized)
-	wantProblem(t, e.As(u).Get("/api/v1/certificates/"+NewCode()+"/pdf"), http.StatusNotFound, "")
+	e.As(u).Get("/api/v1/certificates/"+NewCode()+"/pdf").WantProblem(t, http.StatusNotFound)
 }

@@ -21,28 +21,6 @@ func server(t *testing.T, invitations PendingInvitations) env {
 	return e
 }
 
-// wantProblem checks an RFC 9457 answer: the status, the media type, the
-// members every problem has, and the field named when there is one.
-func wantProblem(t *testing.T, r webtest.Response, status int, field string) {
-	t.Helper()
-	r.Want(t, status)
-	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/problem+json") {
-		t.Fatalf("Content-Type %q, want problem+json: %.300s", ct, r.Body)
-	}
-	var p struct {
-		Type, Title, Detail string
-		Status              int
-		Errors              []struct{ Field string }
-	}
-	r.JSON(t, &p)
-	if p.Status != status || p.Type == "" || p.Title == "" || p.Detail == "" {
-		t.Errorf("problem %+v, want status %d with a type, title and detail", p, status)
-	}
-	if field != "" && (len(p.Errors) != 1 || p.Errors[0].Field != field) {
-		t.Errorf("problem errors %+v, want one on %q", p.Errors, field)
-	}
-}
-
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 // TestAPIStatuses walks the JSON API as a visitor, a trainee who enrols and
@@ -101,7 +79,7 @@ func TestAPIStatuses(t *testing.T) {
 	} {
 		r := tc.who.Do(tc.method, tc.path, nil)
 		if tc.problem {
-			wantProblem(t, r, tc.status, tc.problemField)
+			r.WantProblem(t, tc.status, tc.problemField)
 		} else if r.Status != tc.status {
 			t.Errorf("%s: %s %s → %d, want %d: %.300s", tc.name, tc.method, tc.path, r.Status, tc.status, r.Body)
 		}

@@ -6,6 +6,7 @@ import (
 	"math"
 	"testing"
 
+	"tadrib/internal/webtest"
 	"tadrib/models"
 )
 
@@ -89,7 +90,7 @@ func TestItemAnalysisNumbers(t *testing.T) {
 // showed; an item everybody got right does not discriminate.
 func TestItemAnalysisCountsChoices(t *testing.T) {
 	t.Parallel()
-	x := newEnv(t, Settings{}, sixTypes)
+	x := newEnv(t, Settings{}, webtest.SixTypesGIFT)
 	for i := range 3 {
 		u := x.trainee("T" + id(int64(i)))
 		a := x.start(u)
@@ -128,7 +129,7 @@ func TestItemAnalysisCountsChoices(t *testing.T) {
 		}
 	}
 	// Fewer than two attempts: no reliability.
-	y := newEnv(t, Settings{}, sixTypes)
+	y := newEnv(t, Settings{}, webtest.SixTypesGIFT)
 	u := y.trainee("Solo")
 	y.submit(u, y.start(u))
 	if r, err := y.svc.Items(y.ctx, y.author, y.quizID); err != nil || r.Attempts != 1 || r.Reliability != nil {

@@ -13,12 +13,13 @@ import (
 	"testing"
 	"time"
 
+	"tadrib/internal/webtest"
 	"tadrib/models"
 )
 
 func TestStartWhoMayTake(t *testing.T) {
 	t.Parallel()
-	x := newEnv(t, Settings{}, sixTypes)
+	x := newEnv(t, Settings{}, webtest.SixTypesGIFT)
 	u := x.trainee("Nadia")
 	outsider := x.User("Omar", models.RoleTrainee)
 	if _, _, err := x.svc.Start(x.ctx, outsider, x.quizID); !errors.Is(err, ErrNotEnrolled) {
@@ -59,7 +60,7 @@ func TestStartAnEmptyQuiz(t *testing.T) {
 // order, with the same option ids.
 func TestStartResumesTheAttemptInProgress(t *testing.T) {
 	t.Parallel()
-	x := newEnv(t, Settings{}, sixTypes) // shuffled (the default)
+	x := newEnv(t, Settings{}, webtest.SixTypesGIFT) // shuffled (the default)
 	u := x.trainee("Nadia")
 	first := x.start(u)
 	again, resumed, err := x.svc.Start(x.ctx, u, x.quizID)
@@ -182,7 +183,7 @@ func TestRandomDrawIsStableWithinAnAttempt(t *testing.T) {
 
 func TestSaveAnswerRules(t *testing.T) {
 	t.Parallel()
-	x := newEnv(t, Settings{TimeLimitS: ptrTo(60)}, sixTypes)
+	x := newEnv(t, Settings{TimeLimitS: ptrTo(60)}, webtest.SixTypesGIFT)
 	u, stranger := x.trainee("Nadia"), x.trainee("Omar")
 	a := x.start(u)
 	if a.Deadline == nil || !a.Deadline.Equal(x.clock.Now().Add(time.Minute)) {
@@ -260,7 +261,7 @@ func TestSaveAnswerRules(t *testing.T) {
 // the attempt once: the same result every time.
 func TestSubmitTwiceIsHarmless(t *testing.T) {
 	t.Parallel()
-	x := newEnv(t, Settings{}, sixTypes)
+	x := newEnv(t, Settings{}, webtest.SixTypesGIFT)
 	u := x.trainee("Nadia")
 	a := x.start(u)
 	for qid, body := range rightAnswers(t, a) {
@@ -315,7 +316,7 @@ func TestSubmitTwiceIsHarmless(t *testing.T) {
 // the sweep when nobody touches it, or when its trainee comes back.
 func TestExpiryGrading(t *testing.T) {
 	t.Parallel()
-	x := newEnv(t, Settings{TimeLimitS: ptrTo(60)}, sixTypes)
+	x := newEnv(t, Settings{TimeLimitS: ptrTo(60)}, webtest.SixTypesGIFT)
 	u, v := x.trainee("Nadia"), x.trainee("Salma")
 	a := x.start(u)
 	right := rightAnswers(t, a)
@@ -366,7 +367,7 @@ func TestExpiryGrading(t *testing.T) {
 
 func TestMaxAttemptsAndOverrides(t *testing.T) {
 	t.Parallel()
-	x := newEnv(t, Settings{MaxAttempts: ptrTo(2), TimeLimitS: ptrTo(60)}, sixTypes)
+	x := newEnv(t, Settings{MaxAttempts: ptrTo(2), TimeLimitS: ptrTo(60)}, webtest.SixTypesGIFT)
 	u := x.trainee("Nadia")
 	for i := range 2 {
 		a := x.start(u)
@@ -392,9 +393,9 @@ func TestMaxAttemptsAndOverrides(t *testing.T) {
 		t.Errorf("another trainer's override: %v, want ErrNotFound", err)
 	}
 	_, err = x.svc.SetOverride(x.ctx, x.author, x.quizID, OverrideInput{UserID: "x", ExtraTimeS: ptrTo(-1), ExtraAttempts: ptrTo(101)})
-	wantFields(t, err, "user_id", "extra_time_s", "extra_attempts")
+	webtest.WantFields(t, err, "user_id", "extra_time_s", "extra_attempts")
 	_, err = x.svc.SetOverride(x.ctx, x.author, x.quizID, OverrideInput{UserID: id(x.User("Omar", models.RoleTrainee).ID), ExtraAttempts: ptrTo(1)})
-	wantFields(t, err, "user_id") // not in the course
+	webtest.WantFields(t, err, "user_id") // not in the course
 	got, err := x.svc.SetOverride(x.ctx, x.author, x.quizID, in)
 	if err != nil || got.ExtraTimeS != 600 || got.ExtraAttempts != 1 {
 		t.Fatalf("override: %v %+v", err, got)
@@ -416,7 +417,7 @@ func TestMaxAttemptsAndOverrides(t *testing.T) {
 
 func TestAttemptsList(t *testing.T) {
 	t.Parallel()
-	x := newEnv(t, Settings{}, sixTypes)
+	x := newEnv(t, Settings{}, webtest.SixTypesGIFT)
 	u, v := x.trainee("Nadia"), x.trainee("Salma")
 	x.submit(u, x.start(u))
 	x.start(v)

@@ -13,6 +13,7 @@ import (
 	"gorm.io/gorm"
 
 	"tadrib/courses/coursepkg"
+	"tadrib/internal/webtest"
 	"tadrib/models"
 )
 
@@ -21,12 +22,12 @@ func TestQuizSettingsValidation(t *testing.T) {
 	x := newEnv(t, Settings{}, "")
 	mid := x.course.Modules[0].ID
 	_, err := x.svc.CreateQuiz(x.ctx, x.author, mid, Settings{})
-	wantFields(t, err, "title")
+	webtest.WantFields(t, err, "title")
 	_, err = x.svc.CreateQuiz(x.ctx, x.author, mid, Settings{Title: ptrTo("  "), Titles: &map[string]string{"de": "Quiz"},
 		PassMark: ptrTo(101), TimeLimitS: ptrTo(-1), MaxAttempts: ptrTo(1001), Draw: ptrTo(-1), Review: ptrTo("sometimes")})
-	wantFields(t, err, "title", "titles.de", "pass_mark", "time_limit_s", "max_attempts", "draw", "review")
+	webtest.WantFields(t, err, "title", "titles.de", "pass_mark", "time_limit_s", "max_attempts", "draw", "review")
 	_, err = x.svc.UpdateQuiz(x.ctx, x.author, x.quizID, Settings{Title: ptrTo(strings.Repeat("é", 201)), Titles: &map[string]string{"ar": strings.Repeat("ب", 201)}})
-	wantFields(t, err, "title", "titles.ar")
+	webtest.WantFields(t, err, "title", "titles.ar")
 
 	// An update changes only what it names; titles are trimmed, empty ones dropped.
 	q, err := x.svc.UpdateQuiz(x.ctx, x.author, x.quizID, Settings{PassMark: ptrTo(80), Titles: &map[string]string{"ar": " تعاريف ", "en": ""}})
@@ -37,7 +38,7 @@ func TestQuizSettingsValidation(t *testing.T) {
 
 func TestWhoMayEditAQuiz(t *testing.T) {
 	t.Parallel()
-	x := newEnv(t, Settings{}, sixTypes)
+	x := newEnv(t, Settings{}, webtest.SixTypesGIFT)
 	trainee := x.trainee("Nadia")
 	other := x.User("Other", models.RoleTrainer)
 	admin := x.User("Admin", models.RoleAdmin)
@@ -173,7 +174,7 @@ func TestBankVersionAndQuestions(t *testing.T) {
 		t.Errorf("added: %+v, want an id, 1 point and options 1, 2", q)
 	}
 	_, err = x.svc.AddQuestion(x.ctx, x.author, x.quizID, Question{Type: Single, Stem: ""})
-	wantFields(t, err, "stem", "options")
+	webtest.WantFields(t, err, "stem", "options")
 	step("a refused add", nil, false)
 	_, err = x.svc.ImportGIFT(x.ctx, x.author, x.quizID, "::T:: Vrai ? {TRUE}\n\n::M:: Paires {=a -> 1 =b -> 2 =c -> 1}\n", false)
 	step("import", err, true)
@@ -193,7 +194,7 @@ func TestBankVersionAndQuestions(t *testing.T) {
 	step("update", err, true)
 	got.Options = nil
 	_, err = x.svc.UpdateQuestion(x.ctx, x.author, qid, got)
-	wantFields(t, err, "options")
+	webtest.WantFields(t, err, "options")
 	from, err := x.svc.DeleteQuestion(x.ctx, x.author, qid)
 	step("delete", err, true)
 	if from != x.quizID {
@@ -215,7 +216,7 @@ func TestBankVersionAndQuestions(t *testing.T) {
 
 func TestGIFTImportAndExport(t *testing.T) {
 	t.Parallel()
-	x := newEnv(t, Settings{}, sixTypes)
+	x := newEnv(t, Settings{}, webtest.SixTypesGIFT)
 	v := x.quizRow().BankVersion
 	broken := "::Good:: Fine. {TRUE}\n\n::Broken:: Never closes {=yes ~no\n\n::Good two:: Fine too. {FALSE}\n"
 	res, err := x.svc.ImportGIFT(x.ctx, x.author, x.quizID, broken, false)
@@ -282,7 +283,7 @@ func TestQuestionLimit(t *testing.T) {
 func TestQuizPackages(t *testing.T) {
 	t.Parallel()
 	x := newEnv(t, Settings{PassMark: ptrTo(60), TimeLimitS: ptrTo(600), MaxAttempts: ptrTo(3), Draw: ptrTo(4),
-		Review: ptrTo(ReviewScoreOnly), Titles: &map[string]string{"ar": "تعاريف"}}, sixTypes)
+		Review: ptrTo(ReviewScoreOnly), Titles: &map[string]string{"ar": "تعاريف"}}, webtest.SixTypesGIFT)
 	st, gift, ok, err := x.svc.ExportQuiz(x.ctx, x.course.Modules[0].ID)
 	if err != nil || !ok || st.Title != "Définitions" || st.PassMark != 60 || st.TimeLimitS != 600 || st.MaxAttempts != 3 ||
 		st.Draw != 4 || st.Review != ReviewScoreOnly || !st.Shuffle || st.Titles["ar"] != "تعاريف" {

@@ -8,7 +8,6 @@ package quiz
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"strconv"
 	"strings"
 	"sync"
@@ -16,37 +15,9 @@ import (
 	"time"
 
 	"tadrib/courses"
-	"tadrib/internal/web"
 	"tadrib/internal/webtest"
 	"tadrib/models"
 )
-
-// sixTypes is one question of each auto-graded type, one point each (as
-// cmd/tadrib/quiz_test.go's bank).
-const sixTypes = `::Q1 single:: Which instrument first defined trafficking in persons internationally? {
-=The Palermo Protocol#FBK-single-right
-~The Geneva Convention#FBK-single-wrong
-~The Hague Convention
-}
-
-::Q2 multiple:: Which of these are elements of the definition of trafficking? {
-~%50%The act
-~%50%The means
-~%-100%The weather
-}
-
-::Q3 true-false:: The consent of a child victim is irrelevant. {TRUE#FBK-tf-wrong#FBK-tf-right}
-
-::Q4 short:: Which Moroccan law number is on trafficking in human beings? {=27-14 =27.14}
-
-::Q5 numerical:: How many constituent elements does the definition of trafficking have for adults? {#3}
-
-::Q6 matching:: Match each element with an example. {
-=Act -> Recruitment
-=Means -> Deception
-=Purpose -> Exploitation
-}
-`
 
 // clock is the service's Now, moved by the test (no sleeps).
 type clock struct {
@@ -183,7 +154,7 @@ func (x *env) quizRow() models.Quiz {
 	return q
 }
 
-// byType indexes an attempt's questions by type (one of each in sixTypes).
+// byType indexes an attempt's questions by type (one of each in webtest.SixTypesGIFT).
 func byType(a AttemptJSON) map[string]QuestionView {
 	m := map[string]QuestionView{}
 	for _, q := range a.Questions {
@@ -205,7 +176,7 @@ func optionID(t testing.TB, items []snapText, text string) string {
 	return ""
 }
 
-// rightAnswers are the right answers to sixTypes, by question id.
+// rightAnswers are the right answers to webtest.SixTypesGIFT, by question id.
 func rightAnswers(t testing.TB, a AttemptJSON) map[string]any {
 	t.Helper()
 	qs := byType(a)
@@ -221,30 +192,5 @@ func rightAnswers(t testing.TB, a AttemptJSON) map[string]any {
 		qs[Short].ID:     map[string]any{"text": " 27-14 "},
 		qs[Numerical].ID: map[string]any{"number": 3},
 		qs[Matching].ID:  map[string]any{"pairs": pairs},
-	}
-}
-
-// fields are the field names of a validation error (web.Invalid), or nil.
-func fields(err error) []string {
-	var we *web.Error
-	if !errors.As(err, &we) {
-		return nil
-	}
-	out := []string{}
-	for _, f := range we.Fields {
-		out = append(out, f.Field)
-	}
-	return out
-}
-
-// wantFields fails unless err is a 400 validation error naming exactly want.
-func wantFields(t testing.TB, err error, want ...string) {
-	t.Helper()
-	var we *web.Error
-	if !errors.As(err, &we) || we.Status != 400 {
-		t.Fatalf("error %v, want a 400 validation error on %v", err, want)
-	}
-	if got := strings.Join(fields(err), ","); got != strings.Join(want, ",") {
-		t.Errorf("fields %q, want %q", got, strings.Join(want, ","))
 	}
 }

@@ -14,48 +14,23 @@ import (
 	"tadrib/models"
 )
 
-// problem is an application/problem+json body.
-type problem struct {
-	Type   string `json:"type"`
-	Status int    `json:"status"`
-	Detail string `json:"detail"`
-	Errors []struct {
-		Field   string `json:"field"`
-		Line    int    `json:"line"`
-		Message string `json:"message"`
-	} `json:"errors"`
-}
-
-// wantProblem checks the status, the problem+json type and its URN, and
-// returns the problem.
-func wantProblem(t *testing.T, r webtest.Response, status int, urn string) problem {
+// wantProblem checks a problem+json answer (webtest.WantProblem) and, when
+// urn is not empty, its type, urn:tadrib:problem:<urn>.
+func wantProblem(t *testing.T, r webtest.Response, status int, urn string) webtest.Problem {
 	t.Helper()
-	r.Want(t, status)
-	if ct := r.Header.Get("Content-Type"); ct != "application/problem+json" {
-		t.Errorf("Content-Type %q, want application/problem+json", ct)
-	}
-	var p problem
-	r.JSON(t, &p)
+	p := r.WantProblem(t, status)
 	if urn != "" && p.Type != "urn:tadrib:problem:"+urn {
 		t.Errorf("problem type %q, want urn:tadrib:problem:%s", p.Type, urn)
-	}
-	if p.Status != status || p.Detail == "" {
-		t.Errorf("problem %+v: want status %d and a detail", p, status)
 	}
 	return p
 }
 
-func (p problem) fields() string {
-	var f []string
-	for _, e := range p.Errors {
-		f = append(f, e.Field)
-	}
-	return strings.Join(f, ",")
-}
+// fields are the fields a problem names, joined with commas.
+func fields(p webtest.Problem) string { return strings.Join(p.Fields(), ",") }
 
 func TestAPIAttempts(t *testing.T) {
 	t.Parallel()
-	x := newEnv(t, Settings{MaxAttempts: ptrTo(1)}, sixTypes)
+	x := newEnv(t, Settings{MaxAttempts: ptrTo(1)}, webtest.SixTypesGIFT)
 	u := x.trainee("Nadia")
 	base := fmt.Sprintf("/api/v1/quizzes/%d", x.quizID)
 	wantProblem(t, x.Anonymous().Post(base+"/attempts", nil), http.StatusUnauthorized, "")
@@ -131,7 +106,7 @@ func TestAPIEmptyQuiz(t *testing.T) {
 
 func TestAPIAuthoring(t *testing.T) {
 	t.Parallel()
-	x := newEnv(t, Settings{}, sixTypes)
+	x := newEnv(t, Settings{}, webtest.SixTypesGIFT)
 	author, trainee, other := x.As(x.author), x.As(x.trainee("Nadia")), x.As(x.User("Other", models.RoleTrainer))
 	base := fmt.Sprintf("/api/v1/quizzes/%d", x.quizID)
 	mod := fmt.Sprintf("/api/v1/modules/%d/quiz", x.course.Modules[0].ID)
@@ -140,7 +115,7 @@ func TestAPIAuthoring(t *testing.T) {
 	wantProblem(t, other.Post(mod, map[string]any{"title": "Quiz"}), http.StatusForbidden, "forbidden")
 	wantProblem(t, author.Post(mod, map[string]any{"title": "Quiz"}), http.StatusConflict, "quiz_exists")
 	p := wantProblem(t, author.Do(http.MethodPatch, base, map[string]any{"pass_mark": 101, "review": "x"}), http.StatusBadRequest, "invalid")
-	if p.fields() != "pass_mark,review" || p.Errors[0].Message == "" {
+	if fields(p) != "pass_mark,review" || p.Errors[0].Message == "" {
 		t.Errorf("invalid settings: %+v", p.Errors)
 	}
 	wantProblem(t, other.Do(http.MethodPatch, base, map[string]any{"pass_mark": 10}), http.StatusNotFound, "not_found")
@@ -155,8 +130,8 @@ func TestAPIAuthoring(t *testing.T) {
 	var added Question
 	author.Post(base+"/questions", tf).Want(t, http.StatusCreated).JSON(t, &added)
 	p = wantProblem(t, author.Post(base+"/questions", map[string]any{"type": "true_false"}), http.StatusBadRequest, "invalid")
-	if p.fields() != "stem,correct" {
-		t.Errorf("an invalid question: fields %q", p.fields())
+	if fields(p) != "stem,correct" {
+		t.Errorf("an invalid question: fields %q", fields(p))
 	}
 	wantProblem(t, trainee.Post(base+"/questions", tf), http.StatusForbidden, "forbidden")
 	wantProblem(t, other.Post(base+"/questions", tf), http.StatusNotFound, "not_found")
@@ -203,8 +178,8 @@ func TestAPIAuthoring(t *testing.T) {
 		t.Errorf("override: %+v", ov)
 	}
 	p = wantProblem(t, author.Post(base+"/overrides", map[string]any{"user_id": "0"}), http.StatusBadRequest, "invalid")
-	if p.fields() != "user_id" {
-		t.Errorf("an override for no one: fields %q", p.fields())
+	if fields(p) != "user_id" {
+		t.Errorf("an override for no one: fields %q", fields(p))
 	}
 	items := fmt.Sprintf("/api/v1/reports/quizzes/%d/items", x.quizID)
 	var rep ItemReport

@@ -26,18 +26,6 @@ func wantText(t *testing.T, x *env, r webtest.Response, lang, key string, args .
 	}
 }
 
-func wantPage(t *testing.T, r webtest.Response, lang string) {
-	t.Helper()
-	r.Want(t, http.StatusOK)
-	dir := "ltr"
-	if lang == "ar" {
-		dir = "rtl"
-	}
-	if want := fmt.Sprintf(`<html lang="%s" dir="%s">`, lang, dir); !strings.Contains(r.Body, want) {
-		t.Errorf("the page is not in %s: want %s", lang, want)
-	}
-}
-
 func redirect(t *testing.T, r webtest.Response, prefix string) string {
 	t.Helper()
 	r.Want(t, http.StatusSeeOther)
@@ -50,13 +38,13 @@ func redirect(t *testing.T, r webtest.Response, prefix string) string {
 
 func TestTraineePagesInFrenchAndArabic(t *testing.T) {
 	t.Parallel()
-	x := newEnv(t, Settings{PassMark: ptrTo(50), TimeLimitS: ptrTo(600), Titles: &map[string]string{"ar": "تعاريف"}}, sixTypes)
+	x := newEnv(t, Settings{PassMark: ptrTo(50), TimeLimitS: ptrTo(600), Titles: &map[string]string{"ar": "تعاريف"}}, webtest.SixTypesGIFT)
 	quizPage := fmt.Sprintf("/quizzes/%d", x.quizID)
 	for _, lang := range []string{"fr", "ar"} {
 		c := x.As(x.trainee("Nadia-" + lang))
 		c.Lang = lang
 		p := c.Get(quizPage)
-		wantPage(t, p, lang)
+		p.Want(t, http.StatusOK).WantPage(t, lang)
 		wantText(t, x, p, lang, "quiz.start")
 		wantText(t, x, p, lang, "quiz.pass_mark", format.Percent(lang, 50, 0))
 		if title := map[string]string{"fr": "Définitions", "ar": "تعاريف"}[lang]; !strings.Contains(p.Body, "<h1>"+title+"</h1>") {
@@ -65,7 +53,7 @@ func TestTraineePagesInFrenchAndArabic(t *testing.T) {
 
 		at := redirect(t, c.Post(quizPage+"/start", url.Values{}), "/attempts/")
 		page := c.Get(at)
-		wantPage(t, page, lang)
+		page.Want(t, http.StatusOK).WantPage(t, lang)
 		wantText(t, x, page, lang, "quiz.submit")
 		wantText(t, x, page, lang, "quiz.time_left")
 		a, err := x.svc.Get(x.ctx, *c.User, mustID(t, strings.TrimPrefix(at, "/attempts/")))
@@ -100,7 +88,7 @@ func TestTraineePagesInFrenchAndArabic(t *testing.T) {
 		form.Set("action", "submit")
 		result := redirect(t, c.Post(at, form), at+"/result")
 		r := c.Get(result)
-		wantPage(t, r, lang)
+		r.Want(t, http.StatusOK).WantPage(t, lang)
 		wantText(t, x, r, lang, "quiz.result")
 		wantText(t, x, r, lang, "quiz.you_failed", format.Percent(lang, 50, 0)) // 2 of 6
 		wantText(t, x, r, lang, "quiz.review")
@@ -122,12 +110,12 @@ func TestTraineePagesInFrenchAndArabic(t *testing.T) {
 
 func TestOnePerPageAndReviewNever(t *testing.T) {
 	t.Parallel()
-	x := newEnv(t, Settings{OnePerPage: ptrTo(true), Review: ptrTo(ReviewNever), Shuffle: ptrTo(false)}, sixTypes)
+	x := newEnv(t, Settings{OnePerPage: ptrTo(true), Review: ptrTo(ReviewNever), Shuffle: ptrTo(false)}, webtest.SixTypesGIFT)
 	c := x.As(x.trainee("Nadia"))
 	c.Lang = "fr"
 	at := redirect(t, c.Post(fmt.Sprintf("/quizzes/%d/start", x.quizID), url.Values{}), "/attempts/")
 	p := c.Get(at)
-	wantPage(t, p, "fr")
+	p.Want(t, http.StatusOK).WantPage(t, "fr")
 	wantText(t, x, p, "fr", "quiz.next")
 	if !strings.Contains(p.Body, "Palermo") || strings.Contains(p.Body, "Recruitment") {
 		t.Errorf("one per page: the first screen should show the first question only")
@@ -145,7 +133,7 @@ func TestOnePerPageAndReviewNever(t *testing.T) {
 
 	result := redirect(t, c.Post(at, url.Values{"action": {"submit"}}), at+"/result")
 	r := c.Get(result)
-	wantPage(t, r, "fr")
+	r.Want(t, http.StatusOK).WantPage(t, "fr")
 	wantText(t, x, r, "fr", "quiz.you_failed", format.Percent("fr", 70, 0))
 	if strings.Contains(r.Body, template.HTMLEscapeString(x.Catalog.T("fr", "quiz.review"))) || strings.Contains(r.Body, "points") {
 		t.Errorf("review never: the result page shows a review or points")
@@ -154,12 +142,12 @@ func TestOnePerPageAndReviewNever(t *testing.T) {
 
 func TestEditorPages(t *testing.T) {
 	t.Parallel()
-	x := newEnv(t, Settings{}, sixTypes)
+	x := newEnv(t, Settings{}, webtest.SixTypesGIFT)
 	author := x.As(x.author)
 	author.Lang = "fr"
 	editor := fmt.Sprintf("/author/quizzes/%d", x.quizID)
 	p := author.Get(editor)
-	wantPage(t, p, "fr")
+	p.Want(t, http.StatusOK).WantPage(t, "fr")
 	if !strings.Contains(p.Body, "Which instrument first defined") {
 		t.Error("the editor does not list the bank")
 	}
@@ -178,7 +166,7 @@ func TestEditorPages(t *testing.T) {
 
 	// Questions: a form per type, add, edit, delete.
 	for _, typ := range Types {
-		wantPage(t, author.Get(editor+"/questions/new?type="+typ), "fr")
+		author.Get(editor+"/questions/new?type="+typ).Want(t, http.StatusOK).WantPage(t, "fr")
 	}
 	author.Get(editor+"/questions/new?type=poll").Want(t, http.StatusBadRequest)
 	tf := url.Values{"type": {"true_false"}, "stem": {"Le consentement est-il indifférent ?"}, "correct": {"true"}, "points": {"2"}}
@@ -206,23 +194,23 @@ func TestEditorPages(t *testing.T) {
 	wantText(t, x, invalid, "fr", "err.required")
 
 	qpage := "/author/questions/" + added.ID
-	wantPage(t, author.Get(qpage), "fr")
+	author.Get(qpage).Want(t, http.StatusOK).WantPage(t, "fr")
 	tf.Set("stem", "Reformulée")
 	redirect(t, author.Post(qpage, tf), editor+"?saved=1")
 	tf.Set("stem", " ")
 	author.Post(qpage, tf).Want(t, http.StatusUnprocessableEntity)
-	wantPage(t, author.Get(qpage+"/delete"), "fr")
+	author.Get(qpage+"/delete").Want(t, http.StatusOK).WantPage(t, "fr")
 	redirect(t, author.Post(qpage+"/delete", url.Values{}), editor+"?saved=1")
 	author.Get(qpage).Want(t, http.StatusNotFound)
 
 	// Import.
-	wantPage(t, author.Get(editor+"/import"), "fr")
+	author.Get(editor+"/import").Want(t, http.StatusOK).WantPage(t, "fr")
 	broken := author.Post(editor+"/import", url.Values{"gift": {"::A:: x {TRUE}\n\n::B:: {=a ~b\n"}})
 	broken.Want(t, http.StatusUnprocessableEntity)
 	if len(mustBank(t, x)) != 9 {
 		t.Error("a refused import from the page changed the bank")
 	}
-	wantPage(t, author.Post(editor+"/import", url.Values{"gift": {"::A:: x {TRUE}\n\n::B:: {=a ~b\n"}, "partial": {"on"}}), "fr")
+	author.Post(editor+"/import", url.Values{"gift": {"::A:: x {TRUE}\n\n::B:: {=a ~b\n"}, "partial": {"on"}}).Want(t, http.StatusOK).WantPage(t, "fr")
 	if len(mustBank(t, x)) != 10 {
 		t.Error("a partial import from the page did not add the good question")
 	}
@@ -242,7 +230,7 @@ func TestEditorPages(t *testing.T) {
 
 func TestReportAndGradingPages(t *testing.T) {
 	t.Parallel()
-	x := newEnv(t, Settings{}, sixTypes+"\n::Essay:: Describe a referral you made. {}\n")
+	x := newEnv(t, Settings{}, webtest.SixTypesGIFT+"\n::Essay:: Describe a referral you made. {}\n")
 	for _, name := range []string{"Nadia", "Salma"} {
 		u := x.trainee(name)
 		a := x.start(u)
@@ -254,13 +242,13 @@ func TestReportAndGradingPages(t *testing.T) {
 		author := x.As(x.author)
 		author.Lang = lang
 		rep := author.Get(fmt.Sprintf("/author/quizzes/%d/report", x.quizID))
-		wantPage(t, rep, lang)
+		rep.Want(t, http.StatusOK).WantPage(t, lang)
 		wantText(t, x, rep, lang, "report.title")
 		if !strings.Contains(rep.Body, `<svg class="chart"`) {
 			t.Errorf("the report in %s has no charts", lang)
 		}
 		g := author.Get("/author/grading")
-		wantPage(t, g, lang)
+		g.Want(t, http.StatusOK).WantPage(t, lang)
 		if !strings.Contains(g.Body, "Réponse de Nadia") || !strings.Contains(g.Body, "Réponse de Salma") {
 			t.Errorf("the grading page in %s does not list both essays", lang)
 		}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"tadrib/internal/webtest"
 	"tadrib/models"
 )
 
@@ -32,7 +33,7 @@ func answerSome(t *testing.T, x *env, u models.User, types ...string) (AttemptJS
 
 func TestReviewPolicies(t *testing.T) {
 	t.Parallel()
-	x := newEnv(t, Settings{PassMark: ptrTo(50)}, sixTypes)
+	x := newEnv(t, Settings{PassMark: ptrTo(50)}, webtest.SixTypesGIFT)
 	u := x.trainee("Nadia")
 	a, r := answerSome(t, x, u, Single) // 1 of 6: 16.67 %
 	aid := mustID(t, a.ID)
@@ -115,7 +116,7 @@ func TestReviewPolicies(t *testing.T) {
 
 func TestPassMark(t *testing.T) {
 	t.Parallel()
-	x := newEnv(t, Settings{PassMark: ptrTo(50), Titles: &map[string]string{"ar": "تعاريف"}}, sixTypes)
+	x := newEnv(t, Settings{PassMark: ptrTo(50), Titles: &map[string]string{"ar": "تعاريف"}}, webtest.SixTypesGIFT)
 	half, below := x.trainee("Nadia"), x.trainee("Salma")
 	_, r := answerSome(t, x, half, Single, TrueFalse, Short) // 3 of 6: 50 %
 	if !r.Passed || *r.Percent != 50 {
@@ -173,7 +174,7 @@ func TestProgressSkipsEmptyQuizzes(t *testing.T) {
 // trainer grades it; then the score, the pass and progress follow.
 func TestEssayGrading(t *testing.T) {
 	t.Parallel()
-	x := newEnv(t, Settings{PassMark: ptrTo(50)}, sixTypes+"\n::Essay:: Describe a referral you made. {}\n")
+	x := newEnv(t, Settings{PassMark: ptrTo(50)}, webtest.SixTypesGIFT+"\n::Essay:: Describe a referral you made. {}\n")
 	u := x.trainee("Nadia")
 	a := x.start(u)
 	for qid, body := range rightAnswers(t, a) {
@@ -208,11 +209,11 @@ func TestEssayGrading(t *testing.T) {
 		t.Errorf("grading a single choice: %v, want ErrNotInAttempt", err)
 	}
 	_, err = x.svc.GradeEssay(x.ctx, x.author, aid, essay, GradeInput{Points: ptrTo(5.0)})
-	wantFields(t, err, "points")
+	webtest.WantFields(t, err, "points")
 	_, err = x.svc.GradeEssay(x.ctx, x.author, aid, essay, GradeInput{})
-	wantFields(t, err, "points")
+	webtest.WantFields(t, err, "points")
 	_, err = x.svc.GradeEssay(x.ctx, x.author, aid, essay, GradeInput{Points: ptrTo(1.0), Comment: strings.Repeat("x", 10001)})
-	wantFields(t, err, "comment")
+	webtest.WantFields(t, err, "comment")
 
 	g, err := x.svc.GradeEssay(x.ctx, x.author, aid, essay, GradeInput{Points: ptrTo(1.0), Comment: " Bonne orientation. "})
 	if err != nil || g.PendingManual || !g.Passed || *g.Score != 7 {
@@ -240,7 +241,7 @@ func TestEssayGrading(t *testing.T) {
 // as they saw them, not the answer key.
 func TestExportAttempts(t *testing.T) {
 	t.Parallel()
-	x := newEnv(t, Settings{}, sixTypes)
+	x := newEnv(t, Settings{}, webtest.SixTypesGIFT)
 	u := x.trainee("Nadia")
 	a, _ := answerSome(t, x, u, Single)
 	name, data, err := x.svc.ExportAttempts(x.ctx, u.ID)

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"tadrib/internal/webtest"
 	"tadrib/models"
 )
 
@@ -114,7 +115,7 @@ func TestCompactSnapshotIsTheColumn(t *testing.T) {
 // is the frozen one on both.
 func TestBankEditLeavesStartedAttemptsAsFrozen(t *testing.T) {
 	t.Parallel()
-	x := newEnv(t, Settings{}, sixTypes)
+	x := newEnv(t, Settings{}, webtest.SixTypesGIFT)
 	nadia := x.trainee("Nadia")
 	a := x.start(nadia)
 	col := x.column(a.ID)
@@ -175,7 +176,7 @@ func TestBankEditLeavesStartedAttemptsAsFrozen(t *testing.T) {
 // whose text or ids were changed.
 func TestCompactRefusesWhatItCannotRebuild(t *testing.T) {
 	t.Parallel()
-	x := newEnv(t, Settings{}, sixTypes)
+	x := newEnv(t, Settings{}, webtest.SixTypesGIFT)
 	a := x.start(x.trainee("Nadia"))
 	raw := x.column(a.ID)
 	bank := x.svc.banks.cached(x.quizID, "")
@@ -239,7 +240,7 @@ func TestOptionAndItemOrder(t *testing.T) {
 		{false, "The Palermo Protocol The Geneva Convention The Hague Convention", "Act Means Purpose", "Deception Exploitation Recruitment"},
 		{true, "The Geneva Convention The Hague Convention The Palermo Protocol", "Means Purpose Act", "Deception Exploitation Recruitment"},
 	} {
-		x := newEnv(t, Settings{Shuffle: ptrTo(c.shuffle)}, sixTypes)
+		x := newEnv(t, Settings{Shuffle: ptrTo(c.shuffle)}, webtest.SixTypesGIFT)
 		x.svc.Rand = func(int) int { return 0 }
 		u := x.trainee("Nadia")
 		a := x.start(u)

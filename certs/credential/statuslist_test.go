@@ -1,38 +1,17 @@
 package credential
 
 import (
-	"bytes"
-	"compress/gzip"
-	"encoding/base64"
-	"io"
 	"math/bits"
 	"strings"
+	"tadrib/certs/credential/credtest"
 	"testing"
 )
 
-// decodeList reverses encodedList by the spec's steps (multibase "u",
-// base64url, gunzip), independently of EncodeStatusList.
-func decodeList(t *testing.T, encoded string) []byte {
-	t.Helper()
-	if !strings.HasPrefix(encoded, "u") {
-		t.Fatalf("encodedList %.10q… lacks the multibase 'u' prefix", encoded)
+func TestListBitsAgree(t *testing.T) {
+	if credtest.ListBits != StatusListSize {
+		t.Errorf("credtest reads lists of %d bits, the lists signed have %d", credtest.ListBits, StatusListSize)
 	}
-	gz, err := base64.RawURLEncoding.DecodeString(encoded[1:])
-	if err != nil {
-		t.Fatalf("encodedList is not base64url without padding: %v", err)
-	}
-	zr, err := gzip.NewReader(bytes.NewReader(gz))
-	if err != nil {
-		t.Fatalf("encodedList is not GZIP: %v", err)
-	}
-	list, err := io.ReadAll(zr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return list
 }
-
-func bit(list []byte, i int) bool { return list[i/8]&(0x80>>(i%8)) != 0 }
 
 func TestSignStatusList(t *testing.T) {
 	k := ring(t, newPEM(t))
@@ -67,7 +46,7 @@ func TestSignStatusList(t *testing.T) {
 	if types, _ := p["type"].([]any); len(types) != 2 || types[1] != "BitstringStatusListCredential" {
 		t.Errorf("type = %v", p["type"])
 	}
-	list := decodeList(t, at(p, "credentialSubject", "encodedList").(string))
+	list := credtest.DecodeList(t, at(p, "credentialSubject", "encodedList").(string))
 	if len(list)*8 != StatusListSize {
 		t.Fatalf("list has %d bits, want %d", len(list)*8, StatusListSize)
 	}
@@ -79,7 +58,7 @@ func TestSignStatusList(t *testing.T) {
 		t.Errorf("%d bits set, want 4 (0, 42, 94567, last; 42 given twice)", set)
 	}
 	for _, i := range []int{0, 42, 94567, StatusListSize - 1} {
-		if !bit(list, i) {
+		if !credtest.Bit(list, i) {
 			t.Errorf("bit %d not set", i)
 		}
 	}
@@ -120,7 +99,7 @@ func TestEmptyStatusList(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i, b := range decodeList(t, enc) {
+	for i, b := range credtest.DecodeList(t, enc) {
 		if b != 0 {
 			t.Fatalf("byte %d = %d in an empty list", i, b)
 		}

@@ -2,55 +2,18 @@ package main
 
 import (
 	"bytes"
-	"image"
-	"image/color"
-	"image/png"
-	"mime/multipart"
 	"net/url"
 	"regexp"
 	"strings"
+	"tadrib/internal/webtest"
 	"testing"
 )
-
-// testPNG is a real PNG image, distinct per seed.
-func testPNG(t testing.TB, seed uint8) []byte {
-	t.Helper()
-	img := image.NewRGBA(image.Rect(0, 0, 8, 8))
-	for i := range img.Pix {
-		img.Pix[i] = seed + uint8(i)
-	}
-	img.Set(0, 0, color.RGBA{R: seed, A: 255})
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
-// multipartBody builds a multipart form: fields, then one file.
-func multipartBody(t testing.TB, fields map[string]string, fileField, fileName string, data []byte) ([]byte, string) {
-	t.Helper()
-	var buf bytes.Buffer
-	w := multipart.NewWriter(&buf)
-	for k, v := range fields {
-		_ = w.WriteField(k, v)
-	}
-	if fileField != "" {
-		fw, err := w.CreateFormFile(fileField, fileName)
-		if err != nil {
-			t.Fatal(err)
-		}
-		fw.Write(data)
-	}
-	w.Close()
-	return buf.Bytes(), w.FormDataContentType()
-}
 
 // postFile submits a multipart form from a page, with its CSRF token.
 func (b *browser) postFile(page resp, action string, fields map[string]string, fileField, fileName string, data []byte) resp {
 	b.a.t.Helper()
 	fields["_csrf"] = metaCSRF(b.a.t, page)
-	body, ctype := multipartBody(b.a.t, fields, fileField, fileName, data)
+	body, ctype := webtest.Multipart(b.a.t, fields, fileField, fileName, data)
 	var pairs []string
 	for k, v := range b.cookies {
 		pairs = append(pairs, k+"="+v)
@@ -59,7 +22,7 @@ func (b *browser) postFile(page resp, action string, fields map[string]string, f
 }
 
 func uploadImage(u user, slug, name string, data []byte) resp {
-	body, ctype := multipartBody(u.a.t, map[string]string{"alt": "Schéma"}, "image", name, data)
+	body, ctype := webtest.Multipart(u.a.t, map[string]string{"alt": "Schéma"}, "image", name, data)
 	return u.do("POST", "/api/v1/courses/"+slug+"/images", body, "Content-Type", ctype)
 }
 
@@ -89,7 +52,7 @@ func TestAuthoringAPIPerObject(t *testing.T) {
 	wantStatus(t, other.do("PATCH", "/api/v1/courses/"+slug, map[string]any{"hours": 1}), 404)
 	wantStatus(t, other.do("PATCH", "/api/v1/modules/"+mid, map[string]any{"title": "x"}), 404)
 	wantStatus(t, other.do("PATCH", "/api/v1/lessons/"+lessons[0], map[string]any{"title": "x"}), 404)
-	wantStatus(t, uploadImage(other, slug, "a.png", testPNG(t, 1)), 404)
+	wantStatus(t, uploadImage(other, slug, "a.png", webtest.PNG(t, 1)), 404)
 	wantStatus(t, other.do("GET", "/api/v1/courses/"+slug+"/export", nil), 404)
 	wantStatus(t, trainee.do("POST", "/api/v1/courses", map[string]any{"slug": "x", "title": "x", "audiences": []string{"police"}}), 403)
 	wantStatus(t, owner.do("PATCH", "/api/v1/courses/"+slug, map[string]any{"published": true}), 200)
@@ -126,7 +89,7 @@ func TestAuthoringAPIPerObject(t *testing.T) {
 func TestImageUploads(t *testing.T) {
 	a := newTestApp(t, nil)
 	owner, slug, lessons := authorCourse(t, a, []string{"police"}, false)
-	pngBytes := testPNG(t, 7)
+	pngBytes := webtest.PNG(t, 7)
 	r := uploadImage(owner, slug, "photo.png", pngBytes)
 	wantStatus(t, r, 201)
 	img := r.JSON(t)
@@ -159,7 +122,7 @@ func TestImageUploads(t *testing.T) {
 		{"page.png", []byte("<!doctype html><html><script>alert(1)</script></html>"), 415},
 		{"logo.png", []byte(`<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(2)</script></svg>`), 415},
 		{"logo.svg", []byte(`<svg xmlns="http://www.w3.org/2000/svg"><rect width="1" height="1"/></svg>`), 415},
-		{"big.png", append(testPNG(t, 9), make([]byte, 2<<20)...), 413},
+		{"big.png", append(webtest.PNG(t, 9), make([]byte, 2<<20)...), 413},
 		{"empty.png", nil, 400},
 	} {
 		r := uploadImage(owner, slug, bad.name, bad.data)
@@ -241,7 +204,7 @@ func TestCourseEditorPages(t *testing.T) {
 		t.Error("the preview is not the sanitized rendering")
 	}
 	// Saving with an image: the image's Markdown is added and saved.
-	saved := b.postFile(pv, lessonPath, map[string]string{"action": "save", "title": "Les indicateurs", "minutes": "7", "body_md": "## Signes", "tl": "fr", "alt": "Carte"}, "image", "carte.png", testPNG(t, 3))
+	saved := b.postFile(pv, lessonPath, map[string]string{"action": "save", "title": "Les indicateurs", "minutes": "7", "body_md": "## Signes", "tl": "fr", "alt": "Carte"}, "image", "carte.png", webtest.PNG(t, 3))
 	wantStatus(t, saved, 303)
 	lessonPage = b.get(saved.Header.Get("Location"))
 	if !regexp.MustCompile(`!\[Carte\]\(/images/[0-9a-f]{64}\.png\)`).Match(lessonPage.Body) || !strings.Contains(string(lessonPage.Body), `<img src="/images/`) {

@@ -204,20 +204,7 @@ func backupAndRestore(t *testing.T, d *db.DB) (string, db.Options) {
 	if err := pgTool(ctx, "pg_dump", u.String(), "--format=custom", "--no-owner", "--file="+file); err != nil {
 		t.Fatalf("backup: %v", err)
 	}
-	admin, err := gorm.Open(postgres.Open(direct), &gorm.Config{Logger: logger.Discard})
-	if err != nil {
-		t.Fatal(err)
-	}
-	name := "restore_" + strings.ToLower(rand.Text()[:10])
-	if err := admin.Exec("CREATE DATABASE " + name).Error; err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		admin.Exec("DROP DATABASE " + name + " WITH (FORCE)")
-		if s, err := admin.DB(); err == nil {
-			s.Close()
-		}
-	})
+	name := freshPostgres(t, direct, "restore_")
 	target, _ := url.Parse(direct)
 	target.Path = "/" + name
 	if err := pgTool(ctx, "pg_restore", target.String(), "--no-owner", "--exit-on-error", "--single-transaction", file); err != nil {
@@ -242,4 +229,28 @@ func TestLibpqURLKeepsPasswordsOutOfTheCommandLine(t *testing.T) {
 		t.Errorf("a bad URL: %v", err)
 	}
 
+}
+
+// freshPostgres creates an empty database named prefix and a random suffix
+// on the server of the PostgreSQL URL direct, and drops it when the test
+// ends (WITH (FORCE), so that a connection the test left open does not keep
+// it). It returns the name. The tests that need a whole database of their
+// own use it: a restore, and PgBouncer, which cannot keep a search_path.
+func freshPostgres(t *testing.T, direct, prefix string) string {
+	t.Helper()
+	admin, err := gorm.Open(postgres.Open(direct), &gorm.Config{Logger: logger.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := prefix + strings.ToLower(rand.Text()[:12])
+	if err := admin.Exec("CREATE DATABASE " + name).Error; err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		admin.Exec("DROP DATABASE " + name + " WITH (FORCE)")
+		if s, err := admin.DB(); err == nil {
+			s.Close()
+		}
+	})
+	return name
 }

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"tadrib/internal/webtest"
 	"testing"
 )
 
@@ -167,7 +168,7 @@ var catBodies = map[string]func(t *testing.T, w catWorld, p catPeople) (ctype, b
 		return "application/json", `{"user_id":"` + p.owner.ID + `","extra_time_s":60}`
 	},
 	"POST /api/v1/courses/:slug/images": func(t *testing.T, w catWorld, p catPeople) (string, string) {
-		b, ctype := multipartBody(t, map[string]string{"alt": "Schéma"}, "image", "autre.png", testPNG(t, uint8(serial.Add(1))))
+		b, ctype := webtest.Multipart(t, map[string]string{"alt": "Schéma"}, "image", "autre.png", webtest.PNG(t, uint8(serial.Add(1))))
 		return ctype, string(b)
 	},
 	"POST /author/quizzes/:id/questions": catForm("type=true_false&format=markdown&stem=Indiff%C3%A9rent&correct=true"),

@@ -19,7 +19,9 @@ import (
 	"tadrib/assets"
 	"tadrib/courses"
 	"tadrib/courses/coursepkg"
+	"tadrib/courses/coursepkg/pkgtest"
 	"tadrib/internal/i18n"
+	"tadrib/internal/webtest"
 	"tadrib/quiz"
 )
 
@@ -37,7 +39,7 @@ func TestCatalogueUploadLimits(t *testing.T) {
 	t.Run("image", func(t *testing.T) {
 		// A PNG padded after its end to exactly the limit: the type is
 		// read from the first bytes.
-		img := testPNG(t, 200)
+		img := webtest.PNG(t, 200)
 		at := append(img, bytes.Repeat([]byte{0}, courses.MaxImage-len(img))...)
 		before := count("images")
 		r := uploadImage(p.author, w.slug, "limite.png", at)
@@ -45,7 +47,7 @@ func TestCatalogueUploadLimits(t *testing.T) {
 		if n := count("images"); n != before+1 {
 			t.Errorf("an image at the limit: %d rows, want %d", n, before+1)
 		}
-		past := append(testPNG(t, 201), bytes.Repeat([]byte{0}, courses.MaxImage)...)[:courses.MaxImage+1]
+		past := append(webtest.PNG(t, 201), bytes.Repeat([]byte{0}, courses.MaxImage)...)[:courses.MaxImage+1]
 		before = count("images")
 		wantProblem(t, uploadImage(p.author, w.slug, "trop.png", past), 413, "image")
 		if n := count("images"); n != before {
@@ -210,7 +212,7 @@ func TestCatalogueUploadLimits(t *testing.T) {
 // extra entries.
 func catPackage(t *testing.T, slug string, manifestSize int, extra ...catEntry) []catEntry {
 	t.Helper()
-	y := strings.Replace(goodManifest, "slug: paquet", "slug: "+slug, 1)
+	y := strings.Replace(pkgtest.Manifest, "slug: paquet", "slug: "+slug, 1)
 	if manifestSize > 0 {
 		y += "# " + strings.Repeat("x", manifestSize-len(y)-3) + "\n"
 	}

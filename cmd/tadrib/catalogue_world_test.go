@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 	"strings"
+	"tadrib/internal/webtest"
 	"testing"
 	"time"
 )
@@ -74,11 +75,11 @@ func newCatWorld(t *testing.T, a *testApp, p catPeople) catWorld {
 	q := au.do("POST", "/api/v1/modules/"+w.module+"/quiz", map[string]any{"title": "Définitions", "pass_mark": 50})
 	wantStatus(t, q, 201)
 	w.quiz = q.JSON(t)["id"].(string)
-	wantStatus(t, au.do("POST", "/api/v1/quizzes/"+w.quiz+"/import", []byte(bank), "Content-Type", "text/plain; charset=utf-8"), 200)
+	wantStatus(t, au.do("POST", "/api/v1/quizzes/"+w.quiz+"/import", []byte(webtest.SixTypesGIFT), "Content-Type", "text/plain; charset=utf-8"), 200)
 	qs := au.do("GET", "/api/v1/quizzes/"+w.quiz+"/questions", nil)
 	wantStatus(t, qs, 200)
 	w.question = qs.JSON(t)["items"].([]any)[0].(map[string]any)["id"].(string)
-	img := uploadImage(au, w.slug, "schema.png", testPNG(t, uint8(serial.Add(1))))
+	img := uploadImage(au, w.slug, "schema.png", webtest.PNG(t, uint8(serial.Add(1))))
 	wantStatus(t, img, 201)
 	w.image = img.JSON(t)["sha256"].(string) + ".png"
 	if u := img.JSON(t)["url"].(string); !strings.HasSuffix(u, "/images/"+w.image) {

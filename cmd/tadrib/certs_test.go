@@ -2,10 +2,8 @@ package main
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -27,6 +25,7 @@ import (
 
 	"tadrib/certs"
 	"tadrib/certs/credential"
+	"tadrib/certs/credential/credtest"
 	"tadrib/models"
 )
 
@@ -185,7 +184,7 @@ func TestCertificateJourney(t *testing.T) {
 	if sl.StatusCode != 200 || sl.Header.Get("Content-Type") != "application/vc+jwt" {
 		t.Fatalf("status list: %d %s", sl.StatusCode, sl.Header.Get("Content-Type"))
 	}
-	if statusBit(t, sl.Body, 0) || statusBit(t, sl.Body, credential.StatusListSize-1) {
+	if credtest.StatusBit(t, sl.Body, 0) || credtest.StatusBit(t, sl.Body, credential.StatusListSize-1) {
 		t.Error("bits set in a list with nothing revoked")
 	}
 
@@ -210,7 +209,7 @@ func TestCertificateJourney(t *testing.T) {
 	}
 	// Third parties learn it from the status list: the credential's bit is set.
 	idx, _ := strconv.Atoi(ver.Payload["credentialStatus"].(map[string]any)["statusListIndex"].(string))
-	if !statusBit(t, a.do("GET", "/credentials/status/1", nil).Body, idx) {
+	if !credtest.StatusBit(t, a.do("GET", "/credentials/status/1", nil).Body, idx) {
 		t.Errorf("status list bit %d not set after revocation", idx)
 	}
 	// Asking again does not undo a revocation.
@@ -591,41 +590,6 @@ func TestVerifyCodesStayOutOfTheAccessLog(t *testing.T) {
 	if strings.Contains(strings.ToUpper(logs.String()), code) || !strings.Contains(logs.String(), `"path":"/verify/-"`) {
 		t.Errorf("access log:\n%s", logs.String())
 	}
-}
-
-// statusBit reads bit i of a signed Bitstring Status List (W3C: multibase
-// "u" + base64url of the GZIP of the bits, bit 0 the high bit of byte 0).
-func statusBit(t *testing.T, jws []byte, i int) bool {
-	t.Helper()
-	parts := strings.Split(string(jws), ".")
-	if len(parts) != 3 {
-		t.Fatalf("status list is not a compact JWS: %.80s", jws)
-	}
-	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
-	if err != nil {
-		t.Fatal(err)
-	}
-	var claims struct {
-		CredentialSubject struct {
-			EncodedList string `json:"encodedList"`
-		} `json:"credentialSubject"`
-	}
-	if err := json.Unmarshal(payload, &claims); err != nil {
-		t.Fatal(err)
-	}
-	gz, err := base64.RawURLEncoding.DecodeString(strings.TrimPrefix(claims.CredentialSubject.EncodedList, "u"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	zr, err := gzip.NewReader(bytes.NewReader(gz))
-	if err != nil {
-		t.Fatal(err)
-	}
-	bits, err := io.ReadAll(zr)
-	if err != nil || len(bits)*8 != credential.StatusListSize {
-		t.Fatalf("status list: %d bits, %v", len(bits)*8, err)
-	}
-	return bits[i/8]&(0x80>>(i%8)) != 0
 }
 
 // TestCertificateWaitsForEssayGrading: a quiz with an essay counts once a

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"tadrib/internal/webtest"
 )
 
 // TestE2ECourseAuthoring is the scenario: a trainer creates a course
@@ -24,7 +25,7 @@ func TestE2ECourseAuthoring(t *testing.T) {
 	b := startE2EBrowser(t, chrome, 3*e2eTimeout)
 	s := &e2eSession{t: t, ctx: b.ctx, base: base, shots: shots}
 	img := filepath.Join(t.TempDir(), "carte.png")
-	if err := os.WriteFile(img, testPNG(t, 5), 0o644); err != nil {
+	if err := os.WriteFile(img, webtest.PNG(t, 5), 0o644); err != nil {
 		t.Fatal(err)
 	}
 

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
 	"io"
 	"log/slog"
 	"net/url"
@@ -10,10 +9,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-
-	"gorm.io/driver/postgres"
-	"gorm.io/gorm"
-	"gorm.io/gorm/logger"
 
 	"tadrib/internal/config"
 	"tadrib/internal/db"
@@ -43,20 +38,7 @@ func pooledDatabase(t *testing.T) string {
 		}
 		t.Skipf("needs PgBouncer in transaction mode: set %s", envPgBouncer)
 	}
-	admin, err := gorm.Open(postgres.Open(direct), &gorm.Config{Logger: logger.Discard})
-	if err != nil {
-		t.Fatal(err)
-	}
-	name := "tp_" + strings.ToLower(rand.Text()[:12])
-	if err := admin.Exec("CREATE DATABASE " + name).Error; err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		admin.Exec("DROP DATABASE " + name + " WITH (FORCE)")
-		if s, err := admin.DB(); err == nil {
-			s.Close()
-		}
-	})
+	name := freshPostgres(t, direct, "tp_")
 	u, err := url.Parse(pooler)
 	if err != nil {
 		t.Fatal(err)

@@ -3,6 +3,7 @@ package main
 import (
 	"slices"
 	"strings"
+	"tadrib/courses/coursepkg/pkgtest"
 	"testing"
 )
 
@@ -82,7 +83,7 @@ func TestCoursePath(t *testing.T) {
 	// The path survives a package round trip.
 	zip := adm.do("GET", "/api/v1/courses/"+job+"/export", nil)
 	wantStatus(t, zip, 200)
-	if m := string(zipFiles(t, zip.Body)["course.yaml"]); !strings.Contains(m, "prerequisites:") || !strings.Contains(m, "- "+core) {
+	if m := pkgtest.Files(t, zip.Body)["course.yaml"]; !strings.Contains(m, "prerequisites:") || !strings.Contains(m, "- "+core) {
 		t.Errorf("exported manifest lacks the prerequisite:\n%s", m)
 	}
 }

@@ -1,13 +1,12 @@
 package main
 
 import (
-	"archive/zip"
-	"bytes"
 	"encoding/json"
 	"net/url"
 	"reflect"
 	"regexp"
 	"strings"
+	"tadrib/courses/coursepkg/pkgtest"
 	"testing"
 )
 
@@ -258,41 +257,33 @@ func TestTranslatedQuizPages(t *testing.T) {
 // rezip is a package with some of its files replaced.
 func rezip(t *testing.T, data []byte, replace map[string]string) []byte {
 	t.Helper()
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	files := zipFiles(t, data)
+	files := pkgtest.Files(t, data)
+	var entries []pkgtest.Entry
 	for _, name := range keys(files) {
-		w, err := zw.Create(name)
-		if err != nil {
-			t.Fatal(err)
-		}
 		b := files[name]
 		if r, ok := replace[name]; ok {
-			b = []byte(r)
+			b = r
 		}
-		_, _ = w.Write(b)
+		entries = append(entries, pkgtest.Entry{Name: name, Body: []byte(b)})
 	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+	return pkgtest.Zip(t, entries...)
 }
 
 func TestQuizTranslationsInPackage(t *testing.T) {
 	a := newTestApp(t, nil)
 	tr, slug, quizID := translatedQuiz(t, a)
 	data := exportZip(t, tr, slug)
-	files := zipFiles(t, data)
+	files := pkgtest.Files(t, data)
 	var arFile string
 	for name := range files {
 		if strings.HasSuffix(name, "/quiz.ar.gift") {
 			arFile = name
 		}
 	}
-	if arFile == "" || !strings.Contains(string(files[arFile]), "بروتوكول باليرمو") {
+	if arFile == "" || !strings.Contains(files[arFile], "بروتوكول باليرمو") {
 		t.Fatalf("the package has no Arabic quiz file: %v", keys(files))
 	}
-	manifest := string(files["course.yaml"])
+	manifest := files["course.yaml"]
 	if !strings.Contains(manifest, arFile) || !strings.Contains(manifest, "التعاريف") {
 		t.Errorf("the manifest does not name the Arabic quiz or title:\n%s", manifest)
 	}
@@ -330,8 +321,8 @@ func TestQuizTranslationsInPackage(t *testing.T) {
 
 	// A translation whose structure differs from the original is refused,
 	// naming its file and line, and nothing is imported.
-	broken := strings.Replace(string(files[arFile]), "~%-100%", "~%-50%", 1)
-	if broken == string(files[arFile]) {
+	broken := strings.Replace(files[arFile], "~%-100%", "~%-50%", 1)
+	if broken == files[arFile] {
 		t.Fatalf("no weight to break in:\n%s", files[arFile])
 	}
 	r := importZip(importer, "cassee", rezip(t, data, map[string]string{arFile: broken}))

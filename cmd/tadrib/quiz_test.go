@@ -10,35 +10,10 @@ import (
 	"testing"
 	"time"
 
+	"tadrib/internal/webtest"
 	"tadrib/models"
 	"tadrib/quiz"
 )
-
-const bank = `// One question of each auto-graded type.
-::Q1 single:: Which instrument first defined trafficking in persons internationally? {
-=The Palermo Protocol#FBK-single-right
-~The Geneva Convention#FBK-single-wrong
-~The Hague Convention
-}
-
-::Q2 multiple:: Which of these are elements of the definition of trafficking? {
-~%50%The act
-~%50%The means
-~%-100%The weather
-}
-
-::Q3 true-false:: The consent of a child victim is irrelevant. {TRUE#FBK-tf-wrong#FBK-tf-right}
-
-::Q4 short:: Which Moroccan law number is on trafficking in human beings? {=27-14 =27.14}
-
-::Q5 numerical:: How many constituent elements does the definition of trafficking have for adults? {#3}
-
-::Q6 matching:: Match each element with an example. {
-=Act -> Recruitment
-=Means -> Deception
-=Purpose -> Exploitation
-}
-`
 
 // quizCourse authors a published course with one module whose quiz holds
 // the bank; it returns the trainer, the slug and the quiz id.
@@ -54,7 +29,7 @@ func quizCourse(t testing.TB, a *testApp, settings map[string]any) (user, string
 	r := tr.do("POST", "/api/v1/modules/"+mid+"/quiz", body)
 	wantStatus(t, r, 201)
 	qid := r.JSON(t)["id"].(string)
-	imp := tr.do("POST", "/api/v1/quizzes/"+qid+"/import", []byte(bank), "Content-Type", "text/plain; charset=utf-8")
+	imp := tr.do("POST", "/api/v1/quizzes/"+qid+"/import", []byte(webtest.SixTypesGIFT), "Content-Type", "text/plain; charset=utf-8")
 	wantStatus(t, imp, 200)
 	if n := imp.JSON(t)["imported"].(float64); n != 6 {
 		t.Fatalf("imported %v questions, want 6: %s", n, imp.Body)

@@ -1,5 +1,7 @@
 package main
 
+import "tadrib/internal/webtest"
+
 import "testing"
 
 // TestSecurityDraftImages: an image that only a draft course uses is not
@@ -9,7 +11,7 @@ import "testing"
 func TestSecurityDraftImages(t *testing.T) {
 	a := newTestApp(t, nil)
 	owner, slug, _ := authorCourse(t, a, []string{"police"}, false)
-	r := uploadImage(owner, slug, "carte.png", testPNG(t, 11))
+	r := uploadImage(owner, slug, "carte.png", webtest.PNG(t, 11))
 	wantStatus(t, r, 201)
 	url := r.JSON(t)["url"].(string)
 	wantStatus(t, a.do("GET", url, nil), 404)

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"tadrib/courses/coursepkg/pkgtest"
 	"tadrib/quiz"
 )
 
@@ -212,7 +213,7 @@ func TestSecurityL5QuestionsPerQuizAreCapped(t *testing.T) {
 
 	// A course package whose quiz has one too many: 422 naming the file,
 	// the line of the first question too many and the limit.
-	r = importZip(tr, "", makeZip(t, withQuiz(over)))
+	r = importZip(tr, "", pkgtest.Zip(t, withQuiz(over)...))
 	m := wantProblem(t, r, 422, "")
 	namesLimit("package import", r.Body)
 	found := false

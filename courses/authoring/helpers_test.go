@@ -1,21 +1,11 @@
 package authoring
 
 import (
-	"bytes"
 	"context"
-	"errors"
-	"html"
-	"image"
-	"image/color"
-	"image/png"
-	"mime/multipart"
-	"sort"
 	"strconv"
-	"strings"
 	"testing"
 
 	"tadrib/courses"
-	"tadrib/internal/web"
 	"tadrib/internal/webtest"
 	"tadrib/models"
 )
@@ -79,135 +69,11 @@ func mustID(t *testing.T, s string) int64 {
 	return n
 }
 
-// fields returns the field names of a validation error (a *web.Error with
-// status 400), sorted; it fails the test for any other error.
-func fields(t *testing.T, err error) []string {
-	t.Helper()
-	var we *web.Error
-	if !errors.As(err, &we) || we.Status != 400 {
-		t.Fatalf("got %v, want a validation error", err)
-	}
-	var out []string
-	for _, f := range we.Fields {
-		out = append(out, f.Field)
-	}
-	sort.Strings(out)
-	return out
-}
-
-// wantFields fails unless err is a validation error naming exactly want.
-func wantFields(t *testing.T, err error, want ...string) {
-	t.Helper()
-	sort.Strings(want)
-	if got := fields(t, err); strings.Join(got, ",") != strings.Join(want, ",") {
-		t.Errorf("fields %v, want %v", got, want)
-	}
-}
-
-// problem is an RFC 9457 body as the error handler writes it.
-type problem struct {
-	Type, Title, Detail string
-	Status              int
-	Errors              []struct{ Field, Message string }
-}
-
-// wantProblem checks a problem+json answer: its status, and that it names
-// field (when field is not empty).
-func wantProblem(t *testing.T, r webtest.Response, status int, field string) problem {
-	t.Helper()
-	r.Want(t, status)
-	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/problem+json") {
-		t.Fatalf("Content-Type %q, want problem+json: %.300s", ct, r.Body)
-	}
-	var p problem
-	r.JSON(t, &p)
-	if p.Status != status || p.Title == "" || p.Detail == "" {
-		t.Errorf("problem %+v", p)
-	}
-	if field == "" {
-		return p
-	}
-	for _, f := range p.Errors {
-		if f.Field == field {
-			if f.Message == "" {
-				t.Errorf("field %q has no message: %s", field, r.Body)
-			}
-			return p
-		}
-	}
-	t.Errorf("problem does not name field %q: %s", field, r.Body)
-	return p
-}
-
-// wantPage checks that a page is rendered in lang, right to left for Arabic,
-// with the translation of titleKey in its title (when not empty).
-func wantPage(t *testing.T, e *env, r webtest.Response, lang, titleKey string, args ...any) {
-	t.Helper()
-	dir := "ltr"
-	if lang == "ar" {
-		dir = "rtl"
-	}
-	if !strings.Contains(r.Body, `<html lang="`+lang+`" dir="`+dir+`">`) {
-		t.Errorf("the page is not in %s (%s): %.200s", lang, dir, r.Body)
-	}
-	if titleKey != "" {
-		if want := html.EscapeString(e.Catalog.T(lang, titleKey, args...)); !strings.Contains(r.Body, "<title>"+want) {
-			t.Errorf("the page's title is not %q", want)
-		}
-	}
-}
-
 // in returns a client of u reading pages in lang.
 func (e *env) in(u models.User, lang string) *webtest.Client {
 	c := e.As(u)
 	c.Lang = lang
 	return c
-}
-
-// testPNG is a real 8×8 PNG, distinct per seed.
-func testPNG(t *testing.T, seed uint8) []byte {
-	t.Helper()
-	img := image.NewRGBA(image.Rect(0, 0, 8, 8))
-	for i := range img.Pix {
-		img.Pix[i] = seed + uint8(i)
-	}
-	img.Set(0, 0, color.RGBA{R: seed, A: 255})
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
-// multipartBody builds a multipart form: fields, then one file when
-// fileField is not empty. It returns the body and its Content-Type.
-func multipartBody(t *testing.T, fields map[string]string, fileField, fileName string, data []byte) ([]byte, string) {
-	t.Helper()
-	var buf bytes.Buffer
-	w := multipart.NewWriter(&buf)
-	keys := make([]string, 0, len(fields))
-	for k := range fields {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		if err := w.WriteField(k, fields[k]); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if fileField != "" {
-		fw, err := w.CreateFormFile(fileField, fileName)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := fw.Write(data); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes(), w.FormDataContentType()
 }
 
 // audits counts the audit events of an action on an object.

@@ -15,6 +15,7 @@ import (
 
 	"tadrib/courses"
 	"tadrib/internal/web"
+	"tadrib/internal/webtest"
 	"tadrib/models"
 )
 
@@ -37,7 +38,7 @@ func TestSniffImage(t *testing.T) {
 		data       []byte
 		ctype, ext string
 	}{
-		{testPNG(t, 1), "image/png", "png"},
+		{webtest.PNG(t, 1), "image/png", "png"},
 		{jpg.Bytes(), "image/jpeg", "jpg"},
 		{gf.Bytes(), "image/gif", "gif"},
 		{webp, "image/webp", "webp"},
@@ -56,7 +57,7 @@ func TestSniffImage(t *testing.T) {
 		{"html", []byte("<!doctype html><script>alert(1)</script>"), 415},
 		{"svg", []byte(`<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>`), 415},
 		{"pdf", []byte("%PDF-1.7\n"), 415},
-		{"too big", append(testPNG(t, 2), make([]byte, courses.MaxImage)...), 413},
+		{"too big", append(webtest.PNG(t, 2), make([]byte, courses.MaxImage)...), 413},
 	} {
 		_, _, err := sniffImage(c.data)
 		var we *web.Error
@@ -94,7 +95,7 @@ func TestDraftImagesArePrivate(t *testing.T) {
 	owner, other := e.User("Nadia", models.RoleTrainer), e.User("Karim", models.RoleTrainer)
 	trainee, admin := e.User("Amina", models.RoleTrainee), e.User("Admin", models.RoleAdmin)
 	e.draft(t, owner, "traite-101")
-	data := testPNG(t, 5)
+	data := webtest.PNG(t, 5)
 	img, err := e.svc.SaveImage(ctx, owner, "traite-101", "carte.png", data)
 	if err != nil {
 		t.Fatal(err)
@@ -166,16 +167,16 @@ func TestImageUploadRoute(t *testing.T) {
 	trainee := e.User("Amina", models.RoleTrainee)
 	e.draft(t, owner, "traite-101")
 	upload := func(u models.User, name string, data []byte) (int, string) {
-		body, ctype := multipartBody(t, map[string]string{"alt": "Schéma"}, "image", name, data)
+		body, ctype := webtest.Multipart(t, map[string]string{"alt": "Schéma"}, "image", name, data)
 		r := e.As(u).Do("POST", "/api/v1/courses/traite-101/images", body, "Content-Type", ctype)
 		return r.Status, r.Body
 	}
-	if st, body := upload(owner, "photo.png", testPNG(t, 3)); st != http.StatusCreated || !strings.Contains(body, `"markdown":"![Schéma](/images/`) {
+	if st, body := upload(owner, "photo.png", webtest.PNG(t, 3)); st != http.StatusCreated || !strings.Contains(body, `"markdown":"![Schéma](/images/`) {
 		t.Errorf("multipart upload: %d %s", st, body)
 	}
 	// A raw body, named by ?name=: the name is only the description.
 	var img ImageJSON
-	e.As(owner).Do("POST", "/api/v1/courses/traite-101/images?name=carte.jpg", testPNG(t, 4), "Content-Type", "image/jpeg").
+	e.As(owner).Do("POST", "/api/v1/courses/traite-101/images?name=carte.jpg", webtest.PNG(t, 4), "Content-Type", "image/jpeg").
 		Want(t, http.StatusCreated).JSON(t, &img)
 	if img.ContentType != "image/png" || !strings.HasSuffix(img.URL, ".png") || img.Markdown != "![carte]("+img.URL+")" {
 		t.Errorf("raw upload: %+v", img)
@@ -186,20 +187,20 @@ func TestImageUploadRoute(t *testing.T) {
 		status int
 	}{
 		{"page.png", []byte("<html><script>alert(1)</script></html>"), http.StatusUnsupportedMediaType},
-		{"big.png", append(testPNG(t, 9), make([]byte, 2<<20)...), http.StatusRequestEntityTooLarge},
+		{"big.png", append(webtest.PNG(t, 9), make([]byte, 2<<20)...), http.StatusRequestEntityTooLarge},
 		{"empty.png", nil, http.StatusBadRequest},
 	} {
-		body, ctype := multipartBody(t, nil, "image", c.name, c.data)
-		wantProblem(t, e.As(owner).Do("POST", "/api/v1/courses/traite-101/images", body, "Content-Type", ctype), c.status, "image")
+		body, ctype := webtest.Multipart(t, nil, "image", c.name, c.data)
+		e.As(owner).Do("POST", "/api/v1/courses/traite-101/images", body, "Content-Type", ctype).WantProblem(t, c.status, "image")
 	}
 	// A multipart form without the image field.
-	body, ctype := multipartBody(t, map[string]string{"alt": "x"}, "", "", nil)
-	wantProblem(t, e.As(owner).Do("POST", "/api/v1/courses/traite-101/images", body, "Content-Type", ctype), http.StatusBadRequest, "image")
+	body, ctype := webtest.Multipart(t, map[string]string{"alt": "x"}, "", "", nil)
+	e.As(owner).Do("POST", "/api/v1/courses/traite-101/images", body, "Content-Type", ctype).WantProblem(t, http.StatusBadRequest, "image")
 
-	if st, _ := upload(other, "a.png", testPNG(t, 5)); st != http.StatusNotFound {
+	if st, _ := upload(other, "a.png", webtest.PNG(t, 5)); st != http.StatusNotFound {
 		t.Errorf("another trainer uploading to a draft: %d, want 404", st)
 	}
-	if st, _ := upload(trainee, "a.png", testPNG(t, 5)); st != http.StatusForbidden {
+	if st, _ := upload(trainee, "a.png", webtest.PNG(t, 5)); st != http.StatusForbidden {
 		t.Errorf("a trainee uploading: %d, want 403", st)
 	}
 	e.Anonymous().Get("/images/"+strings.Repeat("0", 64)+".png").Want(t, http.StatusNotFound)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"tadrib/internal/webtest"
 	"tadrib/models"
 )
 
@@ -22,20 +23,20 @@ func TestEditorPagesRenderInFrenchAndArabic(t *testing.T) {
 	for _, lang := range []string{"fr", "ar"} {
 		c := e.in(tr, lang)
 		home := c.Get("/author").Want(t, http.StatusOK)
-		wantPage(t, e, home, lang, "authoring.home_title")
+		home.WantPage(t, lang, e.Title(lang, "authoring.home_title"))
 		if !strings.Contains(home.Body, `href="/author/courses/traite-101"`) {
 			t.Errorf("%s: the home does not list the trainer's course", lang)
 		}
-		wantPage(t, e, c.Get("/author/courses/new").Want(t, http.StatusOK), lang, "authoring.new_course")
+		c.Get("/author/courses/new").Want(t, http.StatusOK).WantPage(t, lang, e.Title(lang, "authoring.new_course"))
 		ed := c.Get("/author/courses/traite-101?created=1").Want(t, http.StatusOK)
-		wantPage(t, e, ed, lang, "")
+		ed.WantPage(t, lang)
 		if !strings.Contains(ed.Body, `id="module-`+itoa(mid)+`"`) || !strings.Contains(ed.Body, html.EscapeString(e.Catalog.T(lang, "authoring.notice_created"))) {
 			t.Errorf("%s: the editor lacks the module or the notice", lang)
 		}
-		wantPage(t, e, c.Get("/author/courses/traite-101/publish").Want(t, http.StatusOK), lang, "authoring.publish_title")
-		wantPage(t, e, c.Get("/author/lessons/"+itoa(lid)+"?saved=1").Want(t, http.StatusOK), lang, "")
-		wantPage(t, e, c.Get("/author/lessons/"+itoa(lid)+"/delete").Want(t, http.StatusOK), lang, "authoring.delete_lesson")
-		wantPage(t, e, c.Get("/author/modules/"+itoa(mid)+"/delete").Want(t, http.StatusOK), lang, "authoring.delete_module")
+		c.Get("/author/courses/traite-101/publish").Want(t, http.StatusOK).WantPage(t, lang, e.Title(lang, "authoring.publish_title"))
+		c.Get("/author/lessons/"+itoa(lid)+"?saved=1").Want(t, http.StatusOK).WantPage(t, lang)
+		c.Get("/author/lessons/"+itoa(lid)+"/delete").Want(t, http.StatusOK).WantPage(t, lang, e.Title(lang, "authoring.delete_lesson"))
+		c.Get("/author/modules/"+itoa(mid)+"/delete").Want(t, http.StatusOK).WantPage(t, lang, e.Title(lang, "authoring.delete_module"))
 	}
 	// The Arabic tab marks what is not translated yet: the course, its
 	// module and its lesson.
@@ -227,7 +228,7 @@ func TestLessonEditorForm(t *testing.T) {
 	_, lid := e.draft(t, tr, "traite-101")
 	path := "/author/lessons/" + itoa(lid)
 	post := func(fields map[string]string, file string, data []byte) (int, string, string) {
-		body, ctype := multipartBody(t, fields, map[bool]string{true: "image"}[file != ""], file, data)
+		body, ctype := webtest.Multipart(t, fields, map[bool]string{true: "image"}[file != ""], file, data)
 		r := e.As(tr).Do("POST", path, body, "Content-Type", ctype)
 		return r.Status, r.Header.Get("Location"), r.Body
 	}
@@ -253,7 +254,7 @@ func TestLessonEditorForm(t *testing.T) {
 	if l.Minutes != 3 {
 		t.Errorf("400 words are estimated at %d minutes, want 3", l.Minutes)
 	}
-	st, loc, _ = post(map[string]string{"action": "save", "title": "Les indicateurs", "minutes": "7", "body_md": "## Signes", "tl": "fr", "alt": "Carte"}, "carte.png", testPNG(t, 3))
+	st, loc, _ = post(map[string]string{"action": "save", "title": "Les indicateurs", "minutes": "7", "body_md": "## Signes", "tl": "fr", "alt": "Carte"}, "carte.png", webtest.PNG(t, 3))
 	if st != 303 || !strings.HasSuffix(loc, "image=1") || !regexp.MustCompile(`## Signes\n\n!\[Carte\]\(/images/[0-9a-f]{64}\.png\)\n$`).MatchString(text("fr").BodyMD) {
 		t.Errorf("save with an image: %d %q %q", st, loc, text("fr").BodyMD)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"tadrib/courses"
 	"tadrib/internal/web"
+	"tadrib/internal/webtest"
 	"tadrib/models"
 )
 
@@ -49,7 +50,7 @@ func TestEditRightsPerObject(t *testing.T) {
 		},
 		"DeleteLesson": func(u models.User) error { _, err := e.svc.DeleteLesson(ctx, u, lid); return err },
 		"SaveImage": func(u models.User) error {
-			_, err := e.svc.SaveImage(ctx, u, "traite-101", "x", testPNG(t, 1))
+			_, err := e.svc.SaveImage(ctx, u, "traite-101", "x", webtest.PNG(t, 1))
 			return err
 		},
 	}
@@ -136,7 +137,7 @@ func TestCreateCourseValidation(t *testing.T) {
 			t.Errorf("%s: accepted", c.name)
 			continue
 		}
-		wantFields(t, err, c.fields...)
+		webtest.WantFields(t, err, c.fields...)
 	}
 	var n int64
 	e.DB.R.Model(&models.Course{}).Count(&n)
@@ -180,7 +181,7 @@ func TestUpdateCourseTranslationsAndPublishing(t *testing.T) {
 
 	// A language without a text needs a title.
 	_, err := e.svc.UpdateCourse(ctx, tr, "traite-101", CourseInput{Lang: ptr("ar"), Summary: ptr("ملخص")})
-	wantFields(t, err, "title")
+	webtest.WantFields(t, err, "title")
 	d, err := e.svc.UpdateCourse(ctx, tr, "traite-101", CourseInput{Lang: ptr("ar"), Title: ptr("الاتجار"), Summary: ptr("ملخص"),
 		Hours: ptr(3.5), ValidityDays: ptr(365), Audiences: &[]string{"police", "labour_inspector"}})
 	if err != nil {
@@ -203,9 +204,9 @@ func TestUpdateCourseTranslationsAndPublishing(t *testing.T) {
 
 	// Prerequisites must exist and not be the course itself.
 	_, err = e.svc.UpdateCourse(ctx, tr, "traite-101", CourseInput{Prerequisites: &[]string{"nope"}})
-	wantFields(t, err, "prerequisites")
+	webtest.WantFields(t, err, "prerequisites")
 	_, err = e.svc.UpdateCourse(ctx, tr, "traite-101", CourseInput{Prerequisites: &[]string{"traite-101"}})
-	wantFields(t, err, "prerequisites")
+	webtest.WantFields(t, err, "prerequisites")
 	if _, err := e.svc.UpdateCourse(ctx, tr, "traite-101", CourseInput{Prerequisites: &[]string{"traite-102"}}); err != nil {
 		t.Errorf("an existing prerequisite: %v", err)
 	}
@@ -258,11 +259,11 @@ func TestModulesAndLessons(t *testing.T) {
 	mid, lid := e.draft(t, tr, "traite-101")
 
 	_, err := e.svc.AddModule(ctx, tr, "traite-101", ModuleInput{Slug: ptr("Pas Bon"), Title: ptr(""), Position: ptr(0), Lang: ptr("de")})
-	wantFields(t, err, "slug", "title", "position", "lang")
+	webtest.WantFields(t, err, "title", "slug", "position", "lang")
 	_, err = e.svc.AddModule(ctx, tr, "traite-101", ModuleInput{Slug: ptr("identifier"), Title: ptr("Encore")})
-	wantFields(t, err, "slug") // taken in this course
+	webtest.WantFields(t, err, "slug") // taken in this course
 	_, err = e.svc.UpdateModule(ctx, tr, mid, ModuleInput{Title: ptr(""), Slug: ptr("x y"), Position: ptr(10001), Lang: ptr("xx")})
-	wantFields(t, err, "title", "slug", "position", "lang")
+	webtest.WantFields(t, err, "title", "slug", "position", "lang")
 
 	// A module inserted first moves the others down.
 	first, err := e.svc.AddModule(ctx, tr, "traite-101", ModuleInput{Slug: ptr("approcher"), Title: ptr("Approcher"), Position: ptr(1)})
@@ -304,12 +305,12 @@ func TestModulesAndLessons(t *testing.T) {
 	if _, err := e.svc.UpdateModule(ctx, tr, mustID(t, first.ID), ModuleInput{Slug: ptr("identifier")}); err == nil {
 		t.Error("a module renamed to a taken slug")
 	} else {
-		wantFields(t, err, "slug")
+		webtest.WantFields(t, err, "slug")
 	}
 
 	// Lessons.
 	_, err = e.svc.AddLesson(ctx, tr, mid, LessonInput{Minutes: ptr(601), Position: ptr(0), Lang: ptr("de")})
-	wantFields(t, err, "title", "minutes", "position", "lang")
+	webtest.WantFields(t, err, "title", "minutes", "position", "lang")
 	second, err := e.svc.AddLesson(ctx, tr, mid, LessonInput{Title: ptr("Orienter"), BodyMD: ptr("# Titre\n\n<script>alert(1)</script>")})
 	if err != nil || second.Position != 2 || !strings.Contains(second.HTML, "<h1") || strings.Contains(second.HTML, "<script") {
 		t.Fatalf("second lesson: %+v %v", second, err)
@@ -378,9 +379,9 @@ func TestLessonMarkdownBounds(t *testing.T) {
 		"nested":        strings.Repeat("> ", 40) + "x",
 	} {
 		_, err := e.svc.AddLesson(ctx, tr, mid, LessonInput{Title: ptr("x"), BodyMD: &body})
-		wantFields(t, err, "body_md")
+		webtest.WantFields(t, err, "body_md")
 		_, err = e.svc.UpdateLesson(ctx, tr, lid, LessonInput{BodyMD: &body})
-		if got := fields(t, err); len(got) != 1 || got[0] != "body_md" {
+		if got := webtest.InvalidFields(t, err); len(got) != 1 || got[0] != "body_md" {
 			t.Errorf("%s: fields %v", name, got)
 		}
 	}

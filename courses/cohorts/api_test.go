@@ -33,7 +33,7 @@ func TestCohortAPI(t *testing.T) {
 		"ends_on":      {"name": "x", "starts_on": "2026-12-05", "ends_on": "2026-12-01", "course_slugs": []string{"traite-101"}},
 		"course_slugs": {"name": "x", "starts_on": "2026-12-01", "ends_on": "2026-12-02", "course_slugs": []string{"nope"}},
 	} {
-		wantProblem(t, e.As(ta).Post("/api/v1/cohorts", b), http.StatusBadRequest, field)
+		e.As(ta).Post("/api/v1/cohorts", b).WantProblem(t, http.StatusBadRequest, field)
 	}
 	e.As(tb).Post("/api/v1/cohorts", body).Want(t, http.StatusCreated)
 
@@ -64,7 +64,7 @@ func TestCohortAPI(t *testing.T) {
 		e.As(ta).Get("/api/v1/cohorts/abc"),
 		e.As(ta).Do("DELETE", "/api/v1/cohorts/"+id+"/members/abc", nil),
 	} {
-		wantProblem(t, r, http.StatusNotFound, "")
+		r.WantProblem(t, http.StatusNotFound)
 	}
 	for _, r := range []webtest.Response{
 		e.As(trainee).Get("/api/v1/cohorts"),
@@ -72,9 +72,9 @@ func TestCohortAPI(t *testing.T) {
 		e.As(trainee).Get("/api/v1/cohorts/" + id),
 		e.As(trainee).Post("/api/v1/cohorts/"+id+"/members", members),
 	} {
-		wantProblem(t, r, http.StatusForbidden, "")
+		r.WantProblem(t, http.StatusForbidden)
 	}
-	wantProblem(t, e.Anonymous().Get("/api/v1/cohorts"), http.StatusUnauthorized, "")
+	e.Anonymous().Get("/api/v1/cohorts").WantProblem(t, http.StatusUnauthorized)
 	if n := e.count(t, "cohort_invitations", ""); n != 0 {
 		t.Errorf("%d invitations made by refused requests", n)
 	}
@@ -84,7 +84,7 @@ func TestCohortAPI(t *testing.T) {
 	if up.Name != "Rabat (2)" || up.EndsOn != "2026-12-06" || up.StartsOn != "2026-12-01" || up.InviteURL != co.InviteURL {
 		t.Errorf("after PATCH: %+v", up)
 	}
-	wantProblem(t, e.As(ta).Do("PATCH", "/api/v1/cohorts/"+id, map[string]any{"ends_on": "2026-11-01"}), 400, "ends_on")
+	e.As(ta).Do("PATCH", "/api/v1/cohorts/"+id, map[string]any{"ends_on": "2026-11-01"}).WantProblem(t, 400, "ends_on")
 	e.As(admin).Get("/api/v1/cohorts/"+id).Want(t, http.StatusOK)
 
 	// Joining by the cohort's link through the API; twice is not twice.
@@ -101,8 +101,8 @@ func TestCohortAPI(t *testing.T) {
 	if joined.Joined {
 		t.Error("joining twice says joined")
 	}
-	wantProblem(t, e.As(trainee).Post("/api/v1/cohorts/join/"+strings.Repeat("a", 26), nil), http.StatusNotFound, "")
-	wantProblem(t, e.Anonymous().Post("/api/v1/cohorts/join/"+token, nil), http.StatusUnauthorized, "")
+	e.As(trainee).Post("/api/v1/cohorts/join/"+strings.Repeat("a", 26), nil).WantProblem(t, http.StatusNotFound)
+	e.Anonymous().Post("/api/v1/cohorts/join/"+token, nil).WantProblem(t, http.StatusUnauthorized)
 
 	var ms struct {
 		Items       []Member
@@ -113,7 +113,7 @@ func TestCohortAPI(t *testing.T) {
 		t.Errorf("members %+v", ms)
 	}
 	e.As(ta).Do("DELETE", "/api/v1/cohorts/"+id+"/members/"+itoa(trainee.ID), nil).Want(t, http.StatusNoContent)
-	wantProblem(t, e.As(ta).Do("DELETE", "/api/v1/cohorts/"+id+"/members/"+itoa(trainee.ID), nil), http.StatusNotFound, "")
+	e.As(ta).Do("DELETE", "/api/v1/cohorts/"+id+"/members/"+itoa(trainee.ID), nil).WantProblem(t, http.StatusNotFound)
 }
 
 // TestImportAPI: a list as JSON or CSV; a trainer's rows each get a
@@ -185,13 +185,13 @@ func TestImportAPI(t *testing.T) {
 		} else {
 			r = e.As(tr).Post("/api/v1/cohorts/"+coT.ID+"/members", c.body)
 		}
-		wantProblem(t, r, http.StatusBadRequest, c.field)
+		r.WantProblem(t, http.StatusBadRequest, c.field)
 	}
 	many := make([]map[string]any, maxMemberRows+1)
 	for i := range many {
 		many[i] = map[string]any{"name": "P", "email": "p@example.org", "profession": "police"}
 	}
-	wantProblem(t, e.As(tr).Post("/api/v1/cohorts/"+coT.ID+"/members", map[string]any{"members": many}), http.StatusBadRequest, "members")
+	e.As(tr).Post("/api/v1/cohorts/"+coT.ID+"/members", map[string]any{"members": many}).WantProblem(t, http.StatusBadRequest, "members")
 }
 
 // TestSetPasswordLinksNeedAccounts: where the accounts service is missing
@@ -231,9 +231,9 @@ func TestMyInvitationsAPI(t *testing.T) {
 		t.Fatalf("my invitations: %+v", mine)
 	}
 	iid := mine.Items[0].ID
-	wantProblem(t, e.As(karim).Post("/api/v1/me/invitations/"+iid+"/accept", nil), http.StatusNotFound, "")
+	e.As(karim).Post("/api/v1/me/invitations/"+iid+"/accept", nil).WantProblem(t, http.StatusNotFound)
 	e.As(amina).Post("/api/v1/me/invitations/"+iid+"/accept", nil).Want(t, http.StatusNoContent)
-	wantProblem(t, e.As(amina).Post("/api/v1/me/invitations/"+iid+"/decline", nil), http.StatusNotFound, "")
+	e.As(amina).Post("/api/v1/me/invitations/"+iid+"/decline", nil).WantProblem(t, http.StatusNotFound)
 	if !e.enrolled(t, amina.ID, "traite-101") {
 		t.Error("accepting through the API did not enrol")
 	}
@@ -242,5 +242,5 @@ func TestMyInvitationsAPI(t *testing.T) {
 	if loc := r.Header.Get("Location"); loc != "/dashboard?declined=1" {
 		t.Errorf("declining from the dashboard goes to %q", loc)
 	}
-	wantProblem(t, e.Anonymous().Get("/api/v1/me/invitations"), http.StatusUnauthorized, "")
+	e.Anonymous().Get("/api/v1/me/invitations").WantProblem(t, http.StatusUnauthorized)
 }

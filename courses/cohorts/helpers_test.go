@@ -1,21 +1,14 @@
 package cohorts
 
 import (
-	"bytes"
 	"context"
-	"errors"
-	"html"
-	"mime/multipart"
 	"net/http"
 	"regexp"
-	"sort"
 	"strconv"
-	"strings"
 	"testing"
 
 	"tadrib/courses"
 	"tadrib/internal/accounts"
-	"tadrib/internal/web"
 	"tadrib/internal/webtest"
 	"tadrib/models"
 )
@@ -102,80 +95,6 @@ func (e *env) count(t *testing.T, table, where string, args ...any) int64 {
 	return n
 }
 
-// fields returns the sorted field names of a validation error (a *web.Error
-// with status 400), failing the test for any other error.
-func fields(t *testing.T, err error) []string {
-	t.Helper()
-	var we *web.Error
-	if !errors.As(err, &we) || we.Status != 400 {
-		t.Fatalf("got %v, want a validation error", err)
-	}
-	var out []string
-	for _, f := range we.Fields {
-		out = append(out, f.Field)
-	}
-	sort.Strings(out)
-	return out
-}
-
-func wantFields(t *testing.T, err error, want ...string) {
-	t.Helper()
-	sort.Strings(want)
-	if got := fields(t, err); strings.Join(got, ",") != strings.Join(want, ",") {
-		t.Errorf("fields %v, want %v", got, want)
-	}
-}
-
-// problem is an RFC 9457 body as the error handler writes it.
-type problem struct {
-	Type, Title, Detail string
-	Status              int
-	Errors              []struct {
-		Field, Message string
-		Line           int
-	}
-}
-
-// wantProblem checks a problem+json answer: its status, and that it names
-// field (when field is not empty).
-func wantProblem(t *testing.T, r webtest.Response, status int, field string) problem {
-	t.Helper()
-	r.Want(t, status)
-	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/problem+json") {
-		t.Fatalf("Content-Type %q, want problem+json: %.300s", ct, r.Body)
-	}
-	var p problem
-	r.JSON(t, &p)
-	if p.Status != status || p.Title == "" || p.Detail == "" {
-		t.Errorf("problem %+v", p)
-	}
-	if field == "" {
-		return p
-	}
-	for _, f := range p.Errors {
-		if f.Field == field {
-			return p
-		}
-	}
-	t.Errorf("problem does not name field %q: %s", field, r.Body)
-	return p
-}
-
-// wantPage checks that a page is in lang (right to left for Arabic), with
-// the translation of titleKey in its title when titleKey is not empty.
-func wantPage(t *testing.T, e *env, r webtest.Response, lang, titleKey string, args ...any) {
-	t.Helper()
-	dir := map[bool]string{true: "rtl", false: "ltr"}[lang == "ar"]
-	if !strings.Contains(r.Body, `<html lang="`+lang+`" dir="`+dir+`">`) {
-		t.Errorf("the page is not in %s (%s): %.200s", lang, dir, r.Body)
-	}
-	if titleKey != "" {
-		if want := html.EscapeString(e.Catalog.T(lang, titleKey, args...)); !strings.Contains(r.Body, "<title>"+want) {
-			t.Errorf("the page's title is not %q", want)
-		}
-	}
-}
-
 func (e *env) in(u models.User, lang string) *webtest.Client {
 	c := e.As(u)
 	c.Lang = lang
@@ -227,22 +146,3 @@ func person(name, email string) MemberInput {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
-
-// multipartBody is a form of one file, as a browser uploads it; it returns
-// the body and its Content-Type.
-func multipartBody(t *testing.T, field, name string, data []byte) ([]byte, string) {
-	t.Helper()
-	var buf bytes.Buffer
-	w := multipart.NewWriter(&buf)
-	fw, err := w.CreateFormFile(field, name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := fw.Write(data); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes(), w.FormDataContentType()
-}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"tadrib/internal/webtest"
 	"tadrib/models"
 )
 
@@ -31,25 +32,25 @@ func TestCohortPagesRenderInFrenchAndArabic(t *testing.T) {
 	for _, lang := range []string{"fr", "ar"} {
 		c := e.in(tr, lang)
 		list := c.Get("/author/cohorts").Want(t, http.StatusOK)
-		wantPage(t, e, list, lang, "cohort.list_title")
+		list.WantPage(t, lang, e.Title(lang, "cohort.list_title"))
 		if !strings.Contains(list.Body, `href="/author/cohorts/`+co.ID+`"`) {
 			t.Errorf("%s: the list lacks the cohort", lang)
 		}
 		page := c.Get("/author/cohorts/"+co.ID+"?created=1").Want(t, http.StatusOK)
-		wantPage(t, e, page, lang, "")
+		page.WantPage(t, lang)
 		for _, want := range []string{co.Name, baseURL + "/join/" + co.Token(), "Amina", "Nouvelle", html.EscapeString(e.Catalog.T(lang, "cohort.notice.created"))} {
 			if !strings.Contains(page.Body, want) {
 				t.Errorf("%s: the cohort page lacks %q", lang, want)
 			}
 		}
-		wantPage(t, e, c.Get("/author/cohorts/"+co.ID+"/invite").Want(t, http.StatusOK), lang, "cohort.regenerate")
-		wantPage(t, e, c.Get("/author/cohorts/"+co.ID+"/members/"+itoa(member.ID)+"/remove").Want(t, http.StatusOK), lang, "cohort.remove_member")
+		c.Get("/author/cohorts/"+co.ID+"/invite").Want(t, http.StatusOK).WantPage(t, lang, e.Title(lang, "cohort.regenerate"))
+		c.Get("/author/cohorts/"+co.ID+"/members/"+itoa(member.ID)+"/remove").Want(t, http.StatusOK).WantPage(t, lang, e.Title(lang, "cohort.remove_member"))
 
 		v := e.Anonymous()
 		v.Lang = lang
-		wantPage(t, e, v.Get("/join/"+co.Token()).Want(t, http.StatusOK), lang, "cohort.join_title", co.Name)
-		wantPage(t, e, v.Get("/invite/"+rep.Rows[0].Token()).Want(t, http.StatusOK), lang, "cohort.join_title", co.Name)
-		wantPage(t, e, v.Get("/invite/"+strings.Repeat("a", 26)).Want(t, http.StatusNotFound), lang, "invite.title")
+		v.Get("/join/"+co.Token()).Want(t, http.StatusOK).WantPage(t, lang, e.Title(lang, "cohort.join_title", co.Name))
+		v.Get("/invite/"+rep.Rows[0].Token()).Want(t, http.StatusOK).WantPage(t, lang, e.Title(lang, "cohort.join_title", co.Name))
+		v.Get("/invite/"+strings.Repeat("a", 26)).Want(t, http.StatusNotFound).WantPage(t, lang, e.Title(lang, "invite.title"))
 		m := e.in(member, lang)
 		if p := m.Get("/join/"+co.Token()).Want(t, http.StatusOK); !strings.Contains(p.Body, html.EscapeString(e.Catalog.T(lang, "cohort.already_member"))) {
 			t.Errorf("%s: a member is not told they are one", lang)
@@ -122,7 +123,7 @@ func TestCohortForms(t *testing.T) {
 		t.Error("the import report lacks the personal link")
 	}
 	// An uploaded file, an empty list and a malformed one.
-	body, ctype := multipartBody(t, "file", "liste.csv", []byte("name,email,profession\nSara,sara@example.org,judiciary\n"))
+	body, ctype := webtest.Multipart(t, nil, "file", "liste.csv", []byte("name,email,profession\nSara,sara@example.org,judiciary\n"))
 	e.As(tr).Do("POST", p+"/members", body, "Content-Type", ctype).Want(t, http.StatusOK)
 	if n := e.count(t, "cohort_invitations", ""); n != 2 {
 		t.Errorf("%d invitations, want 2", n)
@@ -132,7 +133,7 @@ func TestCohortForms(t *testing.T) {
 	if !strings.Contains(malformed.Body, "name,phone") {
 		t.Error("a refused list is not given back to correct")
 	}
-	body, ctype = multipartBody(t, "file", "grosse.csv", make([]byte, maxMemberBytes+1))
+	body, ctype = webtest.Multipart(t, nil, "file", "grosse.csv", make([]byte, maxMemberBytes+1))
 	e.As(tr).Do("POST", p+"/members", body, "Content-Type", ctype).Want(t, http.StatusUnprocessableEntity)
 
 	// Replacing the link: the old one stops working.

@@ -10,6 +10,7 @@ import (
 
 	"tadrib/courses"
 	"tadrib/internal/accounts"
+	"tadrib/internal/webtest"
 	"tadrib/models"
 )
 
@@ -53,7 +54,7 @@ func TestCohortValidation(t *testing.T) {
 			t.Errorf("%s: accepted", c.name)
 			continue
 		}
-		wantFields(t, err, c.fields...)
+		webtest.WantFields(t, err, c.fields...)
 	}
 	if n := e.count(t, "cohorts", ""); n != 0 {
 		t.Fatalf("%d cohorts stored by refused creations", n)
@@ -69,11 +70,11 @@ func TestCohortValidation(t *testing.T) {
 
 	// Updates: only what is given changes; the dates stay in order.
 	_, err = e.svc.UpdateCohort(ctx, tb, cid(t, co), CohortInput{EndsOn: ptr("2026-11-01")}, "fr")
-	wantFields(t, err, "ends_on")
+	webtest.WantFields(t, err, "ends_on")
 	_, err = e.svc.UpdateCohort(ctx, tb, cid(t, co), CohortInput{Name: ptr(" ")}, "fr")
-	wantFields(t, err, "name")
+	webtest.WantFields(t, err, "name")
 	_, err = e.svc.UpdateCohort(ctx, tb, cid(t, co), CohortInput{CourseSlugs: &[]string{"nope"}}, "fr")
-	wantFields(t, err, "course_slugs")
+	webtest.WantFields(t, err, "course_slugs")
 	up, err := e.svc.UpdateCohort(ctx, tb, cid(t, co), CohortInput{Name: ptr("Fès"), EndsOn: ptr("2026-12-06"), StartsOn: ptr("")}, "fr")
 	if err != nil || up.Name != "Fès" || up.StartsOn != "2026-12-01" || up.EndsOn != "2026-12-06" || up.Token() != co.Token() {
 		t.Errorf("after the update: %+v %v", up, err)
@@ -490,9 +491,9 @@ func TestAcceptWithPassword(t *testing.T) {
 	const pw = "une longue phrase secrète"
 
 	_, err := e.svc.AcceptWithPassword(ctx, repA.Rows[0].Token(), "court", "court", "fr")
-	wantFields(t, err, "password")
+	webtest.WantFields(t, err, "password")
 	_, err = e.svc.AcceptWithPassword(ctx, repA.Rows[0].Token(), pw, pw+"!", "fr")
-	wantFields(t, err, "confirm")
+	webtest.WantFields(t, err, "confirm")
 	if _, err := e.svc.AcceptWithPassword(ctx, repA.Rows[1].Token(), pw, pw, "fr"); !errors.Is(err, accounts.ErrEmailTaken) {
 		t.Errorf("an account that has a password: %v, want ErrEmailTaken", err)
 	}

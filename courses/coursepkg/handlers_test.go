@@ -8,32 +8,10 @@ import (
 	"strings"
 	"testing"
 
+	"tadrib/courses/coursepkg/pkgtest"
 	"tadrib/internal/webtest"
 	"tadrib/models"
 )
-
-type problem struct {
-	Status int `json:"status"`
-	Errors []struct {
-		Field string `json:"field"`
-		File  string `json:"file"`
-		Line  int    `json:"line"`
-	} `json:"errors"`
-}
-
-func wantProblem(t *testing.T, r webtest.Response, status int) problem {
-	t.Helper()
-	r.Want(t, status)
-	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/problem+json") {
-		t.Errorf("Content-Type %q, want problem+json", ct)
-	}
-	var p problem
-	r.JSON(t, &p)
-	if p.Status != status {
-		t.Errorf("problem status %d, want %d", p.Status, status)
-	}
-	return p
-}
 
 func importZip(c *webtest.Client, query string, data []byte) webtest.Response {
 	return c.Do(http.MethodPost, "/api/v1/courses/import"+query, data, "Content-Type", "application/zip")
@@ -52,7 +30,7 @@ func TestImportAPI(t *testing.T) {
 
 	before := e.rows(t)
 	e.Anonymous().Do(http.MethodPost, "/api/v1/courses/import", data, "Content-Type", "application/zip").Want(t, http.StatusUnauthorized)
-	wantProblem(t, importZip(e.As(e.User("Youssef", models.RoleTrainee)), "", data), http.StatusForbidden)
+	importZip(e.As(e.User("Youssef", models.RoleTrainee)), "", data).WantProblem(t, http.StatusForbidden)
 	if after := e.rows(t); !reflect.DeepEqual(after, before) {
 		t.Errorf("a refused import wrote rows: %v, was %v", after, before)
 	}
@@ -84,11 +62,11 @@ func TestImportAPI(t *testing.T) {
 
 	// The same package again: the slug is taken; renamed, it imports.
 	before = e.rows(t)
-	p := wantProblem(t, importZip(e.As(admin), "", data), http.StatusConflict)
+	p := importZip(e.As(admin), "", data).WantProblem(t, http.StatusConflict)
 	if len(p.Errors) != 1 || p.Errors[0].Field != "slug" {
 		t.Errorf("409 errors %+v, want the slug field", p.Errors)
 	}
-	p = wantProblem(t, importZip(e.As(admin), "?slug=Mauvais%20Slug", data), http.StatusBadRequest)
+	p = importZip(e.As(admin), "?slug=Mauvais%20Slug", data).WantProblem(t, http.StatusBadRequest)
 	if len(p.Errors) != 1 || p.Errors[0].Field != "slug" {
 		t.Errorf("400 errors %+v, want the slug field", p.Errors)
 	}
@@ -102,7 +80,7 @@ func TestImportAPI(t *testing.T) {
 	bad["01-un/01-lecon.ar.md"].Data = []byte("pas de front matter")
 	delete(bad, "02-deux/quiz.gift")
 	before = e.rows(t)
-	p = wantProblem(t, importZip(e.As(trainer), "", zipOfFS(t, bad, "")), http.StatusUnprocessableEntity)
+	p = importZip(e.As(trainer), "", zipOfFS(t, bad, "")).WantProblem(t, http.StatusUnprocessableEntity)
 	found := map[string]int{}
 	for _, fe := range p.Errors {
 		found[fe.File] = fe.Line
@@ -116,11 +94,11 @@ func TestImportAPI(t *testing.T) {
 	// A GIFT error found while writing: its file and line, and no course.
 	bad = goodPackage(t)
 	bad["02-deux/quiz.gift"].Data = []byte("::Q1:: Bonne ? {=oui ~non}\n\n::Q2:: Mauvaise ? {=oui ~non\n")
-	p = wantProblem(t, importZip(e.As(trainer), "?slug=autre", zipOfFS(t, bad, "")), http.StatusUnprocessableEntity)
+	p = importZip(e.As(trainer), "?slug=autre", zipOfFS(t, bad, "")).WantProblem(t, http.StatusUnprocessableEntity)
 	if len(p.Errors) == 0 || p.Errors[0].File != "02-deux/quiz.gift" || p.Errors[0].Line != 3 {
 		t.Errorf("GIFT errors %+v, want 02-deux/quiz.gift:3", p.Errors)
 	}
-	p = wantProblem(t, importZip(e.As(trainer), "", []byte("PK not a zip")), http.StatusUnprocessableEntity)
+	p = importZip(e.As(trainer), "", []byte("PK not a zip")).WantProblem(t, http.StatusUnprocessableEntity)
 	if len(p.Errors) != 1 || p.Errors[0].File != "(zip)" {
 		t.Errorf("not a zip: errors %+v", p.Errors)
 	}
@@ -150,7 +128,7 @@ func TestExportAPI(t *testing.T) {
 		if cc := r.Header.Get("Cache-Control"); !strings.Contains(cc, "no-store") {
 			t.Errorf("Cache-Control %q: a package holds every answer", cc)
 		}
-		files := zipFiles(t, []byte(r.Body))
+		files := pkgtest.Files(t, []byte(r.Body))
 		for _, name := range []string{"course.yaml", "01-un/quiz.gift", "01-un/quiz.ar.gift", "02-deux/quiz.gift"} {
 			if _, ok := files[name]; !ok {
 				t.Errorf("the export lacks %s: %v", name, keys(files))
@@ -158,10 +136,10 @@ func TestExportAPI(t *testing.T) {
 		}
 	}
 	other := e.As(e.User("Karim", models.RoleTrainer))
-	wantProblem(t, other.Get("/api/v1/courses/paquet/export"), http.StatusNotFound)
-	wantProblem(t, other.Get("/api/v1/courses/publie/export"), http.StatusForbidden)
-	wantProblem(t, e.As(e.User("Youssef", models.RoleTrainee)).Get("/api/v1/courses/publie/export"), http.StatusForbidden)
-	wantProblem(t, e.As(author).Get("/api/v1/courses/absent/export"), http.StatusNotFound)
+	other.Get("/api/v1/courses/paquet/export").WantProblem(t, http.StatusNotFound)
+	other.Get("/api/v1/courses/publie/export").WantProblem(t, http.StatusForbidden)
+	e.As(e.User("Youssef", models.RoleTrainee)).Get("/api/v1/courses/publie/export").WantProblem(t, http.StatusForbidden)
+	e.As(author).Get("/api/v1/courses/absent/export").WantProblem(t, http.StatusNotFound)
 	e.Anonymous().Get("/api/v1/courses/publie/export").Want(t, http.StatusUnauthorized)
 }
 

@@ -3,15 +3,9 @@ package coursepkg_test
 import (
 	"archive/zip"
 	"bytes"
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
-	"image"
-	"image/color"
-	"image/png"
-	"io/fs"
 	"sort"
 	"strings"
 	"testing"
@@ -20,7 +14,6 @@ import (
 	"tadrib/courses"
 	"tadrib/courses/coursepkg"
 	"tadrib/internal/webtest"
-	"tadrib/models"
 	"tadrib/quiz"
 )
 
@@ -64,55 +57,10 @@ func (e *env) rows(t *testing.T) map[string]int64 {
 	return out
 }
 
-// testPNG is a small valid PNG, different for each seed.
-func testPNG(t testing.TB, seed uint8) []byte {
-	t.Helper()
-	img := image.NewRGBA(image.Rect(0, 0, 4, 4))
-	for i := range img.Pix {
-		img.Pix[i] = seed + uint8(i)
-	}
-	img.Set(0, 0, color.RGBA{R: seed, A: 255})
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
 func imageName(b []byte, ext string) string {
 	sum := sha256.Sum256(b)
 	return "images/" + hex.EncodeToString(sum[:]) + "." + ext
 }
-
-// everyType is a GIFT bank with one question of every type.
-const everyType = `::Q1 single:: Which instrument first defined trafficking in persons internationally? {
-=The Palermo Protocol#right
-~The Geneva Convention#wrong
-~The Hague Convention
-}
-
-::Q2 multiple:: Which of these are elements of the definition of trafficking? {
-~%50%The act
-~%50%The means
-~%-100%The weather
-}
-
-::Q3 true-false:: The consent of a child victim is irrelevant. {TRUE#wrong#right}
-
-::Q4 short:: Which Moroccan law number is on trafficking in human beings? {=27-14 =27.14}
-
-::Q5 numerical:: How many constituent elements does the definition have for adults? {#3}
-
-::Q6 matching:: Match each element with an example. {
-=Act -> Recruitment
-=Means -> Deception
-=Purpose -> Exploitation
-}
-
-::Q7 essay:: Describe a referral you made. {}
-
-::Q8 description:: Read the case below before answering.
-`
 
 // quizFR and quizAR are one quiz in French and its Arabic translation: the
 // same questions, in the same order and structure.
@@ -172,7 +120,7 @@ func manifestLines(img string) []string {
 // languages, a module written in Arabic only, a translated quiz, a quiz of
 // every question type, an image a lesson shows.
 func goodPackage(t testing.TB) fstest.MapFS {
-	pic := testPNG(t, 7)
+	pic := webtest.PNG(t, 7)
 	img := imageName(pic, "png")
 	files := map[string]string{
 		"course.yaml":          strings.Join(manifestLines(img), "\n") + "\n",
@@ -183,7 +131,7 @@ func goodPackage(t testing.TB) fstest.MapFS {
 		"02-deux/01-ar.ar.md":  "---\ntitle: الأدلة\nminutes: 4\n---\nنص.\n",
 		"01-un/quiz.gift":      quizFR,
 		"01-un/quiz.ar.gift":   quizAR,
-		"02-deux/quiz.gift":    everyType,
+		"02-deux/quiz.gift":    webtest.EveryTypeGIFT,
 	}
 	m := fstest.MapFS{}
 	for name, body := range files {
@@ -216,24 +164,6 @@ func zipOfFS(t testing.TB, fsys fstest.MapFS, dir string) []byte {
 	return buf.Bytes()
 }
 
-// zipFiles reads a zip's files by name.
-func zipFiles(t testing.TB, data []byte) map[string]string {
-	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]string{}
-	for _, f := range zr.File {
-		b, err := fs.ReadFile(zr, f.Name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[f.Name] = string(b)
-	}
-	return out
-}
-
 // packageErrors unwraps the PackageErrors of err, failing the test when err
 // is something else.
 func packageErrors(t testing.TB, err error) coursepkg.PackageErrors {
@@ -255,67 +185,4 @@ func hasError(pe coursepkg.PackageErrors, file string, line int, quoted string) 
 		}
 	}
 	return false
-}
-
-// tree is a course as a comparable value: everything a package carries,
-// without ids, authors, dates or its slug.
-func (e *env) tree(t *testing.T, slug string) map[string]any {
-	t.Helper()
-	ctx := context.Background()
-	var c models.Course
-	err := e.DB.R.Preload("Texts").Preload("Modules").Preload("Modules.Texts").Preload("Modules.Lessons").Preload("Modules.Lessons.Texts").
-		Take(&c, "slug = ?", slug).Error
-	if err != nil {
-		t.Fatalf("course %s: %v", slug, err)
-	}
-	texts := map[string]any{}
-	for _, x := range c.Texts {
-		texts[x.Lang] = []string{x.Title, x.Summary}
-	}
-	sort.Slice(c.Modules, func(i, j int) bool { return c.Modules[i].Position < c.Modules[j].Position })
-	var modules []any
-	for _, m := range c.Modules {
-		mt := map[string]string{}
-		for _, x := range m.Texts {
-			mt[x.Lang] = x.Title
-		}
-		sort.Slice(m.Lessons, func(i, j int) bool { return m.Lessons[i].Position < m.Lessons[j].Position })
-		var lessons []any
-		for _, l := range m.Lessons {
-			lt := map[string]any{}
-			for _, x := range l.Texts {
-				lt[x.Lang] = []string{x.Title, x.BodyMD, x.HTML}
-			}
-			lessons = append(lessons, map[string]any{"position": l.Position, "minutes": l.Minutes, "texts": lt})
-		}
-		mod := map[string]any{"slug": m.Slug, "position": m.Position, "titles": mt, "lessons": lessons}
-		st, gift, ok, err := e.qs.ExportQuiz(ctx, m.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if ok {
-			var qid int64
-			e.DB.R.Table("quizzes").Select("id").Where("module_id = ?", m.ID).Scan(&qid)
-			qs, err := e.qs.Bank(ctx, qid)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for i := range qs {
-				qs[i].ID = ""
-			}
-			bank, _ := json.Marshal(qs)
-			mod["quiz"] = map[string]any{"settings": st, "gift": gift, "bank": string(bank)}
-		}
-		modules = append(modules, mod)
-	}
-	imgs, err := e.cs.CourseImages(ctx, c.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	images := map[string][]byte{}
-	for _, im := range imgs {
-		images[im.Name] = im.Data
-	}
-	return map[string]any{"locale": c.Locale, "hours": c.Hours, "audiences": c.Audiences, "validity_days": c.ValidityDays,
-		"published": c.Published, "prerequisites": c.Prerequisites, "texts": texts, "modules": modules, "images": images}
 }

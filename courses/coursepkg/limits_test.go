@@ -12,9 +12,10 @@ import (
 	"testing/fstest"
 
 	"tadrib/courses/coursepkg"
+	"tadrib/courses/coursepkg/pkgtest"
 )
 
-// ratioZip is a package (smallManifest and its lesson) with n files of
+// ratioZip is a package (pkgtest.Manifest and its lesson) with n files of
 // 4 MiB of zeros (deflated once, stored raw n times) and one stored,
 // uncompressed file of pad bytes: the archive grows by one byte per pad
 // byte, so pad sets the archive's size against its uncompressed total.
@@ -27,10 +28,10 @@ func ratioZip(t testing.TB, n, pad int) (data []byte, total uint64) {
 	fw.Close()
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
-	for _, e := range []entry{{"course.yaml", []byte(smallManifest), 0}, {"01-un/01-lecon.fr.md", []byte("---\ntitle: Leçon\n---\nTexte.\n"), 0}} {
-		w, _ := zw.Create(e.name)
-		w.Write(e.body)
-		total += uint64(len(e.body))
+	for _, e := range []pkgtest.Entry{{Name: "course.yaml", Body: []byte(pkgtest.Manifest)}, {Name: "01-un/01-lecon.fr.md", Body: []byte("---\ntitle: Leçon\n---\nTexte.\n")}} {
+		w, _ := zw.Create(e.Name)
+		w.Write(e.Body)
+		total += uint64(len(e.Body))
 	}
 	for i := range n {
 		h := &zip.FileHeader{Name: fmt.Sprintf("x/%d.bin", i), Method: zip.Deflate, CRC32: crc32.ChecksumIEEE(zeros),
@@ -91,24 +92,24 @@ func TestReadZipBombsAndDuplicates(t *testing.T) {
 		t.Errorf("a zip past %d:1: %+v, want one pkg.ratio naming the ratio", coursepkg.MaxPackageRatio, pe)
 	}
 	// At most RatioFreeSize uncompressed, any ratio: 4 MiB of zeros.
-	if _, err := coursepkg.ReadZip(makeZip(t, []entry{{"course.yaml", []byte(smallManifest), 0},
-		{"01-un/01-lecon.fr.md", []byte("---\ntitle: Leçon\n---\nTexte.\n"), 0}, {"x/zeros.bin", make([]byte, coursepkg.MaxPackageFile), 0}})); err != nil {
+	if _, err := coursepkg.ReadZip(pkgtest.Zip(t, pkgtest.Entry{Name: "course.yaml", Body: []byte(pkgtest.Manifest)},
+		pkgtest.Entry{Name: "01-un/01-lecon.fr.md", Body: []byte("---\ntitle: Leçon\n---\nTexte.\n")}, pkgtest.Entry{Name: "x/zeros.bin", Body: make([]byte, coursepkg.MaxPackageFile)})); err != nil {
 		t.Errorf("4 MiB of zeros, under RatioFreeSize: %v", err)
 	}
 
-	manifest := entry{name: "course.yaml", body: []byte(smallManifest)}
-	lesson := entry{name: "01-un/01-lecon.fr.md", body: []byte("---\ntitle: Leçon\n---\nTexte.\n")}
-	other := entry{name: "01-un/01-lecon.fr.md", body: []byte("---\ntitle: Autre\n---\nUn autre texte.\n")}
+	manifest := pkgtest.Entry{Name: "course.yaml", Body: []byte(pkgtest.Manifest)}
+	lesson := pkgtest.Entry{Name: "01-un/01-lecon.fr.md", Body: []byte("---\ntitle: Leçon\n---\nTexte.\n")}
+	other := pkgtest.Entry{Name: "01-un/01-lecon.fr.md", Body: []byte("---\ntitle: Autre\n---\nUn autre texte.\n")}
 	for name, c := range map[string]struct {
-		entries []entry
+		entries []pkgtest.Entry
 		file    string
 	}{
-		"a lesson twice":         {[]entry{manifest, lesson, other}, "01-un/01-lecon.fr.md"},
-		"the manifest twice":     {[]entry{manifest, lesson, manifest}, "course.yaml"},
-		"a folder and a file":    {[]entry{manifest, lesson, {name: "x/", mode: fs.ModeDir | 0o755}, {name: "x", body: []byte("x")}}, "x"},
-		"a folder's entry twice": {[]entry{manifest, lesson, {name: "x/", mode: fs.ModeDir | 0o755}, {name: "x/", mode: fs.ModeDir | 0o755}}, "x/"},
+		"a lesson twice":         {[]pkgtest.Entry{manifest, lesson, other}, "01-un/01-lecon.fr.md"},
+		"the manifest twice":     {[]pkgtest.Entry{manifest, lesson, manifest}, "course.yaml"},
+		"a folder and a file":    {[]pkgtest.Entry{manifest, lesson, {Name: "x/", Mode: fs.ModeDir | 0o755}, {Name: "x", Body: []byte("x")}}, "x"},
+		"a folder's entry twice": {[]pkgtest.Entry{manifest, lesson, {Name: "x/", Mode: fs.ModeDir | 0o755}, {Name: "x/", Mode: fs.ModeDir | 0o755}}, "x/"},
 	} {
-		pe := packageErrors(t, func() error { _, err := coursepkg.ReadZip(makeZip(t, c.entries)); return err }())
+		pe := packageErrors(t, func() error { _, err := coursepkg.ReadZip(pkgtest.Zip(t, c.entries...)); return err }())
 		if len(pe) != 1 || pe[0].File != c.file || pe[0].Key != "pkg.duplicate" {
 			t.Errorf("%s: %+v, want one pkg.duplicate on %s", name, pe, c.file)
 		}
@@ -118,7 +119,7 @@ func TestReadZipBombsAndDuplicates(t *testing.T) {
 	// never opened (the reader opens the files the manifest names, and
 	// reads them as text or images).
 	inner, _ := ratioZip(t, coursepkg.MaxPackageSize/coursepkg.MaxPackageFile, 0)
-	pkg, err := coursepkg.ReadZip(makeZip(t, []entry{manifest, lesson, {name: "x/bombe.zip", body: inner}}))
+	pkg, err := coursepkg.ReadZip(pkgtest.Zip(t, manifest, lesson, pkgtest.Entry{Name: "x/bombe.zip", Body: inner}))
 	if err != nil {
 		t.Errorf("a package carrying a zip: %v", err)
 	}

@@ -13,7 +13,9 @@ import (
 
 	"tadrib/courses"
 	"tadrib/courses/coursepkg"
+	"tadrib/courses/coursepkg/pkgtest"
 	"tadrib/internal/markdown"
+	"tadrib/internal/webtest"
 )
 
 // withLine is the good manifest with line n (1-based) replaced by s, or,
@@ -105,7 +107,7 @@ func TestReadPackageRules(t *testing.T) {
 			m[other] = m[img]
 			m["course.yaml"] = &fstest.MapFile{Data: []byte(withLine(other, 99, ""))}
 		}, strings.Replace(img, "images/", "pics/", 1), 0, ""},
-		{"image not named by its hash", set(img, string(testPNG(t, 8))), img, 0, ""},
+		{"image not named by its hash", set(img, string(webtest.PNG(t, 8))), img, 0, ""},
 		{"image of another type than its extension", func(m fstest.MapFS) {
 			name := imageName(gif, "png")
 			m[name] = &fstest.MapFile{Data: gif}
@@ -170,34 +172,6 @@ func TestReadPackageReportsEveryProblem(t *testing.T) {
 	}
 }
 
-// entry is one file of a hand-made zip.
-type entry struct {
-	name string
-	body []byte
-	mode fs.FileMode // 0: a regular file
-}
-
-func makeZip(t testing.TB, entries []entry) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for _, e := range entries {
-		h := &zip.FileHeader{Name: e.name, Method: zip.Deflate}
-		if e.mode != 0 {
-			h.SetMode(e.mode)
-		}
-		w, err := zw.CreateHeader(h)
-		if err != nil {
-			t.Fatal(err)
-		}
-		w.Write(e.body)
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
 // lyingZip is a zip whose one entry declares fewer bytes than it holds.
 func lyingZip(t testing.TB, name string, body []byte, declared uint64) []byte {
 	t.Helper()
@@ -216,7 +190,7 @@ func lyingZip(t testing.TB, name string, body []byte, declared uint64) []byte {
 
 // bigZip is a zip of the manifest, a lesson and n files of 4 MiB of zeros,
 // deflated once and stored n times.
-func bigZip(t testing.TB, manifest, lesson entry, n int) []byte {
+func bigZip(t testing.TB, manifest, lesson pkgtest.Entry, n int) []byte {
 	t.Helper()
 	zeros := make([]byte, 4<<20)
 	var deflated bytes.Buffer
@@ -228,9 +202,9 @@ func bigZip(t testing.TB, manifest, lesson entry, n int) []byte {
 	fw.Close()
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
-	for _, e := range []entry{manifest, lesson} {
-		w, _ := zw.Create(e.name)
-		w.Write(e.body)
+	for _, e := range []pkgtest.Entry{manifest, lesson} {
+		w, _ := zw.Create(e.Name)
+		w.Write(e.Body)
 	}
 	for i := range n {
 		h := &zip.FileHeader{Name: fmt.Sprintf("x/%d.bin", i), Method: zip.Deflate, CRC32: crc32.ChecksumIEEE(zeros),
@@ -247,29 +221,17 @@ func bigZip(t testing.TB, manifest, lesson entry, n int) []byte {
 	return buf.Bytes()
 }
 
-const smallManifest = `format: tadrib-course/1
-slug: paquet
-locale: fr
-hours: 1
-audiences: [police]
-title: {fr: "Paquet"}
-modules:
-  - slug: un
-    title: {fr: "Un"}
-    lessons: [01-un/01-lecon]
-`
-
 // TestReadZipLimits: the zip is checked before anything is read (SECURITY.md
 // U1, U2): entries must stay inside the package and be plain files, within
 // the number and size limits; a zip that lies about its sizes is stopped
 // while reading.
 func TestReadZipLimits(t *testing.T) {
 	t.Parallel()
-	manifest := entry{name: "course.yaml", body: []byte(smallManifest)}
-	lesson := entry{name: "01-un/01-lecon.fr.md", body: []byte("---\ntitle: Leçon\n---\nTexte.\n")}
-	many := []entry{manifest, lesson}
+	manifest := pkgtest.Entry{Name: "course.yaml", Body: []byte(pkgtest.Manifest)}
+	lesson := pkgtest.Entry{Name: "01-un/01-lecon.fr.md", Body: []byte("---\ntitle: Leçon\n---\nTexte.\n")}
+	many := []pkgtest.Entry{manifest, lesson}
 	for i := 0; i < coursepkg.MaxPackageFiles; i++ {
-		many = append(many, entry{name: fmt.Sprintf("x/%d.txt", i)})
+		many = append(many, pkgtest.Entry{Name: fmt.Sprintf("x/%d.txt", i)})
 	}
 	// 17 files of 4 MiB: each within the per-file limit, 68 MiB in all
 	// (one deflated block of zeros, stored 17 times).
@@ -281,20 +243,20 @@ func TestReadZipLimits(t *testing.T) {
 	}{
 		{"not a zip", []byte("PK but not really"), "(zip)"},
 		{"empty", nil, "(zip)"},
-		{"parent path", makeZip(t, []entry{manifest, lesson, {name: "../../evil.md", body: []byte("x")}}), "../../evil.md"},
-		{"parent inside the path", makeZip(t, []entry{manifest, lesson, {name: "01-un/../../evil.md", body: []byte("x")}}), "01-un/../../evil.md"},
-		{"dot element", makeZip(t, []entry{manifest, lesson, {name: "01-un/./x.md", body: []byte("x")}}), "01-un/./x.md"},
-		{"absolute path", makeZip(t, []entry{manifest, lesson, {name: "/etc/evil", body: []byte("x")}}), "/etc/evil"},
-		{"backslash", makeZip(t, []entry{manifest, lesson, {name: `a\..\..\evil`, body: []byte("x")}}), `a\..\..\evil`},
-		{"symlink", makeZip(t, []entry{manifest, lesson, {name: "01-un/lien.fr.md", body: []byte("/etc/passwd"), mode: fs.ModeSymlink | 0o777}}), "01-un/lien.fr.md"},
-		{"named pipe", makeZip(t, []entry{manifest, lesson, {name: "01-un/pipe", mode: fs.ModeNamedPipe | 0o644}}), "01-un/pipe"},
-		{"name not UTF-8", makeZip(t, []entry{manifest, lesson, {name: "01-un/\xff.md", body: []byte("x")}}), "01-un/?.md"},
-		{"too many files", makeZip(t, many), "(zip)"},
-		{"one file too large", makeZip(t, []entry{manifest, lesson, {name: "01-un/bombe.fr.md", body: make([]byte, 4<<20+1)}}), "01-un/bombe.fr.md"},
+		{"parent path", pkgtest.Zip(t, manifest, lesson, pkgtest.Entry{Name: "../../evil.md", Body: []byte("x")}), "../../evil.md"},
+		{"parent inside the path", pkgtest.Zip(t, manifest, lesson, pkgtest.Entry{Name: "01-un/../../evil.md", Body: []byte("x")}), "01-un/../../evil.md"},
+		{"dot element", pkgtest.Zip(t, manifest, lesson, pkgtest.Entry{Name: "01-un/./x.md", Body: []byte("x")}), "01-un/./x.md"},
+		{"absolute path", pkgtest.Zip(t, manifest, lesson, pkgtest.Entry{Name: "/etc/evil", Body: []byte("x")}), "/etc/evil"},
+		{"backslash", pkgtest.Zip(t, manifest, lesson, pkgtest.Entry{Name: `a\..\..\evil`, Body: []byte("x")}), `a\..\..\evil`},
+		{"symlink", pkgtest.Zip(t, manifest, lesson, pkgtest.Entry{Name: "01-un/lien.fr.md", Body: []byte("/etc/passwd"), Mode: fs.ModeSymlink | 0o777}), "01-un/lien.fr.md"},
+		{"named pipe", pkgtest.Zip(t, manifest, lesson, pkgtest.Entry{Name: "01-un/pipe", Mode: fs.ModeNamedPipe | 0o644}), "01-un/pipe"},
+		{"name not UTF-8", pkgtest.Zip(t, manifest, lesson, pkgtest.Entry{Name: "01-un/\xff.md", Body: []byte("x")}), "01-un/?.md"},
+		{"too many files", pkgtest.Zip(t, many...), "(zip)"},
+		{"one file too large", pkgtest.Zip(t, manifest, lesson, pkgtest.Entry{Name: "01-un/bombe.fr.md", Body: make([]byte, 4<<20+1)}), "01-un/bombe.fr.md"},
 		{"all files too large", big, "(zip)"},
-		{"as many files as allowed", makeZip(t, many[:coursepkg.MaxPackageFiles]), ""},
-		{"one file as large as allowed", makeZip(t, []entry{manifest, lesson, {name: "x/max.bin", body: make([]byte, 4<<20)}}), ""},
-		{"lies about its size", lyingZip(t, "course.yaml", []byte(smallManifest), 10), "course.yaml"},
+		{"as many files as allowed", pkgtest.Zip(t, many[:coursepkg.MaxPackageFiles]...), ""},
+		{"one file as large as allowed", pkgtest.Zip(t, manifest, lesson, pkgtest.Entry{Name: "x/max.bin", Body: make([]byte, 4<<20)}), ""},
+		{"lies about its size", lyingZip(t, "course.yaml", []byte(pkgtest.Manifest), 10), "course.yaml"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -324,11 +286,11 @@ func TestReadZipAccepts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	withDirs := append(makeZipEntries(good, ""), entry{name: "01-un/", mode: fs.ModeDir | 0o755})
+	withDirs := append(makeZipEntries(good, ""), pkgtest.Entry{Name: "01-un/", Mode: fs.ModeDir | 0o755})
 	for name, data := range map[string][]byte{
 		"bare":             zipOfFS(t, good, ""),
 		"in a folder":      zipOfFS(t, good, "paquet-v2/"),
-		"with a dir entry": makeZip(t, withDirs),
+		"with a dir entry": pkgtest.Zip(t, withDirs...),
 	} {
 		got, err := coursepkg.ReadZip(data)
 		if err != nil {
@@ -355,10 +317,10 @@ func TestReadZipAccepts(t *testing.T) {
 	}
 }
 
-func makeZipEntries(fsys fstest.MapFS, dir string) []entry {
-	var out []entry
+func makeZipEntries(fsys fstest.MapFS, dir string) []pkgtest.Entry {
+	var out []pkgtest.Entry
 	for name, f := range fsys {
-		out = append(out, entry{name: dir + name, body: f.Data})
+		out = append(out, pkgtest.Entry{Name: dir + name, Body: f.Data})
 	}
 	return out
 }

@@ -16,6 +16,7 @@ import (
 	"tadrib/assets"
 	"tadrib/courses"
 	"tadrib/courses/coursepkg"
+	"tadrib/courses/coursepkg/pkgtest"
 	"tadrib/internal/markdown"
 	"tadrib/models"
 )
@@ -221,7 +222,7 @@ func TestPackageRoundTrip(t *testing.T) {
 		t.Fatalf("imported %q by %v", orig.Slug, orig.CreatedBy)
 	}
 	// What the package said, read back from the database.
-	tr := e.tree(t, "paquet")
+	tr := pkgtest.Tree(t, e.DB, e.qs, "paquet")
 	mods := tr["modules"].([]any)
 	m1, m2 := mods[0].(map[string]any), mods[1].(map[string]any)
 	q1 := m1["quiz"].(map[string]any)
@@ -261,7 +262,7 @@ func TestPackageRoundTrip(t *testing.T) {
 			if _, err := e.svc.ImportPackage(ctx, back, &tc.by.ID, copySlug); err != nil {
 				t.Fatal(err)
 			}
-			want, got := e.tree(t, tc.slug), e.tree(t, copySlug)
+			want, got := pkgtest.Tree(t, e.DB, e.qs, tc.slug), pkgtest.Tree(t, e.DB, e.qs, copySlug)
 			if !reflect.DeepEqual(want, got) {
 				w, _ := json.MarshalIndent(want, "", " ")
 				g, _ := json.MarshalIndent(got, "", " ")
@@ -271,7 +272,7 @@ func TestPackageRoundTrip(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			f1, f2 := zipFiles(t, data), zipFiles(t, again)
+			f1, f2 := pkgtest.Files(t, data), pkgtest.Files(t, again)
 			f2["course.yaml"] = strings.Replace(f2["course.yaml"], "slug: "+copySlug+"\n", "slug: "+tc.slug+"\n", 1)
 			if !reflect.DeepEqual(f1, f2) {
 				t.Errorf("the copy's export differs from the original's: %v vs %v", keys(f1), keys(f2))
@@ -442,7 +443,7 @@ func TestQuizErrorsNameTheirFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name := range zipFiles(t, data) {
+	for name := range pkgtest.Files(t, data) {
 		if strings.HasSuffix(name, ".gift") {
 			t.Errorf("an export without a quiz engine carries %s", name)
 		}

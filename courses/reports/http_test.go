@@ -16,29 +16,6 @@ import (
 	"tadrib/models"
 )
 
-type problem struct {
-	Status int `json:"status"`
-	Errors []struct {
-		Field string `json:"field"`
-	} `json:"errors"`
-}
-
-func wantProblem(t *testing.T, r webtest.Response, status int, field string) {
-	t.Helper()
-	r.Want(t, status)
-	if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/problem+json") {
-		t.Errorf("Content-Type %q, want problem+json", ct)
-	}
-	var p problem
-	r.JSON(t, &p)
-	if p.Status != status {
-		t.Errorf("problem status %d, want %d", p.Status, status)
-	}
-	if field != "" && (len(p.Errors) != 1 || p.Errors[0].Field != field) {
-		t.Errorf("problem errors %+v, want one on %q", p.Errors, field)
-	}
-}
-
 func (w *world) api(query string) string { return "/api/v1/reports/courses/" + w.course.Slug + query }
 
 // TestReportAPI: the JSON report for staff, not cached; filters and format
@@ -72,14 +49,14 @@ func TestReportAPI(t *testing.T) {
 		{"?cohort=abc", "cohort"}, {"?cohort=-1", "cohort"}, {"?cohort=0", "cohort"},
 		{"?profession=pilot", "profession"}, {"?format=xlsx", "format"},
 	} {
-		wantProblem(t, w.As(w.editor).Get(w.api(b.query)), http.StatusBadRequest, b.field)
+		w.As(w.editor).Get(w.api(b.query)).WantProblem(t, http.StatusBadRequest, b.field)
 	}
-	wantProblem(t, w.As(w.editor).Get(w.api("?cohort=999999")), http.StatusNotFound, "")
-	wantProblem(t, w.As(w.runner).Get(w.api("?cohort="+itoa(w.tanger))), http.StatusNotFound, "")
-	wantProblem(t, w.As(w.editor).Get("/api/v1/reports/courses/absent"), http.StatusNotFound, "")
+	w.As(w.editor).Get(w.api("?cohort=999999")).WantProblem(t, http.StatusNotFound)
+	w.As(w.runner).Get(w.api("?cohort="+itoa(w.tanger))).WantProblem(t, http.StatusNotFound)
+	w.As(w.editor).Get("/api/v1/reports/courses/absent").WantProblem(t, http.StatusNotFound)
 	for _, q := range []string{"", "?format=csv"} {
-		wantProblem(t, w.As(w.stranger).Get(w.api(q)), http.StatusNotFound, "")
-		wantProblem(t, w.As(w.t["p1"]).Get(w.api(q)), http.StatusForbidden, "")
+		w.As(w.stranger).Get(w.api(q)).WantProblem(t, http.StatusNotFound)
+		w.As(w.t["p1"]).Get(w.api(q)).WantProblem(t, http.StatusForbidden)
 		w.Anonymous().Get(w.api(q)).Want(t, http.StatusUnauthorized)
 	}
 	var audits int64

@@ -38,8 +38,8 @@ func register(body map[string]any) map[string]any {
 func TestRegistrationValidation(t *testing.T) {
 	t.Parallel()
 	e := newWeb(t, "open", Limits{})
-	p := wantProblem(t, e.Anonymous().Post("/api/v1/auth/register", register(map[string]any{"email": "pas-une-adresse", "password": "court",
-		"name": "  ", "name_ar": "نادية\u202e", "organization": strings.Repeat("o", 201), "profession": "astronaute", "locale": "de"})),
+	p := e.Anonymous().Post("/api/v1/auth/register", register(map[string]any{"email": "pas-une-adresse", "password": "court",
+		"name": "  ", "name_ar": "نادية\u202e", "organization": strings.Repeat("o", 201), "profession": "astronaute", "locale": "de"})).WantProblem(t,
 		http.StatusBadRequest, "email", "password", "name", "name_ar", "organization", "profession", "locale")
 	if p.Errors[0].Message == p.Errors[1].Message {
 		t.Errorf("two fields with one message: %+v", p.Errors)
@@ -54,9 +54,9 @@ func TestRegistrationValidation(t *testing.T) {
 		{map[string]any{"name": strings.Repeat("n", 201)}, "name"},
 		{map[string]any{"name": 5}, "name"}, // a wrong type names its field
 	} {
-		wantProblem(t, e.Anonymous().Post("/api/v1/auth/register", register(tc.body)), http.StatusBadRequest, tc.field)
+		e.Anonymous().Post("/api/v1/auth/register", register(tc.body)).WantProblem(t, http.StatusBadRequest, tc.field)
 	}
-	wantProblem(t, e.Anonymous().Do(fiber.MethodPost, "/api/v1/auth/register", "email=a", "Content-Type", "application/x-www-form-urlencoded"),
+	e.Anonymous().Do(fiber.MethodPost, "/api/v1/auth/register", "email=a", "Content-Type", "application/x-www-form-urlencoded").WantProblem(t,
 		http.StatusUnsupportedMediaType)
 	if n, _ := e.svc.Count(context.Background()); n != 0 {
 		t.Fatalf("refused registrations stored %d accounts", n)
@@ -77,7 +77,7 @@ func TestRegistrationValidation(t *testing.T) {
 	if me["email"] != "nadia@example.org" || me["csrf_token"] == "" {
 		t.Errorf("/me = %v", me)
 	}
-	wantProblem(t, e.Anonymous().Post("/api/v1/auth/register", register(map[string]any{"email": "NADIA@example.org"})), http.StatusConflict, "email")
+	e.Anonymous().Post("/api/v1/auth/register", register(map[string]any{"email": "NADIA@example.org"})).WantProblem(t, http.StatusConflict, "email")
 	if _, err := e.svc.Create(context.Background(), NewUser{Email: "nadia@example.org", Password: "une phrase de passe longue", Name: "X",
 		Profession: "police", Locale: "fr"}, models.RoleTrainee); !errors.Is(err, ErrEmailTaken) {
 		t.Errorf("Create with a taken email: %v, want ErrEmailTaken", err)
@@ -87,10 +87,10 @@ func TestRegistrationValidation(t *testing.T) {
 func TestRegistrationClosed(t *testing.T) {
 	t.Parallel()
 	e := newWeb(t, "closed", Limits{})
-	wantProblem(t, e.Anonymous().Post("/api/v1/auth/register", register(nil)), http.StatusForbidden)
+	e.Anonymous().Post("/api/v1/auth/register", register(nil)).WantProblem(t, http.StatusForbidden)
 	for _, lang := range []string{"fr", "ar"} {
 		r := e.anonForm("/register", url.Values{"email": {"a@example.org"}}, lang).Want(t, http.StatusForbidden)
-		wantPage(t, r, lang, e.Catalog.T(lang, "err.registration_closed"))
+		r.WantPage(t, lang, e.Catalog.T(lang, "err.registration_closed"))
 	}
 	if n, _ := e.svc.Count(context.Background()); n != 0 {
 		t.Errorf("closed registration stored %d accounts", n)
@@ -110,13 +110,13 @@ func TestLogin(t *testing.T) {
 	login := func(email, password string) webtest.Response {
 		return e.Anonymous().Post("/api/v1/auth/login", map[string]any{"email": email, "password": password})
 	}
-	wrong := wantProblem(t, login(u.Email, "pas le bon mot de passe"), http.StatusUnauthorized)
-	unknown := wantProblem(t, login("personne@example.org", oldPassword), http.StatusUnauthorized)
+	wrong := login(u.Email, "pas le bon mot de passe").WantProblem(t, http.StatusUnauthorized)
+	unknown := login("personne@example.org", oldPassword).WantProblem(t, http.StatusUnauthorized)
 	if wrong.Detail != unknown.Detail || wrong.Title != unknown.Title {
 		t.Errorf("unknown email %+v differs from wrong password %+v", unknown, wrong)
 	}
-	wantProblem(t, login(off.Email, "pas le bon mot de passe"), http.StatusUnauthorized)
-	wantProblem(t, login(off.Email, oldPassword), http.StatusForbidden)
+	login(off.Email, "pas le bon mot de passe").WantProblem(t, http.StatusUnauthorized)
+	login(off.Email, oldPassword).WantProblem(t, http.StatusForbidden)
 	if _, err := e.svc.Authenticate(context.Background(), off.Email, oldPassword); !errors.Is(err, ErrDisabled) {
 		t.Errorf("Authenticate of a disabled account: %v", err)
 	}
@@ -156,8 +156,8 @@ func TestLogoutEndsTheSession(t *testing.T) {
 	if r.Header.Get("Clear-Site-Data") == "" {
 		t.Error("logout without Clear-Site-Data")
 	}
-	wantProblem(t, e.withToken(fiber.MethodGet, "/api/v1/me", s.Token, nil), http.StatusUnauthorized)
-	wantProblem(t, e.Anonymous().Post("/api/v1/auth/logout", nil), http.StatusUnauthorized)
+	e.withToken(fiber.MethodGet, "/api/v1/me", s.Token, nil).WantProblem(t, http.StatusUnauthorized)
+	e.Anonymous().Post("/api/v1/auth/logout", nil).WantProblem(t, http.StatusUnauthorized)
 
 	// The page's sign-out (a form) ends the cookie's session.
 	c := e.As(u)
@@ -183,18 +183,16 @@ func TestLoginAndRegisterPages(t *testing.T) {
 		c := e.Anonymous()
 		c.Lang = lang
 		r := c.Get("/login?next=/courses").Want(t, http.StatusOK)
-		wantPage(t, r, lang, e.Catalog.T(lang, "login.title"), `value="/courses"`)
+		r.WantPage(t, lang, e.Catalog.T(lang, "login.title"), `value="/courses"`)
 		if !strings.Contains(r.Header.Get("Set-Cookie"), e.Cookies.Anon()+"=") {
 			t.Errorf("%s: the sign-in page gives no CSRF cookie", lang)
 		}
-		wantPage(t, c.Get("/register").Want(t, http.StatusOK), lang, e.Catalog.T(lang, "register.title"))
-		wantPage(t, e.anonForm("/login", url.Values{"email": {u.Email}, "password": {"faux mot de passe"}}, lang).Want(t, http.StatusUnauthorized),
-			lang, e.Catalog.T(lang, "err.credentials"), u.Email)
-		wantPage(t, e.anonForm("/login", url.Values{"email": {off.Email}, "password": {oldPassword}}, lang).Want(t, http.StatusForbidden),
-			lang, e.Catalog.T(lang, "err.disabled"))
+		c.Get("/register").Want(t, http.StatusOK).WantPage(t, lang, e.Catalog.T(lang, "register.title"))
+		e.anonForm("/login", url.Values{"email": {u.Email}, "password": {"faux mot de passe"}}, lang).Want(t, http.StatusUnauthorized).WantPage(t, lang, e.Catalog.T(lang, "err.credentials"), u.Email)
+		e.anonForm("/login", url.Values{"email": {off.Email}, "password": {oldPassword}}, lang).Want(t, http.StatusForbidden).WantPage(t, lang, e.Catalog.T(lang, "err.disabled"))
 		bad := e.anonForm("/register", url.Values{"email": {"x"}, "password": {"court"}, "name": {"Omar"}, "profession": {"police"}}, lang).
 			Want(t, http.StatusUnprocessableEntity)
-		wantPage(t, bad, lang, e.Catalog.T(lang, "err.email"), "Omar")
+		bad.WantPage(t, lang, e.Catalog.T(lang, "err.email"), "Omar")
 		if strings.Contains(bad.Body, `value="court"`) {
 			t.Errorf("%s: the register page echoes the password", lang)
 		}

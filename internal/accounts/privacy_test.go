@@ -29,7 +29,7 @@ func TestPrivacyNoticeStatesTheConfiguredPeriods(t *testing.T) {
 		"en": {"How your personal data is protected", "for 3 years", "3 months after they ended", "5 years, then erased"},
 	} {
 		r := e.Anonymous().Get("/privacy?lang="+lang).Want(t, http.StatusOK)
-		wantPage(t, r, lang, texts...)
+		r.WantPage(t, lang, texts...)
 		if !strings.Contains(r.Body, `href="/privacy"`) {
 			t.Errorf("the %s notice page has no footer link to itself", lang)
 		}
@@ -44,9 +44,9 @@ func TestPrivacyNoticeStatesTheConfiguredPeriods(t *testing.T) {
 	NewHandler(NewService(other.DB), other.Sessions, other.Cookies, other.Renderer, Env{Registration: "open",
 		Limits: Limits{PerAddress: pass, PerAccount: pass}, Privacy: PrivacyEnv{Retention: config.Retention{InactiveDays: 400, EndedDays: 1, AuditDays: 0}}}).
 		Routes(other.App, other.API)
-	wantPage(t, other.Anonymous().Get("/privacy?lang=fr").Want(t, http.StatusOK), "fr",
+	other.Anonymous().Get("/privacy?lang=fr").Want(t, http.StatusOK).WantPage(t, "fr",
 		"depuis 400 jours", "1 jour après leur fin", "Le journal d’audit : sans limite de durée")
-	wantPage(t, other.Anonymous().Get("/privacy?lang=ar").Want(t, http.StatusOK), "ar", "منذ 400 يوم", "بعد يوم واحد")
+	other.Anonymous().Get("/privacy?lang=ar").Want(t, http.StatusOK).WantPage(t, "ar", "منذ 400 يوم", "بعد يوم واحد")
 }
 
 // A user downloads their own data: the admin's export (the same document,
@@ -90,7 +90,7 @@ func TestDownloadOwnData(t *testing.T) {
 	if evs := e.audited(t, "user.export", userObject(u.ID)); len(evs) != 3 || *evs[0].ActorID != u.ID || *evs[1].ActorID != u.ID {
 		t.Errorf("exports audited: %+v", evs)
 	}
-	wantProblem(t, e.Anonymous().Get("/api/v1/me/export"), http.StatusUnauthorized)
+	e.Anonymous().Get("/api/v1/me/export").WantProblem(t, http.StatusUnauthorized)
 	if r := e.Anonymous().Post("/profile/export", url.Values{}); r.Status < 400 {
 		t.Errorf("an anonymous export answered %d", r.Status)
 	}
@@ -121,14 +121,14 @@ func TestDeleteOwnAccountFromTheProfile(t *testing.T) {
 	u := e.account(t, "nadia@example.org", models.RoleTrainee)
 	here, elsewhere := e.as(u, "fr"), e.As(u)
 
-	wantPage(t, here.Get("/profile").Want(t, http.StatusOK), "fr", "Télécharger mes données", `href="/profile/delete"`)
-	wantPage(t, e.as(u, "ar").Get("/profile").Want(t, http.StatusOK), "ar", "تنزيل معطياتي", "حذف حسابي…")
-	wantPage(t, here.Get("/profile/delete").Want(t, http.StatusOK), "fr",
+	here.Get("/profile").Want(t, http.StatusOK).WantPage(t, "fr", "Télécharger mes données", `href="/profile/delete"`)
+	e.as(u, "ar").Get("/profile").Want(t, http.StatusOK).WantPage(t, "ar", "تنزيل معطياتي", "حذف حسابي…")
+	here.Get("/profile/delete").Want(t, http.StatusOK).WantPage(t, "fr",
 		"déconnecté·e immédiatement sur tous vos appareils", "restent inscrits au registre public", `name="current_password"`)
 
 	for _, pw := range []string{"", "pas le bon mot de passe"} {
 		r := here.Post("/profile/delete", url.Values{"current_password": {pw}}).Want(t, http.StatusUnprocessableEntity)
-		wantPage(t, r, "fr", `aria-invalid="true"`)
+		r.WantPage(t, "fr", `aria-invalid="true"`)
 	}
 	if _, err := e.svc.Get(context.Background(), u.ID); err != nil {
 		t.Fatalf("a refused deletion deleted: %v", err)
@@ -145,7 +145,7 @@ func TestDeleteOwnAccountFromTheProfile(t *testing.T) {
 		t.Errorf("the session cookie was not cleared: %q", c)
 	}
 	for _, c := range []*webtest.Client{here, elsewhere} {
-		wantProblem(t, c.Get("/api/v1/me"), http.StatusUnauthorized)
+		c.Get("/api/v1/me").WantProblem(t, http.StatusUnauthorized)
 	}
 	if _, err := e.svc.Get(context.Background(), u.ID); !errors.Is(err, ErrNotFound) {
 		t.Errorf("the account is still there: %v", err)
@@ -160,11 +160,11 @@ func TestDeleteOwnAccountFromTheProfile(t *testing.T) {
 		strings.Contains(evs[0].Detail, u.Email) {
 		t.Errorf("the deletion's audit: %+v", evs)
 	}
-	wantPage(t, e.Anonymous().Get("/privacy?deleted=1&lang=fr"), "fr", "Votre compte a été supprimé")
+	e.Anonymous().Get("/privacy?deleted=1&lang=fr").WantPage(t, "fr", "Votre compte a été supprimé")
 
 	// The last enabled admin is refused, and told why.
 	r = e.as(admin, "fr").Post("/profile/delete", url.Values{"current_password": {oldPassword}}).Want(t, http.StatusConflict)
-	wantPage(t, r, "fr", "il ne resterait aucun administrateur actif")
+	r.WantPage(t, "fr", "il ne resterait aucun administrateur actif")
 	if _, err := e.svc.Get(context.Background(), admin.ID); err != nil {
 		t.Errorf("the last admin was deleted: %v", err)
 	}
@@ -180,18 +180,18 @@ func TestDeleteMeAPI(t *testing.T) {
 		return c.Do(fiber.MethodDelete, "/api/v1/me", body)
 	}
 
-	wantProblem(t, del(e.Anonymous(), map[string]string{"current_password": oldPassword}), http.StatusUnauthorized)
-	wantProblem(t, del(c, nil), http.StatusBadRequest, "current_password")
-	wantProblem(t, del(c, map[string]string{"current_password": "faux"}), http.StatusBadRequest, "current_password")
-	wantProblem(t, del(c, map[string]any{"current_password": 5}), http.StatusBadRequest, "current_password")
+	del(e.Anonymous(), map[string]string{"current_password": oldPassword}).WantProblem(t, http.StatusUnauthorized)
+	del(c, nil).WantProblem(t, http.StatusBadRequest, "current_password")
+	del(c, map[string]string{"current_password": "faux"}).WantProblem(t, http.StatusBadRequest, "current_password")
+	del(c, map[string]any{"current_password": 5}).WantProblem(t, http.StatusBadRequest, "current_password")
 	c.Get("/api/v1/me").Want(t, http.StatusOK)
 
 	// A Bearer client: its token stops working at once.
 	var login struct{ Token string }
 	e.Anonymous().Post("/api/v1/auth/login", map[string]string{"email": u.Email, "password": oldPassword}).Want(t, http.StatusOK).JSON(t, &login)
 	e.withToken(fiber.MethodDelete, "/api/v1/me", login.Token, map[string]string{"current_password": oldPassword}).Want(t, http.StatusNoContent)
-	wantProblem(t, e.withToken(fiber.MethodGet, "/api/v1/me", login.Token, nil), http.StatusUnauthorized)
-	wantProblem(t, c.Get("/api/v1/me"), http.StatusUnauthorized)
+	e.withToken(fiber.MethodGet, "/api/v1/me", login.Token, nil).WantProblem(t, http.StatusUnauthorized)
+	c.Get("/api/v1/me").WantProblem(t, http.StatusUnauthorized)
 	if _, err := e.svc.Get(context.Background(), u.ID); !errors.Is(err, ErrNotFound) {
 		t.Errorf("the account is still there: %v", err)
 	}

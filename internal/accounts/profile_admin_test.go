@@ -28,14 +28,14 @@ func TestProfileUpdate(t *testing.T) {
 	u := e.account(t, "nadia@example.org", models.RoleTrainee)
 	here, elsewhere := e.As(u), e.As(u)
 
-	wantProblem(t, patch(here, "/api/v1/me", map[string]any{"name": " ", "locale": "de", "organization": strings.Repeat("o", 201), "name_ar": "a\x00b"}),
+	patch(here, "/api/v1/me", map[string]any{"name": " ", "locale": "de", "organization": strings.Repeat("o", 201), "name_ar": "a\x00b"}).WantProblem(t,
 		http.StatusBadRequest, "name", "locale", "organization", "name_ar")
-	wantProblem(t, patch(here, "/api/v1/me", map[string]any{"password": "une nouvelle phrase longue"}), http.StatusBadRequest, "current_password")
-	wantProblem(t, patch(here, "/api/v1/me", map[string]any{"password": "une nouvelle phrase longue", "current_password": "pas la bonne"}),
+	patch(here, "/api/v1/me", map[string]any{"password": "une nouvelle phrase longue"}).WantProblem(t, http.StatusBadRequest, "current_password")
+	patch(here, "/api/v1/me", map[string]any{"password": "une nouvelle phrase longue", "current_password": "pas la bonne"}).WantProblem(t,
 		http.StatusBadRequest, "current_password")
-	wantProblem(t, patch(here, "/api/v1/me", map[string]any{"password": "court", "current_password": oldPassword}), http.StatusBadRequest, "password")
-	wantProblem(t, patch(here, "/api/v1/me", map[string]any{"locale": 5}), http.StatusBadRequest, "locale")
-	wantProblem(t, patch(e.Anonymous(), "/api/v1/me", map[string]any{"name": "X"}), http.StatusUnauthorized)
+	patch(here, "/api/v1/me", map[string]any{"password": "court", "current_password": oldPassword}).WantProblem(t, http.StatusBadRequest, "password")
+	patch(here, "/api/v1/me", map[string]any{"locale": 5}).WantProblem(t, http.StatusBadRequest, "locale")
+	patch(e.Anonymous(), "/api/v1/me", map[string]any{"name": "X"}).WantProblem(t, http.StatusUnauthorized)
 	if got, _ := e.svc.Get(context.Background(), u.ID); got.Name != u.Name || got.PasswordHash != u.PasswordHash {
 		t.Fatal("a refused change was stored")
 	}
@@ -52,7 +52,7 @@ func TestProfileUpdate(t *testing.T) {
 	const newPassword = "une toute nouvelle phrase"
 	patch(here, "/api/v1/me", map[string]any{"password": newPassword, "current_password": oldPassword}).Want(t, http.StatusOK)
 	here.Get("/api/v1/me").Want(t, http.StatusOK)
-	wantProblem(t, elsewhere.Get("/api/v1/me"), http.StatusUnauthorized)
+	elsewhere.Get("/api/v1/me").WantProblem(t, http.StatusUnauthorized)
 	if _, err := e.svc.Authenticate(context.Background(), u.Email, newPassword); err != nil {
 		t.Errorf("the new password does not sign in: %v", err)
 	}
@@ -88,9 +88,9 @@ func TestAdminUserManagementAPI(t *testing.T) {
 	if list.Total != 3 || len(list.Items) != 2 || list.Items[0].Email != u.Email {
 		t.Errorf("page 2 of 2: %+v", list)
 	}
-	wantProblem(t, e.As(admin).Get("/api/v1/admin/users?role=roi&limit=0&offset=-1"), http.StatusBadRequest, "role", "limit", "offset")
-	wantProblem(t, e.As(tr).Get("/api/v1/admin/users"), http.StatusForbidden)
-	wantProblem(t, patch(e.As(tr), "/api/v1/admin/users/"+id, map[string]any{"role": "admin"}), http.StatusForbidden)
+	e.As(admin).Get("/api/v1/admin/users?role=roi&limit=0&offset=-1").WantProblem(t, http.StatusBadRequest, "role", "limit", "offset")
+	e.As(tr).Get("/api/v1/admin/users").WantProblem(t, http.StatusForbidden)
+	patch(e.As(tr), "/api/v1/admin/users/"+id, map[string]any{"role": "admin"}).WantProblem(t, http.StatusForbidden)
 
 	var changed UserJSON
 	patch(e.As(admin), "/api/v1/admin/users/"+id, map[string]any{"role": models.RoleTrainer}).Want(t, http.StatusOK).JSON(t, &changed)
@@ -110,19 +110,19 @@ func TestAdminUserManagementAPI(t *testing.T) {
 	}
 
 	patch(e.As(admin), "/api/v1/admin/users/"+id, map[string]any{"disabled": true}).Want(t, http.StatusOK)
-	wantProblem(t, users.Get("/api/v1/me"), http.StatusUnauthorized)
+	users.Get("/api/v1/me").WantProblem(t, http.StatusUnauthorized)
 	if n := len(e.audited(t, "user.update", userObject(u.ID))); n != 2 {
 		t.Errorf("disabling audited: %d events, want 2", n)
 	}
 	// Enabled again, the old sessions stay ended.
 	patch(e.As(admin), "/api/v1/admin/users/"+id, map[string]any{"disabled": false}).Want(t, http.StatusOK)
-	wantProblem(t, users.Get("/api/v1/me"), http.StatusUnauthorized)
+	users.Get("/api/v1/me").WantProblem(t, http.StatusUnauthorized)
 	e.As(u).Get("/api/v1/me").Want(t, http.StatusOK)
 
-	wantProblem(t, patch(e.As(admin), "/api/v1/admin/users/"+id, map[string]any{"role": "roi"}), http.StatusBadRequest, "role")
-	wantProblem(t, patch(e.As(admin), "/api/v1/admin/users/999999", map[string]any{"role": "trainer"}), http.StatusNotFound)
-	wantProblem(t, patch(e.As(admin), "/api/v1/admin/users/abc", map[string]any{"role": "trainer"}), http.StatusNotFound)
-	wantProblem(t, patch(e.As(admin), "/api/v1/admin/users/"+strconv.FormatInt(admin.ID, 10), map[string]any{"role": "trainee"}), http.StatusConflict)
+	patch(e.As(admin), "/api/v1/admin/users/"+id, map[string]any{"role": "roi"}).WantProblem(t, http.StatusBadRequest, "role")
+	patch(e.As(admin), "/api/v1/admin/users/999999", map[string]any{"role": "trainer"}).WantProblem(t, http.StatusNotFound)
+	patch(e.As(admin), "/api/v1/admin/users/abc", map[string]any{"role": "trainer"}).WantProblem(t, http.StatusNotFound)
+	patch(e.As(admin), "/api/v1/admin/users/"+strconv.FormatInt(admin.ID, 10), map[string]any{"role": "trainee"}).WantProblem(t, http.StatusConflict)
 	if _, err := e.svc.AdminUpdate(context.Background(), admin, admin.ID, AdminChange{Disabled: ptr(true)}); !errors.Is(err, ErrLastAdmin) {
 		t.Errorf("disabling the last admin: %v, want ErrLastAdmin", err)
 	}
@@ -147,13 +147,13 @@ func TestAdminPages(t *testing.T) {
 		t.Errorf("/admin sent to %q", loc)
 	}
 	for _, lang := range []string{"fr", "ar"} {
-		wantPage(t, e.as(admin, lang).Get("/admin/users?q=nadia").Want(t, http.StatusOK), lang, e.Catalog.T(lang, "admin.users.title"), u.Email)
-		wantPage(t, e.as(admin, lang).Get("/admin/users?role=roi&profession=astronaute").Want(t, http.StatusBadRequest), lang)
-		wantPage(t, e.as(admin, lang).Get(page).Want(t, http.StatusOK), lang, u.Email)
+		e.as(admin, lang).Get("/admin/users?q=nadia").Want(t, http.StatusOK).WantPage(t, lang, e.Catalog.T(lang, "admin.users.title"), u.Email)
+		e.as(admin, lang).Get("/admin/users?role=roi&profession=astronaute").Want(t, http.StatusBadRequest).WantPage(t, lang)
+		e.as(admin, lang).Get(page).Want(t, http.StatusOK).WantPage(t, lang, u.Email)
 		for _, action := range []string{"disable", "reset", "delete"} {
-			wantPage(t, e.as(admin, lang).Get(page+"/confirm/"+action).Want(t, http.StatusOK), lang, e.Catalog.T(lang, "admin.confirm."+action+".title"))
+			e.as(admin, lang).Get(page+"/confirm/"+action).Want(t, http.StatusOK).WantPage(t, lang, e.Catalog.T(lang, "admin.confirm."+action+".title"))
 		}
-		wantPage(t, e.as(admin, lang).Get("/admin/audit").Want(t, http.StatusOK), lang, e.Catalog.T(lang, "admin.audit.title"))
+		e.as(admin, lang).Get("/admin/audit").Want(t, http.StatusOK).WantPage(t, lang, e.Catalog.T(lang, "admin.audit.title"))
 	}
 	e.As(admin).Get(page+"/confirm/promote").Want(t, http.StatusNotFound)
 	e.As(admin).Get("/admin/users/999999").Want(t, http.StatusNotFound)
@@ -163,10 +163,10 @@ func TestAdminPages(t *testing.T) {
 	if loc := r.Header.Get("Location"); loc != page+"?done=role" {
 		t.Errorf("after the role change sent to %q", loc)
 	}
-	wantPage(t, e.as(admin, "fr").Get(page+"?done=role").Want(t, http.StatusOK), "fr", e.Catalog.T("fr", "admin.done.role"), "role trainee -> trainer")
-	wantPage(t, e.as(admin, "fr").Post(page+"/role", url.Values{"role": {"roi"}}).Want(t, http.StatusBadRequest), "fr", e.Catalog.T("fr", "err.role"))
+	e.as(admin, "fr").Get(page+"?done=role").Want(t, http.StatusOK).WantPage(t, "fr", e.Catalog.T("fr", "admin.done.role"), "role trainee -> trainer")
+	e.as(admin, "fr").Post(page+"/role", url.Values{"role": {"roi"}}).Want(t, http.StatusBadRequest).WantPage(t, "fr", e.Catalog.T("fr", "err.role"))
 	self := "/admin/users/" + strconv.FormatInt(admin.ID, 10)
-	wantPage(t, e.as(admin, "fr").Post(self+"/disable", nil).Want(t, http.StatusConflict), "fr", e.Catalog.T("fr", "admin.err.last_admin"))
+	e.as(admin, "fr").Post(self+"/disable", nil).Want(t, http.StatusConflict).WantPage(t, "fr", e.Catalog.T("fr", "admin.err.last_admin"))
 
 	victim := e.As(u)
 	e.As(admin).Post(page+"/disable", nil).Want(t, http.StatusSeeOther)
@@ -193,7 +193,7 @@ func TestAdminPages(t *testing.T) {
 		c := e.Anonymous()
 		c.Lang = lang
 		r := c.Get(link).Want(t, http.StatusOK)
-		wantPage(t, r, lang, e.Catalog.T(lang, "admin.setpw.title"), u.Email)
+		r.WantPage(t, lang, e.Catalog.T(lang, "admin.setpw.title"), u.Email)
 		if r.Header.Get("Referrer-Policy") != "no-referrer" {
 			t.Errorf("%s: the set-password page may leak its token in a Referer", lang)
 		}
@@ -223,8 +223,7 @@ func TestAdminPages(t *testing.T) {
 	}
 
 	// Deletion needs the email repeated.
-	wantPage(t, e.as(admin, "ar").Post(page+"/delete", url.Values{"confirm_email": {"autre@example.org"}}).Want(t, http.StatusUnprocessableEntity), "ar",
-		e.Catalog.T("ar", "admin.err.confirm_email"))
+	e.as(admin, "ar").Post(page+"/delete", url.Values{"confirm_email": {"autre@example.org"}}).Want(t, http.StatusUnprocessableEntity).WantPage(t, "ar", e.Catalog.T("ar", "admin.err.confirm_email"))
 	if loc := e.As(admin).Post(page+"/delete", url.Values{"confirm_email": {u.Email}}).Want(t, http.StatusSeeOther).Header.Get("Location"); loc != "/admin/users?deleted=1" {
 		t.Errorf("after deletion sent to %q", loc)
 	}
@@ -253,8 +252,8 @@ func TestAuditLogPagesCSVAndAPI(t *testing.T) {
 	if err := e.DB.W.Create(&ev).Error; err != nil {
 		t.Fatal(err)
 	}
-	wantPage(t, e.as(admin, "ar").Get("/admin/audit?action=user.update&object=user").Want(t, http.StatusOK), "ar", "role trainee -> trainer")
-	wantPage(t, e.as(admin, "fr").Get("/admin/audit?from=hier&to=2026-13-01").Want(t, http.StatusBadRequest), "fr", e.Catalog.T("fr", "admin.err.date"))
+	e.as(admin, "ar").Get("/admin/audit?action=user.update&object=user").Want(t, http.StatusOK).WantPage(t, "ar", "role trainee -> trainer")
+	e.as(admin, "fr").Get("/admin/audit?from=hier&to=2026-13-01").Want(t, http.StatusBadRequest).WantPage(t, "fr", e.Catalog.T("fr", "admin.err.date"))
 
 	csv := e.As(admin).Get("/admin/audit.csv?action=course.update").Want(t, http.StatusOK)
 	if !strings.HasPrefix(csv.Body, "\uFEFFat,actor_id,") || !strings.HasPrefix(csv.Header.Get("Content-Type"), "text/csv") ||
@@ -278,8 +277,8 @@ func TestAuditLogPagesCSVAndAPI(t *testing.T) {
 	if got.Total != 0 || got.Items == nil {
 		t.Errorf("an empty result: %+v (items must be [], not null)", got)
 	}
-	wantProblem(t, e.As(admin).Get("/api/v1/admin/audit?limit=501&to=x"), http.StatusBadRequest, "limit", "to")
-	wantProblem(t, e.As(u).Get("/api/v1/admin/audit"), http.StatusForbidden)
+	e.As(admin).Get("/api/v1/admin/audit?limit=501&to=x").WantProblem(t, http.StatusBadRequest, "limit", "to")
+	e.As(u).Get("/api/v1/admin/audit").WantProblem(t, http.StatusForbidden)
 }
 
 // A list longer than a page links to the next and previous pages, keeping
@@ -292,9 +291,9 @@ func TestAdminUserListPages(t *testing.T) {
 		e.User("Stagiaire", models.RoleTrainee)
 	}
 	first := e.as(admin, "ar").Get("/admin/users?role=trainee&lang=ar").Want(t, http.StatusOK)
-	wantPage(t, first, "ar", `href="/admin/users?page=2&amp;role=trainee"`)
+	first.WantPage(t, "ar", `href="/admin/users?page=2&amp;role=trainee"`)
 	second := e.As(admin).Get("/admin/users?role=trainee&page=2").Want(t, http.StatusOK)
-	wantPage(t, second, "fr", `href="/admin/users?page=1&amp;role=trainee"`)
+	second.WantPage(t, "fr", `href="/admin/users?page=1&amp;role=trainee"`)
 	if strings.Contains(second.Body, "page=3") {
 		t.Error("the last page links to a next one")
 	}

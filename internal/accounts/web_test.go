@@ -5,10 +5,8 @@ package accounts
 // rate limiters are pass-through unless a test gives its own.
 
 import (
-	"html"
 	"net/http"
 	"net/url"
-	"strings"
 	"testing"
 	"time"
 
@@ -88,65 +86,6 @@ func (e *webEnv) sessionCookie(r webtest.Response) string {
 // withToken is a request with a bearer token (the JSON clients' session).
 func (e *webEnv) withToken(method, path, token string, body any) webtest.Response {
 	return e.Anonymous().Do(method, path, body, "Authorization", "Bearer "+token)
-}
-
-type problem struct {
-	Status int    `json:"status"`
-	Title  string `json:"title"`
-	Detail string `json:"detail"`
-	Errors []struct {
-		Field   string `json:"field"`
-		Message string `json:"message"`
-	} `json:"errors"`
-}
-
-// wantProblem checks a problem+json answer and the fields it names (in any
-// order, all of them).
-func wantProblem(t *testing.T, r webtest.Response, status int, fields ...string) problem {
-	t.Helper()
-	r.Want(t, status)
-	if ct := r.Header.Get("Content-Type"); ct != "application/problem+json" {
-		t.Fatalf("Content-Type %q, want problem+json: %.300s", ct, r.Body)
-	}
-	var p problem
-	r.JSON(t, &p)
-	if p.Status != status || p.Title == "" {
-		t.Errorf("problem %+v, want status %d with a title", p, status)
-	}
-	got := map[string]bool{}
-	for _, f := range p.Errors {
-		got[f.Field] = true
-		if f.Message == "" {
-			t.Errorf("field %s without a message", f.Field)
-		}
-	}
-	for _, f := range fields {
-		if !got[f] {
-			t.Errorf("problem names %v, want %s: %s", got, f, r.Body)
-		}
-	}
-	if len(fields) > 0 && len(got) != len(fields) {
-		t.Errorf("problem names %v, want exactly %v", got, fields)
-	}
-	return p
-}
-
-// wantPage checks a page's language and direction and the texts it shows
-// (as they are, or escaped as the template escapes them).
-func wantPage(t *testing.T, r webtest.Response, lang string, texts ...string) {
-	t.Helper()
-	dir := "ltr"
-	if lang == "ar" {
-		dir = "rtl"
-	}
-	if !strings.Contains(r.Body, `<html lang="`+lang+`" dir="`+dir+`">`) {
-		t.Errorf("the page is not in %s (%s): %.200s", lang, dir, r.Body)
-	}
-	for _, s := range texts {
-		if !strings.Contains(r.Body, s) && !strings.Contains(r.Body, html.EscapeString(s)) {
-			t.Errorf("the %s page lacks %q", lang, s)
-		}
-	}
 }
 
 // audited counts audit events of action on object.
