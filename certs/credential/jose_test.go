@@ -25,15 +25,44 @@ func requireTool(t *testing.T, env, why string) {
 // list with npm jose, a JOSE implementation that shares no code with ours
 // (issue 5: "a test verifies a credential with an independent JOSE
 // implementation"). Setup: npm ci --prefix certs/credential/testdata/jose
-func TestIndependentVerificationJose(t *testing.T) {
+// nodeTool is an npm package pinned under testdata/<dir>, run by Node with
+// the script verify.mjs there; env=1 makes its absence a failure.
+type nodeTool struct {
+	node, script string
+}
+
+func needNodeTool(t *testing.T, env, dir, pkg string) nodeTool {
+	t.Helper()
 	node, err := exec.LookPath("node")
 	if err != nil {
-		requireTool(t, "TADRIB_JOSE", "node is not installed")
+		requireTool(t, env, "node is not installed")
 	}
-	script, _ := filepath.Abs(filepath.Join("testdata", "jose", "verify.mjs"))
-	if _, err := os.Stat(filepath.Join("testdata", "jose", "node_modules", "jose", "package.json")); err != nil {
-		requireTool(t, "TADRIB_JOSE", "npm jose is not installed: npm ci --prefix certs/credential/testdata/jose")
+	script, _ := filepath.Abs(filepath.Join("testdata", dir, "verify.mjs"))
+	if _, err := os.Stat(filepath.Join("testdata", dir, "node_modules", pkg, "package.json")); err != nil {
+		requireTool(t, env, "npm "+pkg+" is not installed: npm ci --prefix certs/credential/testdata/"+dir)
 	}
+	return nodeTool{node, script}
+}
+
+// run runs the script with args and returns what it prints; a failure
+// shows the script's own error output.
+func (n nodeTool) run(t *testing.T, timeout time.Duration, args ...string) []byte {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, n.node, append([]string{n.script}, args...)...).Output()
+	if err != nil {
+		stderr := ""
+		if ee, ok := err.(*exec.ExitError); ok {
+			stderr = string(ee.Stderr)
+		}
+		t.Fatalf("node %s: %v\n%s", filepath.Base(n.script), err, stderr)
+	}
+	return out
+}
+
+func TestIndependentVerificationJose(t *testing.T) {
+	jose := needNodeTool(t, "TADRIB_JOSE", "jose", "jose")
 
 	oldPEM := newPEM(t)
 	old := ring(t, oldPEM)
@@ -78,16 +107,7 @@ func TestIndependentVerificationJose(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, node, script, dir).Output()
-	if err != nil {
-		stderr := ""
-		if ee, ok := err.(*exec.ExitError); ok {
-			stderr = string(ee.Stderr)
-		}
-		t.Fatalf("node verify.mjs: %v\n%s", err, stderr)
-	}
+	out := jose.run(t, time.Minute, dir)
 	var res struct {
 		Thumbprints []struct {
 			Kid, Computed string

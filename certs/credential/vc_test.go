@@ -1,10 +1,8 @@
 package credential
 
 import (
-	"context"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -20,14 +18,7 @@ import (
 // and under did:web with a rotated key ring.
 // Setup: npm ci --prefix certs/credential/testdata/vc
 func TestIndependentVerificationVC(t *testing.T) {
-	node, err := exec.LookPath("node")
-	if err != nil {
-		requireTool(t, "TADRIB_VC", "node is not installed")
-	}
-	script, _ := filepath.Abs(filepath.Join("testdata", "vc", "verify.mjs"))
-	if _, err := os.Stat(filepath.Join("testdata", "vc", "node_modules", "@digitalbazaar", "vc", "package.json")); err != nil {
-		requireTool(t, "TADRIB_VC", "npm @digitalbazaar/vc is not installed: npm ci --prefix certs/credential/testdata/vc")
-	}
+	vc := needNodeTool(t, "TADRIB_VC", "vc", "@digitalbazaar/vc")
 
 	oldPEM := newPEM(t)
 	old := ring(t, oldPEM)
@@ -84,16 +75,7 @@ func TestIndependentVerificationVC(t *testing.T) {
 	if err := os.WriteFile(manifest, mustJSON(t, m), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, node, script, manifest).Output()
-	if err != nil {
-		stderr := ""
-		if ee, ok := err.(*exec.ExitError); ok {
-			stderr = string(ee.Stderr)
-		}
-		t.Fatalf("node verify.mjs: %v\n%s", err, stderr)
-	}
+	out := vc.run(t, 2*time.Minute, manifest)
 	var res struct {
 		SameV2Context bool
 		Credentials   map[string]struct {
