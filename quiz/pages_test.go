@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"tadrib/internal/format"
 	"testing"
@@ -23,6 +24,26 @@ func wantText(t *testing.T, x *env, r webtest.Response, lang, key string, args .
 	s := template.HTMLEscapeString(x.Catalog.T(lang, key, args...))
 	if !strings.Contains(r.Body, s) {
 		t.Errorf("the page in %s lacks %s (%q): %.300s", lang, key, s, r.Body)
+	}
+}
+
+// TestScoreLineAgreesWithTheScore: French and English put the noun after
+// the points obtained, so it agrees with them ("1 point sur 8", not
+// "1 points sur 8"); Arabic names the points first and needs no agreement.
+func TestScoreLineAgreesWithTheScore(t *testing.T) {
+	x := newEnv(t, Settings{}, webtest.SixTypesGIFT)
+	for _, c := range []struct {
+		lang  string
+		score int
+		want  string
+	}{
+		{"fr", 0, "0 point sur 8"}, {"fr", 1, "1 point sur 8"}, {"fr", 2, "2 points sur 8"},
+		{"en", 1, "1 point out of 8"}, {"en", 0, "0 points out of 8"},
+		{"ar", 1, "النقاط: 1 من 8"}, {"ar", 3, "النقاط: 3 من 8"}, {"ar", 11, "النقاط: 11 من 8"},
+	} {
+		if got := x.Catalog.N(c.lang, "quiz.score_line", c.score, fmt.Sprint(c.score), "8"); got != c.want {
+			t.Errorf("%s, %d of 8: %q, want %q", c.lang, c.score, got, c.want)
+		}
 	}
 }
 
@@ -91,6 +112,22 @@ func TestTraineePagesInFrenchAndArabic(t *testing.T) {
 		r.Want(t, http.StatusOK).WantPage(t, lang)
 		wantText(t, x, r, lang, "quiz.result")
 		wantText(t, x, r, lang, "quiz.you_failed", format.Percent(lang, 50, 0)) // 2 of 6
+		if line := map[string]string{"fr": "2 points sur 6", "ar": "النقاط: 2 من 6"}[lang]; !strings.Contains(r.Body, line) {
+			t.Errorf("the score line in %s is not %q", lang, line)
+		}
+		// One point: the page counts with the score, not the maximum.
+		again := redirect(t, c.Post(quizPage+"/start", url.Values{}), "/attempts/")
+		b, err := x.svc.Get(x.ctx, *c.User, mustID(t, strings.TrimPrefix(again, "/attempts/")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		one := url.Values{"action": {"submit"}}
+		one.Set("q_"+byType(b)[Single].ID+"_shown", "1")
+		one.Set("q_"+byType(b)[Single].ID, optionID(t, byType(b)[Single].Options, "Palermo"))
+		r1 := c.Get(redirect(t, c.Post(again, one), again+"/result"))
+		if line := map[string]string{"fr": "1 point sur 6", "ar": "النقاط: 1 من 6"}[lang]; !strings.Contains(r1.Body, line) {
+			t.Errorf("the score line in %s for one point is not %q: %s", lang, line, regexp.MustCompile(`class="meta">[^<]*`).FindAllString(r1.Body, -1))
+		}
 		wantText(t, x, r, lang, "quiz.review")
 		wantText(t, x, r, lang, "quiz.right_answer_label")
 		if !strings.Contains(r.Body, "FBK-tf-wrong") {
