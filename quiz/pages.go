@@ -251,12 +251,13 @@ type resultPage struct {
 	Next    courses.Step // what to do after this quiz; zero when it is to retake it
 	Items   map[string]ReviewItem
 	Yes, No string         // "true" and "false" in the page's language
+	Arrow   string         // from a matched item to its answer, pointing the way the page reads
 	index   map[string]int // question id → position in Attempt.Questions
 }
 
 // answerHTML describes an answer body in the words of its question's
 // options (sanitized HTML), for the review.
-func answerHTML(q QuestionView, a *Answer, yes, no string) []template.HTML {
+func answerHTML(q QuestionView, a *Answer, yes, no, arrow string) []template.HTML {
 	if a == nil {
 		return nil
 	}
@@ -292,7 +293,7 @@ func answerHTML(q QuestionView, a *Answer, yes, no string) []template.HTML {
 	case a.Pairs != nil:
 		for _, l := range q.Left {
 			if r, ok := a.Pairs[l.ID]; ok {
-				add(texts[l.ID] + " → " + texts[r])
+				add(texts[l.ID] + " " + arrow + " " + texts[r])
 			}
 		}
 	}
@@ -306,7 +307,7 @@ func (p resultPage) Given(qid string) []template.HTML {
 		return nil
 	}
 	if a, ok := p.Attempt.Answers[qid]; ok {
-		return answerHTML(p.Attempt.Questions[i], &a, p.Yes, p.No)
+		return answerHTML(p.Attempt.Questions[i], &a, p.Yes, p.No, p.Arrow)
 	}
 	return nil
 }
@@ -318,7 +319,7 @@ func (p resultPage) Key(qid string) []template.HTML {
 	if !ok || !found || it.CorrectAnswer == nil {
 		return nil
 	}
-	return answerHTML(p.Attempt.Questions[i], it.CorrectAnswer, p.Yes, p.No)
+	return answerHTML(p.Attempt.Questions[i], it.CorrectAnswer, p.Yes, p.No, p.Arrow)
 }
 
 // Item returns the review of a question, or nil when it is not shown.
@@ -348,7 +349,7 @@ func (h *Handler) showResultPage(c *fiber.Ctx) error {
 	}
 	o.Title = o.TitleIn(attemptLang(a, c))
 	p := resultPage{Attempt: a, Quiz: o.QuizJSON, Result: *a.Result, Course: o.CourseSlug, Items: map[string]ReviewItem{},
-		Yes: h.r.T(c, "quiz.true"), No: h.r.T(c, "quiz.false"), index: questionIndex(a.Questions)}
+		Yes: h.r.T(c, "quiz.true"), No: h.r.T(c, "quiz.false"), Arrow: h.r.T(c, "quiz.pair_arrow"), index: questionIndex(a.Questions)}
 	for _, it := range a.Result.Review {
 		p.Items[it.QuestionID] = it
 	}

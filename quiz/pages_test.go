@@ -115,6 +115,15 @@ func TestTraineePagesInFrenchAndArabic(t *testing.T) {
 		if line := map[string]string{"fr": "2 points sur 6", "ar": "النقاط: 2 من 6"}[lang]; !strings.Contains(r.Body, line) {
 			t.Errorf("the score line in %s is not %q", lang, line)
 		}
+		// A matched pair reads from the item to its answer, the way the page
+		// reads (an arrow is not mirrored by bidi).
+		arrow, wrong := " → ", " ← "
+		if lang == "ar" {
+			arrow, wrong = wrong, arrow
+		}
+		if !strings.Contains(r.Body, arrow) || strings.Contains(r.Body, wrong) {
+			t.Errorf("the matched pairs in %s are not written with %q", lang, arrow)
+		}
 		// One point: the page counts with the score, not the maximum.
 		again := redirect(t, c.Post(quizPage+"/start", url.Values{}), "/attempts/")
 		b, err := x.svc.Get(x.ctx, *c.User, mustID(t, strings.TrimPrefix(again, "/attempts/")))
