@@ -8,7 +8,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"tadrib/internal/format"
 	"tadrib/internal/webtest"
 	"tadrib/models"
 )
@@ -26,6 +28,11 @@ func TestEditorPagesRenderInFrenchAndArabic(t *testing.T) {
 		home.WantPage(t, lang, e.Title(lang, "authoring.home_title"))
 		if !strings.Contains(home.Body, `href="/author/courses/traite-101"`) {
 			t.Errorf("%s: the home does not list the trainer's course", lang)
+		}
+		// The date written out in the page's language, not ISO.
+		today := time.Now().UTC()
+		if day := format.Date(lang, today); !strings.Contains(home.Body, day) || strings.Contains(home.Body, today.Format("2006-01-02")) {
+			t.Errorf("%s: the home does not date the course %q (or shows it ISO)", lang, day)
 		}
 		c.Get("/author/courses/new").Want(t, http.StatusOK).WantPage(t, lang, e.Title(lang, "authoring.new_course"))
 		ed := c.Get("/author/courses/traite-101?created=1").Want(t, http.StatusOK)
