@@ -7,6 +7,7 @@ import (
 	"mime"
 	"path"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/gofiber/fiber/v2"
@@ -87,14 +88,28 @@ func NewStatic(fsys fs.FS) (*Static, error) {
 	return s, nil
 }
 
+// packedByContent keeps each compressed body by the SHA-256 of its content for the
+// life of the process. A server builds one Static; a test binary builds
+// hundreds from the same files, and each paid seconds of brotli at its
+// best level (far more under -race) in the background of every test.
+var packedByContent sync.Map // [32]byte → packedFile
+
 // pack compresses the text files, then publishes them all at once.
 func (s *Static) pack() {
 	defer close(s.ready)
 	m := map[string]packedFile{}
 	for name, f := range s.files {
-		if compressible(f.ctype) {
-			m[name] = packedFile{br: precompress(f.body, "br"), gz: precompress(f.body, "gzip")}
+		if !compressible(f.ctype) {
+			continue
 		}
+		sum := sha256.Sum256(f.body)
+		if p, ok := packedByContent.Load(sum); ok {
+			m[name] = p.(packedFile)
+			continue
+		}
+		p := packedFile{br: precompress(f.body, "br"), gz: precompress(f.body, "gzip")}
+		packedByContent.Store(sum, p)
+		m[name] = p
 	}
 	s.packed.Store(&m)
 }
